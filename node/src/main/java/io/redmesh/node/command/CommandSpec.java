@@ -1,0 +1,101 @@
+package io.redmesh.node.command;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One command (or subcommand) as declared in the command table: what Redis's struct
+ * redisCommand holds. Immutable but for the per-command statistics INFO commandstats shows.
+ */
+public final class CommandSpec {
+    /** Lower-case full name: "get", or "client|list" for a subcommand. */
+    public final String fullName;
+    /** Lower-case name as typed: "get", or "list" for CLIENT LIST. */
+    public final String name;
+    public final int arity;
+    public final Set<CommandFlag> flags;
+    final int flagBits;
+    public final long aclCategories;
+    public final int firstKey;
+    public final int lastKey;
+    public final int keyStep;
+    public final List<String> tips;
+    public final List<KeySpec> keySpecs;
+    public final JsonNode docs;
+    public final CommandSpec parent;
+    final Map<String, CommandSpec> subcommands = new LinkedHashMap<>();
+    CommandHandler handler;
+    /** Position of this command in the table, used for ACL command bitmaps. */
+    int id;
+
+    // INFO commandstats
+    public long calls;
+    public long microseconds;
+    public long rejectedCalls;
+    public long failedCalls;
+
+    CommandSpec(String fullName, CommandSpec parent, int arity, Set<CommandFlag> flags, long aclCategories,
+                int firstKey, int lastKey, int keyStep, List<String> tips, List<KeySpec> keySpecs, JsonNode docs) {
+        this.fullName = fullName;
+        this.parent = parent;
+        this.name = parent == null ? fullName : fullName.substring(fullName.indexOf('|') + 1);
+        this.arity = arity;
+        this.flags = Collections.unmodifiableSet(flags.isEmpty() ? EnumSet.noneOf(CommandFlag.class) : EnumSet.copyOf(flags));
+        int bits = 0;
+        for (CommandFlag f : flags) {
+            bits |= f.bit;
+        }
+        this.flagBits = bits;
+        this.aclCategories = aclCategories;
+        this.firstKey = firstKey;
+        this.lastKey = lastKey;
+        this.keyStep = keyStep;
+        this.tips = tips;
+        this.keySpecs = keySpecs;
+        this.docs = docs;
+    }
+
+    public boolean has(CommandFlag f) {
+        return (flagBits & f.bit) != 0;
+    }
+
+    public boolean inCategory(AclCategory c) {
+        return (aclCategories & c.bit) != 0;
+    }
+
+    public boolean isContainer() {
+        return !subcommands.isEmpty();
+    }
+
+    public Map<String, CommandSpec> subcommands() {
+        return Collections.unmodifiableMap(subcommands);
+    }
+
+    public CommandSpec subcommand(String lowerName) {
+        return subcommands.get(lowerName);
+    }
+
+    public CommandHandler handler() {
+        return handler;
+    }
+
+    public int id() {
+        return id;
+    }
+
+    /** Whether argc satisfies the declared arity (negative = at least). */
+    public boolean arityOk(int argc) {
+        return arity > 0 ? argc == arity : argc >= -arity;
+    }
+
+    /** The name used in error messages and ACL: "get", "client|list". */
+    @Override
+    public String toString() {
+        return fullName;
+    }
+}

@@ -1,0 +1,186 @@
+package io.redmesh.node.command;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The command table: every command's declaration (arity, flags, ACL categories, key specs, docs)
+ * read from {@code redmesh/commands.json}, which is Redis 7.0's own command metadata (see
+ * tools/gen-command-table.py), joined with the handlers that {@link CommandFamily}s bind by name.
+ * A declared command without a handler is not in the table: clients get "unknown command", as
+ * they would from a Redis built without it.
+ */
+public final class CommandTable {
+    public static final String RESOURCE = "/redmesh/commands.json";
+    /** Declarations RedMesh adds beyond Redis 7.0 (e.g. CLIENT SETINFO from 7.2), same shape. */
+    public static final String EXTRA_RESOURCE = "/redmesh/commands-extra.json";
+
+    private final Map<String, CommandSpec> commands = new LinkedHashMap<>();
+    private final List<CommandSpec> byId = new ArrayList<>();
+    private final String redisVersion;
+
+    /** Lets a family bind handlers; unknown names are a programming error and fail loudly. */
+    public final class Binder {
+        private final Map<String, CommandSpec> declared;
+
+        Binder(Map<String, CommandSpec> declared) {
+            this.declared = declared;
+        }
+
+        /** Binds a handler to "name" or "container|sub". */
+        public Binder bind(String fullName, CommandHandler h) {
+            CommandSpec s = declared.get(fullName.toLowerCase(Locale.ROOT));
+            if (s == null) {
+                throw new IllegalArgumentException("command not declared in the table: " + fullName);
+            }
+            s.handler = h;
+            return this;
+        }
+    }
+
+    private CommandTable(String redisVersion) {
+        this.redisVersion = redisVersion;
+    }
+
+    /** Loads the declarations and binds the given families. */
+    public static CommandTable load(Collection<? extends CommandFamily> families) {
+        JsonNode root = readResource(RESOURCE);
+        JsonNode extra = readResource(EXTRA_RESOURCE);
+        CommandTable t = new CommandTable(root.path("redis_version").asText());
+        Map<String, CommandSpec> declared = new HashMap<>();
+        List<CommandSpec> tops = new ArrayList<>();
+        for (JsonNode c : root.path("commands")) {
+            CommandSpec top = parse(c, null);
+            tops.add(top);
+            declared.put(top.fullName, top);
+            for (JsonNode sc : c.path("subcommands")) {
+                CommandSpec sub = parse(sc, top);
+                top.subcommands.put(sub.name, sub);
+                declared.put(sub.fullName, sub);
+            }
+        }
+        for (JsonNode c : extra.path("commands")) {
+            CommandSpec parent = declared.get(c.path("parent").asText(""));
+            CommandSpec spec = parse(c, parent);
+            if (parent != null) {
+                parent.subcommands.put(spec.name, spec);
+            } else {
+                tops.add(spec);
+            }
+            declared.put(spec.fullName, spec);
+        }
+        Binder b = t.new Binder(declared);
+        for (CommandFamily f : families) {
+            f.register(b);
+        }
+        for (CommandSpec top : tops) {
+            top.subcommands.values().removeIf(s -> s.handler == null);
+            if (top.handler == null && top.subcommands.isEmpty()) {
+                continue;
+            }
+            t.commands.put(top.fullName, top);
+            top.id = t.byId.size();
+            t.byId.add(top);
+            for (CommandSpec s : top.subcommands.values()) {
+                s.id = t.byId.size();
+                t.byId.add(s);
+            }
+        }
+        return t;
+    }
+
+    private static JsonNode readResource(String name) {
+        try (InputStream in = CommandTable.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + name);
+            }
+            return new ObjectMapper().readTree(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static CommandSpec parse(JsonNode c, CommandSpec parent) {
+        Set<CommandFlag> flags = EnumSet.noneOf(CommandFlag.class);
+        for (JsonNode f : c.path("flags")) {
+            flags.add(CommandFlag.fromWire(f.asText()));
+        }
+        long cats = 0;
+        for (JsonNode a : c.path("acl_categories")) {
+            AclCategory ac = AclCategory.fromWire(a.asText());
+            if (ac != null) {
+                cats |= ac.bit;
+            }
+        }
+        List<String> tips = new ArrayList<>();
+        for (JsonNode tip : c.path("tips")) {
+            tips.add(tip.asText());
+        }
+        List<KeySpec> specs = new ArrayList<>();
+        for (JsonNode k : c.path("key_specs")) {
+            List<String> kf = new ArrayList<>();
+            for (JsonNode f : k.path("flags")) {
+                kf.add(f.asText());
+            }
+            JsonNode bs = k.path("begin_search");
+            JsonNode bsSpec = bs.path("spec");
+            KeySpec.BeginSearch begin = new KeySpec.BeginSearch(bs.path("type").asText(),
+                    bsSpec.path("index").asInt(), bsSpec.path("keyword").asText(null), bsSpec.path("startfrom").asInt());
+            JsonNode fk = k.path("find_keys");
+            JsonNode fkSpec = fk.path("spec");
+            KeySpec.FindKeys find = new KeySpec.FindKeys(fk.path("type").asText(), fkSpec.path("lastkey").asInt(),
+                    fkSpec.path("keystep").asInt(), fkSpec.path("limit").asInt(), fkSpec.path("keynumidx").asInt(),
+                    fkSpec.path("firstkey").asInt());
+            specs.add(new KeySpec(Collections.unmodifiableList(kf), k.path("notes").asText(null), begin, find));
+        }
+        return new CommandSpec(c.path("name").asText().toLowerCase(Locale.ROOT), parent, c.path("arity").asInt(),
+                flags, cats, c.path("first_key").asInt(), c.path("last_key").asInt(), c.path("step").asInt(),
+                Collections.unmodifiableList(tips), Collections.unmodifiableList(specs), c.path("docs"));
+    }
+
+    /** Looks up a top-level command by its lower-case name. */
+    public CommandSpec get(String lowerName) {
+        return commands.get(lowerName);
+    }
+
+    /** Looks up "name" or "container|sub" (case-insensitive). */
+    public CommandSpec find(String fullName) {
+        String n = fullName.toLowerCase(Locale.ROOT);
+        int bar = n.indexOf('|');
+        if (bar < 0) {
+            return commands.get(n);
+        }
+        CommandSpec top = commands.get(n.substring(0, bar));
+        return top == null ? null : top.subcommand(n.substring(bar + 1));
+    }
+
+    public Collection<CommandSpec> topLevel() {
+        return Collections.unmodifiableCollection(commands.values());
+    }
+
+    /** Every command and subcommand, by id. */
+    public List<CommandSpec> all() {
+        return Collections.unmodifiableList(byId);
+    }
+
+    public int size() {
+        return byId.size();
+    }
+
+    public String redisVersion() {
+        return redisVersion;
+    }
+}

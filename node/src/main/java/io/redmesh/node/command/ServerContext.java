@@ -1,0 +1,173 @@
+package io.redmesh.node.command;
+
+import io.redmesh.node.config.ServerConfig;
+import io.redmesh.node.db.Database;
+import io.redmesh.node.db.EvictionPolicy;
+import io.redmesh.node.db.Keyspace;
+import io.redmesh.node.db.KeyspaceListener;
+import io.redmesh.node.spi.ExecutedCommandListener;
+import io.redmesh.node.spi.InfoSection;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Everything commands share (Redis's struct redisServer, minus the sockets): configuration,
+ * keyspace, command table, registries for WATCH, blocking and pub/sub, statistics, and the hooks
+ * upper modules plug into. Commands run one at a time under {@link #lock}, which makes each
+ * command and each EXEC atomic whatever thread the connection lives on.
+ */
+public final class ServerContext {
+    /** The Redis version we answer as; Redis 7.0 as Debian ships it is our reference. */
+    public static final String REDIS_VERSION = "7.0.15";
+    public static final String REDMESH_VERSION = "0.1.0";
+
+    public final ServerConfig config;
+    public final Keyspace keyspace;
+    public final ReentrantLock lock = new ReentrantLock();
+    public final Map<Long, Session> sessions = new ConcurrentHashMap<>();
+    private final AtomicLong nextClientId = new AtomicLong(1);
+    public final PubSubRegistry pubsub = new PubSubRegistry();
+    final WatchRegistry watch = new WatchRegistry();
+    public final BlockingRegistry blocking = new BlockingRegistry();
+    public final SlowLog slowlog = new SlowLog();
+    public final ServerStats stats = new ServerStats();
+    public final Set<Session> monitors = ConcurrentHashMap.newKeySet();
+    public final List<ExecutedCommandListener> writeListeners = new CopyOnWriteArrayList<>();
+    public final List<InfoSection> infoSections = new CopyOnWriteArrayList<>();
+    public final long startMillis = System.currentTimeMillis();
+    public final String runId;
+    private CommandTable table;
+    public Dispatcher dispatcher;
+
+    /** Set by the network layer: what INFO reports and what SHUTDOWN calls. */
+    public volatile int tcpPort;
+    public volatile int tlsPort;
+    public volatile String executable = "";
+    public volatile String configFilePath = "";
+    public volatile Runnable shutdownHook = () -> {};
+    public volatile long lastSaveSeconds = System.currentTimeMillis() / 1000;
+    public volatile boolean shuttingDown;
+    /** Changes since the last save (Redis's server.dirty, INFO rdb_changes_since_last_save). */
+    public long dirty;
+
+    // Values read on every command, cached from the config.
+    volatile long maxmemory;
+    volatile long slowlogSlowerThan;
+    volatile int slowlogMaxLen;
+    volatile String requirepass = "";
+    public volatile boolean activeExpireEnabled = true;
+
+    public ServerContext(ServerConfig config) {
+        this.config = config;
+        this.keyspace = new Keyspace(config.getInt("databases"));
+        byte[] id = new byte[20];
+        new SecureRandom().nextBytes(id);
+        this.runId = HexFormat.of().formatHex(id);
+        keyspace.listener(new KeyspaceListener() {
+            @Override
+            public void keyModified(Database db, byte[] key) {
+                watch.touch(db, key);
+            }
+
+            @Override
+            public void keyReady(Database db, byte[] key) {
+                blocking.keyReady(db, key);
+            }
+
+            @Override
+            public void databaseReplaced(Database db) {
+                // Any watched key of this db may have changed: Redis flags them all.
+                watch.touchAll(db, k -> true);
+            }
+        });
+        config.onChange("maxmemory", v -> maxmemory = (Long) v);
+        config.onChange("slowlog-log-slower-than", v -> slowlogSlowerThan = (Long) v);
+        config.onChange("slowlog-max-len", v -> {
+            slowlogMaxLen = (int) Math.min(Integer.MAX_VALUE, (Long) v);
+            slowlog.trim(slowlogMaxLen);
+        });
+        config.onChange("requirepass", v -> requirepass = (String) v);
+        Runnable eviction = () -> keyspace.configureEviction(
+                EvictionPolicy.fromConfig(config.getString("maxmemory-policy")),
+                config.getInt("maxmemory-samples"), config.getInt("lfu-log-factor"), config.getInt("lfu-decay-time"));
+        for (String n : List.of("maxmemory-policy", "maxmemory-samples", "lfu-log-factor", "lfu-decay-time")) {
+            config.onChange(n, v -> eviction.run());
+        }
+    }
+
+    public void table(CommandTable t) {
+        this.table = t;
+    }
+
+    public CommandTable table() {
+        return table;
+    }
+
+    public long newClientId() {
+        return nextClientId.getAndIncrement();
+    }
+
+    /** Whether new connections start unauthenticated (requirepass set). */
+    public boolean authRequired() {
+        return requirepass != null && !requirepass.isEmpty();
+    }
+
+    public String requirepass() {
+        return requirepass;
+    }
+
+    public long maxmemory() {
+        return maxmemory;
+    }
+
+    public Collection<Session> sessions() {
+        return new ArrayList<>(sessions.values());
+    }
+
+    /** Registers a new connection's session. */
+    public Session openSession(SessionTransport transport) {
+        Session s = new Session(newClientId(), this, transport);
+        sessions.put(s.id, s);
+        stats.totalConnections++;
+        return s;
+    }
+
+    /** Cleans up after a connection closed: transaction, watches, subscriptions, blocking. */
+    public void closeSession(Session s) {
+        lock.lock();
+        try {
+            sessions.remove(s.id);
+            monitors.remove(s);
+            watch.unwatchAll(s);
+            BlockingRegistry.BlockedState st = blocking.unblock(s);
+            if (st != null) {
+                s.pending.clear();
+            }
+            for (ByteString c : new ArrayList<>(s.channels)) {
+                pubsub.unsubscribe(s, c);
+            }
+            for (ByteString p : new ArrayList<>(s.patterns)) {
+                pubsub.punsubscribe(s, p);
+            }
+            s.release();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Feeds the stream of executed writes to replication/AOF listeners. */
+    public void propagate(int db, byte[][] argv) {
+        for (ExecutedCommandListener l : writeListeners) {
+            l.executed(db, argv);
+        }
+    }
+}

@@ -1,0 +1,237 @@
+package io.redmesh.node.command;
+
+import io.netty.buffer.ByteBuf;
+import io.redmesh.node.db.Database;
+import io.redmesh.node.resp.Reply;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * The state of one client connection as the command layer sees it (Redis's struct client):
+ * selected database, protocol version, authentication, transaction, subscriptions, blocking,
+ * and the reply buffer that commands write into. Owned by its connection's I/O thread; other
+ * threads reach it only through {@link #deliver}.
+ */
+public final class Session {
+    public enum ReplyMode { ON, OFF, SKIP, SKIP_NEXT }
+
+    public final long id;
+    public final ServerContext server;
+    final SessionTransport transport;
+    public final long createdMillis = System.currentTimeMillis();
+    public long lastInteractionMillis = createdMillis;
+
+    private ByteBuf out;
+    public final Reply reply;
+    private boolean flushScheduled;
+
+    Database db;
+    public byte[] name;
+    public String libName;
+    public String libVersion;
+    public boolean authenticated;
+    /** The ACL user this session runs as. */
+    public String user = "default";
+    public ReplyMode replyMode = ReplyMode.ON;
+    public boolean noEvict;
+    public boolean closeAfterReply;
+    public boolean closed;
+    public boolean monitor;
+    /** Set by SHUTDOWN etc. to make the transport close when flushed. */
+    public String lastCommand = "NULL";
+
+    // MULTI/EXEC
+    boolean inMulti;
+    boolean multiError;
+    boolean inExec;
+    final List<QueuedCommand> queued = new ArrayList<>();
+    int queuedFlags;
+    /** WATCHed (db, key) pairs; set dirty by WatchRegistry when any of them changes. */
+    final List<WatchRegistry.WatchedKey> watched = new ArrayList<>();
+    boolean dirtyCas;
+
+    // Pub/Sub
+    final Set<ByteString> channels = new LinkedHashSet<>();
+    final Set<ByteString> patterns = new LinkedHashSet<>();
+
+    // Blocking
+    BlockingRegistry.BlockedState blocked;
+    /** Requests that arrived while the session was blocked, run when it is unblocked. */
+    final ArrayDeque<byte[][]> pending = new ArrayDeque<>();
+
+    // Stats for CLIENT LIST
+    public long commandsProcessed;
+    public long netInput;
+    public long netOutput;
+
+    /** A command queued by MULTI. */
+    record QueuedCommand(CommandSpec spec, byte[][] argv) {}
+
+    public Session(long id, ServerContext server, SessionTransport transport) {
+        this.id = id;
+        this.server = server;
+        this.transport = transport;
+        this.out = transport.alloc().buffer(256);
+        this.reply = new Reply(out);
+        this.db = server.keyspace.db(0);
+        this.authenticated = !server.authRequired();
+    }
+
+    public SessionTransport transport() {
+        return transport;
+    }
+
+    public Database db() {
+        return db;
+    }
+
+    public void select(int index) {
+        db = server.keyspace.db(index);
+    }
+
+    public int protocol() {
+        return reply.protocol();
+    }
+
+    public boolean inMulti() {
+        return inMulti;
+    }
+
+    public boolean inExec() {
+        return inExec;
+    }
+
+    public boolean isSubscriber() {
+        return !channels.isEmpty() || !patterns.isEmpty();
+    }
+
+    public int subscriptionCount() {
+        return channels.size() + patterns.size();
+    }
+
+    public Set<ByteString> channels() {
+        return channels;
+    }
+
+    public Set<ByteString> patterns() {
+        return patterns;
+    }
+
+    public boolean isBlocked() {
+        return blocked != null;
+    }
+
+    public int watchedCount() {
+        return watched.size();
+    }
+
+    public int queuedCount() {
+        return queued.size();
+    }
+
+    // ------------------------------------------------------------------ output
+
+    /**
+     * Sends what commands wrote since the last flush (called at the end of a read batch). Runs on
+     * the session's I/O thread; takes the server lock because a command on another connection's
+     * thread may be writing to this session (a blocked client it serves) at the same time.
+     */
+    public void flush() {
+        server.lock.lock();
+        try {
+            flushScheduled = false;
+            if (out.isReadable()) {
+                netOutput += out.readableBytes();
+                server.stats.netOutputBytes += out.readableBytes();
+                ByteBuf full = out;
+                out = transport.alloc().buffer(256);
+                reply.target(out);
+                transport.write(full);
+            }
+            if (closeAfterReply && !closed) {
+                closed = true;
+                transport.close();
+            }
+        } finally {
+            server.lock.unlock();
+        }
+    }
+
+    /** Bytes written by commands but not yet handed to the transport. */
+    public int bufferedBytes() {
+        return out.readableBytes();
+    }
+
+    /**
+     * Writes to this session from any command context (pub/sub messages, MONITOR lines, a blocked
+     * client served by another client's push), preserving order with the session's own replies.
+     */
+    public void deliver(Consumer<Reply> writer) {
+        if (closed) {
+            return;
+        }
+        if (transport.inIoThread()) {
+            writer.accept(reply);
+            scheduleFlush();
+            return;
+        }
+        ByteBuf tmp = transport.alloc().buffer(64);
+        Reply r = new Reply(tmp);
+        r.protocol(reply.protocol());
+        writer.accept(r);
+        deliverBuffer(tmp);
+    }
+
+    /** Appends a reply produced on another thread, on this session's thread; takes ownership. */
+    void deliverBuffer(ByteBuf tmp) {
+        transport.execute(() -> {
+            server.lock.lock();
+            try {
+                if (closed) {
+                    return;
+                }
+                out.writeBytes(tmp);
+            } finally {
+                tmp.release();
+                server.lock.unlock();
+            }
+            flush();
+        });
+    }
+
+    /** Flushes after the current I/O batch. */
+    public void scheduleFlush() {
+        if (!flushScheduled) {
+            flushScheduled = true;
+            transport.execute(this::flush);
+        }
+    }
+
+    /** Frees buffers; the session is gone. */
+    void release() {
+        closed = true;
+        if (out.refCnt() > 0) {
+            out.release();
+        }
+    }
+
+    /** Closes the connection once pending replies are written (QUIT, CLIENT KILL). */
+    public void closeAsync() {
+        if (closed) {
+            return;
+        }
+        if (transport.inIoThread()) {
+            closeAfterReply = true;
+            scheduleFlush();
+        } else {
+            transport.execute(() -> {
+                closeAfterReply = true;
+                flush();
+            });
+        }
+    }
+}

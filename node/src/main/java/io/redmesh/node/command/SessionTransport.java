@@ -1,0 +1,54 @@
+package io.redmesh.node.command;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+
+/**
+ * What a {@link Session} needs from the connection underneath it. The network layer implements
+ * it for sockets; the command layer stays free of Netty channels and can be driven in tests.
+ */
+public interface SessionTransport {
+    /** Writes and flushes bytes produced on the connection's own thread; takes ownership of buf. */
+    void write(ByteBuf buf);
+
+    /** Runs a task on the connection's I/O thread (after the current one, if called from it). */
+    void execute(Runnable task);
+
+    /** Runs a task on the connection's I/O thread after a delay; the handle cancels it. */
+    java.util.concurrent.Future<?> schedule(Runnable task, long delayMillis);
+
+    /** Whether the caller runs on the connection's I/O thread. */
+    boolean inIoThread();
+
+    /** Closes the connection after pending writes are flushed. */
+    void close();
+
+    /** Stops or resumes reading requests (a blocked client's further commands must wait). */
+    void autoRead(boolean on);
+
+    ByteBufAllocator alloc();
+
+    /** Bytes queued for the socket but not yet written (client output buffer). */
+    long pendingOutputBytes();
+
+    /** "ip:port" of the peer, as CLIENT LIST shows it. */
+    String remoteAddress();
+
+    /** "ip:port" of the local end. */
+    String localAddress();
+
+    /** The TLS peer's verified certificate chain, or null on plaintext / no client certificate. */
+    default java.security.cert.Certificate[] peerCertificates() {
+        return null;
+    }
+
+    /** Whether the connection runs over TLS. */
+    default boolean tls() {
+        return false;
+    }
+
+    /** The file descriptor, for CLIENT LIST "fd=" (or -1). */
+    default int fd() {
+        return -1;
+    }
+}

@@ -1,0 +1,368 @@
+package io.redmesh.node.command.family;
+
+import io.redmesh.node.command.CommandContext;
+import io.redmesh.node.command.CommandFamily;
+import io.redmesh.node.command.CommandTable;
+import io.redmesh.node.command.Session;
+import io.redmesh.node.util.Bytes;
+import io.redmesh.node.util.Errors;
+import io.redmesh.node.util.RedisException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * CLIENT subcommands.
+ *
+ * <pre>
+ * CLIENT ID | GETNAME | SETNAME name | INFO | LIST [TYPE t] [ID id ...]
+ * CLIENT KILL ip:port | KILL [ID id] [TYPE t] [USER u] [ADDR a] [LADDR a] [SKIPME yes|no] [MAXAGE s]
+ * CLIENT SETINFO LIB-NAME|LIB-VER value      (Redis 7.2; sent by Jedis and Lettuce)
+ * CLIENT REPLY ON|OFF|SKIP   CLIENT NO-EVICT ON|OFF   CLIENT UNBLOCK id [TIMEOUT|ERROR]
+ * CLIENT GETREDIR   CLIENT HELP
+ * </pre>
+ */
+final class ClientCommands implements CommandFamily {
+    @Override
+    public void register(CommandTable.Binder b) {
+        b.bind("client|id", c -> c.reply.integer(c.session.id))
+         .bind("client|getname", c -> c.reply.bulk(c.session.name))
+         .bind("client|setname", c -> {
+             validateName(c.arg(2));
+             c.session.name = c.arg(2).length == 0 ? null : c.arg(2);
+             c.reply.ok();
+         })
+         .bind("client|info", c -> c.reply.verbatim(describe(c.session)))
+         .bind("client|list", ClientCommands::list)
+         .bind("client|kill", ClientCommands::kill)
+         .bind("client|setinfo", ClientCommands::setinfo)
+         .bind("client|reply", ClientCommands::replyMode)
+         .bind("client|no-evict", c -> {
+             if (c.argIs(2, "ON")) {
+                 c.session.noEvict = true;
+             } else if (c.argIs(2, "OFF")) {
+                 c.session.noEvict = false;
+             } else {
+                 throw Errors.E_SYNTAX;
+             }
+             c.reply.ok();
+         })
+         .bind("client|unblock", ClientCommands::unblock)
+         .bind("client|getredir", c -> c.reply.integer(-1))
+         .bind("client|help", c -> Help.reply(c, "CLIENT",
+                 "CACHING (YES|NO)",
+                 "    Enable/disable tracking of the keys for next command in OPTIN/OPTOUT modes.",
+                 "GETREDIR",
+                 "    Return the client ID we are redirecting to when tracking is enabled.",
+                 "GETNAME",
+                 "    Return the name of the current connection.",
+                 "ID",
+                 "    Return the ID of the current connection.",
+                 "INFO",
+                 "    Return information about the current client connection.",
+                 "KILL <ip:port>",
+                 "    Kill connection made from <ip:port>.",
+                 "KILL <option> <value> [<option> <value> [...]]",
+                 "    Kill connections. Options are:",
+                 "    * ADDR (<ip:port>|<unixsocket>:0)",
+                 "      Kill connections made from the specified address",
+                 "    * LADDR (<ip:port>|<unixsocket>:0)",
+                 "      Kill connections made to specified local address",
+                 "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+                 "      Kill connections by type.",
+                 "    * USER <username>",
+                 "      Kill connections authenticated by <username>.",
+                 "    * SKIPME (YES|NO)",
+                 "      Skip killing current connection (default: yes).",
+                 "LIST [options ...]",
+                 "    Return information about client connections. Options:",
+                 "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+                 "      Return clients of specified type.",
+                 "UNPAUSE",
+                 "    Stop the current client pause, resuming traffic.",
+                 "PAUSE <timeout> [WRITE|ALL]",
+                 "    Suspend all, or just write, clients for <timeout> milliseconds.",
+                 "REPLY (ON|OFF|SKIP)",
+                 "    Control the replies sent to the current connection.",
+                 "SETNAME <name>",
+                 "    Assign the name <name> to the current connection.",
+                 "UNBLOCK <clientid> [TIMEOUT|ERROR]",
+                 "    Unblock the specified blocked client.",
+                 "TRACKING (ON|OFF) [REDIRECT <id>] [BCAST] [PREFIX <prefix> [...]]",
+                 "         [OPTIN] [OPTOUT] [NOLOOP]",
+                 "    Control server assisted client side caching.",
+                 "TRACKINGINFO",
+                 "    Report tracking status for the current connection.",
+                 "NO-EVICT (ON|OFF)",
+                 "    Protect current client connection from eviction."));
+    }
+
+    /** Client names and lib names: printable ASCII without spaces ('!'..'~'). */
+    static void validateName(byte[] name) {
+        for (byte b : name) {
+            if (b < '!' || b > '~') {
+                throw RedisException.err("Client names cannot contain spaces, newlines or special characters.");
+            }
+        }
+    }
+
+    static void setinfo(CommandContext c) {
+        if (c.argc() != 4) {
+            throw Errors.wrongArity("client|setinfo");
+        }
+        byte[] v = c.arg(3);
+        for (byte b : v) {
+            if (b < '!' || b > '~') {
+                throw RedisException.err(c.argString(2).toUpperCase(java.util.Locale.ROOT)
+                        + " cannot contain spaces, newlines or special characters.");
+            }
+        }
+        if (c.argIs(2, "LIB-NAME")) {
+            c.session.libName = v.length == 0 ? null : Bytes.latin1(v);
+        } else if (c.argIs(2, "LIB-VER")) {
+            c.session.libVersion = v.length == 0 ? null : Bytes.latin1(v);
+        } else {
+            throw RedisException.err("Unrecognized option '" + c.argString(2) + "'");
+        }
+        c.reply.ok();
+    }
+
+    static String flags(Session s) {
+        StringBuilder f = new StringBuilder();
+        if (s.inMulti()) {
+            f.append('x');
+        }
+        if (s.isBlocked()) {
+            f.append('b');
+        }
+        if (s.isSubscriber()) {
+            f.append('P');
+        }
+        if (s.monitor) {
+            f.append('O');
+        }
+        if (s.closeAfterReply) {
+            f.append('c');
+        }
+        if (s.noEvict) {
+            f.append('e');
+        }
+        if (s.transport().remoteAddress().startsWith("/") || s.transport().remoteAddress().isEmpty()) {
+            f.append('U');
+        }
+        return f.length() == 0 ? "N" : f.toString();
+    }
+
+    /** One CLIENT LIST line, in Redis 7's field order (plus 7.2's lib-name and lib-ver). */
+    static String describe(Session s) {
+        long now = System.currentTimeMillis();
+        StringBuilder sb = new StringBuilder();
+        sb.append("id=").append(s.id)
+          .append(" addr=").append(s.transport().remoteAddress())
+          .append(" laddr=").append(s.transport().localAddress())
+          .append(" fd=").append(s.transport().fd())
+          .append(" name=").append(s.name == null ? "" : Bytes.latin1(s.name))
+          .append(" age=").append((now - s.createdMillis) / 1000)
+          .append(" idle=").append((now - s.lastInteractionMillis) / 1000)
+          .append(" flags=").append(flags(s))
+          .append(" db=").append(s.db().index)
+          .append(" sub=").append(s.channels().size())
+          .append(" psub=").append(s.patterns().size())
+          .append(" ssub=0")
+          .append(" multi=").append(s.inMulti() ? s.queuedCount() : -1)
+          .append(" qbuf=0 qbuf-free=0 argv-mem=0")
+          .append(" multi-mem=0")
+          .append(" rbs=").append(Math.max(1024, s.bufferedBytes()))
+          .append(" rbp=0")
+          .append(" obl=").append(s.bufferedBytes())
+          .append(" oll=0")
+          .append(" omem=").append(s.transport().pendingOutputBytes())
+          .append(" tot-mem=").append(1024 + s.bufferedBytes() + s.transport().pendingOutputBytes())
+          .append(" events=r")
+          .append(" cmd=").append(s.lastCommand)
+          .append(" user=").append(s.user)
+          .append(" redir=-1")
+          .append(" resp=").append(s.protocol())
+          .append(" lib-name=").append(s.libName == null ? "" : s.libName)
+          .append(" lib-ver=").append(s.libVersion == null ? "" : s.libVersion)
+          .append('\n');
+        return sb.toString();
+    }
+
+    static String type(Session s) {
+        return s.isSubscriber() ? "pubsub" : "normal";
+    }
+
+    static void list(CommandContext c) {
+        String type = null;
+        Set<Long> ids = null;
+        if (c.argc() == 4 && c.argIs(2, "TYPE")) {
+            type = c.argLower(3);
+            if (type.equals("slave")) {
+                type = "replica";
+            }
+            if (!List.of("normal", "master", "replica", "pubsub").contains(type)) {
+                throw RedisException.err("Unknown client type '" + c.argString(3) + "'");
+            }
+        } else if (c.argc() > 3 && c.argIs(2, "ID")) {
+            ids = new HashSet<>();
+            for (int i = 3; i < c.argc(); i++) {
+                Long id = Bytes.parseLongOrNull(c.arg(i));
+                if (id == null || id < 1) {
+                    throw RedisException.err("Invalid client ID");
+                }
+                ids.add(id);
+            }
+        } else if (c.argc() != 2) {
+            throw Errors.E_SYNTAX;
+        }
+        List<Session> all = new ArrayList<>(c.server.sessions());
+        all.sort((a, b) -> Long.compare(a.id, b.id));
+        StringBuilder sb = new StringBuilder();
+        for (Session s : all) {
+            if (type != null && !type(s).equals(type)) {
+                continue;
+            }
+            if (ids != null && !ids.contains(s.id)) {
+                continue;
+            }
+            sb.append(describe(s));
+        }
+        c.reply.verbatim(sb.toString());
+    }
+
+    static void kill(CommandContext c) {
+        if (c.argc() == 3) {
+            // Old form: CLIENT KILL addr
+            String addr = c.argString(2);
+            for (Session s : c.server.sessions()) {
+                if (s.transport().remoteAddress().equals(addr)) {
+                    s.closeAsync();
+                    c.reply.ok();
+                    return;
+                }
+            }
+            throw RedisException.err("No such client");
+        }
+        if (c.argc() % 2 != 0) {
+            throw Errors.E_SYNTAX;
+        }
+        Long id = null;
+        String type = null;
+        String user = null;
+        String addr = null;
+        String laddr = null;
+        boolean skipme = true;
+        Long maxAge = null;
+        for (int i = 2; i < c.argc(); i += 2) {
+            String v = c.argString(i + 1);
+            if (c.argIs(i, "ID")) {
+                id = Bytes.parseLongOrNull(c.arg(i + 1));
+                if (id == null || id <= 0) {
+                    throw RedisException.err("client-id should be greater than 0");
+                }
+            } else if (c.argIs(i, "TYPE")) {
+                type = v.toLowerCase(java.util.Locale.ROOT);
+                if (type.equals("slave")) {
+                    type = "replica";
+                }
+                if (!List.of("normal", "master", "replica", "pubsub").contains(type)) {
+                    throw RedisException.err("Unknown client type '" + v + "'");
+                }
+            } else if (c.argIs(i, "USER")) {
+                user = v;
+            } else if (c.argIs(i, "ADDR")) {
+                addr = v;
+            } else if (c.argIs(i, "LADDR")) {
+                laddr = v;
+            } else if (c.argIs(i, "SKIPME")) {
+                if (v.equalsIgnoreCase("yes")) {
+                    skipme = true;
+                } else if (v.equalsIgnoreCase("no")) {
+                    skipme = false;
+                } else {
+                    throw Errors.E_SYNTAX;
+                }
+            } else if (c.argIs(i, "MAXAGE")) {
+                maxAge = Bytes.parseLongOrNull(c.arg(i + 1));
+                if (maxAge == null || maxAge <= 0) {
+                    throw Errors.E_SYNTAX;
+                }
+            } else {
+                throw Errors.E_SYNTAX;
+            }
+        }
+        int killed = 0;
+        long now = System.currentTimeMillis();
+        for (Session s : c.server.sessions()) {
+            if (id != null && s.id != id) {
+                continue;
+            }
+            if (type != null && !type(s).equals(type)) {
+                continue;
+            }
+            if (user != null && !s.user.equals(user)) {
+                continue;
+            }
+            if (addr != null && !s.transport().remoteAddress().equals(addr)) {
+                continue;
+            }
+            if (laddr != null && !s.transport().localAddress().equals(laddr)) {
+                continue;
+            }
+            if (maxAge != null && (now - s.createdMillis) / 1000 < maxAge) {
+                continue;
+            }
+            if (skipme && s == c.session) {
+                continue;
+            }
+            s.closeAsync();
+            killed++;
+        }
+        c.reply.integer(killed);
+    }
+
+    static void replyMode(CommandContext c) {
+        if (c.argIs(2, "ON")) {
+            c.session.replyMode = Session.ReplyMode.ON;
+            c.reply.ok();
+        } else if (c.argIs(2, "OFF")) {
+            c.session.replyMode = Session.ReplyMode.OFF;
+        } else if (c.argIs(2, "SKIP")) {
+            if (c.session.replyMode != Session.ReplyMode.OFF) {
+                c.session.replyMode = Session.ReplyMode.SKIP_NEXT;
+            }
+        } else {
+            throw Errors.E_SYNTAX;
+        }
+    }
+
+    static void unblock(CommandContext c) {
+        Long id = Bytes.parseLongOrNull(c.arg(2));
+        if (id == null) {
+            throw Errors.E_NOT_INTEGER;
+        }
+        boolean error = false;
+        if (c.argc() == 4) {
+            if (c.argIs(3, "ERROR")) {
+                error = true;
+            } else if (!c.argIs(3, "TIMEOUT")) {
+                throw RedisException.err("CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
+            }
+        } else if (c.argc() > 4) {
+            throw Errors.E_SYNTAX;
+        }
+        Session target = c.server.sessions.get(id);
+        if (target == null || !target.isBlocked()) {
+            c.reply.integer(0);
+            return;
+        }
+        if (error) {
+            c.server.dispatcher.unblockWith(target, r -> r.error("UNBLOCKED client unblocked via CLIENT UNBLOCK"));
+        } else {
+            c.server.dispatcher.unblockWith(target, null);
+        }
+        c.reply.integer(1);
+    }
+}

@@ -1,0 +1,88 @@
+package io.redmesh.node.command.family;
+
+import io.redmesh.node.command.CommandContext;
+import io.redmesh.node.command.CommandFamily;
+import io.redmesh.node.command.CommandTable;
+import io.redmesh.node.config.ConfigRewriter;
+import io.redmesh.node.config.ServerConfig;
+import io.redmesh.node.util.RedisException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * CONFIG GET pattern [pattern ...] | SET name value [name value ...] | REWRITE | RESETSTAT | HELP.
+ * The directives themselves, their parsing and their errors live in {@link ServerConfig}.
+ */
+final class ConfigCommands implements CommandFamily {
+    @Override
+    public void register(CommandTable.Binder b) {
+        b.bind("config|get", ConfigCommands::get)
+         .bind("config|set", ConfigCommands::set)
+         .bind("config|rewrite", ConfigCommands::rewrite)
+         .bind("config|resetstat", ConfigCommands::resetstat)
+         .bind("config|help", c -> Help.reply(c, "CONFIG",
+                 "GET <pattern>",
+                 "    Return parameters matching the glob-like <pattern> and their values.",
+                 "SET <directive> <value>",
+                 "    Set the configuration <directive> to <value>.",
+                 "RESETSTAT",
+                 "    Reset statistics reported by the INFO command.",
+                 "REWRITE",
+                 "    Rewrite the configuration file."));
+    }
+
+    static void get(CommandContext c) {
+        List<String> patterns = new ArrayList<>();
+        for (int i = 2; i < c.argc(); i++) {
+            patterns.add(c.argString(i));
+        }
+        Map<String, String> found = c.server.config.get(patterns);
+        c.reply.map(found.size());
+        for (Map.Entry<String, String> e : found.entrySet()) {
+            c.reply.bulk(e.getKey());
+            c.reply.bulk(e.getValue());
+        }
+    }
+
+    static void set(CommandContext c) {
+        if (c.argc() < 4 || c.argc() % 2 != 0) {
+            throw io.redmesh.node.util.Errors.wrongArity("config|set");
+        }
+        List<String[]> pairs = new ArrayList<>();
+        for (int i = 2; i < c.argc(); i += 2) {
+            pairs.add(new String[] {c.argString(i), c.argString(i + 1)});
+        }
+        try {
+            c.server.config.set(pairs);
+        } catch (ServerConfig.ConfigSetError e) {
+            throw RedisException.err(e.getMessage());
+        }
+        c.reply.ok();
+    }
+
+    static void rewrite(CommandContext c) {
+        if (c.server.config.configFile() == null) {
+            throw RedisException.err("The server is running without a config file");
+        }
+        try {
+            ConfigRewriter.rewrite(c.server.config);
+        } catch (java.io.IOException e) {
+            throw RedisException.err("Rewriting config file: " + e.getMessage());
+        }
+        c.reply.ok();
+    }
+
+    static void resetstat(CommandContext c) {
+        c.server.stats.reset();
+        c.server.keyspace.stats.reset();
+        for (var s : c.server.table().all()) {
+            s.calls = 0;
+            s.microseconds = 0;
+            s.failedCalls = 0;
+            s.rejectedCalls = 0;
+        }
+        c.server.slowlog.reset();
+        c.reply.ok();
+    }
+}

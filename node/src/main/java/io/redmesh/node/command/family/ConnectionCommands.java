@@ -1,0 +1,197 @@
+package io.redmesh.node.command.family;
+
+import io.redmesh.node.command.CommandContext;
+import io.redmesh.node.command.CommandFamily;
+import io.redmesh.node.command.CommandTable;
+import io.redmesh.node.command.ServerContext;
+import io.redmesh.node.command.Session;
+import io.redmesh.node.resp.Reply;
+import io.redmesh.node.util.Bytes;
+import io.redmesh.node.util.Errors;
+import io.redmesh.node.util.RedisException;
+import java.security.MessageDigest;
+
+/**
+ * Connection commands: PING, ECHO, QUIT, SELECT, AUTH, HELLO, RESET.
+ *
+ * <pre>
+ * PING [message]            ECHO message          QUIT
+ * SELECT index              AUTH [username] password
+ * HELLO [protover [AUTH username password] [SETNAME clientname]]
+ * RESET
+ * </pre>
+ */
+final class ConnectionCommands implements CommandFamily {
+    @Override
+    public void register(CommandTable.Binder b) {
+        b.bind("ping", ConnectionCommands::ping)
+         .bind("echo", c -> c.reply.bulk(c.arg(1)))
+         .bind("quit", ConnectionCommands::quit)
+         .bind("select", ConnectionCommands::select)
+         .bind("auth", ConnectionCommands::auth)
+         .bind("hello", ConnectionCommands::hello)
+         .bind("reset", ConnectionCommands::reset);
+    }
+
+    /** PING [message]: in RESP2 subscribed context the reply is a ["pong", message] array. */
+    static void ping(CommandContext c) {
+        if (c.argc() > 2) {
+            throw Errors.wrongArity("ping");
+        }
+        Session s = c.session;
+        if (s.isSubscriber() && s.protocol() == 2) {
+            c.reply.array(2);
+            c.reply.bulk("pong");
+            c.reply.bulk(c.argc() == 2 ? c.arg(1) : Bytes.EMPTY);
+            return;
+        }
+        if (c.argc() == 2) {
+            c.reply.bulk(c.arg(1));
+        } else {
+            c.reply.simple("PONG");
+        }
+    }
+
+    static void quit(CommandContext c) {
+        c.reply.ok();
+        c.session.closeAfterReply = true;
+    }
+
+    static void select(CommandContext c) {
+        Long idx = Bytes.parseLongOrNull(c.arg(1));
+        if (idx == null || idx > Integer.MAX_VALUE || idx < Integer.MIN_VALUE) {
+            throw RedisException.err("value is not an integer or out of range");
+        }
+        if (idx < 0 || idx >= c.server.keyspace.count()) {
+            throw new RedisException(Errors.DB_INDEX_OUT_OF_RANGE);
+        }
+        c.session.select(idx.intValue());
+        c.reply.ok();
+    }
+
+    /** AUTH [username] password. Until the ACL issue lands, only "default" + requirepass exist. */
+    static void auth(CommandContext c) {
+        if (c.argc() > 3) {
+            throw Errors.E_SYNTAX;
+        }
+        byte[] user = c.argc() == 3 ? c.arg(1) : Bytes.of("default");
+        byte[] pass = c.arg(c.argc() - 1);
+        if (c.argc() == 2 && !c.server.authRequired()) {
+            throw RedisException.err("AUTH <password> called without any password configured for the default user. "
+                    + "Are you sure your configuration is correct?");
+        }
+        authenticate(c.server, c.session, user, pass);
+        c.reply.ok();
+    }
+
+    /** Checks credentials; on success marks the session authenticated, else throws WRONGPASS. */
+    static void authenticate(ServerContext server, Session s, byte[] user, byte[] pass) {
+        boolean ok = Bytes.latin1(user).equals("default") && passwordMatches(server, pass);
+        if (!ok) {
+            throw new RedisException(Errors.WRONGPASS);
+        }
+        s.authenticated = true;
+        s.user = "default";
+    }
+
+    private static boolean passwordMatches(ServerContext server, byte[] pass) {
+        if (!server.authRequired()) {
+            return true; // default user is "nopass": any password is accepted
+        }
+        // Constant time: compare digests so neither length nor prefix leaks through timing.
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            byte[] a = md.digest(pass);
+            byte[] b = md.digest(Bytes.of(server.requirepass()));
+            return MessageDigest.isEqual(a, b);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * HELLO [protover [AUTH user pass] [SETNAME name]]: switches protocol, authenticates and names
+     * the connection, then replies with the server's properties as a map.
+     */
+    static void hello(CommandContext c) {
+        Session s = c.session;
+        int ver = 0;
+        int next = 1;
+        if (c.argc() >= 2) {
+            Long v = Bytes.parseLongOrNull(c.arg(1));
+            if (v == null) {
+                throw RedisException.err("Protocol version is not an integer or out of range");
+            }
+            next = 2;
+            if (v < 2 || v > 3) {
+                throw new RedisException("NOPROTO unsupported protocol version");
+            }
+            ver = v.intValue();
+        }
+        byte[] user = null;
+        byte[] pass = null;
+        byte[] setName = null;
+        for (int j = next; j < c.argc(); j++) {
+            int more = c.argc() - j - 1;
+            if (c.argIs(j, "AUTH") && more >= 2) {
+                user = c.arg(j + 1);
+                pass = c.arg(j + 2);
+                j += 2;
+            } else if (c.argIs(j, "SETNAME") && more >= 1) {
+                setName = c.arg(j + 1);
+                j += 1;
+            } else {
+                throw RedisException.err("Syntax error in HELLO option '" + c.argString(j) + "'");
+            }
+        }
+        if (user != null) {
+            authenticate(c.server, s, user, pass);
+        }
+        if (!s.authenticated) {
+            throw new RedisException("NOAUTH HELLO must be called with the client already authenticated, "
+                    + "otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the "
+                    + "client and select the RESP protocol version at the same time");
+        }
+        if (setName != null) {
+            ClientCommands.validateName(setName);
+            s.name = setName.length == 0 ? null : setName;
+        }
+        if (ver != 0) {
+            s.reply.protocol(ver);
+        }
+        Reply r = c.reply;
+        r.map(7);
+        r.bulk("server");
+        r.bulk("redis");
+        r.bulk("version");
+        r.bulk(ServerContext.REDIS_VERSION);
+        r.bulk("proto");
+        r.integer(s.protocol());
+        r.bulk("id");
+        r.integer(s.id);
+        r.bulk("mode");
+        r.bulk("standalone");
+        r.bulk("role");
+        r.bulk("master");
+        r.bulk("modules");
+        r.emptyArray();
+    }
+
+    /** RESET: back to a fresh connection's state. */
+    static void reset(CommandContext c) {
+        Session s = c.session;
+        TransactionCommands.discardTransaction(c);
+        TransactionCommands.unwatch(c.server, s);
+        s.monitor = false;
+        c.server.monitors.remove(s);
+        PubSubCommands.unsubscribeAll(c, false);
+        s.select(0);
+        s.name = null;
+        s.replyMode = Session.ReplyMode.ON;
+        s.noEvict = false;
+        s.reply.protocol(2);
+        s.authenticated = !c.server.authRequired();
+        s.user = "default";
+        c.reply.simple("RESET");
+    }
+}

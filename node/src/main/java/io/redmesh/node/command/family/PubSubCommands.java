@@ -1,0 +1,154 @@
+package io.redmesh.node.command.family;
+
+import io.redmesh.node.command.ByteString;
+import io.redmesh.node.command.CommandContext;
+import io.redmesh.node.command.CommandFamily;
+import io.redmesh.node.command.CommandTable;
+import io.redmesh.node.command.PubSubRegistry;
+import io.redmesh.node.command.Session;
+import io.redmesh.node.resp.Reply;
+import io.redmesh.node.util.Bytes;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Pub/Sub.
+ *
+ * <pre>
+ * SUBSCRIBE channel [channel ...]      UNSUBSCRIBE [channel ...]
+ * PSUBSCRIBE pattern [pattern ...]     PUNSUBSCRIBE [pattern ...]
+ * PUBLISH channel message
+ * PUBSUB CHANNELS [pattern] | NUMSUB [channel ...] | NUMPAT | HELP
+ * </pre>
+ * Confirmations and messages are RESP3 push frames ({@code >}) on RESP3 connections, arrays on
+ * RESP2, each carrying the session's subscription count as Redis does.
+ */
+final class PubSubCommands implements CommandFamily {
+    @Override
+    public void register(CommandTable.Binder b) {
+        b.bind("subscribe", PubSubCommands::subscribe)
+         .bind("unsubscribe", c -> unsubscribe(c, false))
+         .bind("psubscribe", PubSubCommands::psubscribe)
+         .bind("punsubscribe", c -> unsubscribe(c, true))
+         .bind("publish", c -> c.reply.integer(c.server.pubsub.publish(c.arg(1), c.arg(2))))
+         .bind("pubsub|channels", PubSubCommands::channels)
+         .bind("pubsub|numsub", PubSubCommands::numsub)
+         .bind("pubsub|numpat", c -> c.reply.integer(c.server.pubsub.patternCount()))
+         .bind("pubsub|help", PubSubCommands::help);
+    }
+
+    private static void confirm(Reply r, String kind, byte[] name, int count) {
+        r.push(3);
+        r.bulk(kind);
+        if (name == null) {
+            r.nullBulk();
+        } else {
+            r.bulk(name);
+        }
+        r.integer(count);
+    }
+
+    static void subscribe(CommandContext c) {
+        PubSubRegistry ps = c.server.pubsub;
+        for (int i = 1; i < c.argc(); i++) {
+            ps.subscribe(c.session, c.arg(i));
+            confirm(c.reply, "subscribe", c.arg(i), c.session.subscriptionCount());
+        }
+    }
+
+    static void psubscribe(CommandContext c) {
+        PubSubRegistry ps = c.server.pubsub;
+        for (int i = 1; i < c.argc(); i++) {
+            ps.psubscribe(c.session, c.arg(i));
+            confirm(c.reply, "psubscribe", c.arg(i), c.session.subscriptionCount());
+        }
+    }
+
+    static void unsubscribe(CommandContext c, boolean patterns) {
+        if (c.argc() == 1) {
+            unsubscribeAll(c, patterns);
+            return;
+        }
+        PubSubRegistry ps = c.server.pubsub;
+        Session s = c.session;
+        for (int i = 1; i < c.argc(); i++) {
+            ByteString name = new ByteString(c.arg(i));
+            if (patterns) {
+                ps.punsubscribe(s, name);
+            } else {
+                ps.unsubscribe(s, name);
+            }
+            confirm(c.reply, patterns ? "punsubscribe" : "unsubscribe", c.arg(i), s.subscriptionCount());
+        }
+    }
+
+    /**
+     * UNSUBSCRIBE / PUNSUBSCRIBE without arguments: one confirmation per dropped subscription, or
+     * a single one with a null name when there was none. RESET calls it silently for both kinds.
+     */
+    static void unsubscribeAll(CommandContext c, boolean patterns) {
+        Session s = c.session;
+        PubSubRegistry ps = c.server.pubsub;
+        boolean silent = c.spec.fullName.equals("reset");
+        if (silent) {
+            for (ByteString ch : new ArrayList<>(s.channels())) {
+                ps.unsubscribe(s, ch);
+            }
+            for (ByteString p : new ArrayList<>(s.patterns())) {
+                ps.punsubscribe(s, p);
+            }
+            return;
+        }
+        List<ByteString> names = new ArrayList<>(patterns ? s.patterns() : s.channels());
+        if (names.isEmpty()) {
+            confirm(c.reply, patterns ? "punsubscribe" : "unsubscribe", null, s.subscriptionCount());
+            return;
+        }
+        for (ByteString n : names) {
+            if (patterns) {
+                ps.punsubscribe(s, n);
+            } else {
+                ps.unsubscribe(s, n);
+            }
+            confirm(c.reply, patterns ? "punsubscribe" : "unsubscribe", n.bytes, s.subscriptionCount());
+        }
+    }
+
+    static void channels(CommandContext c) {
+        if (c.argc() > 3) {
+            throw io.redmesh.node.util.Errors.wrongArity("pubsub|channels");
+        }
+        List<byte[]> list = c.server.pubsub.channels(c.argc() == 3 ? c.arg(2) : null);
+        c.reply.array(list.size());
+        for (byte[] ch : list) {
+            c.reply.bulk(ch);
+        }
+    }
+
+    static void numsub(CommandContext c) {
+        c.reply.map(c.argc() - 2);
+        for (int i = 2; i < c.argc(); i++) {
+            c.reply.bulk(c.arg(i));
+            c.reply.integer(c.server.pubsub.subscribers(c.arg(i)));
+        }
+    }
+
+    static void help(CommandContext c) {
+        Help.reply(c, "PUBSUB",
+                "CHANNELS [<pattern>]",
+                "    Return the currently active channels matching a <pattern> (default: '*').",
+                "NUMPAT",
+                "    Return number of subscriptions to patterns.",
+                "NUMSUB [<channel> ...]",
+                "    Return the number of subscribers for the specified channels, excluding",
+                "    pattern subscriptions(default: no channels).",
+                "SHARDCHANNELS [<pattern>]",
+                "    Return the currently active shard level channels matching a <pattern> (default: '*').",
+                "SHARDNUMSUB [<shardchannel> ...]",
+                "    Return the number of subscribers for the specified shard level channel(s)");
+    }
+
+    static byte[] b(String s) {
+        return Bytes.of(s);
+    }
+}

@@ -1,0 +1,252 @@
+package io.redmesh.node.command.family;
+
+import io.redmesh.node.command.CommandContext;
+import io.redmesh.node.command.CommandFamily;
+import io.redmesh.node.command.CommandTable;
+import io.redmesh.node.command.SlowLog;
+import io.redmesh.node.db.Database;
+import io.redmesh.node.db.DictEntry;
+import io.redmesh.node.db.Values;
+import io.redmesh.node.util.Bytes;
+import io.redmesh.node.util.Errors;
+import io.redmesh.node.util.RedisException;
+import io.redmesh.node.util.ServerLog;
+import java.util.List;
+
+/**
+ * Server commands.
+ *
+ * <pre>
+ * INFO [section ...]     DBSIZE        FLUSHDB [ASYNC|SYNC]     FLUSHALL [ASYNC|SYNC]
+ * TIME                   SWAPDB a b    SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]
+ * MONITOR                SLOWLOG GET [n] | LEN | RESET | HELP
+ * DEBUG SLEEP s | SET-ACTIVE-EXPIRE 0|1 | OBJECT key | HELP   (enable-debug-command)
+ * </pre>
+ */
+final class ServerCommands implements CommandFamily {
+    private final Runnable shutdown;
+
+    ServerCommands(Runnable shutdown) {
+        this.shutdown = shutdown;
+    }
+
+    @Override
+    public void register(CommandTable.Binder b) {
+        b.bind("info", InfoCommand::info)
+         .bind("dbsize", c -> c.reply.integer(c.db().size()))
+         .bind("flushdb", ServerCommands::flushdb)
+         .bind("flushall", ServerCommands::flushall)
+         .bind("time", ServerCommands::time)
+         .bind("swapdb", ServerCommands::swapdb)
+         .bind("shutdown", this::shutdownCommand)
+         .bind("monitor", ServerCommands::monitor)
+         .bind("slowlog|get", ServerCommands::slowlogGet)
+         .bind("slowlog|len", c -> c.reply.integer(c.server.slowlog.size()))
+         .bind("slowlog|reset", c -> {
+             c.server.slowlog.reset();
+             c.reply.ok();
+         })
+         .bind("slowlog|help", c -> Help.reply(c, "SLOWLOG",
+                 "GET [<count>]",
+                 "    Return top <count> entries from the slowlog (default: 10, -1 mean all).",
+                 "    Entries are made of:",
+                 "    id, timestamp, time in microseconds, arguments array, client IP and port,",
+                 "    client name",
+                 "LEN",
+                 "    Return the length of the slowlog.",
+                 "RESET",
+                 "    Reset the slowlog."))
+         .bind("debug", ServerCommands::debug);
+    }
+
+    /** FLUSHDB/FLUSHALL flags: ASYNC or SYNC (we always free synchronously: Java's GC does the rest). */
+    private static void flushFlags(CommandContext c) {
+        if (c.argc() > 2) {
+            throw Errors.E_SYNTAX;
+        }
+        if (c.argc() == 2 && !c.argIs(1, "ASYNC") && !c.argIs(1, "SYNC")) {
+            throw Errors.E_SYNTAX;
+        }
+    }
+
+    static void flushdb(CommandContext c) {
+        flushFlags(c);
+        Database db = c.db();
+        c.dirty(Math.max(1, db.size()));
+        db.clear();
+        c.reply.ok();
+    }
+
+    static void flushall(CommandContext c) {
+        flushFlags(c);
+        long n = 0;
+        for (Database db : c.server.keyspace.all()) {
+            n += db.size();
+            db.clear();
+        }
+        c.dirty(Math.max(1, n));
+        c.reply.ok();
+    }
+
+    static void time(CommandContext c) {
+        long micros = java.time.Instant.now().getEpochSecond() * 1_000_000L + java.time.Instant.now().getNano() / 1000;
+        c.reply.array(2);
+        c.reply.bulk(Bytes.fromLong(micros / 1_000_000));
+        c.reply.bulk(Bytes.fromLong(micros % 1_000_000));
+    }
+
+    static void swapdb(CommandContext c) {
+        int a = dbIndex(c, 1, "invalid first DB index");
+        int b = dbIndex(c, 2, "invalid second DB index");
+        int n = c.server.keyspace.count();
+        if (a < 0 || a >= n || b < 0 || b >= n) {
+            throw new RedisException(Errors.DB_INDEX_OUT_OF_RANGE);
+        }
+        c.server.keyspace.swap(a, b);
+        c.dirty();
+        c.reply.ok();
+    }
+
+    private static int dbIndex(CommandContext c, int i, String error) {
+        Long v = Bytes.parseLongOrNull(c.arg(i));
+        if (v == null || v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
+            throw RedisException.err(error);
+        }
+        return v.intValue();
+    }
+
+    /**
+     * SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]. Nothing is persisted yet (persistence is its
+     * own issue), so SAVE/NOSAVE only validate. On success there is no reply: the connection
+     * closes and the process exits, as with Redis.
+     */
+    void shutdownCommand(CommandContext c) {
+        boolean abort = false;
+        boolean save = false;
+        boolean nosave = false;
+        for (int i = 1; i < c.argc(); i++) {
+            if (c.argIs(i, "NOSAVE")) {
+                nosave = true;
+            } else if (c.argIs(i, "SAVE")) {
+                save = true;
+            } else if (c.argIs(i, "NOW") || c.argIs(i, "FORCE")) {
+                continue;
+            } else if (c.argIs(i, "ABORT")) {
+                abort = true;
+            } else {
+                throw Errors.E_SYNTAX;
+            }
+        }
+        if ((abort && c.argc() != 2) || (save && nosave)) {
+            throw Errors.E_SYNTAX;
+        }
+        if (abort) {
+            throw RedisException.err("No shutdown in progress.");
+        }
+        ServerLog.warning("User requested shutdown...");
+        c.session.closeAfterReply = true;
+        shutdown.run();
+    }
+
+    static void monitor(CommandContext c) {
+        if (c.session.monitor) {
+            c.reply.ok();
+            return;
+        }
+        c.session.monitor = true;
+        c.server.monitors.add(c.session);
+        c.reply.ok();
+    }
+
+    static void slowlogGet(CommandContext c) {
+        int count = 10;
+        if (c.argc() > 3) {
+            throw Errors.wrongArity("slowlog|get");
+        }
+        if (c.argc() == 3) {
+            Long n = Bytes.parseLongOrNull(c.arg(2));
+            if (n == null || n < -1 || n > Integer.MAX_VALUE) {
+                throw RedisException.err("count should be greater than or equal to -1");
+            }
+            count = n.intValue();
+        }
+        List<SlowLog.Entry> list = c.server.slowlog.newest(count);
+        c.reply.array(list.size());
+        for (SlowLog.Entry e : list) {
+            c.reply.array(6);
+            c.reply.integer(e.id());
+            c.reply.integer(e.timestampSeconds());
+            c.reply.integer(e.durationMicros());
+            c.reply.array(e.argv().length);
+            for (byte[] a : e.argv()) {
+                c.reply.bulk(a);
+            }
+            c.reply.bulk(e.peer());
+            c.reply.bulk(e.name());
+        }
+    }
+
+    /** DEBUG, behind enable-debug-command (no by default, "local" = loopback only), as Redis 7. */
+    static void debug(CommandContext c) {
+        String mode = c.server.config.getString("enable-debug-command");
+        boolean local = c.session.transport().remoteAddress().startsWith("127.")
+                || c.session.transport().remoteAddress().startsWith("0:0:0:0:0:0:0:1")
+                || c.session.transport().remoteAddress().startsWith("::1");
+        if (mode.equals("no") || (mode.equals("local") && !local)) {
+            throw RedisException.err("DEBUG command not allowed. If the enable-debug-command option is set to "
+                    + "\"local\", you can run it from a local connection, otherwise you need to set this option "
+                    + "in the configuration file, and then restart the server.");
+        }
+        String sub = c.argLower(1);
+        switch (sub) {
+            case "help":
+                Help.reply(c, "DEBUG",
+                        "OBJECT <key>",
+                        "    Show low level info about the <key> and associated value.",
+                        "SET-ACTIVE-EXPIRE <0|1>",
+                        "    Setting it to 0 disables expiring keys in background when they are not",
+                        "    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the",
+                        "    default.",
+                        "SLEEP <seconds>",
+                        "    Stop the server for <seconds>. Decimals allowed.");
+                return;
+            case "sleep": {
+                if (c.argc() != 3) {
+                    throw Errors.E_SYNTAX;
+                }
+                double secs = c.argDouble(2);
+                try {
+                    Thread.sleep((long) (secs * 1000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                c.reply.ok();
+                return;
+            }
+            case "set-active-expire":
+                if (c.argc() != 3) {
+                    throw Errors.E_SYNTAX;
+                }
+                c.server.activeExpireEnabled = c.argLong(2) != 0;
+                c.reply.ok();
+                return;
+            case "object": {
+                if (c.argc() != 3) {
+                    throw Errors.E_SYNTAX;
+                }
+                DictEntry e = c.db().entry(c.arg(2));
+                if (e == null) {
+                    throw RedisException.err("no such key");
+                }
+                String enc = Values.encoding(e.value, c.server.config);
+                c.reply.simple("Value at:0x0 refcount:" + Values.refcount(e.value) + " encoding:" + enc
+                        + " serializedlength:0 lru:" + (e.lru & 0xffffff) + " lru_seconds_idle:"
+                        + c.server.keyspace.idleSeconds(e));
+                return;
+            }
+            default:
+                throw RedisException.err("Unknown subcommand or wrong number of arguments for '" + c.argString(1)
+                        + "'. Try DEBUG HELP.");
+        }
+    }
+}

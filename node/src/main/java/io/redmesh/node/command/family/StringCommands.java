@@ -1,0 +1,572 @@
+package io.redmesh.node.command.family;
+
+import io.redmesh.node.command.CommandContext;
+import io.redmesh.node.command.CommandFamily;
+import io.redmesh.node.command.CommandTable;
+import io.redmesh.node.db.Database;
+import io.redmesh.node.db.DictEntry;
+import io.redmesh.node.util.Bytes;
+import io.redmesh.node.util.Doubles;
+import io.redmesh.node.util.Errors;
+import io.redmesh.node.util.RedisException;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * String commands.
+ *
+ * <pre>
+ * GET key                      SET key value [NX|XX] [GET] [EX s|PX ms|EXAT ts|PXAT ts|KEEPTTL]
+ * SETNX key value              SETEX key seconds value      PSETEX key ms value
+ * MGET key [key ...]           MSET key value [...]         MSETNX key value [...]
+ * GETSET key value             GETDEL key                   GETEX key [EX|PX|EXAT|PXAT t|PERSIST]
+ * APPEND key value             STRLEN key                   GETRANGE key start end (SUBSTR)
+ * SETRANGE key offset value    INCR/DECR key                INCRBY/DECRBY key n
+ * INCRBYFLOAT key f            LCS key1 key2 [LEN] [IDX] [MINMATCHLEN n] [WITHMATCHLEN]
+ * </pre>
+ * Values are stored as byte arrays and never mutated in place (APPEND builds a new array), so a
+ * value can be shared between a key and a snapshot safely.
+ */
+final class StringCommands implements CommandFamily {
+    @Override
+    public void register(CommandTable.Binder b) {
+        b.bind("get", StringCommands::get)
+         .bind("set", StringCommands::set)
+         .bind("setnx", c -> {
+             boolean ok = !c.db().exists(c.arg(1));
+             if (ok) {
+                 c.db().set(c.arg(1), c.arg(2), false);
+                 c.dirty();
+             }
+             c.reply.integer(ok ? 1 : 0);
+         })
+         .bind("setex", c -> setex(c, 1000))
+         .bind("psetex", c -> setex(c, 1))
+         .bind("mget", StringCommands::mget)
+         .bind("mset", c -> mset(c, false))
+         .bind("msetnx", c -> mset(c, true))
+         .bind("getset", StringCommands::getset)
+         .bind("getdel", StringCommands::getdel)
+         .bind("getex", StringCommands::getex)
+         .bind("append", StringCommands::append)
+         .bind("strlen", c -> {
+             byte[] v = getString(c.db(), c.arg(1));
+             c.reply.integer(v == null ? 0 : v.length);
+         })
+         .bind("getrange", StringCommands::getrange)
+         .bind("substr", StringCommands::getrange)
+         .bind("setrange", StringCommands::setrange)
+         .bind("incr", c -> incrBy(c, 1))
+         .bind("decr", c -> incrBy(c, -1))
+         .bind("incrby", c -> incrBy(c, c.argLong(2)))
+         .bind("decrby", c -> {
+             long n = c.argLong(2);
+             if (n == Long.MIN_VALUE) {
+                 throw RedisException.err("decrement would overflow");
+             }
+             incrBy(c, -n);
+         })
+         .bind("incrbyfloat", StringCommands::incrbyfloat)
+         .bind("lcs", StringCommands::lcs);
+    }
+
+    /** Reads a string value: null when missing, WRONGTYPE when another type. */
+    static byte[] getString(Database db, byte[] key) {
+        Object v = db.lookup(key);
+        if (v == null) {
+            return null;
+        }
+        if (!(v instanceof byte[] b)) {
+            throw Errors.E_WRONGTYPE;
+        }
+        return b;
+    }
+
+    static void get(CommandContext c) {
+        c.reply.bulk(getString(c.db(), c.arg(1)));
+    }
+
+    /** Expiry options of SET and GETEX. */
+    private static final int NX = 1, XX = 2, GET = 4, KEEPTTL = 8, PERSIST = 16, EX = 32, PX = 64, EXAT = 128, PXAT = 256;
+
+    /**
+     * parseExtendedStringArgumentsOrReply(): returns {flags, absolute expiry ms or 0}; throws
+     * Redis's syntax and expiry errors. {@code forSet} selects SET's options, else GETEX's.
+     */
+    private static long[] parseOptions(CommandContext c, int from, boolean forSet) {
+        int flags = 0;
+        long expire = 0;
+        for (int j = from; j < c.argc(); j++) {
+            boolean hasNext = j + 1 < c.argc();
+            if (forSet && c.argIs(j, "NX") && (flags & (XX)) == 0) {
+                flags |= NX;
+            } else if (forSet && c.argIs(j, "XX") && (flags & NX) == 0) {
+                flags |= XX;
+            } else if (forSet && c.argIs(j, "GET")) {
+                flags |= GET;
+            } else if (forSet && c.argIs(j, "KEEPTTL") && (flags & (EX | PX | EXAT | PXAT | PERSIST)) == 0) {
+                flags |= KEEPTTL;
+            } else if (!forSet && c.argIs(j, "PERSIST") && (flags & (EX | PX | EXAT | PXAT | KEEPTTL)) == 0) {
+                flags |= PERSIST;
+            } else if (hasNext && (flags & (KEEPTTL | PERSIST | EX | PX | EXAT | PXAT)) == 0
+                    && (c.argIs(j, "EX") || c.argIs(j, "PX") || c.argIs(j, "EXAT") || c.argIs(j, "PXAT"))) {
+                int unit = c.argIs(j, "EX") ? EX : c.argIs(j, "PX") ? PX : c.argIs(j, "EXAT") ? EXAT : PXAT;
+                flags |= unit;
+                expire = expireMillis(c, j + 1, unit);
+                j++;
+            } else {
+                throw Errors.E_SYNTAX;
+            }
+        }
+        return new long[] {flags, expire};
+    }
+
+    /** getExpireMillisecondsOrReply(): validates and converts to an absolute time in ms. */
+    private static long expireMillis(CommandContext c, int argIndex, int unit) {
+        long v = c.argLong(argIndex);
+        boolean seconds = unit == EX || unit == EXAT;
+        if (v <= 0 || (seconds && v > Long.MAX_VALUE / 1000)) {
+            throw Errors.invalidExpire(c.spec.fullName);
+        }
+        if (seconds) {
+            v *= 1000;
+        }
+        if (unit == EX || unit == PX) {
+            long now = c.now();
+            if (v > Long.MAX_VALUE - now) {
+                throw Errors.invalidExpire(c.spec.fullName);
+            }
+            v += now;
+        }
+        return v;
+    }
+
+    static void set(CommandContext c) {
+        long[] o = parseOptions(c, 3, true);
+        int flags = (int) o[0];
+        setGeneric(c, c.arg(1), c.arg(2), flags, o[1]);
+    }
+
+    private static void setGeneric(CommandContext c, byte[] key, byte[] value, int flags, long expireAt) {
+        Database db = c.db();
+        byte[] old = null;
+        if ((flags & GET) != 0) {
+            old = getString(db, key); // WRONGTYPE before anything changes
+        }
+        boolean exists = db.exists(key);
+        if (((flags & NX) != 0 && exists) || ((flags & XX) != 0 && !exists)) {
+            if ((flags & GET) != 0) {
+                c.reply.bulk(old);
+            } else {
+                c.reply.nullBulk();
+            }
+            return;
+        }
+        DictEntry e = db.set(key, value, (flags & KEEPTTL) != 0);
+        if (expireAt != 0) {
+            db.setExpire(e, expireAt);
+            db.reaccount(key);
+            // Relative expiry is propagated as an absolute one, so replicas agree (Redis 7.0).
+            c.propagateAs(new byte[][] {Bytes.of("SET"), key, value, Bytes.of("PXAT"), Bytes.fromLong(expireAt)});
+        }
+        c.dirty();
+        if ((flags & GET) != 0) {
+            c.reply.bulk(old);
+        } else {
+            c.reply.ok();
+        }
+    }
+
+    static void setex(CommandContext c, long unit) {
+        long v = c.argLong(2);
+        if (v <= 0 || (unit == 1000 && v > Long.MAX_VALUE / 1000)) {
+            throw Errors.invalidExpire(c.spec.fullName);
+        }
+        v *= unit;
+        long now = c.now();
+        if (v > Long.MAX_VALUE - now) {
+            throw Errors.invalidExpire(c.spec.fullName);
+        }
+        setGeneric(c, c.arg(1), c.arg(3), 0, now + v);
+    }
+
+    static void mget(CommandContext c) {
+        c.reply.array(c.argc() - 1);
+        for (int i = 1; i < c.argc(); i++) {
+            Object v = c.db().lookup(c.arg(i));
+            c.reply.bulk(v instanceof byte[] b ? b : null);
+        }
+    }
+
+    static void mset(CommandContext c, boolean nx) {
+        if (c.argc() % 2 == 0) {
+            throw Errors.wrongArity(c.spec.fullName);
+        }
+        if (nx) {
+            for (int i = 1; i < c.argc(); i += 2) {
+                if (c.db().exists(c.arg(i))) {
+                    c.reply.integer(0);
+                    return;
+                }
+            }
+        }
+        for (int i = 1; i < c.argc(); i += 2) {
+            c.db().set(c.arg(i), c.arg(i + 1), false);
+        }
+        c.dirty((c.argc() - 1) / 2);
+        if (nx) {
+            c.reply.integer(1);
+        } else {
+            c.reply.ok();
+        }
+    }
+
+    static void getset(CommandContext c) {
+        byte[] old = getString(c.db(), c.arg(1));
+        c.db().set(c.arg(1), c.arg(2), false);
+        c.dirty();
+        c.reply.bulk(old);
+    }
+
+    static void getdel(CommandContext c) {
+        byte[] old = getString(c.db(), c.arg(1));
+        if (old != null) {
+            c.db().delete(c.arg(1));
+            c.dirty();
+        }
+        c.reply.bulk(old);
+    }
+
+    static void getex(CommandContext c) {
+        long[] o = parseOptions(c, 2, false);
+        int flags = (int) o[0];
+        Database db = c.db();
+        byte[] v = getString(db, c.arg(1));
+        if (v == null) {
+            c.reply.nullBulk();
+            return;
+        }
+        DictEntry e = db.entry(c.arg(1));
+        if (o[1] != 0) {
+            if (o[1] <= c.now()) {
+                db.delete(c.arg(1));
+                c.propagateAs(new byte[][] {Bytes.of("DEL"), c.arg(1)});
+            } else {
+                db.setExpire(e, o[1]);
+                db.reaccount(c.arg(1));
+                db.modified(c.arg(1));
+                c.propagateAs(new byte[][] {Bytes.of("PEXPIREAT"), c.arg(1), Bytes.fromLong(o[1])});
+            }
+            c.dirty();
+        } else if ((flags & PERSIST) != 0) {
+            if (db.persist(e)) {
+                db.reaccount(c.arg(1));
+                db.modified(c.arg(1));
+                c.propagateAs(new byte[][] {Bytes.of("PERSIST"), c.arg(1)});
+                c.dirty();
+            }
+        }
+        c.reply.bulk(v);
+    }
+
+    /** Redis's checkStringLength(): refuses strings longer than proto-max-bulk-len. */
+    private static void checkLength(CommandContext c, long size) {
+        if (size > c.server.config.getLong("proto-max-bulk-len")) {
+            throw RedisException.err("string exceeds maximum allowed size (proto-max-bulk-len)");
+        }
+    }
+
+    static void append(CommandContext c) {
+        Database db = c.db();
+        byte[] old = getStringForWrite(db, c.arg(1));
+        byte[] add = c.arg(2);
+        byte[] now;
+        if (old == null) {
+            now = add;
+            db.set(c.arg(1), now, false);
+        } else {
+            checkLength(c, (long) old.length + add.length);
+            now = Bytes.concat(old, add);
+            db.set(c.arg(1), now, true);
+        }
+        c.dirty();
+        c.reply.integer(now.length);
+    }
+
+    private static byte[] getStringForWrite(Database db, byte[] key) {
+        Object v = db.lookupWrite(key);
+        if (v == null) {
+            return null;
+        }
+        if (!(v instanceof byte[] b)) {
+            throw Errors.E_WRONGTYPE;
+        }
+        return b;
+    }
+
+    static void getrange(CommandContext c) {
+        long start = c.argLong(2);
+        long end = c.argLong(3);
+        byte[] v = getString(c.db(), c.arg(1));
+        if (v == null) {
+            c.reply.bulk(Bytes.EMPTY);
+            return;
+        }
+        long len = v.length;
+        if (start < 0 && end < 0 && start > end) {
+            c.reply.bulk(Bytes.EMPTY);
+            return;
+        }
+        if (start < 0) {
+            start = len + start;
+        }
+        if (end < 0) {
+            end = len + end;
+        }
+        if (start < 0) {
+            start = 0;
+        }
+        if (end < 0) {
+            end = 0;
+        }
+        if (end >= len) {
+            end = len - 1;
+        }
+        if (start > end || len == 0) {
+            c.reply.bulk(Bytes.EMPTY);
+            return;
+        }
+        c.reply.bulk(v, (int) start, (int) (end - start + 1));
+    }
+
+    static void setrange(CommandContext c) {
+        long offset = c.argLong(2);
+        if (offset < 0) {
+            throw RedisException.err("offset is out of range");
+        }
+        byte[] value = c.arg(3);
+        Database db = c.db();
+        byte[] old = getStringForWrite(db, c.arg(1));
+        if (old == null) {
+            if (value.length == 0) {
+                c.reply.integer(0);
+                return;
+            }
+            checkLength(c, offset + value.length);
+            byte[] n = new byte[(int) (offset + value.length)];
+            System.arraycopy(value, 0, n, (int) offset, value.length);
+            db.set(c.arg(1), n, false);
+            c.dirty();
+            c.reply.integer(n.length);
+            return;
+        }
+        if (value.length == 0) {
+            c.reply.integer(old.length);
+            return;
+        }
+        checkLength(c, offset + value.length);
+        byte[] n = Arrays.copyOf(old, (int) Math.max(old.length, offset + value.length));
+        System.arraycopy(value, 0, n, (int) offset, value.length);
+        db.set(c.arg(1), n, true);
+        c.dirty();
+        c.reply.integer(n.length);
+    }
+
+    static void incrBy(CommandContext c, long by) {
+        Database db = c.db();
+        byte[] old = getStringForWrite(db, c.arg(1));
+        long cur = 0;
+        if (old != null) {
+            Long v = old.length <= 20 ? Bytes.parseLongOrNull(old) : null;
+            if (v == null) {
+                throw Errors.E_NOT_INTEGER;
+            }
+            cur = v;
+        }
+        if ((by < 0 && cur < 0 && by < Long.MIN_VALUE - cur) || (by > 0 && cur > 0 && by > Long.MAX_VALUE - cur)) {
+            throw new RedisException(Errors.OVERFLOW);
+        }
+        long n = cur + by;
+        db.set(c.arg(1), Bytes.fromLong(n), true);
+        c.dirty();
+        c.reply.integer(n);
+    }
+
+    static void incrbyfloat(CommandContext c) {
+        Database db = c.db();
+        byte[] old = getStringForWrite(db, c.arg(1));
+        BigDecimal cur = BigDecimal.ZERO;
+        if (old != null) {
+            cur = parseDecimal(old);
+            if (cur == null) {
+                throw Errors.E_NOT_FLOAT;
+            }
+        }
+        BigDecimal by = parseDecimal(c.arg(2));
+        if (by == null) {
+            throw Errors.E_NOT_FLOAT;
+        }
+        BigDecimal n = cur.add(by);
+        if (n.abs().compareTo(LONG_DOUBLE_MAX) > 0) {
+            throw RedisException.err("increment would produce NaN or Infinity");
+        }
+        byte[] out = Bytes.of(Doubles.formatHuman(n));
+        db.set(c.arg(1), out, true);
+        c.dirty();
+        // Propagated as SET with the resulting value (KEEPTTL), so float rounding never diverges.
+        c.propagateAs(new byte[][] {Bytes.of("SET"), c.arg(1), out, Bytes.of("KEEPTTL")});
+        c.reply.bulk(out);
+    }
+
+    private static final BigDecimal LONG_DOUBLE_MAX = new BigDecimal("1.18973149535723176502e4932");
+
+    /** A decimal as strtold would read it for INCRBYFLOAT: no spaces, no NaN/Infinity. */
+    static BigDecimal parseDecimal(byte[] b) {
+        if (b.length == 0 || b.length > 5000) {
+            return null;
+        }
+        String s = Bytes.latin1(b);
+        for (int i = 0; i < s.length(); i++) {
+            char ch = s.charAt(i);
+            if (!((ch >= '0' && ch <= '9') || ch == '.' || ch == '-' || ch == '+' || ch == 'e' || ch == 'E')) {
+                return null;
+            }
+        }
+        try {
+            return new BigDecimal(s);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /** LCS key1 key2 [LEN] [IDX] [MINMATCHLEN len] [WITHMATCHLEN] (Redis 7's lcsCommand). */
+    static void lcs(CommandContext c) {
+        boolean getLen = false;
+        boolean getIdx = false;
+        boolean withMatchLen = false;
+        long minMatchLen = 0;
+        for (int j = 3; j < c.argc(); j++) {
+            boolean more = j + 1 < c.argc();
+            if (c.argIs(j, "IDX")) {
+                getIdx = true;
+            } else if (c.argIs(j, "LEN")) {
+                getLen = true;
+            } else if (c.argIs(j, "WITHMATCHLEN")) {
+                withMatchLen = true;
+            } else if (c.argIs(j, "MINMATCHLEN") && more) {
+                minMatchLen = c.argLong(j + 1);
+                if (minMatchLen < 0) {
+                    minMatchLen = 0;
+                }
+                j++;
+            } else {
+                throw Errors.E_SYNTAX;
+            }
+        }
+        Object oa = c.db().lookup(c.arg(1));
+        Object ob = c.db().lookup(c.arg(2));
+        if ((oa != null && !(oa instanceof byte[])) || (ob != null && !(ob instanceof byte[]))) {
+            throw RedisException.err("The specified keys must contain string values");
+        }
+        byte[] a = oa == null ? Bytes.EMPTY : (byte[]) oa;
+        byte[] b = ob == null ? Bytes.EMPTY : (byte[]) ob;
+        if (getIdx && getLen) {
+            throw RedisException.err("If you want both the length and indexes, please just use IDX.");
+        }
+        long cells = ((long) a.length + 1) * ((long) b.length + 1);
+        if (cells * 4 > c.server.config.getLong("proto-max-bulk-len") || cells > Integer.MAX_VALUE) {
+            throw RedisException.err("Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len");
+        }
+        int alen = a.length;
+        int blen = b.length;
+        int[] dp = new int[(alen + 1) * (blen + 1)];
+        int w = blen + 1;
+        for (int i = 1; i <= alen; i++) {
+            for (int j = 1; j <= blen; j++) {
+                if (a[i - 1] == b[j - 1]) {
+                    dp[i * w + j] = dp[(i - 1) * w + (j - 1)] + 1;
+                } else {
+                    dp[i * w + j] = Math.max(dp[(i - 1) * w + j], dp[i * w + (j - 1)]);
+                }
+            }
+        }
+        int idx = dp[alen * w + blen];
+        byte[] result = new byte[idx];
+        List<long[]> matches = new ArrayList<>();
+        int i = alen;
+        int j = blen;
+        long arangeStart = alen;
+        long arangeEnd = 0;
+        long brangeStart = 0;
+        long brangeEnd = 0;
+        boolean computeLcs = !getLen && !getIdx;
+        int ri = idx;
+        while (i > 0 && j > 0) {
+            boolean emitRange = false;
+            if (a[i - 1] == b[j - 1]) {
+                if (computeLcs) {
+                    result[--ri] = a[i - 1];
+                }
+                if (arangeStart == alen) {
+                    arangeStart = i - 1;
+                    arangeEnd = i - 1;
+                    brangeStart = j - 1;
+                    brangeEnd = j - 1;
+                } else if (arangeStart == i && brangeStart == j) {
+                    arangeStart--;
+                    brangeStart--;
+                } else {
+                    emitRange = true;
+                }
+                if (arangeStart == 0 || brangeStart == 0) {
+                    emitRange = true;
+                }
+                i--;
+                j--;
+            } else {
+                int lcs1 = dp[(i - 1) * w + j];
+                int lcs2 = dp[i * w + (j - 1)];
+                if (lcs1 > lcs2) {
+                    i--;
+                } else {
+                    j--;
+                }
+                if (arangeStart != alen) {
+                    emitRange = true;
+                }
+            }
+            if (emitRange) {
+                long matchLen = arangeEnd - arangeStart + 1;
+                if (minMatchLen == 0 || matchLen >= minMatchLen) {
+                    matches.add(new long[] {arangeStart, arangeEnd, brangeStart, brangeEnd, matchLen});
+                }
+                arangeStart = alen; // restart at the next match
+            }
+        }
+        if (getIdx) {
+            c.reply.map(2);
+            c.reply.bulk("matches");
+            c.reply.array(matches.size());
+            for (long[] m : matches) {
+                c.reply.array(withMatchLen ? 3 : 2);
+                c.reply.array(2);
+                c.reply.integer(m[0]);
+                c.reply.integer(m[1]);
+                c.reply.array(2);
+                c.reply.integer(m[2]);
+                c.reply.integer(m[3]);
+                if (withMatchLen) {
+                    c.reply.integer(m[4]);
+                }
+            }
+            c.reply.bulk("len");
+            c.reply.integer(idx);
+        } else if (getLen) {
+            c.reply.integer(idx);
+        } else {
+            c.reply.bulk(result);
+        }
+    }
+}

@@ -1,0 +1,189 @@
+package io.redmesh.node.config;
+
+import io.redmesh.node.util.ArgSplitter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Reads configuration the way redis-server does: the file first, then command-line directives
+ * ({@code --port 7000 --save ""}), which are appended as further lines and so win. A bad line
+ * stops start-up with Redis's "FATAL CONFIG FILE ERROR" report naming the line.
+ */
+public final class ConfigLoader {
+    /** A fatal configuration error, carrying the report Redis prints. */
+    public static final class FatalConfigError extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        FatalConfigError(String report) {
+            super(report);
+        }
+    }
+
+    private final ServerConfig config;
+    private final String version;
+    /** Raw "user ..." lines, handed to the ACL layer. */
+    private final List<List<String>> userLines = new ArrayList<>();
+    /** rename-command pairs (old, new), applied to the command table. */
+    private final List<String[]> renames = new ArrayList<>();
+
+    public ConfigLoader(ServerConfig config, String version) {
+        this.config = config;
+        this.version = version;
+    }
+
+    public List<List<String>> userLines() {
+        return userLines;
+    }
+
+    public List<String[]> renames() {
+        return renames;
+    }
+
+    /**
+     * Turns redis-server style arguments into config text: an optional file path first, then
+     * {@code --name value...} groups, each becoming one line; a lone "-" reads stdin.
+     */
+    public void loadArgs(List<String> args) throws FatalConfigError {
+        int i = 0;
+        StringBuilder text = new StringBuilder();
+        if (!args.isEmpty() && !args.get(0).startsWith("--")) {
+            String file = args.get(0);
+            i = 1;
+            if (file.equals("-")) {
+                try {
+                    text.append(new String(System.in.readAllBytes(), StandardCharsets.UTF_8)).append('\n');
+                } catch (IOException e) {
+                    throw new FatalConfigError("Fatal error, can't read config from stdin: " + e.getMessage());
+                }
+            } else {
+                Path p = Path.of(file).toAbsolutePath();
+                try {
+                    text.append(Files.readString(p, StandardCharsets.ISO_8859_1)).append('\n');
+                } catch (IOException e) {
+                    throw new FatalConfigError("Fatal error, can't open config file '" + file + "': "
+                            + (e instanceof java.nio.file.NoSuchFileException ? "No such file or directory" : e.getMessage()));
+                }
+                config.configFile(p);
+            }
+        }
+        StringBuilder options = new StringBuilder();
+        for (; i < args.size(); i++) {
+            String a = args.get(i);
+            if (a.startsWith("--") && a.length() > 2) {
+                if (options.length() > 0) {
+                    options.append('\n');
+                }
+                options.append(a.substring(2)).append(' ');
+            } else if (a.equals("-") ) {
+                try {
+                    text.append(new String(System.in.readAllBytes(), StandardCharsets.UTF_8)).append('\n');
+                } catch (IOException e) {
+                    throw new FatalConfigError("Fatal error, can't read config from stdin: " + e.getMessage());
+                }
+            } else {
+                options.append(quote(a)).append(' ');
+            }
+        }
+        text.append(options);
+        loadText(text.toString());
+    }
+
+    /** Quotes an argument as Redis's sdscatrepr does, so spaces and empty strings survive. */
+    private static String quote(String a) {
+        StringBuilder sb = new StringBuilder("\"");
+        for (char c : a.toCharArray()) {
+            switch (c) {
+                case '\\': sb.append("\\\\"); break;
+                case '"': sb.append("\\\""); break;
+                case '\n': sb.append("\\n"); break;
+                case '\r': sb.append("\\r"); break;
+                case '\t': sb.append("\\t"); break;
+                default: sb.append(c);
+            }
+        }
+        return sb.append('"').toString();
+    }
+
+    public void loadText(String text) throws FatalConfigError {
+        String[] lines = text.split("\n", -1);
+        for (int n = 0; n < lines.length; n++) {
+            String line = lines[n].strip();
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            byte[] raw = line.getBytes(StandardCharsets.ISO_8859_1);
+            List<byte[]> parts = ArgSplitter.split(raw, 0, raw.length);
+            if (parts == null) {
+                throw fatal(n + 1, line, "Unbalanced quotes in configuration line");
+            }
+            if (parts.isEmpty()) {
+                continue;
+            }
+            String name = new String(parts.get(0), StandardCharsets.ISO_8859_1).toLowerCase(Locale.ROOT);
+            List<String> argv = new ArrayList<>();
+            for (int k = 1; k < parts.size(); k++) {
+                argv.add(new String(parts.get(k), StandardCharsets.ISO_8859_1));
+            }
+            try {
+                apply(name, argv);
+            } catch (ConfigException e) {
+                throw fatal(n + 1, line, e.getMessage());
+            }
+        }
+    }
+
+    private void apply(String name, List<String> argv) throws FatalConfigError {
+        switch (name) {
+            case "include":
+                if (argv.size() != 1) {
+                    throw new ConfigException("Bad directive or wrong number of arguments");
+                }
+                try {
+                    loadText(Files.readString(Path.of(argv.get(0)), StandardCharsets.ISO_8859_1));
+                } catch (IOException e) {
+                    throw new ConfigException("Can't open included file: " + argv.get(0));
+                }
+                return;
+            case "user":
+                userLines.add(argv);
+                return;
+            case "rename-command":
+                if (argv.size() != 2) {
+                    throw new ConfigException("Bad directive or wrong number of arguments");
+                }
+                renames.add(new String[] {argv.get(0), argv.get(1)});
+                return;
+            case "loadmodule":
+                throw new ConfigException("Modules are not supported by RedMesh");
+            default:
+                break;
+        }
+        ConfigParam p = config.param(name);
+        if (p == null || argv.isEmpty() || (!p.multiArg && argv.size() != 1)) {
+            throw new ConfigException("Bad directive or wrong number of arguments");
+        }
+        if (name.equals("save") && argv.size() == 1 && argv.get(0).isEmpty()) {
+            p.value = "";
+            return;
+        }
+        if (p.multiArg && name.equals("save") && !"".equals(p.value) && p.value != p.defaultValue) {
+            // Repeated "save" lines accumulate, as in Redis.
+            List<String> combined = new ArrayList<>(List.of(((String) p.value).split(" ")));
+            combined.addAll(argv);
+            p.value = p.parser.parse(combined);
+            return;
+        }
+        p.value = p.parser.parse(argv);
+    }
+
+    private FatalConfigError fatal(int line, String text, String reason) {
+        return new FatalConfigError("\n*** FATAL CONFIG FILE ERROR (Redis " + version + ") ***\n"
+                + "Reading the configuration file, at line " + line + "\n"
+                + ">>> '" + text + "'\n" + reason);
+    }
+}

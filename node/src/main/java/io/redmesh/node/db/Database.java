@@ -1,0 +1,324 @@
+package io.redmesh.node.db;
+
+import io.redmesh.node.util.Errors;
+import io.redmesh.node.util.Glob;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One of the numbered databases (SELECT n): the main dict of keys and a second dict holding the
+ * keys that have a TTL, so expiry sampling only looks at volatile keys, as Redis's db->expires.
+ *
+ * <p>Every access path goes through {@link #lookup}, which applies lazy expiry (a key past its
+ * TTL is deleted on touch) and updates the LRU/LFU clock used by eviction. Writers call
+ * {@link #modified} (or the helpers that do) so WATCH and blocked clients learn of changes.
+ */
+public final class Database {
+    public final int index;
+    private final Keyspace keyspace;
+    Dict main = new Dict();
+    Dict volatileKeys = new Dict(); // key -> DictEntry of main
+    long usedBytes;
+    /** Running average TTL of sampled keys, for INFO keyspace avg_ttl. */
+    long avgTtl;
+
+    Database(int index, Keyspace keyspace) {
+        this.index = index;
+        this.keyspace = keyspace;
+    }
+
+    public Keyspace keyspace() {
+        return keyspace;
+    }
+
+    public int size() {
+        return main.size();
+    }
+
+    public int expiresSize() {
+        return volatileKeys.size();
+    }
+
+    public long avgTtl() {
+        return avgTtl;
+    }
+
+    // ------------------------------------------------------------------ lookup
+
+    /** The live entry of a key (expired keys are deleted first), without touching LRU. */
+    public DictEntry entry(byte[] key) {
+        DictEntry e = main.find(key);
+        if (e != null && e.expireAt != 0 && e.expireAt <= keyspace.now()) {
+            if (keyspace.expireAllowed()) {
+                deleteExpired(e);
+                return null;
+            }
+            return null; // a replica or a script would keep it; here: logically absent
+        }
+        return e;
+    }
+
+    /** Reads a value for a command: lazy expiry, LRU/LFU touch, keyspace hit/miss stats. */
+    public Object lookup(byte[] key) {
+        DictEntry e = entry(key);
+        if (e == null) {
+            keyspace.stats.keyspaceMisses++;
+            return null;
+        }
+        keyspace.stats.keyspaceHits++;
+        keyspace.touch(e);
+        return e.value;
+    }
+
+    /** Like {@link #lookup} but for writes: no hit/miss accounting. */
+    public Object lookupWrite(byte[] key) {
+        DictEntry e = entry(key);
+        if (e == null) {
+            return null;
+        }
+        keyspace.touch(e);
+        return e.value;
+    }
+
+    /** Returns the value if it is of {@code type}, null if missing, or throws WRONGTYPE. */
+    public <T> T lookupAs(byte[] key, Class<T> type, boolean write) {
+        Object v = write ? lookupWrite(key) : lookup(key);
+        if (v == null) {
+            return null;
+        }
+        if (!type.isInstance(v)) {
+            throw Errors.E_WRONGTYPE;
+        }
+        return type.cast(v);
+    }
+
+    public boolean exists(byte[] key) {
+        return entry(key) != null;
+    }
+
+    // ------------------------------------------------------------------ writes
+
+    /**
+     * Redis's setKey(): stores a value under a key, replacing any old value; the TTL is dropped
+     * unless {@code keepTtl}. Signals modification.
+     */
+    public DictEntry set(byte[] key, Object value, boolean keepTtl) {
+        DictEntry e = entry(key);
+        if (e == null) {
+            e = main.addNew(key, value);
+            keyspace.touch(e);
+        } else {
+            e.value = value;
+            if (!keepTtl && e.expireAt != 0) {
+                e.expireAt = 0;
+                volatileKeys.remove(key);
+            }
+        }
+        account(e);
+        modified(key);
+        return e;
+    }
+
+    /** Adds a key that the caller checked is absent (dbAdd); signals readiness for blockers. */
+    public DictEntry add(byte[] key, Object value) {
+        DictEntry e = main.addNew(key, value);
+        keyspace.touch(e);
+        account(e);
+        if (value instanceof Sized) {
+            keyspace.listener.keyReady(this, key);
+        }
+        return e;
+    }
+
+    /** Deletes a key; returns whether it existed. Signals modification. */
+    public boolean delete(byte[] key) {
+        if (entry(key) == null) {
+            return false;
+        }
+        removeEntry(key);
+        modified(key);
+        return true;
+    }
+
+    /** Removes and returns the value (for GETDEL, MOVE...), null if absent. */
+    public Object remove(byte[] key) {
+        DictEntry e = entry(key);
+        if (e == null) {
+            return null;
+        }
+        removeEntry(key);
+        modified(key);
+        return e.value;
+    }
+
+    private void removeEntry(byte[] key) {
+        DictEntry e = main.remove(key);
+        if (e != null) {
+            usedBytes -= e.accounted;
+            keyspace.usedBytes -= e.accounted;
+            if (e.expireAt != 0) {
+                volatileKeys.remove(key);
+            }
+        }
+    }
+
+    /** Tells WATCH that a key changed (signalModifiedKey). */
+    public void modified(byte[] key) {
+        keyspace.listener.keyModified(this, key);
+    }
+
+    /** Tells blocked clients a list/zset key may now have data (signalKeyAsReady). */
+    public void ready(byte[] key) {
+        keyspace.listener.keyReady(this, key);
+    }
+
+    /** Re-estimates a key's bytes after an in-place change of its collection. */
+    public void reaccount(byte[] key) {
+        DictEntry e = main.find(key);
+        if (e != null) {
+            account(e);
+        }
+    }
+
+    void account(DictEntry e) {
+        int bytes = (int) Math.min(Integer.MAX_VALUE, MemoryEstimator.entryBytes(e));
+        long delta = bytes - e.accounted;
+        e.accounted = bytes;
+        usedBytes += delta;
+        keyspace.usedBytes += delta;
+    }
+
+    // ------------------------------------------------------------------ expiry
+
+    /** Sets the absolute expiry (ms) of an existing key. */
+    public void setExpire(DictEntry e, long whenMs) {
+        if (e.expireAt == 0) {
+            volatileKeys.addNew(e.key, e);
+        }
+        e.expireAt = whenMs;
+    }
+
+    /** Drops a key's TTL; returns whether it had one. */
+    public boolean persist(DictEntry e) {
+        if (e.expireAt == 0) {
+            return false;
+        }
+        e.expireAt = 0;
+        volatileKeys.remove(e.key);
+        return true;
+    }
+
+    void deleteExpired(DictEntry e) {
+        removeEntry(e.key);
+        keyspace.stats.expiredKeys++;
+        keyspace.expiredKey(this, e.key);
+        modified(e.key);
+    }
+
+    /**
+     * One active-expiry pass over this database, Redis's activeExpireCycle: sample up to 20 keys
+     * with a TTL, delete the expired ones, repeat while more than 10% of a sample was expired and
+     * the time budget lasts. Returns the number of keys removed.
+     */
+    public int activeExpire(long deadlineNanos) {
+        int removed = 0;
+        long now = keyspace.now();
+        List<DictEntry> sample = new ArrayList<>(20);
+        while (volatileKeys.size() > 0) {
+            sample.clear();
+            volatileKeys.sample(20, x -> sample.add((DictEntry) x.value));
+            int expired = 0;
+            long ttlSum = 0;
+            int ttlSamples = 0;
+            for (DictEntry e : sample) {
+                if (e.expireAt != 0 && e.expireAt <= now) {
+                    if (main.find(e.key) == e) {
+                        deleteExpired(e);
+                        expired++;
+                    }
+                } else if (e.expireAt != 0) {
+                    ttlSum += e.expireAt - now;
+                    ttlSamples++;
+                }
+            }
+            if (ttlSamples > 0) {
+                long avg = ttlSum / ttlSamples;
+                avgTtl = avgTtl == 0 ? avg : (avgTtl / 50) * 49 + (avg / 50);
+            }
+            removed += expired;
+            if (sample.isEmpty() || expired * 10 <= sample.size() || System.nanoTime() > deadlineNanos) {
+                break;
+            }
+        }
+        return removed;
+    }
+
+    // ------------------------------------------------------------------ enumeration
+
+    public DictEntry randomEntry() {
+        // Try a bounded number of times to skip keys that turn out to be expired (Redis does 100).
+        for (int i = 0; i < 100 && main.size() > 0; i++) {
+            DictEntry e = main.randomEntry();
+            if (e.expireAt != 0 && e.expireAt <= keyspace.now()) {
+                if (keyspace.expireAllowed()) {
+                    deleteExpired(e);
+                }
+                continue;
+            }
+            return e;
+        }
+        return main.randomEntry();
+    }
+
+    /** KEYS: every live key matching the glob. */
+    public List<byte[]> keys(byte[] pattern) {
+        boolean all = Glob.isMatchAll(pattern);
+        long now = keyspace.now();
+        List<byte[]> out = new ArrayList<>();
+        main.forEach(e -> {
+            if ((all || Glob.match(pattern, e.key)) && (e.expireAt == 0 || e.expireAt > now)) {
+                out.add(e.key);
+            }
+        });
+        return out;
+    }
+
+    /** One SCAN step over the main dict; the visitor sees live and not-yet-collected entries. */
+    public long scan(long cursor, java.util.function.Consumer<DictEntry> visitor) {
+        return main.scan(cursor, visitor);
+    }
+
+    public Dict dict() {
+        return main;
+    }
+
+    public Dict volatileDict() {
+        return volatileKeys;
+    }
+
+    /** Empties the database (FLUSHDB). */
+    public void clear() {
+        keyspace.usedBytes -= usedBytes;
+        usedBytes = 0;
+        main = new Dict();
+        volatileKeys = new Dict();
+        avgTtl = 0;
+        keyspace.listener.databaseReplaced(this);
+    }
+
+    /** Exchanges contents with another database (SWAPDB). */
+    void swapContents(Database other) {
+        Dict m = main;
+        main = other.main;
+        other.main = m;
+        Dict v = volatileKeys;
+        volatileKeys = other.volatileKeys;
+        other.volatileKeys = v;
+        long u = usedBytes;
+        usedBytes = other.usedBytes;
+        other.usedBytes = u;
+        long a = avgTtl;
+        avgTtl = other.avgTtl;
+        other.avgTtl = a;
+    }
+}

@@ -1,0 +1,237 @@
+package io.redmesh.node.db;
+
+import io.redmesh.node.util.SipHash;
+import java.util.Arrays;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
+
+/**
+ * A chained hash table over byte-string keys, the keyspace's and the large collections' backing
+ * store. It exists (rather than java.util.HashMap) for what Redis's dict gives and HashMap does
+ * not: a SCAN cursor that survives resizes (reverse-binary bucket order), O(1) random sampling
+ * for eviction, active expiry and RANDOMKEY, and a seeded hash (SipHash) against flooding.
+ *
+ * <p>Not thread-safe; the keyspace is only touched by the command executor.
+ */
+public final class Dict {
+    private static final int INITIAL = 4;
+    private DictEntry[] table = new DictEntry[INITIAL];
+    private int size;
+
+    public int size() {
+        return size;
+    }
+
+    public int buckets() {
+        return table.length;
+    }
+
+    static int hashOf(byte[] key) {
+        long h = SipHash.hash(key);
+        return (int) (h ^ (h >>> 32));
+    }
+
+    public DictEntry find(byte[] key) {
+        int h = hashOf(key);
+        for (DictEntry e = table[h & (table.length - 1)]; e != null; e = e.next) {
+            if (e.hash == h && Arrays.equals(e.key, key)) {
+                return e;
+            }
+        }
+        return null;
+    }
+
+    public Object get(byte[] key) {
+        DictEntry e = find(key);
+        return e == null ? null : e.value;
+    }
+
+    public boolean contains(byte[] key) {
+        return find(key) != null;
+    }
+
+    /** Inserts or replaces; returns the entry holding the key. */
+    public DictEntry put(byte[] key, Object value) {
+        int h = hashOf(key);
+        int idx = h & (table.length - 1);
+        for (DictEntry e = table[idx]; e != null; e = e.next) {
+            if (e.hash == h && Arrays.equals(e.key, key)) {
+                e.value = value;
+                return e;
+            }
+        }
+        DictEntry e = new DictEntry(key, h, value);
+        e.next = table[idx];
+        table[idx] = e;
+        size++;
+        if (size > table.length) {
+            resize(table.length * 2);
+        }
+        return e;
+    }
+
+    /** Adds a key known to be absent (saves the lookup). */
+    public DictEntry addNew(byte[] key, Object value) {
+        int h = hashOf(key);
+        int idx = h & (table.length - 1);
+        DictEntry e = new DictEntry(key, h, value);
+        e.next = table[idx];
+        table[idx] = e;
+        size++;
+        if (size > table.length) {
+            resize(table.length * 2);
+        }
+        return e;
+    }
+
+    /** Removes the key; returns its entry or null. */
+    public DictEntry remove(byte[] key) {
+        int h = hashOf(key);
+        int idx = h & (table.length - 1);
+        DictEntry prev = null;
+        for (DictEntry e = table[idx]; e != null; prev = e, e = e.next) {
+            if (e.hash == h && Arrays.equals(e.key, key)) {
+                if (prev == null) {
+                    table[idx] = e.next;
+                } else {
+                    prev.next = e.next;
+                }
+                e.next = null;
+                size--;
+                maybeShrink();
+                return e;
+            }
+        }
+        return null;
+    }
+
+    public void clear() {
+        table = new DictEntry[INITIAL];
+        size = 0;
+    }
+
+    private void maybeShrink() {
+        // Like Redis: shrink when under 10% full, never below the initial size.
+        if (table.length > INITIAL && size * 10L < table.length) {
+            int n = INITIAL;
+            while (n < size) {
+                n <<= 1;
+            }
+            resize(n);
+        }
+    }
+
+    private void resize(int n) {
+        DictEntry[] old = table;
+        DictEntry[] nt = new DictEntry[n];
+        int mask = n - 1;
+        for (DictEntry head : old) {
+            DictEntry e = head;
+            while (e != null) {
+                DictEntry next = e.next;
+                int idx = e.hash & mask;
+                e.next = nt[idx];
+                nt[idx] = e;
+                e = next;
+            }
+        }
+        table = nt;
+    }
+
+    /**
+     * A random entry, or null when empty: a random non-empty bucket, then a random element of its
+     * chain (Redis's dictGetRandomKey; slightly favours short chains, as Redis's does).
+     */
+    public DictEntry randomEntry() {
+        if (size == 0) {
+            return null;
+        }
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        DictEntry head;
+        do {
+            head = table[r.nextInt(table.length)];
+        } while (head == null);
+        int len = 0;
+        for (DictEntry e = head; e != null; e = e.next) {
+            len++;
+        }
+        int pick = r.nextInt(len);
+        DictEntry e = head;
+        while (pick-- > 0) {
+            e = e.next;
+        }
+        return e;
+    }
+
+    /**
+     * Visits up to {@code count} entries starting at a random bucket, scanning consecutive
+     * buckets (Redis's dictGetSomeKeys). Used for eviction and active-expire sampling.
+     */
+    public int sample(int count, Consumer<DictEntry> visitor) {
+        if (size == 0) {
+            return 0;
+        }
+        int mask = table.length - 1;
+        int i = ThreadLocalRandom.current().nextInt(table.length);
+        int visited = 0;
+        int emptyRun = 0;
+        for (int steps = 0; steps < count * 10 && visited < count; steps++) {
+            DictEntry e = table[i];
+            if (e == null) {
+                if (++emptyRun >= 5 && emptyRun > count) {
+                    i = ThreadLocalRandom.current().nextInt(table.length);
+                    emptyRun = 0;
+                    continue;
+                }
+            } else {
+                emptyRun = 0;
+                while (e != null && visited < count) {
+                    DictEntry next = e.next; // the visitor may remove e
+                    visitor.accept(e);
+                    visited++;
+                    e = next;
+                }
+            }
+            i = (i + 1) & mask;
+        }
+        return visited;
+    }
+
+    /**
+     * One SCAN step: visits every entry of the bucket the cursor names and returns the next
+     * cursor (0 when done). Reverse-binary increments make every element present for the whole
+     * scan be returned at least once even if the table grows or shrinks in between.
+     */
+    public long scan(long cursor, Consumer<DictEntry> visitor) {
+        if (size == 0) {
+            return 0;
+        }
+        DictEntry[] t = table;
+        long mask = t.length - 1;
+        DictEntry e = t[(int) (cursor & mask)];
+        while (e != null) {
+            DictEntry next = e.next;
+            visitor.accept(e);
+            e = next;
+        }
+        long v = cursor | ~mask;
+        v = Long.reverse(v);
+        v++;
+        v = Long.reverse(v);
+        return v;
+    }
+
+    /** Visits every entry (the visitor must not modify the dict). */
+    public void forEach(Consumer<DictEntry> visitor) {
+        for (DictEntry head : table) {
+            for (DictEntry e = head; e != null; e = e.next) {
+                visitor.accept(e);
+            }
+        }
+    }
+
+    /** Approximate heap bytes of the table itself (not the entries' payloads). */
+    public long overheadBytes() {
+        return 16L + 4L * table.length + 40L * size;
+    }
+}

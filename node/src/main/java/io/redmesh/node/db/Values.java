@@ -1,0 +1,52 @@
+package io.redmesh.node.db;
+
+import io.redmesh.node.config.ServerConfig;
+import io.redmesh.node.util.Bytes;
+
+/**
+ * What every value in the keyspace can be asked: its TYPE name, its OBJECT ENCODING, a copy.
+ * Strings are plain {@code byte[]} (no wrapper object per key); collections implement
+ * {@link Sized}.
+ */
+public final class Values {
+    private Values() {}
+
+    /** Redis keeps integers below 10000 as shared objects (OBJ_SHARED_INTEGERS). */
+    private static final long SHARED_INTEGERS = 10000;
+    /** OBJ_ENCODING_EMBSTR_SIZE_LIMIT. */
+    private static final int EMBSTR_LIMIT = 44;
+
+    public static String typeName(Object v) {
+        if (v instanceof byte[]) {
+            return "string";
+        }
+        return ((Sized) v).typeName();
+    }
+
+    public static String encoding(Object v, ServerConfig config) {
+        if (v instanceof byte[] b) {
+            if (b.length <= 20 && Bytes.isLong(b)) {
+                return "int";
+            }
+            return b.length <= EMBSTR_LIMIT ? "embstr" : "raw";
+        }
+        return ((Sized) v).encoding();
+    }
+
+    public static long refcount(Object v) {
+        if (v instanceof byte[] b && b.length <= 5) {
+            Long l = Bytes.parseLongOrNull(b);
+            if (l != null && l >= 0 && l < SHARED_INTEGERS) {
+                return Integer.MAX_VALUE; // OBJ_SHARED_REFCOUNT
+            }
+        }
+        return 1;
+    }
+
+    public static Object copy(Object v) {
+        if (v instanceof byte[] b) {
+            return b; // strings are never mutated in place
+        }
+        return ((Sized) v).copy();
+    }
+}

@@ -1,0 +1,176 @@
+package io.redmesh.node.server;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.unix.UnixChannel;
+import io.netty.handler.ssl.SslHandler;
+import io.redmesh.node.command.ServerContext;
+import io.redmesh.node.command.Session;
+import io.redmesh.node.command.SessionTransport;
+import io.redmesh.node.resp.RespDecoder;
+import io.redmesh.node.util.ServerLog;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.security.cert.Certificate;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLPeerUnverifiedException;
+
+/**
+ * The last stage of a connection's pipeline: hands decoded requests to the dispatcher and
+ * flushes the session's replies once per read batch (so a pipeline of N commands costs one
+ * write). It is the session's {@link SessionTransport}.
+ */
+final class ClientChannelHandler extends ChannelInboundHandlerAdapter implements SessionTransport {
+    private final ServerContext server;
+    private Channel channel;
+    private Session session;
+
+    ClientChannelHandler(ServerContext server) {
+        this.server = server;
+    }
+
+    Session session() {
+        return session;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        channel = ctx.channel();
+        session = server.openSession(this);
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof byte[][] argv) {
+            long in = 0;
+            for (byte[] a : argv) {
+                in += a.length + 16;
+            }
+            session.netInput += in;
+            server.stats.netInputBytes += in;
+            server.dispatcher.process(session, argv);
+        } else if (msg instanceof RespDecoder.ProtocolError err) {
+            if (err.message() != null) {
+                ServerLog.protocolError("id=" + session.id + " addr=" + remoteAddress(), err.message());
+                session.reply.error("ERR Protocol error: " + err.message());
+            }
+            session.closeAfterReply = true;
+            session.flush();
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        session.flush();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (session != null) {
+            server.closeSession(session);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // Connection resets and TLS failures end this connection only.
+        ctx.close();
+    }
+
+    // ------------------------------------------------------------------ SessionTransport
+
+    @Override
+    public void write(ByteBuf buf) {
+        channel.writeAndFlush(buf, channel.voidPromise());
+    }
+
+    @Override
+    public void execute(Runnable task) {
+        channel.eventLoop().execute(task);
+    }
+
+    @Override
+    public Future<?> schedule(Runnable task, long delayMillis) {
+        return channel.eventLoop().schedule(task, delayMillis, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public boolean inIoThread() {
+        return channel.eventLoop().inEventLoop();
+    }
+
+    @Override
+    public void close() {
+        channel.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    @Override
+    public void autoRead(boolean on) {
+        channel.config().setAutoRead(on);
+    }
+
+    @Override
+    public ByteBufAllocator alloc() {
+        return channel.alloc();
+    }
+
+    @Override
+    public long pendingOutputBytes() {
+        io.netty.channel.ChannelOutboundBuffer ob = channel.unsafe().outboundBuffer();
+        return ob == null ? 0 : ob.totalPendingWriteBytes();
+    }
+
+    @Override
+    public String remoteAddress() {
+        return format(channel.remoteAddress());
+    }
+
+    @Override
+    public String localAddress() {
+        return format(channel.localAddress());
+    }
+
+    static String format(SocketAddress a) {
+        if (a instanceof InetSocketAddress i) {
+            String host = i.getAddress() == null ? i.getHostString() : i.getAddress().getHostAddress();
+            int pct = host.indexOf('%');
+            if (pct >= 0) {
+                host = host.substring(0, pct);
+            }
+            return host + ":" + i.getPort();
+        }
+        return a == null ? "" : a.toString();
+    }
+
+    @Override
+    public Certificate[] peerCertificates() {
+        SslHandler ssl = channel.pipeline().get(SslHandler.class);
+        if (ssl == null) {
+            return null;
+        }
+        try {
+            return ssl.engine().getSession().getPeerCertificates();
+        } catch (SSLPeerUnverifiedException e) {
+            return null;
+        }
+    }
+
+    @Override
+    public boolean tls() {
+        return channel.pipeline().get(SslHandler.class) != null;
+    }
+
+    @Override
+    public int fd() {
+        if (channel instanceof UnixChannel u) {
+            return u.fd().intValue();
+        }
+        return -1;
+    }
+}

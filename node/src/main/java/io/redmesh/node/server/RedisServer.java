@@ -1,0 +1,513 @@
+package io.redmesh.node.server;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerDomainSocketChannel;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.redmesh.node.command.CommandFamily;
+import io.redmesh.node.command.CommandTable;
+import io.redmesh.node.command.Dispatcher;
+import io.redmesh.node.command.ServerContext;
+import io.redmesh.node.command.Session;
+import io.redmesh.node.command.family.Families;
+import io.redmesh.node.config.ConfigException;
+import io.redmesh.node.config.ServerConfig;
+import io.redmesh.node.resp.RespDecoder;
+import io.redmesh.node.tls.TlsContextProvider;
+import io.redmesh.node.tls.TlsMaterialException;
+import io.redmesh.node.tls.TlsSettings;
+import io.redmesh.node.util.ServerLog;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A running node: the listeners (port, tls-port, unixsocket), the event loops, the cron that
+ * expires keys and closes idle clients, and orderly shutdown. One pipeline per connection:
+ * [SslHandler] -> {@link RespDecoder} -> {@link ClientChannelHandler} -> dispatcher.
+ */
+public final class RedisServer {
+    private final ServerConfig config;
+    private final ServerContext context;
+    private final TlsContextProvider tls;
+    private EventLoopGroup group;
+    private final List<Channel> tcpListeners = new ArrayList<>();
+    private final List<Channel> tlsListeners = new ArrayList<>();
+    private Channel unixListener;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile boolean stopping;
+    /** Pipeline-level limits read by every decoder. */
+    private volatile long protoMaxBulkLen;
+    private volatile long queryBufferLimit;
+    private volatile long handshakeTimeoutMillis = 10_000;
+
+    public RedisServer(ServerConfig config) {
+        this(config, List.of());
+    }
+
+    /** @param extraFamilies command families contributed by upper modules */
+    public RedisServer(ServerConfig config, List<CommandFamily> extraFamilies) {
+        this.config = config;
+        this.context = new ServerContext(config);
+        this.tls = new TlsContextProvider();
+        List<CommandFamily> families = new ArrayList<>(Families.all(this::requestShutdown));
+        families.addAll(extraFamilies);
+        context.table(CommandTable.load(families));
+        new Dispatcher(context);
+        config.onChange("proto-max-bulk-len", v -> protoMaxBulkLen = (Long) v);
+        config.onChange("client-query-buffer-limit", v -> queryBufferLimit = (Long) v);
+        config.onChange("loglevel", v -> ServerLog.level((String) v));
+        for (String name : List.of("tls-cert-file", "tls-key-file", "tls-key-file-pass", "tls-ca-cert-file",
+                "tls-ca-cert-dir", "tls-auth-clients", "tls-protocols", "tls-ciphers", "tls-ciphersuites",
+                "tls-prefer-server-ciphers", "tls-session-caching", "tls-session-cache-size",
+                "tls-session-cache-timeout")) {
+            config.onChange(name, v -> reloadTlsIfStarted());
+        }
+        config.onChange("port", v -> rebind(false));
+        config.onChange("tls-port", v -> rebind(true));
+        config.onChange("bind", v -> {
+            rebind(false);
+            rebind(true);
+        });
+    }
+
+    public ServerContext context() {
+        return context;
+    }
+
+    public TlsContextProvider tls() {
+        return tls;
+    }
+
+    /** Bound TCP port (useful with "port 0"... which disables TCP in Redis; tests pass real ports). */
+    public int port() {
+        return context.tcpPort;
+    }
+
+    public int tlsPort() {
+        return context.tlsPort;
+    }
+
+    // ------------------------------------------------------------------ start
+
+    /** Binds the listeners and starts serving. Throws StartupException with Redis's log text. */
+    public void start() throws StartupException {
+        config.applyAll();
+        try {
+            ServerLog.logfile(config.getString("logfile"));
+        } catch (java.io.IOException e) {
+            throw new StartupException("Can't open the log file: " + e.getMessage());
+        }
+        long pid = ServerLog.pid();
+        ServerLog.warning("oO0OoO0OoO0Oo RedMesh is starting oO0OoO0OoO0Oo");
+        ServerLog.warning("RedMesh version=" + ServerContext.REDMESH_VERSION + " (Redis "
+                + ServerContext.REDIS_VERSION + " compatible), bits=64, pid=" + pid + ", just started");
+        if (config.configFile() == null) {
+            ServerLog.warning("Warning: no config file specified, using the default config. "
+                    + "In order to specify a config file use redmesh server /path/to/redis.conf");
+        } else {
+            ServerLog.warning("Configuration loaded");
+        }
+        int threads = config.getInt("io-threads");
+        IoHandlerFactory factory = Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("redmesh-io", true), factory);
+        boolean wantTls = config.getLong("tls-port") > 0;
+        if (wantTls) {
+            try {
+                tls.reload(TlsSettings.from(config));
+            } catch (TlsMaterialException e) {
+                shutdownGroup();
+                throw new StartupException("Failed to configure TLS. Check logs for more info. (" + e.getMessage() + ")");
+            }
+        }
+        try {
+            bindAll(false);
+            if (wantTls) {
+                bindAll(true);
+            }
+            bindUnix();
+        } catch (StartupException e) {
+            closeListeners();
+            shutdownGroup();
+            throw e;
+        }
+        ServerLog.notice("Running mode=standalone, port=" + context.tcpPort + (wantTls ? ", tls-port=" + context.tlsPort : "")
+                + ", io-threads=" + threads + ", tls-provider=" + tls.provider() + ".");
+        ServerLog.notice("RedMesh " + ServerContext.REDMESH_VERSION + " port: " + context.tcpPort + " PID: " + pid);
+        writePidFile();
+        startCron();
+        ServerLog.notice("Server initialized");
+        ServerLog.notice("Ready to accept connections");
+    }
+
+    private void bindAll(boolean tlsListener) throws StartupException {
+        int port = (int) config.getLong(tlsListener ? "tls-port" : "port");
+        List<Channel> target = tlsListener ? tlsListeners : tcpListeners;
+        if (port == 0) {
+            if (tlsListener) {
+                context.tlsPort = 0;
+            } else {
+                context.tcpPort = 0;
+            }
+            return;
+        }
+        int bound = 0;
+        for (ListenAddress a : ListenAddress.parse(config.getString("bind"))) {
+            try {
+                Channel ch = bootstrap(tlsListener).bind(new InetSocketAddress(a.host(), port)).sync().channel();
+                target.add(ch);
+                bound++;
+            } catch (Exception e) {
+                String reason = e.getMessage() == null ? e.toString() : e.getMessage();
+                if (a.optional() && (reason.contains("not available") || reason.contains("not supported")
+                        || reason.contains("Cannot assign") || reason.contains("Address family"))) {
+                    ServerLog.verbose("Skipping optional bind address " + a.host() + ": " + reason);
+                    continue;
+                }
+                ServerLog.warning("Warning: Could not create server " + (tlsListener ? "TLS" : "TCP")
+                        + " listening socket " + a.display(port) + ": bind: " + reason);
+                throw new StartupException("Failed listening on port " + port + " (" + (tlsListener ? "tls" : "tcp")
+                        + "), aborting.");
+            }
+        }
+        if (bound == 0) {
+            throw new StartupException("Failed listening on port " + port + " (" + (tlsListener ? "tls" : "tcp")
+                    + "), aborting.");
+        }
+        int actual = ((InetSocketAddress) target.get(0).localAddress()).getPort();
+        if (tlsListener) {
+            context.tlsPort = actual;
+        } else {
+            context.tcpPort = actual;
+        }
+    }
+
+    private void bindUnix() throws StartupException {
+        String path = config.getString("unixsocket");
+        if (path.isEmpty()) {
+            return;
+        }
+        if (!Epoll.isAvailable()) {
+            throw new StartupException("Unix sockets need the epoll transport, which is unavailable here");
+        }
+        try {
+            Files.deleteIfExists(Path.of(path));
+            ServerBootstrap b = baseBootstrap(EpollServerDomainSocketChannel.class, false);
+            unixListener = b.bind(new DomainSocketAddress(path)).sync().channel();
+            long perm = config.getLong("unixsocketperm");
+            if (perm != 0) {
+                Files.setPosixFilePermissions(Path.of(path), posix(perm));
+            }
+            ServerLog.notice("The server is now ready to accept connections at " + path);
+        } catch (Exception e) {
+            throw new StartupException("Failed opening Unix socket: " + e.getMessage());
+        }
+    }
+
+    private static java.util.Set<java.nio.file.attribute.PosixFilePermission> posix(long mode) {
+        java.util.Set<java.nio.file.attribute.PosixFilePermission> s = new java.util.HashSet<>();
+        java.nio.file.attribute.PosixFilePermission[] order = {
+            java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE, java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE,
+            java.nio.file.attribute.PosixFilePermission.OTHERS_READ, java.nio.file.attribute.PosixFilePermission.GROUP_EXECUTE,
+            java.nio.file.attribute.PosixFilePermission.GROUP_WRITE, java.nio.file.attribute.PosixFilePermission.GROUP_READ,
+            java.nio.file.attribute.PosixFilePermission.OWNER_EXECUTE, java.nio.file.attribute.PosixFilePermission.OWNER_WRITE,
+            java.nio.file.attribute.PosixFilePermission.OWNER_READ};
+        for (int i = 0; i < order.length; i++) {
+            if ((mode & (1L << i)) != 0) {
+                s.add(order[i]);
+            }
+        }
+        return s;
+    }
+
+    private ServerBootstrap bootstrap(boolean tlsListener) {
+        Class<? extends ServerChannel> cls = Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        return baseBootstrap(cls, tlsListener);
+    }
+
+    private ServerBootstrap baseBootstrap(Class<? extends ServerChannel> cls, boolean tlsListener) {
+        ServerBootstrap b = new ServerBootstrap()
+                .group(group)
+                .channel(cls)
+                .option(ChannelOption.SO_BACKLOG, (int) config.getLong("tcp-backlog"))
+                .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                .childHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        initConnection(ch, tlsListener);
+                    }
+                });
+        if (!cls.equals(EpollServerDomainSocketChannel.class)) {
+            b.option(ChannelOption.SO_REUSEADDR, true).childOption(ChannelOption.TCP_NODELAY, true);
+            long keepalive = config.getLong("tcp-keepalive");
+            if (keepalive > 0) {
+                b.childOption(ChannelOption.SO_KEEPALIVE, true);
+            }
+        }
+        return b;
+    }
+
+    private void initConnection(Channel ch, boolean tlsListener) {
+        // maxclients: Redis accepts, replies with the error and closes.
+        if (context.sessions.size() >= config.getLong("maxclients")) {
+            context.stats.rejectedConnections++;
+            ch.writeAndFlush(io.netty.buffer.Unpooled.copiedBuffer("-ERR max number of clients reached\r\n",
+                    java.nio.charset.StandardCharsets.US_ASCII)).addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+            return;
+        }
+        if (protectedModeRefuses(ch)) {
+            ch.writeAndFlush(io.netty.buffer.Unpooled.copiedBuffer(PROTECTED_MODE_ERROR,
+                    java.nio.charset.StandardCharsets.US_ASCII)).addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+            return;
+        }
+        ClientChannelHandler handler = new ClientChannelHandler(context);
+        if (tlsListener) {
+            SslContext ctx = tls.current();
+            SslHandler ssl = ctx.newHandler(ch.alloc());
+            ssl.setHandshakeTimeoutMillis(handshakeTimeoutMillis);
+            ch.pipeline().addLast("tls", ssl);
+            ch.pipeline().addLast("tls-events", new TlsHandshakeListener(context));
+        }
+        ch.pipeline().addLast("resp", new RespDecoder(new RespDecoder.Limits() {
+            @Override
+            public long protoMaxBulkLen() {
+                return protoMaxBulkLen;
+            }
+
+            @Override
+            public long queryBufferLimit() {
+                return queryBufferLimit;
+            }
+
+            @Override
+            public boolean authenticated() {
+                Session s = handler.session();
+                return s == null || s.authenticated;
+            }
+        }));
+        ch.pipeline().addLast("client", handler);
+    }
+
+    static final String PROTECTED_MODE_ERROR = "-DENIED Redis is running in protected mode because protected "
+            + "mode is enabled and no password is set for the default user. In this mode connections are only "
+            + "accepted from the loopback interface. If you want to connect from external computers to Redis you "
+            + "may adopt one of the following solutions: 1) Just disable protected mode sending the command "
+            + "'CONFIG SET protected-mode no' from the loopback interface by connecting to Redis from the same host "
+            + "the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. "
+            + "Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected "
+            + "mode by editing the Redis configuration file, and setting the protected mode option to 'no', and then "
+            + "restarting the server. 3) If you started the server manually just for testing, restart it with the "
+            + "'--protected-mode no' option. 4) Set up an authentication password for the default user. NOTE: You "
+            + "only need to do one of the above things in order for the server to start accepting connections from "
+            + "the outside.\r\n";
+
+    /** Redis 7: protected mode refuses non-loopback peers while the default user has no password. */
+    private boolean protectedModeRefuses(Channel ch) {
+        if (!config.getBool("protected-mode") || context.authRequired()) {
+            return false;
+        }
+        SocketAddress remote = ch.remoteAddress();
+        if (remote instanceof InetSocketAddress i && i.getAddress() != null) {
+            return !i.getAddress().isLoopbackAddress();
+        }
+        return false;
+    }
+
+    // ------------------------------------------------------------------ runtime changes
+
+    private void reloadTlsIfStarted() {
+        if (group == null || config.getLong("tls-port") == 0) {
+            return;
+        }
+        try {
+            tls.reload(TlsSettings.from(config));
+            ServerLog.notice("TLS configuration reloaded (generation " + tls.generation() + ")");
+        } catch (TlsMaterialException e) {
+            ServerLog.warning("Failed to update TLS configuration: " + e.getMessage());
+            throw new ConfigException("Unable to update TLS configuration. Check server logs.");
+        }
+    }
+
+    /** CONFIG SET port/tls-port/bind: bind the new listeners first, then close the old ones. */
+    private void rebind(boolean tlsListener) {
+        if (group == null) {
+            return;
+        }
+        List<Channel> target = tlsListener ? tlsListeners : tcpListeners;
+        List<Channel> old = new ArrayList<>(target);
+        target.clear();
+        try {
+            if (tlsListener && config.getLong("tls-port") > 0 && tls.current() == null) {
+                tls.reload(TlsSettings.from(config));
+            }
+            bindAll(tlsListener);
+        } catch (StartupException | TlsMaterialException e) {
+            for (Channel c : target) {
+                c.close();
+            }
+            target.clear();
+            target.addAll(old);
+            throw new ConfigException("Unable to listen on this port. Check server logs.");
+        }
+        for (Channel c : old) {
+            c.close();
+        }
+    }
+
+    // ------------------------------------------------------------------ cron
+
+    private void startCron() {
+        long hz = Math.max(1, Math.min(500, config.getLong("hz")));
+        long period = 1000 / hz;
+        group.next().scheduleAtFixedRate(this::cron, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    /** serverCron(): active expiry within its time budget, idle-client timeouts. */
+    private void cron() {
+        context.lock.lock();
+        try {
+            if (context.activeExpireEnabled) {
+                long hz = Math.max(1, config.getLong("hz"));
+                long effort = config.getLong("active-expire-effort");
+                // Redis gives the slow cycle 25% of each tick (+ effort), in microseconds.
+                long budgetNanos = (1_000_000_000L / hz) * (25 + 2 * (effort - 1)) / 100;
+                context.keyspace.activeExpireCycle(budgetNanos);
+            }
+            if (context.keyspace.usedBytes() > context.stats.peakUsedMemory) {
+                context.stats.peakUsedMemory = context.keyspace.usedBytes();
+            }
+            long timeout = config.getLong("timeout");
+            if (timeout > 0) {
+                long now = System.currentTimeMillis();
+                for (Session s : context.sessions()) {
+                    if (s.isSubscriber() || s.isBlocked() || s.monitor) {
+                        continue;
+                    }
+                    if (now - s.lastInteractionMillis > timeout * 1000) {
+                        ServerLog.verbose("Closing idle client");
+                        s.closeAsync();
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            ServerLog.warning("cron: " + e);
+        } finally {
+            context.lock.unlock();
+        }
+    }
+
+    // ------------------------------------------------------------------ stop
+
+    private void writePidFile() {
+        String pidfile = config.getString("pidfile");
+        if (!pidfile.isEmpty()) {
+            try {
+                Files.writeString(Path.of(pidfile), ServerLog.pid() + "\n");
+            } catch (java.io.IOException e) {
+                ServerLog.warning("Failed to write PID file: " + e.getMessage());
+            }
+        }
+    }
+
+    /** SHUTDOWN and signals end up here; the process exits once listeners are closed. */
+    public void requestShutdown() {
+        if (stopping) {
+            return;
+        }
+        stopping = true;
+        Thread t = new Thread(this::stop, "redmesh-shutdown");
+        t.start();
+    }
+
+    /** Closes listeners and connections and releases threads. Idempotent. */
+    public synchronized void stop() {
+        stopping = true;
+        if (group == null) {
+            stopped.countDown();
+            return;
+        }
+        ServerLog.warning("User requested shutdown...");
+        context.shuttingDown = true;
+        closeListeners();
+        for (Session s : context.sessions()) {
+            s.closeAsync();
+        }
+        String pidfile = config.getString("pidfile");
+        if (!pidfile.isEmpty()) {
+            try {
+                Files.deleteIfExists(Path.of(pidfile));
+            } catch (java.io.IOException e) {
+                // nothing to do
+            }
+        }
+        String unix = config.getString("unixsocket");
+        if (!unix.isEmpty()) {
+            try {
+                Files.deleteIfExists(Path.of(unix));
+            } catch (java.io.IOException e) {
+                // nothing to do
+            }
+        }
+        shutdownGroup();
+        ServerLog.warning("RedMesh is now ready to exit, bye bye...");
+        stopped.countDown();
+    }
+
+    private void closeListeners() {
+        for (Channel c : tcpListeners) {
+            c.close().awaitUninterruptibly();
+        }
+        for (Channel c : tlsListeners) {
+            c.close().awaitUninterruptibly();
+        }
+        if (unixListener != null) {
+            unixListener.close().awaitUninterruptibly();
+        }
+        tcpListeners.clear();
+        tlsListeners.clear();
+    }
+
+    private void shutdownGroup() {
+        if (group != null) {
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+            group = null;
+        }
+    }
+
+    public void awaitStop() throws InterruptedException {
+        stopped.await();
+    }
+
+    public boolean isStopped() {
+        return stopped.getCount() == 0;
+    }
+
+    /** Start-up failure with the text redis-server would log. */
+    public static final class StartupException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        public StartupException(String message) {
+            super(message);
+        }
+    }
+}

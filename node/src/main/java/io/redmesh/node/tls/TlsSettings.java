@@ -1,0 +1,34 @@
+package io.redmesh.node.tls;
+
+import io.redmesh.node.config.ServerConfig;
+
+/** The tls-* directives of one server-side TLS endpoint, as read from the config. */
+public record TlsSettings(
+        String certFile,
+        String keyFile,
+        String keyFilePass,
+        String caCertFile,
+        String caCertDir,
+        String authClients,
+        String protocols,
+        String ciphers,
+        String ciphersuites,
+        boolean preferServerCiphers,
+        boolean sessionCaching,
+        long sessionCacheSize,
+        long sessionCacheTimeout) {
+
+    public static TlsSettings from(ServerConfig c) {
+        return new TlsSettings(c.getString("tls-cert-file"), c.getString("tls-key-file"),
+                c.getString("tls-key-file-pass"), c.getString("tls-ca-cert-file"), c.getString("tls-ca-cert-dir"),
+                c.getString("tls-auth-clients"), c.getString("tls-protocols"), c.getString("tls-ciphers"),
+                c.getString("tls-ciphersuites"), c.getBool("tls-prefer-server-ciphers"),
+                c.getBool("tls-session-caching"), c.getLong("tls-session-cache-size"),
+                c.getLong("tls-session-cache-timeout"));
+    }
+
+    /** Whether any TLS material is configured at all. */
+    public boolean configured() {
+        return !certFile.isEmpty() || !keyFile.isEmpty();
+    }
+}
