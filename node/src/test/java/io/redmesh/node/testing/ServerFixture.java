@@ -1,0 +1,76 @@
+package io.redmesh.node.testing;
+
+import io.redmesh.node.command.ServerContext;
+import io.redmesh.node.config.ConfigLoader;
+import io.redmesh.node.config.ServerConfig;
+import io.redmesh.node.server.RedisServer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A RedMesh node running in the test's JVM on a free loopback port, configured with
+ * redis-server style directives. Close it (try-with-resources or @AfterAll) to stop it.
+ *
+ * <pre>
+ * try (ServerFixture s = ServerFixture.start("--maxmemory", "1mb")) {
+ *     try (RespClient c = s.client()) { ... }
+ * }
+ * </pre>
+ */
+public final class ServerFixture implements AutoCloseable {
+    private final RedisServer server;
+    private final int port;
+
+    private ServerFixture(RedisServer server, int port) {
+        this.server = server;
+        this.port = port;
+    }
+
+    /** Starts a node on 127.0.0.1 and a free port; extra args are "--directive", "value" pairs. */
+    public static ServerFixture start(String... directives) {
+        int port = Ports.free();
+        List<String> args = new ArrayList<>(List.of("--port", Integer.toString(port), "--bind", "127.0.0.1",
+                "--save", ""));
+        args.addAll(Arrays.asList(directives));
+        ServerConfig config = new ServerConfig();
+        try {
+            new ConfigLoader(config, ServerContext.REDIS_VERSION).loadArgs(args);
+        } catch (ConfigLoader.FatalConfigError e) {
+            throw new IllegalArgumentException(e.getMessage());
+        }
+        RedisServer server = new RedisServer(config);
+        try {
+            server.start();
+        } catch (RedisServer.StartupException e) {
+            throw new IllegalStateException(e.getMessage());
+        }
+        return new ServerFixture(server, server.port());
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public int tlsPort() {
+        return server.tlsPort();
+    }
+
+    public RedisServer server() {
+        return server;
+    }
+
+    public ServerContext context() {
+        return server.context();
+    }
+
+    /** A raw RESP client connected to the plaintext port. */
+    public RespClient client() {
+        return RespClient.connect(port);
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+    }
+}
