@@ -88,13 +88,15 @@ public final class Keyspace {
     }
 
     public void configureEviction(EvictionPolicy p, int samples, int lfuLogFactor, int lfuDecayTime) {
-        if (p.lfu() != policy.lfu()) {
-            // switching between LRU and LFU: reinitialise clocks so they are meaningful
+        boolean switched = p.lfu() != policy.lfu();
+        this.policy = p;
+        if (switched) {
+            // Switching between LRU and LFU: the clock field means something else now. Redis leaves
+            // stale values ("will take some time to adjust"); we restart every key's clock instead.
             for (Database d : dbs) {
                 d.main.forEach(this::initClock);
             }
         }
-        this.policy = p;
         this.samples = samples;
         this.lfuLogFactor = lfuLogFactor;
         this.lfuDecayTime = lfuDecayTime;
