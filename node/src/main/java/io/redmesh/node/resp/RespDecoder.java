@@ -76,7 +76,7 @@ public final class RespDecoder extends ByteToMessageDecoder {
     }
 
     private boolean readMultibulkHeader(ByteBuf in, List<Object> out) {
-        int eol = in.forEachByte(in.readerIndex(), in.readableBytes(), ByteProcessor.FIND_CRLF);
+        int eol = headerEnd(in);
         if (eol < 0) {
             if (in.readableBytes() > INLINE_MAX) {
                 fail(out, in, "too big mbulk count string");
@@ -109,7 +109,7 @@ public final class RespDecoder extends ByteToMessageDecoder {
     private boolean readBulks(ByteBuf in, List<Object> out) {
         while (argIndex < argCountExpected) {
             if (bulkLen < 0) {
-                int eol = in.forEachByte(in.readerIndex(), in.readableBytes(), ByteProcessor.FIND_CRLF);
+                int eol = headerEnd(in);
                 if (eol < 0) {
                     if (in.readableBytes() > INLINE_MAX) {
                         fail(out, in, "too big bulk count string");
@@ -176,6 +176,16 @@ public final class RespDecoder extends ByteToMessageDecoder {
             out.add(parts.toArray(new byte[0][]));
         }
         return true;
+    }
+
+    /**
+     * The index of the '\r' that ends a "*n" or "$n" line, or -1 until that '\r' and the byte
+     * after it have both arrived: a CRLF split between two reads must wait for the next one.
+     * Like Redis, only '\r' ends the line.
+     */
+    private static int headerEnd(ByteBuf in) {
+        int cr = in.forEachByte(in.readerIndex(), in.readableBytes(), ByteProcessor.FIND_CR);
+        return cr < 0 || cr + 1 >= in.writerIndex() ? -1 : cr;
     }
 
     /** Parses the decimal count between {@code from} and {@code to}; Long.MIN_VALUE if invalid. */
