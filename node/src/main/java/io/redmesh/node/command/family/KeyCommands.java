@@ -93,16 +93,37 @@ final class KeyCommands implements CommandFamily {
     }
 
     /** Parses a SCAN cursor: an unsigned 64-bit decimal, as Redis's parseScanCursorOrReply. */
+    /**
+     * parseScanCursorOrReply(): C's strtoul in base 10, so "" is 0, a sign is allowed and "-1"
+     * wraps to 2^64-1; leading whitespace, trailing junk and overflow are "invalid cursor".
+     */
     static long parseCursor(byte[] arg) {
-        String s = Bytes.latin1(arg);
-        try {
-            if (s.isEmpty() || s.startsWith("+") || s.startsWith("-") || s.trim().length() != s.length()) {
-                throw new NumberFormatException();
-            }
-            return Long.parseUnsignedLong(s);
-        } catch (NumberFormatException e) {
+        int n = arg.length;
+        if (n == 0) {
+            return 0;
+        }
+        int i = 0;
+        boolean negative = false;
+        if (arg[0] == '+' || arg[0] == '-') {
+            negative = arg[0] == '-';
+            i = 1;
+        }
+        if (i == n) {
             throw RedisException.err("invalid cursor");
         }
+        long v = 0;
+        for (; i < n; i++) {
+            int digit = arg[i] - '0';
+            if (digit < 0 || digit > 9 || Long.compareUnsigned(v, Long.divideUnsigned(-1L, 10)) > 0) {
+                throw RedisException.err("invalid cursor");
+            }
+            long next = v * 10 + digit;
+            if (Long.compareUnsigned(next, v * 10) < 0) {
+                throw RedisException.err("invalid cursor");
+            }
+            v = next;
+        }
+        return negative ? -v : v;
     }
 
     /** SCAN options shared with HSCAN/SSCAN/ZSCAN: MATCH, COUNT, TYPE (TYPE only for SCAN). */
