@@ -266,6 +266,17 @@ public final class HashValue implements Sized {
         count = 0;
     }
 
+    /** The payload recounted from scratch (tests check the running figure against it). */
+    long recountPayload() {
+        long[] sum = {0};
+        forEach((f, v) -> sum[0] += MemoryEstimator.byteArray(f.length) + MemoryEstimator.byteArray(v.length));
+        return sum[0];
+    }
+
+    long payload() {
+        return payload;
+    }
+
     private int indexOf(byte[] field) {
         for (int i = 0; i < 2 * count; i += 2) {
             if (Arrays.equals(pairs[i], field)) {

@@ -17,6 +17,8 @@ public final class Families {
                 new CommandCommands(),
                 new KeyCommands(),
                 new StringCommands(),
+                new HashCommands(),
+                new SetCommands(),
                 new TransactionCommands(),
                 new PubSubCommands());
     }

@@ -1,0 +1,69 @@
+package io.redmesh.node.command.family;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.redmesh.node.testing.RespClient;
+import io.redmesh.node.testing.ServerFixture;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** What replicas and the AOF receive for hash and set writes (Redis 7.0's rewrites). */
+class HashSetPropagationTest {
+    private static List<String> start(ServerFixture s) {
+        List<String> seen = Collections.synchronizedList(new ArrayList<>());
+        s.context().writeListeners.add((db, argv) -> {
+            StringBuilder b = new StringBuilder();
+            for (byte[] a : argv) {
+                b.append(b.length() == 0 ? "" : " ").append(new String(a, StandardCharsets.ISO_8859_1));
+            }
+            seen.add(b.toString());
+        });
+        return seen;
+    }
+
+    @Test
+    void rewritesAndNoOps() {
+        try (ServerFixture s = ServerFixture.start(); RespClient c = s.client()) {
+            List<String> seen = start(s);
+            c.call("HSET", "h", "a", "1");
+            c.call("HINCRBYFLOAT", "h", "f", "10.5");
+            c.call("HINCRBYFLOAT", "h", "f", "0.1");
+            c.call("HINCRBY", "h", "i", "2");
+            c.call("HDEL", "h", "nofield");          // no change: not propagated
+            c.call("HSETNX", "h", "a", "2");         // no change
+            c.call("SADD", "s", "7");
+            c.call("SADD", "s", "7");                // no change
+            c.call("SREM", "s", "nomember");         // no change
+            c.call("SPOP", "s");                     // SREM of the popped member
+            c.call("SINTERSTORE", "d", "nokey");     // nothing to delete: no change
+            assertEquals(List.of("HSET h a 1", "HSET h f 10.5", "HSET h f 10.6", "HINCRBY h i 2", "SADD s 7",
+                    "SREM s 7"), seen);
+        }
+    }
+
+    @Test
+    void spopWithCount() {
+        try (ServerFixture s = ServerFixture.start(); RespClient c = s.client()) {
+            List<String> seen = start(s);
+            c.call("SADD", "s", "1", "2", "3", "4", "5");
+            seen.clear();
+            c.call("SPOP", "s", "2");
+            assertEquals(2, seen.size());
+            for (String line : seen) {
+                assertTrue(line.matches("SREM s [1-5]"), line);
+            }
+            assertEquals(":3\r\n", c.callString("SCARD", "s"));
+            seen.clear();
+            c.call("SPOP", "s", "10");
+            assertEquals(List.of("DEL s"), seen);
+            seen.clear();
+            c.call("SPOP", "s", "10");               // missing key: nothing
+            c.call("SPOP", "s", "0");
+            assertEquals(List.of(), seen);
+        }
+    }
+}
