@@ -81,6 +81,7 @@ public final class LongDouble {
             BigDecimal v = e >= 0
                     ? new BigDecimal(m.shiftLeft(e))
                     : new BigDecimal(m.multiply(BigInteger.valueOf(5).pow(-e)), -e);
+            v = v.stripTrailingZeros(); // keeps later sums small
             return negative ? v.negate() : v;
         }
     }

@@ -133,6 +133,18 @@ class HashCommandsDiffTest {
                 "HSET h big 1e5000", "HINCRBYFLOAT h big 1", "HINCRBYFLOAT h neg -0.0", "HINCRBYFLOAT h z 0.0",
                 "HINCRBYFLOAT nokey3 a inf", "EXISTS nokey3", "OBJECT ENCODING h", "PING");
         d.sameUnorderedPairs("HGETALL", "h"); // the 4933-byte value made it a hashtable
+        // long double rounding shows in the 17 printed decimals
+        d.sameAll("HINCRBYFLOAT p x 0.1", "HINCRBYFLOAT p x 0.1", "HINCRBYFLOAT p x 0.1", "HINCRBYFLOAT p x -0.3",
+                "HINCRBYFLOAT p y 1e20", "HINCRBYFLOAT p y 0.1", "HINCRBYFLOAT p z 3.0e-20", "HINCRBYFLOAT p w -1e-25",
+                "HINCRBYFLOAT p v 123456789.123456789", "HINCRBYFLOAT p v 987654321.987654321",
+                "HINCRBYFLOAT p u 1.7976931348623157e308", "HINCRBYFLOAT p u 1.7976931348623157e308",
+                "HINCRBYFLOAT p t 1e-4940", "HINCRBYFLOAT p t 1e-4960", "HINCRBYFLOAT p s 1e4932",
+                "HINCRBYFLOAT p s -1e4932", "HINCRBYFLOAT p r 0.30000000000000000001", "HINCRBYFLOAT p r 1",
+                "HINCRBYFLOAT p q -.5", "HINCRBYFLOAT p q 5.", "HINCRBYFLOAT p q +1E1", "HINCRBYFLOAT p q 1e",
+                "HINCRBYFLOAT p q e1", "HINCRBYFLOAT p q .", "HINCRBYFLOAT p q -", "HINCRBYFLOAT p q 1..2",
+                "HINCRBYFLOAT p q 1e+", "HINCRBYFLOAT p q --1", "HINCRBYFLOAT p q infinity",
+                "HINCRBYFLOAT p q -Infinity", "HINCRBYFLOAT p q NaN", "OBJECT ENCODING p", "HLEN p");
+        d.sameUnorderedPairs("HGETALL", "p");
         d.same("HINCRBYFLOAT", "h", "f", " 1");
         d.same("HINCRBYFLOAT", "h", "f", "");
         d.same("HSET", "h", "ws", "1 ");
