@@ -113,21 +113,51 @@ public final class CommandContext {
     }
 
     /**
+     * When a blocked command is run again because a key became ready: that key, which the
+     * command should serve from first (Redis 7.0 serves a client blocked on several keys from
+     * the one that was fed). Null on a first run.
+     */
+    public byte[] readyKey() {
+        return session.servingKey;
+    }
+
+    /**
      * Parses a blocking timeout in seconds (may be fractional) into an absolute deadline in ms,
      * 0 meaning forever, with Redis's errors.
      */
     public long timeoutArg(int i) {
         Double d = Bytes.parseDoubleOrNull(argv[i]);
-        if (d == null || d.isInfinite()) {
+        if (d == null || (d.isInfinite() && beyondLongDouble(argv[i]))) {
             throw new RedisException(Errors.TIMEOUT_NOT_FLOAT);
         }
-        if (d < 0) {
+        // Redis: (long long) ceill(seconds * 1000) on a long double. Out-of-range values convert
+        // to LLONG_MIN (x86), so huge or infinite timeouts are "negative"; a tiny negative one
+        // rounds up to 0, which means forever.
+        double ms = Math.ceil(d * 1000);
+        long tval = ms >= 0x1p63 || ms < -0x1p63 ? Long.MIN_VALUE : (long) ms;
+        if (tval < 0) {
             throw new RedisException(Errors.TIMEOUT_NEGATIVE);
         }
-        long ms = (long) Math.ceil(d * 1000);
-        if (ms == 0) {
+        if (tval == 0) {
             return 0;
         }
-        return System.currentTimeMillis() + ms;
+        long now = System.currentTimeMillis();
+        // Redis adds the clock and the sum overflows to a negative deadline, which never fires.
+        return tval > Long.MAX_VALUE - now ? 0 : now + tval;
     }
+
+    /** Whether a numeric literal that overflows a double also overflows strtold's long double. */
+    private static boolean beyondLongDouble(byte[] s) {
+        String t = Bytes.latin1(s).toLowerCase(Locale.ROOT);
+        if (t.contains("inf")) {
+            return false;
+        }
+        try {
+            return new java.math.BigDecimal(t).abs().compareTo(LDBL_MAX) > 0;
+        } catch (NumberFormatException e) {
+            return true;
+        }
+    }
+
+    private static final java.math.BigDecimal LDBL_MAX = new java.math.BigDecimal("1.18973149535723176502e4932");
 }

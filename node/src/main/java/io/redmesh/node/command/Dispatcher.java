@@ -326,15 +326,20 @@ public final class Dispatcher {
                 b.unblock(s);
                 io.redmesh.node.db.Database saved = s.db();
                 s.db = st.db;
+                s.servingKey = key;
                 boolean onLoop = s.transport.inIoThread();
                 // Run the blocked command again; its reply goes to the blocked client.
-                if (onLoop) {
-                    call(s, st.spec, st.argv, true);
-                    s.scheduleFlush();
-                } else {
-                    callForeign(s, st);
+                try {
+                    if (onLoop) {
+                        call(s, st.spec, st.argv, true);
+                        s.scheduleFlush();
+                    } else {
+                        callForeign(s, st);
+                    }
+                } finally {
+                    s.servingKey = null;
+                    s.db = saved;
                 }
-                s.db = saved;
                 if (s.blocked == null) {
                     resume(s);
                 } else if (s.blocked.timer != null && st.timer != null) {

@@ -62,6 +62,8 @@ public final class Session {
     BlockingRegistry.BlockedState blocked;
     /** Requests that arrived while the session was blocked, run when it is unblocked. */
     final ArrayDeque<byte[][]> pending = new ArrayDeque<>();
+    /** While a blocked command is re-run: the key whose readiness woke it. */
+    byte[] servingKey;
 
     // Stats for CLIENT LIST
     public long commandsProcessed;

@@ -17,6 +17,7 @@ public final class Families {
                 new CommandCommands(),
                 new KeyCommands(),
                 new StringCommands(),
+                new ListCommands(),
                 new HashCommands(),
                 new SetCommands(),
                 new TransactionCommands(),
