@@ -1,0 +1,414 @@
+package io.redmesh.node.command.family;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.redmesh.node.testing.RealRedis;
+import io.redmesh.node.testing.RespClient;
+import io.redmesh.node.testing.ServerFixture;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntFunction;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Blocking list commands with several connections: clients served by another client's push, in
+ * FIFO order, across several keys, chained BLMOVEs, timeouts, CLIENT UNBLOCK, pipelined requests
+ * behind a blocked one, disconnects. Each deterministic scenario runs against RedMesh and, when
+ * installed, a real redis-server, and the transcripts of raw replies must be identical. RedMesh
+ * runs twice, with one I/O thread (a blocked client is served on the writer's thread) and with
+ * four (served from another connection's thread), since the two paths deliver replies differently.
+ */
+class ListBlockingTest {
+    private static ServerFixture node;
+    private static ServerFixture nodeMultiThread;
+    private static RealRedis real;
+
+    @BeforeAll
+    static void start() {
+        node = ServerFixture.start();
+        nodeMultiThread = ServerFixture.start("--io-threads", "4");
+        if (RealRedis.available()) {
+            real = RealRedis.start();
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        if (node != null) {
+            node.close();
+        }
+        if (nodeMultiThread != null) {
+            nodeMultiThread.close();
+        }
+        if (real != null) {
+            real.close();
+        }
+    }
+
+    @BeforeEach
+    void flush() {
+        for (ServerFixture f : new ServerFixture[] {node, nodeMultiThread}) {
+            try (RespClient c = f.client()) {
+                c.call("FLUSHALL");
+            }
+        }
+        if (real != null) {
+            try (RespClient c = real.client()) {
+                c.call("FLUSHALL");
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ harness
+
+    /** Runs a scenario on RedMesh and on real Redis (when present); transcripts must match. */
+    private static List<String> differential(IntFunction<List<String>> scenario) {
+        List<String> mine = scenario.apply(node.port());
+        List<String> threaded = scenario.apply(nodeMultiThread.port());
+        assertEquals(String.join("\n", mine), String.join("\n", threaded), "io-threads 4 differs from 1");
+        if (real != null) {
+            List<String> theirs = scenario.apply(real.port());
+            assertEquals(String.join("\n", theirs), String.join("\n", mine));
+        }
+        return mine;
+    }
+
+    private static void send(RespClient c, String... args) {
+        c.send(RespClient.encode(RespClient.args(args)));
+    }
+
+    /** Waits until the server reports {@code n} blocked clients. */
+    private static void awaitBlocked(int port, int n) {
+        try (RespClient ctl = RespClient.connect(port)) {
+            long deadline = System.currentTimeMillis() + 5000;
+            while (System.currentTimeMillis() < deadline) {
+                String info = new String(ctl.call("INFO", "clients"), StandardCharsets.ISO_8859_1);
+                if (info.contains("blocked_clients:" + n + "\r\n")) {
+                    return;
+                }
+                sleep(10);
+            }
+            throw new AssertionError("never reached " + n + " blocked clients");
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String read(RespClient c) {
+        return c.readReplyString();
+    }
+
+    // ------------------------------------------------------------------ scenarios
+
+    @Test
+    void blpopServedByPushFromAnotherClient() {
+        List<String> t = differential(port -> {
+            List<String> out = new ArrayList<>();
+            try (RespClient a = RespClient.connect(port); RespClient b = RespClient.connect(port)) {
+                send(a, "BLPOP", "q", "0");
+                awaitBlocked(port, 1);
+                out.add(b.callString("RPUSH", "q", "v1", "v2"));
+                out.add(read(a));
+                out.add(b.callString("LRANGE", "q", "0", "-1"));
+                send(a, "BRPOP", "q2", "q", "0");
+                out.add(read(a)); // data present: immediate
+                out.add(b.callString("EXISTS", "q"));
+            }
+            return out;
+        });
+        assertEquals("*2\r\n$1\r\nq\r\n$2\r\nv1\r\n", t.get(1));
+    }
+
+    @Test
+    void fifoAmongBlockedClients() {
+        differential(port -> {
+            List<String> out = new ArrayList<>();
+            try (RespClient a = RespClient.connect(port); RespClient b = RespClient.connect(port);
+                 RespClient c = RespClient.connect(port); RespClient w = RespClient.connect(port)) {
+                send(a, "BLPOP", "q", "0");
+                awaitBlocked(port, 1);
+                send(b, "BRPOP", "q", "0");
+                awaitBlocked(port, 2);
+                send(c, "BLMPOP", "0", "1", "q", "LEFT", "COUNT", "5");
+                awaitBlocked(port, 3);
+                out.add(w.callString("RPUSH", "q", "x"));
+                out.add(read(a));
+                out.add(w.callString("RPUSH", "q", "y", "z", "zz", "zzz"));
+                out.add(read(b)); // BRPOP takes from the tail
+                out.add(read(c)); // the rest
+                out.add(w.callString("EXISTS", "q"));
+            }
+            return out;
+        });
+    }
+
+    @Test
+    void clientBlockedOnSeveralKeysIsServedFromTheKeyThatWasFed() {
+        differential(port -> {
+            List<String> out = new ArrayList<>();
+            try (RespClient a = RespClient.connect(port); RespClient w = RespClient.connect(port)) {
+                send(a, "BLPOP", "k1", "k2", "k3", "0");
+                awaitBlocked(port, 1);
+                out.add(w.callString("RPUSH", "k3", "c"));
+                out.add(read(a));
+                // Both fed in one transaction: Redis serves from the first key made ready.
+                send(a, "BLMPOP", "0", "2", "k1", "k2", "RIGHT", "COUNT", "2");
+                awaitBlocked(port, 1);
+                out.add(w.callString("MULTI"));
+                out.add(w.callString("RPUSH", "k2", "a", "b", "c"));
+                out.add(w.callString("RPUSH", "k1", "d"));
+                out.add(w.callString("EXEC"));
+                out.add(read(a));
+                out.add(w.callString("LRANGE", "k1", "0", "-1"));
+                out.add(w.callString("LRANGE", "k2", "0", "-1"));
+            }
+            return out;
+        });
+    }
+
+    @Test
+    void blmoveFeedsAnotherBlockedClient() {
+        differential(port -> {
+            List<String> out = new ArrayList<>();
+            try (RespClient a = RespClient.connect(port); RespClient b = RespClient.connect(port);
+                 RespClient c = RespClient.connect(port); RespClient w = RespClient.connect(port)) {
+                send(a, "BLMOVE", "src", "mid", "LEFT", "RIGHT", "0");
+                awaitBlocked(port, 1);
+                send(b, "BRPOPLPUSH", "mid", "dst", "0");
+                awaitBlocked(port, 2);
+                send(c, "BLPOP", "dst", "0");
+                awaitBlocked(port, 3);
+                out.add(w.callString("LPUSH", "src", "v"));
+                out.add(read(a));
+                out.add(read(b));
+                out.add(read(c));
+                out.add(w.callString("EXISTS", "src", "mid", "dst"));
+                // Served BLMOVE whose destination meanwhile became a string: WRONGTYPE, data kept.
+                send(a, "BLMOVE", "src", "str", "LEFT", "LEFT", "0");
+                awaitBlocked(port, 1);
+                out.add(w.callString("SET", "str", "x"));
+                out.add(w.callString("RPUSH", "src", "keep"));
+                out.add(read(a));
+                out.add(w.callString("LRANGE", "src", "0", "-1"));
+                out.add(a.callString("PING"));
+            }
+            return out;
+        });
+    }
+
+    @Test
+    void wrongTypeWhileBlockedKeepsWaiting() {
+        differential(port -> {
+            List<String> out = new ArrayList<>();
+            try (RespClient a = RespClient.connect(port); RespClient w = RespClient.connect(port)) {
+                send(a, "BLPOP", "k", "0");
+                awaitBlocked(port, 1);
+                out.add(w.callString("SET", "k", "str"));
+                out.add(w.callString("DEL", "k"));
+                out.add(w.callString("LPUSH", "other", "x"));
+                awaitBlocked(port, 1);
+                out.add(w.callString("LPUSH", "k", "finally"));
+                out.add(read(a));
+            }
+            return out;
+        });
+    }
+
+    @Test
+    void timeoutsReplyNullInTimeAndResp3() {
+        List<String> t = differential(port -> {
+            List<String> out = new ArrayList<>();
+            try (RespClient a = RespClient.connect(port)) {
+                for (String[] cmd : new String[][] {
+                        {"BLPOP", "none", "0.2"}, {"BRPOP", "none", "none2", "0.2"},
+                        {"BLMOVE", "none", "d", "LEFT", "LEFT", "0.2"}, {"BRPOPLPUSH", "none", "d", "0.2"},
+                        {"BLMPOP", "0.2", "1", "none", "LEFT"}}) {
+                    long t0 = System.nanoTime();
+                    out.add(a.callString(cmd));
+                    long ms = (System.nanoTime() - t0) / 1_000_000;
+                    assertTrue(ms >= 150 && ms < 3000, cmd[0] + " took " + ms + " ms");
+                }
+                a.call("HELLO", "3");
+                out.add(a.callString("BLPOP", "none", "0.05"));
+                out.add(a.callString("BLMOVE", "none", "d", "LEFT", "LEFT", "0.05"));
+                out.add(a.callString("BLMPOP", "0.05", "1", "none", "LEFT"));
+                out.add(a.callString("EXISTS", "d"));
+            }
+            return out;
+        });
+        assertEquals("*-1\r\n", t.get(0));
+        assertEquals("_\r\n", t.get(5));
+    }
+
+    @Test
+    void transactionsNeverBlock() {
+        differential(port -> {
+            List<String> out = new ArrayList<>();
+            try (RespClient a = RespClient.connect(port)) {
+                a.call("MULTI");
+                a.call("BLPOP", "none", "0");
+                a.call("BLMOVE", "none", "d", "LEFT", "LEFT", "0");
+                a.call("BRPOPLPUSH", "none", "d", "0");
+                a.call("BLMPOP", "0", "1", "none", "LEFT");
+                long t0 = System.nanoTime();
+                out.add(a.callString("EXEC"));
+                assertTrue(System.nanoTime() - t0 < 2_000_000_000L);
+            }
+            return out;
+        });
+    }
+
+    @Test
+    void clientUnblockTimeoutAndError() {
+        differential(port -> {
+            List<String> out = new ArrayList<>();
+            try (RespClient a = RespClient.connect(port); RespClient w = RespClient.connect(port)) {
+                String id = a.callString("CLIENT", "ID").substring(1).trim();
+                out.add(w.callString("CLIENT", "UNBLOCK", id)); // not blocked: 0
+                send(a, "BLPOP", "k", "0");
+                awaitBlocked(port, 1);
+                out.add(w.callString("CLIENT", "UNBLOCK", id, "TIMEOUT"));
+                out.add(read(a));
+                send(a, "BLMOVE", "k", "d", "LEFT", "LEFT", "0");
+                awaitBlocked(port, 1);
+                out.add(w.callString("CLIENT", "UNBLOCK", id, "ERROR"));
+                out.add(read(a));
+                send(a, "BLMPOP", "0", "1", "k", "LEFT");
+                awaitBlocked(port, 1);
+                out.add(w.callString("CLIENT", "UNBLOCK", id, "WRONG"));
+                out.add(w.callString("CLIENT", "UNBLOCK", id));
+                out.add(read(a));
+                out.add(w.callString("RPUSH", "k", "x"));
+                out.add(a.callString("LLEN", "k"));
+            }
+            return out;
+        });
+    }
+
+    @Test
+    void pipelinedCommandsRunAfterTheBlockedOne() {
+        differential(port -> {
+            List<String> out = new ArrayList<>();
+            try (RespClient a = RespClient.connect(port); RespClient w = RespClient.connect(port)) {
+                ByteArrayOutputStream pipe = new ByteArrayOutputStream();
+                pipe.writeBytes(RespClient.encode(RespClient.args("BLPOP", "k", "0")));
+                pipe.writeBytes(RespClient.encode(RespClient.args("PING")));
+                pipe.writeBytes(RespClient.encode(RespClient.args("LLEN", "k")));
+                pipe.writeBytes(RespClient.encode(RespClient.args("BRPOP", "k2", "0")));
+                pipe.writeBytes(RespClient.encode(RespClient.args("RPUSH", "k", "mine")));
+                a.send(pipe.toByteArray());
+                awaitBlocked(port, 1);
+                out.add(w.callString("RPUSH", "k", "a", "b"));
+                out.add(read(a));
+                out.add(read(a));
+                out.add(read(a));
+                awaitBlocked(port, 1); // the pipelined BRPOP blocks in turn
+                out.add(w.callString("LPUSH", "k2", "z"));
+                out.add(read(a));
+                out.add(read(a));
+                out.add(w.callString("LRANGE", "k", "0", "-1"));
+            }
+            return out;
+        });
+    }
+
+    /** Requests queued behind a blocked command keep their order, also against later ones. */
+    @Test
+    void queuedRequestsKeepOrderAcrossUnblockPaths() {
+        differential(port -> {
+            List<String> out = new ArrayList<>();
+            try (RespClient a = RespClient.connect(port); RespClient w = RespClient.connect(port)) {
+                String id = a.callString("CLIENT", "ID").substring(1).trim();
+                ByteArrayOutputStream pipe = new ByteArrayOutputStream();
+                pipe.writeBytes(RespClient.encode(RespClient.args("BLPOP", "k", "0")));
+                pipe.writeBytes(RespClient.encode(RespClient.args("RPUSH", "log", "1")));
+                pipe.writeBytes(RespClient.encode(RespClient.args("RPUSH", "log", "2")));
+                a.send(pipe.toByteArray());
+                awaitBlocked(port, 1);
+                send(a, "RPUSH", "log", "3"); // sent later, while blocked
+                sleep(50);
+                out.add(w.callString("CLIENT", "UNBLOCK", id));
+                out.add(read(a));
+                out.add(read(a));
+                out.add(read(a));
+                out.add(read(a));
+                // Same through a timeout, with the follow-ups sent one by one.
+                send(a, "BLPOP", "k", "0.1");
+                send(a, "RPUSH", "log", "4");
+                send(a, "LRANGE", "log", "0", "-1");
+                out.add(read(a));
+                out.add(read(a));
+                out.add(read(a));
+            }
+            return out;
+        });
+    }
+
+    @Test
+    void servedInResp3() {
+        differential(port -> {
+            List<String> out = new ArrayList<>();
+            try (RespClient a = RespClient.connect(port); RespClient w = RespClient.connect(port)) {
+                a.call("HELLO", "3");
+                send(a, "BLMPOP", "0", "1", "k", "LEFT", "COUNT", "3");
+                awaitBlocked(port, 1);
+                out.add(w.callString("RPUSH", "k", "a", "b"));
+                out.add(read(a));
+                send(a, "BRPOPLPUSH", "k", "d", "0");
+                awaitBlocked(port, 1);
+                out.add(w.callString("RPUSH", "k", "c"));
+                out.add(read(a));
+            }
+            return out;
+        });
+    }
+
+    @Test
+    void blockedClientDisconnecting() {
+        differential(port -> {
+            List<String> out = new ArrayList<>();
+            try (RespClient w = RespClient.connect(port)) {
+                try (RespClient a = RespClient.connect(port)) {
+                    send(a, "BLPOP", "k", "0");
+                    awaitBlocked(port, 1);
+                }
+                awaitBlocked(port, 0);
+                out.add(w.callString("RPUSH", "k", "x"));
+                out.add(w.callString("LLEN", "k"));
+            }
+            return out;
+        });
+    }
+
+    @Test
+    void watchSeesPushesAndPops() {
+        differential(port -> {
+            List<String> out = new ArrayList<>();
+            try (RespClient a = RespClient.connect(port); RespClient w = RespClient.connect(port)) {
+                out.add(a.callString("WATCH", "k"));
+                out.add(w.callString("RPUSH", "k", "x"));
+                a.call("MULTI");
+                a.call("LLEN", "k");
+                out.add(a.callString("EXEC"));
+                out.add(a.callString("WATCH", "k"));
+                out.add(w.callString("LPOP", "k"));
+                a.call("MULTI");
+                a.call("LLEN", "k");
+                out.add(a.callString("EXEC"));
+            }
+            return out;
+        });
+    }
+}
