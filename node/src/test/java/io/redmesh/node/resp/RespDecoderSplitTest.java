@@ -1,6 +1,8 @@
 package io.redmesh.node.resp;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.netty.buffer.Unpooled;
@@ -45,5 +47,48 @@ class RespDecoderSplitTest {
             assertNull(ch.readInbound(), "one command only, split at " + split);
             ch.finishAndReleaseAll();
         }
+    }
+
+    private static byte[] b(String s) {
+        return s.getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    @Test
+    void pipelinedCommandsSplitAnywhere() {
+        byte[] wire = b("*2\r\n$4\r\nECHO\r\n$3\r\nabc\r\n*1\r\n$4\r\nPING\r\n");
+        for (int cut = 1; cut < wire.length; cut++) {
+            EmbeddedChannel ch = new EmbeddedChannel(new RespDecoder(LIMITS));
+            ch.writeInbound(Unpooled.wrappedBuffer(wire, 0, cut));
+            ch.writeInbound(Unpooled.wrappedBuffer(wire, cut, wire.length - cut));
+            byte[][] first = ch.readInbound();
+            byte[][] second = ch.readInbound();
+            assertArrayEquals(new byte[][] {b("ECHO"), b("abc")}, first, "cut at " + cut);
+            assertArrayEquals(new byte[][] {b("PING")}, second, "cut at " + cut);
+            assertNull(ch.readInbound());
+            ch.finishAndReleaseAll();
+        }
+    }
+
+    @Test
+    void byteByByte() {
+        byte[] wire = b("*3\r\n$5\r\nRPUSH\r\n$1\r\nk\r\n$10\r\n0123456789\r\n");
+        EmbeddedChannel ch = new EmbeddedChannel(new RespDecoder(LIMITS));
+        for (byte x : wire) {
+            ch.writeInbound(Unpooled.wrappedBuffer(new byte[] {x}));
+        }
+        byte[][] cmd = ch.readInbound();
+        assertArrayEquals(new byte[][] {b("RPUSH"), b("k"), b("0123456789")}, cmd);
+        ch.finishAndReleaseAll();
+    }
+
+    /** Only '\r' ends a header line, as in Redis: a bare '\n' makes the count invalid. */
+    @Test
+    void bareLineFeedInHeaderIsAProtocolError() {
+        EmbeddedChannel ch = new EmbeddedChannel(new RespDecoder(LIMITS));
+        ch.writeInbound(Unpooled.wrappedBuffer(b("*1\n$4\r\nPING\r\n")));
+        Object o = ch.readInbound();
+        assertInstanceOf(RespDecoder.ProtocolError.class, o);
+        assertEquals("invalid multibulk length", ((RespDecoder.ProtocolError) o).message());
+        ch.finishAndReleaseAll();
     }
 }
