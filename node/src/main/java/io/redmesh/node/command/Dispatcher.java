@@ -43,16 +43,26 @@ public final class Dispatcher {
             if (s.closed) {
                 return;
             }
-            if (s.blocked != null) {
+            if (s.blocked != null || !s.pending.isEmpty()) {
+                // Behind a blocked request, or behind requests queued while it was blocked and
+                // not yet drained: wait in line, so they run (and reply) in the order sent.
                 s.pending.add(argv);
                 return;
             }
-            server.keyspace.freezeClock();
+            run(s, argv);
+        } finally {
+            server.lock.unlock();
+        }
+    }
+
+    /** Executes one request and serves the clients it unblocked; the server lock is held. */
+    private void run(Session s, byte[][] argv) {
+        server.keyspace.freezeClock();
+        try {
             processLocked(s, argv);
             handleReadyKeys();
         } finally {
             server.keyspace.thawClock();
-            server.lock.unlock();
         }
     }
 
@@ -282,7 +292,10 @@ public final class Dispatcher {
         }
         st.spec.calls++;
         server.stats.totalCommands++;
-        s.deliver(replyWriter == null ? st.timeoutReply : replyWriter);
+        // Written straight into the session's buffer (we hold the lock, as every writer of it
+        // does) so that it precedes whatever the session runs next, even from another thread.
+        (replyWriter == null ? st.timeoutReply : replyWriter).accept(s.reply);
+        s.scheduleFlush();
         resume(s);
     }
 
@@ -295,17 +308,15 @@ public final class Dispatcher {
 
     private void drainPending(Session s) {
         while (true) {
-            byte[][] next;
             server.lock.lock();
             try {
                 if (s.pending.isEmpty() || s.blocked != null || s.closed) {
                     break;
                 }
-                next = s.pending.poll();
+                run(s, s.pending.poll());
             } finally {
                 server.lock.unlock();
             }
-            process(s, next);
         }
         s.flush();
     }
@@ -327,15 +338,12 @@ public final class Dispatcher {
                 io.redmesh.node.db.Database saved = s.db();
                 s.db = st.db;
                 s.servingKey = key;
-                boolean onLoop = s.transport.inIoThread();
-                // Run the blocked command again; its reply goes to the blocked client.
+                // Run the blocked command again; its reply goes straight into the blocked
+                // client's buffer, even from another connection's thread (the lock guards it),
+                // so it is there before any request the client sent afterwards can run.
                 try {
-                    if (onLoop) {
-                        call(s, st.spec, st.argv, true);
-                        s.scheduleFlush();
-                    } else {
-                        callForeign(s, st);
-                    }
+                    call(s, st.spec, st.argv, true);
+                    s.scheduleFlush();
                 } finally {
                     s.servingKey = null;
                     s.db = saved;
@@ -347,22 +355,5 @@ public final class Dispatcher {
                 }
             }
         }
-    }
-
-    /** Runs a blocked session's command from another connection's thread, buffering its reply. */
-    private void callForeign(Session s, BlockingRegistry.BlockedState st) {
-        io.netty.buffer.ByteBuf tmp = s.transport.alloc().buffer(64);
-        io.netty.buffer.ByteBuf own = s.reply.target();
-        s.reply.target(tmp);
-        try {
-            call(s, st.spec, st.argv, true);
-        } finally {
-            s.reply.target(own);
-        }
-        if (s.blocked != null) {
-            tmp.release(); // blocked again: it wrote nothing
-            return;
-        }
-        s.deliverBuffer(tmp);
     }
 }

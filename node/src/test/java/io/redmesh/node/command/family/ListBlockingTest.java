@@ -393,6 +393,60 @@ class ListBlockingTest {
     }
 
     @Test
+    void readyButEmptiedKeysAndRotation() {
+        differential(port -> {
+            List<String> out = new ArrayList<>();
+            try (RespClient a = RespClient.connect(port); RespClient b = RespClient.connect(port);
+                 RespClient w = RespClient.connect(port)) {
+                send(a, "BLPOP", "k", "k2", "0.3");
+                awaitBlocked(port, 1);
+                // Fed and drained within one transaction: nothing to serve, the wait goes on.
+                w.call("MULTI");
+                w.call("RPUSH", "k", "x");
+                w.call("LPOP", "k");
+                out.add(w.callString("EXEC"));
+                out.add(read(a)); // times out
+                out.add(w.callString("RPUSH", "k2", "late")); // nobody waits on k2 any more
+                // A rotating BLMOVE served first leaves the element for the next waiter.
+                send(a, "BLMOVE", "r", "r", "LEFT", "RIGHT", "0");
+                awaitBlocked(port, 1);
+                send(b, "BRPOP", "r", "0");
+                awaitBlocked(port, 2);
+                out.add(w.callString("RPUSH", "r", "x"));
+                out.add(read(a));
+                out.add(read(b));
+                out.add(w.callString("EXISTS", "r", "k2"));
+            }
+            return out;
+        });
+    }
+
+    /** Keys that become lists by RENAME, COPY or MOVE wake clients blocked on them too. */
+    @Test
+    void keyCommandsCreatingListsServeBlockedClients() {
+        differential(port -> {
+            List<String> out = new ArrayList<>();
+            try (RespClient a = RespClient.connect(port); RespClient w = RespClient.connect(port)) {
+                for (String[] make : new String[][] {{"RENAME", "src", "dst"}, {"COPY", "src", "dst"}}) {
+                    out.add(w.callString("RPUSH", "src", "v"));
+                    send(a, "BLPOP", "dst", "0");
+                    awaitBlocked(port, 1);
+                    out.add(w.callString(make));
+                    out.add(read(a));
+                    out.add(w.callString("DEL", "src", "dst"));
+                }
+                out.add(a.callString("SELECT", "1"));
+                send(a, "BLPOP", "moved", "0");
+                awaitBlocked(port, 1);
+                out.add(w.callString("RPUSH", "moved", "m"));
+                out.add(w.callString("MOVE", "moved", "1"));
+                out.add(read(a));
+            }
+            return out;
+        });
+    }
+
+    @Test
     void watchSeesPushesAndPops() {
         differential(port -> {
             List<String> out = new ArrayList<>();
