@@ -114,7 +114,7 @@ class ListCommandsDiffTest {
         "RPUSH|bl|x|y|z|w", "BLPOP|bl|0", "BRPOP|nothere|bl|0", "BLMPOP|0|1|bl|LEFT", "EXISTS|bl",
         "RPUSH|bl|x", "BLMOVE|bl|bl2|LEFT|RIGHT|0", "BRPOPLPUSH|bl2|bl|0", "LRANGE|bl|0|-1",
         "BLPOP|bl|abc", "BLPOP|bl|-1", "BLPOP|bl|inf", "BLPOP|bl|1e400", "BLPOP|bl|1e5000", "BLPOP|bl|nan",
-        "BLPOP|bl| 1", "BLMOVE|bl|x|LEFT|RIGHT|-1", "BLMOVE|bl|x|UP|RIGHT|-1", "BRPOPLPUSH|bl|x|abc",
+        "BLPOP|bl| 1", "RPUSH|bl|q|r", "BLPOP|bl|-0.0001", "BLPOP|bl|922337203685477.5", "BLMOVE|bl|x|LEFT|RIGHT|-1", "BLMOVE|bl|x|UP|RIGHT|-1", "BRPOPLPUSH|bl|x|abc",
         "BLMPOP|abc|1|bl|LEFT", "BLMPOP|-1|0|bl|LEFT", "BLMPOP|-1|1|bl|UP", "BLMPOP|-1|1|bl|LEFT|COUNT|0",
         "BLMPOP|-1|1|bl|LEFT", "BLMPOP|0|2|bl|LEFT", "BLPOP|s|0", "BLPOP|bl|s|0", "BLPOP|missing|s|0",
         "BLMPOP|0|2|missing|s|LEFT", "BLMOVE|s|x|LEFT|LEFT|0", "BLMOVE|bl|s|LEFT|LEFT|0",
