@@ -106,7 +106,8 @@ class ListCommandsDiffTest {
         "LSET|s|x|x", "LINSERT|s|before|a|b", "LINSERT|s|bad|a|b", "LREM|s|0|a", "LREM|s|x|a", "LTRIM|s|0|1",
         "LPOS|s|a", "LPOS|s|a|RANK|0", "LMOVE|s|d2|LEFT|LEFT", "RPUSH|okl|1", "LMOVE|okl|s|LEFT|LEFT",
         "LRANGE|okl|0|-1", "LMOVE|missing|s|LEFT|LEFT", "RPOPLPUSH|okl|s", "LMPOP|2|missing|s|LEFT",
-        "LMPOP|2|okl|s|LEFT", "GET|s",
+        "LMPOP|2|okl|s|LEFT", "GET|s", "HSET|h|f|v", "SADD|set|m", "LPUSH|h|x", "LRANGE|set|0|-1",
+        "RPOPLPUSH|okl|h", "BLPOP|set|0", "LMPOP|1|h|RIGHT", "TYPE|okl", "TYPE|h",
         // arity
         "LPUSH|l", "RPUSH", "LLEN", "LRANGE|l|0", "LINDEX|l", "LSET|l|0", "LINSERT|l|before|a", "LREM|l|0",
         "LTRIM|l|0", "LPOS|l", "LMOVE|a|b|LEFT", "RPOPLPUSH|a", "LPOP", "LMPOP|1|a",
