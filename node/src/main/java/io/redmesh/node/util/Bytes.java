@@ -118,44 +118,24 @@ public final class Bytes {
     }
 
     /**
-     * Redis's string2d()/strtod as used for scores and INCRBYFLOAT operands: accepts what C's
-     * strtod accepts, including "inf", "+inf", "-inf"; refuses spaces, empty input and NaN.
+     * Redis's string2d() (getDoubleFromObject), used for scores, weights and INCR operands: C's
+     * strtod over the whole string, refusing empty input, leading white space, trailing bytes,
+     * NaN, and overflow or underflow to zero (ERANGE). It accepts what strtod accepts, such as
+     * "inf", "-Infinity", "0x10" and denormals like "4e-320".
      */
     public static Double parseDoubleOrNull(byte[] s) {
         int len = s.length;
-        if (len == 0 || len > 5000) {
+        if (len == 0 || isSpace(s[0])) {
             return null;
         }
-        if (isSpace(s[0]) || isSpace(s[len - 1])) {
+        Strtod.Result r = Strtod.parse(s, 0, len);
+        if (r.end != len || Double.isNaN(r.value)) {
             return null;
         }
-        String t = latin1(s);
-        String lower = t.toLowerCase(java.util.Locale.ROOT);
-        switch (lower) {
-            case "inf": case "+inf": case "infinity": case "+infinity":
-                return Double.POSITIVE_INFINITY;
-            case "-inf": case "-infinity":
-                return Double.NEGATIVE_INFINITY;
-            default:
-                break;
-        }
-        // Java accepts trailing 'd'/'f' and hex floats differently from strtod; refuse letters other
-        // than an exponent, and "nan".
-        for (int i = 0; i < len; i++) {
-            byte c = s[i];
-            if (!((c >= '0' && c <= '9') || c == '.' || c == '-' || c == '+' || c == 'e' || c == 'E')) {
-                return null;
-            }
-        }
-        try {
-            double d = Double.parseDouble(t);
-            if (Double.isNaN(d)) {
-                return null;
-            }
-            return d;
-        } catch (NumberFormatException e) {
+        if (r.erange && (Double.isInfinite(r.value) || r.value == 0)) {
             return null;
         }
+        return r.value;
     }
 
     private static boolean isSpace(byte b) {

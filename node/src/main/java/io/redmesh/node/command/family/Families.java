@@ -20,6 +20,7 @@ public final class Families {
                 new ListCommands(),
                 new HashCommands(),
                 new SetCommands(),
+                new SortedSetCommands(),
                 new TransactionCommands(),
                 new PubSubCommands());
     }

@@ -1,0 +1,640 @@
+package io.redmesh.node.command.family;
+
+import io.redmesh.node.command.CommandContext;
+import io.redmesh.node.command.CommandFamily;
+import io.redmesh.node.command.CommandTable;
+import io.redmesh.node.db.Database;
+import io.redmesh.node.db.ZSetValue;
+import io.redmesh.node.resp.Reply;
+import io.redmesh.node.util.Bytes;
+import io.redmesh.node.util.Doubles;
+import io.redmesh.node.util.Errors;
+import io.redmesh.node.util.RedisException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Sorted set commands (Redis's t_zset.c). This file holds the element commands, random
+ * members, ZSCAN and the pops; ranges are in {@link SortedSetRangeCommands} and the set algebra
+ * in {@link SortedSetAlgebraCommands}.
+ *
+ * <pre>
+ * ZADD key [NX|XX] [GT|LT] [CH] [INCR] score member [score member ...]
+ * ZINCRBY key increment member          ZREM key member [member ...]
+ * ZCARD key                             ZSCORE key member
+ * ZMSCORE key member [member ...]       ZRANK key member / ZREVRANK key member
+ * ZRANDMEMBER key [count [WITHSCORES]]  ZSCAN key cursor [MATCH pattern] [COUNT count]
+ * ZPOPMIN key [count] / ZPOPMAX key [count]
+ * ZMPOP numkeys key [key ...] MIN|MAX [COUNT count]
+ * BZPOPMIN key [key ...] timeout / BZPOPMAX key [key ...] timeout
+ * BZMPOP timeout numkeys key [key ...] MIN|MAX [COUNT count]
+ * </pre>
+ * Scores are replied as doubles (a bulk string "%.17g" in RESP2, a RESP3 double otherwise);
+ * score lists are flat [member, score, ...] in RESP2 and [[member, score], ...] in RESP3,
+ * except where Redis 7.0 keeps them flat (ZPOPMIN without a count, BZPOPMIN, ZSCAN).
+ */
+final class SortedSetCommands implements CommandFamily {
+    static final String NAN_RESULT = "resulting score is not a number (NaN)";
+
+    @Override
+    public void register(CommandTable.Binder b) {
+        b.bind("zadd", c -> zadd(c, false))
+         .bind("zincrby", c -> zadd(c, true))
+         .bind("zrem", SortedSetCommands::zrem)
+         .bind("zcard", c -> {
+             ZSetValue z = read(c, c.arg(1));
+             c.reply.integer(z == null ? 0 : z.length());
+         })
+         .bind("zscore", SortedSetCommands::zscore)
+         .bind("zmscore", SortedSetCommands::zmscore)
+         .bind("zrank", c -> zrank(c, false))
+         .bind("zrevrank", c -> zrank(c, true))
+         .bind("zrandmember", SortedSetCommands::zrandmember)
+         .bind("zscan", SortedSetCommands::zscan)
+         .bind("zpopmin", c -> zpopMinMax(c, false))
+         .bind("zpopmax", c -> zpopMinMax(c, true))
+         .bind("zmpop", c -> zmpop(c, 1, false))
+         .bind("bzpopmin", c -> bzpop(c, false))
+         .bind("bzpopmax", c -> bzpop(c, true))
+         .bind("bzmpop", c -> zmpop(c, 2, true));
+        SortedSetRangeCommands.register(b);
+        SortedSetAlgebraCommands.register(b);
+    }
+
+    // ------------------------------------------------------------------ shared helpers
+
+    static ZSetValue.Limits limits(CommandContext c) {
+        return new ZSetValue.Limits(c.server.config.getLong("zset-max-listpack-entries"),
+                c.server.config.getLong("zset-max-listpack-value"));
+    }
+
+    /** The sorted set at key for reading: null when missing, WRONGTYPE for other types. */
+    static ZSetValue read(CommandContext c, byte[] key) {
+        return c.db().lookupAs(key, ZSetValue.class, false);
+    }
+
+    static ZSetValue write(CommandContext c, byte[] key) {
+        return c.db().lookupAs(key, ZSetValue.class, true);
+    }
+
+    /**
+     * Stores a command's result set under dst (ZRANGESTORE, ZUNIONSTORE...): an empty result
+     * deletes dst instead, as Redis does. Replies with the result's size.
+     */
+    static void storeResult(CommandContext c, byte[] dst, ZSetValue result) {
+        Database db = c.db();
+        if (result.length() > 0) {
+            db.set(dst, result, false);
+            db.ready(dst);
+            c.dirty();
+            c.reply.integer(result.length());
+        } else {
+            c.reply.integer(0);
+            if (db.delete(dst)) {
+                c.dirty();
+            }
+        }
+    }
+
+    /** Elements gathered for a reply, in order. */
+    static final class Collected implements ZSetValue.EntryVisitor {
+        byte[][] members = new byte[8][];
+        double[] scores = new double[8];
+        int size;
+
+        @Override
+        public void accept(byte[] member, double score) {
+            if (size == members.length) {
+                members = Arrays.copyOf(members, size * 2);
+                scores = Arrays.copyOf(scores, size * 2);
+            }
+            members[size] = member;
+            scores[size] = score;
+            size++;
+        }
+    }
+
+    /**
+     * Replies with a list of members, with their scores when asked: a flat array in RESP2 and
+     * an array of [member, double] pairs in RESP3 (Redis avoids a map to keep the order).
+     */
+    static void replyElements(Reply r, Collected e, boolean withScores) {
+        boolean pairs = withScores && r.resp3();
+        r.array(withScores && !pairs ? 2L * e.size : e.size);
+        for (int i = 0; i < e.size; i++) {
+            if (pairs) {
+                r.array(2);
+            }
+            r.bulk(e.members[i]);
+            if (withScores) {
+                r.dbl(e.scores[i]);
+            }
+        }
+    }
+
+    /** getPositiveLongFromObjectOrReply(): a non-negative long, or the given error for anything else. */
+    static long positiveLong(byte[] arg, String error) {
+        Long v = Bytes.parseLongOrNull(arg);
+        if (v == null || v < 0) {
+            throw RedisException.err(error);
+        }
+        return v;
+    }
+
+    // ------------------------------------------------------------------ ZADD / ZINCRBY
+
+    /**
+     * zaddGenericCommand(). ZINCRBY is ZADD INCR with its increment where ZADD's options go,
+     * so, as in Redis, "ZINCRBY key nx member" parses NX and fails with a syntax error.
+     */
+    static void zadd(CommandContext c, boolean incrCommand) {
+        boolean nx = false;
+        boolean xx = false;
+        boolean gt = false;
+        boolean lt = false;
+        boolean ch = false;
+        boolean incr = incrCommand;
+        int idx = 2;
+        for (; idx < c.argc(); idx++) {
+            if (c.argIs(idx, "nx")) {
+                nx = true;
+            } else if (c.argIs(idx, "xx")) {
+                xx = true;
+            } else if (c.argIs(idx, "ch")) {
+                ch = true;
+            } else if (c.argIs(idx, "incr")) {
+                incr = true;
+            } else if (c.argIs(idx, "gt")) {
+                gt = true;
+            } else if (c.argIs(idx, "lt")) {
+                lt = true;
+            } else {
+                break;
+            }
+        }
+        int elements = c.argc() - idx;
+        if (elements % 2 != 0 || elements == 0) {
+            throw Errors.E_SYNTAX;
+        }
+        elements /= 2;
+        if (nx && xx) {
+            throw RedisException.err("XX and NX options at the same time are not compatible");
+        }
+        if ((gt && nx) || (lt && nx) || (gt && lt)) {
+            throw RedisException.err("GT, LT, and/or NX options at the same time are not compatible");
+        }
+        if (incr && elements > 1) {
+            throw RedisException.err("INCR option supports a single increment-element pair");
+        }
+        // Every score is checked before anything changes: the command applies fully or not at all.
+        double[] scores = new double[elements];
+        for (int j = 0; j < elements; j++) {
+            scores[j] = c.argDouble(idx + 2 * j);
+        }
+        byte[] key = c.arg(1);
+        Database db = c.db();
+        ZSetValue z = write(c, key);
+        long added = 0;
+        long updated = 0;
+        long processed = 0;
+        double score = 0;
+        boolean created = false;
+        if (z == null && !xx) {
+            z = new ZSetValue();
+            db.add(key, z);
+            created = true;
+        }
+        if (z != null) {
+            ZSetValue.Limits limits = limits(c);
+            for (int j = 0; j < elements; j++) {
+                byte[] member = c.arg(idx + 2 * j + 1);
+                double s = scores[j];
+                double cur = z.scoreOrNaN(member);
+                if (!Double.isNaN(cur)) {
+                    if (nx) {
+                        continue;
+                    }
+                    if (incr) {
+                        s += cur;
+                        if (Double.isNaN(s)) {
+                            throw RedisException.err(NAN_RESULT);
+                        }
+                    }
+                    if ((lt && s >= cur) || (gt && s <= cur)) {
+                        continue;
+                    }
+                    processed++;
+                    score = s;
+                    if (s != cur) {
+                        z.updateScore(member, s);
+                        updated++;
+                    }
+                } else if (!xx) {
+                    z.insert(member, s, limits);
+                    added++;
+                    processed++;
+                    score = s;
+                }
+            }
+            if (added + updated > 0) {
+                db.modified(key);
+                if (!created && added > 0) {
+                    db.ready(key);
+                }
+                c.dirty(added + updated);
+            }
+        }
+        if (incr) {
+            if (processed > 0) {
+                c.reply.dbl(score);
+            } else {
+                c.reply.nullBulk();
+            }
+        } else {
+            c.reply.integer(ch ? added + updated : added);
+        }
+    }
+
+    // ------------------------------------------------------------------ element commands
+
+    static void zrem(CommandContext c) {
+        byte[] key = c.arg(1);
+        ZSetValue z = write(c, key);
+        if (z == null) {
+            c.reply.integer(0);
+            return;
+        }
+        long deleted = 0;
+        boolean keyRemoved = false;
+        for (int j = 2; j < c.argc(); j++) {
+            if (z.remove(c.arg(j))) {
+                deleted++;
+            }
+            if (z.length() == 0) {
+                c.db().delete(key);
+                keyRemoved = true;
+                break;
+            }
+        }
+        if (deleted > 0) {
+            if (!keyRemoved) {
+                c.db().modified(key);
+            }
+            c.dirty(deleted);
+        }
+        c.reply.integer(deleted);
+    }
+
+    static void zscore(CommandContext c) {
+        ZSetValue z = read(c, c.arg(1));
+        double s = z == null ? Double.NaN : z.scoreOrNaN(c.arg(2));
+        if (Double.isNaN(s)) {
+            c.reply.nullBulk();
+        } else {
+            c.reply.dbl(s);
+        }
+    }
+
+    static void zmscore(CommandContext c) {
+        ZSetValue z = read(c, c.arg(1));
+        c.reply.array(c.argc() - 2);
+        for (int j = 2; j < c.argc(); j++) {
+            double s = z == null ? Double.NaN : z.scoreOrNaN(c.arg(j));
+            if (Double.isNaN(s)) {
+                c.reply.nullBulk();
+            } else {
+                c.reply.dbl(s);
+            }
+        }
+    }
+
+    static void zrank(CommandContext c, boolean reverse) {
+        ZSetValue z = read(c, c.arg(1));
+        long rank = z == null ? -1 : z.rank(c.arg(2), reverse);
+        if (rank < 0) {
+            c.reply.nullBulk();
+        } else {
+            c.reply.integer(rank);
+        }
+    }
+
+    // ------------------------------------------------------------------ ZRANDMEMBER
+
+    static void zrandmember(CommandContext c) {
+        if (c.argc() >= 3) {
+            Long l = Bytes.parseLongOrNull(c.arg(2));
+            if (l == null) {
+                throw Errors.E_NOT_INTEGER;
+            }
+            if (l == Long.MIN_VALUE) {
+                throw RedisException.err("value is out of range, value must between -9223372036854775807 and 9223372036854775807");
+            }
+            boolean withScores = false;
+            if (c.argc() > 4 || (c.argc() == 4 && !c.argIs(3, "withscores"))) {
+                throw Errors.E_SYNTAX;
+            } else if (c.argc() == 4) {
+                withScores = true;
+                if (l < -Long.MAX_VALUE / 2 || l > Long.MAX_VALUE / 2) {
+                    throw RedisException.err("value is out of range");
+                }
+            }
+            zrandmemberWithCount(c, l, withScores);
+            return;
+        }
+        ZSetValue z = read(c, c.arg(1));
+        if (z == null) {
+            c.reply.nullBulk();
+            return;
+        }
+        z.visitRandom((m, s) -> c.reply.bulk(m));
+    }
+
+    /** zrandmemberWithCountCommand(): distinct members for a positive count, repeats for a negative one. */
+    private static void zrandmemberWithCount(CommandContext c, long l, boolean withScores) {
+        ZSetValue z = read(c, c.arg(1));
+        if (z == null) {
+            c.reply.emptyArray();
+            return;
+        }
+        int size = z.length();
+        boolean unique = l >= 0;
+        long count = unique ? l : -l;
+        if (count == 0) {
+            c.reply.emptyArray();
+            return;
+        }
+        Reply r = c.reply;
+        boolean pairs = withScores && r.resp3();
+        if (!unique || count == 1) {
+            r.array(withScores && !pairs ? count * 2 : count);
+            ZSetValue.EntryVisitor emit = (m, s) -> {
+                if (pairs) {
+                    r.array(2);
+                }
+                r.bulk(m);
+                if (withScores) {
+                    r.dbl(s);
+                }
+            };
+            for (long i = 0; i < count; i++) {
+                z.visitRandom(emit);
+            }
+            return;
+        }
+        Collected out = new Collected();
+        if (count >= size) {
+            z.forEach(out); // the whole set, in order, as Redis replies in this case
+            replyElements(r, out, withScores);
+            return;
+        }
+        // Distinct ranks: a partial shuffle when most of the set is wanted, else random draws.
+        ThreadLocalRandom rnd = ThreadLocalRandom.current();
+        int n = (int) count;
+        int[] ranks;
+        if (count * 3 > size) {
+            int[] all = new int[size];
+            for (int i = 0; i < size; i++) {
+                all[i] = i;
+            }
+            for (int i = 0; i < n; i++) {
+                int j = i + rnd.nextInt(size - i);
+                int t = all[i];
+                all[i] = all[j];
+                all[j] = t;
+            }
+            ranks = Arrays.copyOf(all, n);
+        } else {
+            Set<Integer> seen = new HashSet<>();
+            ranks = new int[n];
+            int k = 0;
+            while (k < n) {
+                int rank = rnd.nextInt(size);
+                if (seen.add(rank)) {
+                    ranks[k++] = rank;
+                }
+            }
+        }
+        for (int rank : ranks) {
+            z.visitRank(rank, out);
+        }
+        replyElements(r, out, withScores);
+    }
+
+    // ------------------------------------------------------------------ ZSCAN
+
+    /**
+     * ZSCAN: a compact set is returned whole with cursor 0; a skiplist set is scanned through
+     * its dict with Redis's reverse-binary cursor. As in Redis, COUNT is compared with the
+     * number of reply items (a member and its score are two), and MATCH filters afterwards.
+     */
+    static void zscan(CommandContext c) {
+        long cursor = KeyCommands.parseCursor(c.arg(2));
+        ZSetValue z = read(c, c.arg(1));
+        if (z == null) {
+            c.reply.array(2);
+            c.reply.bulk(Bytes.fromLong(0));
+            c.reply.emptyArray();
+            return;
+        }
+        KeyCommands.ScanOptions o = KeyCommands.ScanOptions.parse(c, 3, false);
+        List<byte[]> items = new ArrayList<>();
+        ZSetValue.EntryVisitor collect = (m, s) -> {
+            items.add(m);
+            items.add(Bytes.of(Doubles.formatG17(s)));
+        };
+        if (z.isListpack()) {
+            z.forEach(collect);
+            cursor = 0;
+        } else {
+            long maxIterations = o.count() * 10;
+            do {
+                cursor = z.scan(cursor, collect);
+            } while (cursor != 0 && maxIterations-- > 0 && items.size() < o.count());
+        }
+        c.reply.array(2);
+        c.reply.bulk(Bytes.of(Long.toUnsignedString(cursor)));
+        int n = 0;
+        for (int i = 0; i < items.size(); i += 2) {
+            if (o.matches(items.get(i))) {
+                n++;
+            }
+        }
+        c.reply.array(2L * n);
+        for (int i = 0; i < items.size(); i += 2) {
+            if (o.matches(items.get(i))) {
+                c.reply.bulk(items.get(i));
+                c.reply.bulk(items.get(i + 1));
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ pops
+
+    static void zpopMinMax(CommandContext c, boolean max) {
+        if (c.argc() > 3) {
+            throw Errors.E_SYNTAX;
+        }
+        long count = -1; // -1: a single pop with a flat reply
+        if (c.argc() == 3) {
+            count = positiveLong(c.arg(2), "value is out of range, must be positive");
+        }
+        boolean nested = c.reply.resp3() && count != -1;
+        genericZpop(c, List.of(c.arg(1)), max, false, count, nested, false);
+    }
+
+    /**
+     * genericZpopCommand(): pops from the first existing key of {@code keys}. The reply is
+     * [member, score, ...] (nested pairs when {@code nested}), prefixed by the key when
+     * {@code emitKey} ([key, member, score] for BZPOPMIN, [key, [[member, score], ...]] for
+     * ZMPOP). Returns the key popped from, or null when every key was missing.
+     */
+    static byte[] genericZpop(CommandContext c, List<byte[]> keys, boolean max, boolean emitKey,
+                              long count, boolean nested, boolean nilWhenEmpty) {
+        byte[] key = null;
+        ZSetValue z = null;
+        for (byte[] k : keys) {
+            z = write(c, k);
+            if (z != null) {
+                key = k;
+                break;
+            }
+        }
+        Reply r = c.reply;
+        if (z == null) {
+            if (nilWhenEmpty) {
+                r.nullArray();
+            } else {
+                r.emptyArray();
+            }
+            return null;
+        }
+        if (count == 0) {
+            r.emptyArray();
+            return null;
+        }
+        if (count == -1) {
+            count = 1;
+        }
+        long rangeLen = Math.min(count, z.length());
+        if (!nested && !emitKey) {
+            r.array(rangeLen * 2);
+        } else if (nested && !emitKey) {
+            r.array(rangeLen);
+        } else if (!nested) {
+            r.array(rangeLen * 2 + 1);
+            r.bulk(key);
+        } else {
+            r.array(2);
+            r.bulk(key);
+            r.array(rangeLen);
+        }
+        ZSetValue.EntryVisitor emit = (m, s) -> {
+            if (nested) {
+                r.array(2);
+            }
+            r.bulk(m);
+            r.dbl(s);
+        };
+        for (long i = 0; i < rangeLen; i++) {
+            z.pop(max, emit);
+            c.dirty();
+        }
+        if (z.length() == 0) {
+            c.db().delete(key);
+        } else {
+            c.db().modified(key);
+        }
+        return key;
+    }
+
+    /** ZMPOP numkeys key... MIN|MAX [COUNT n] (argument 1 on) and BZMPOP timeout numkeys ... */
+    static void zmpop(CommandContext c, int numkeysIdx, boolean block) {
+        Long numkeys = Bytes.parseLongOrNull(c.arg(numkeysIdx));
+        if (numkeys == null || numkeys < 1) {
+            throw RedisException.err("numkeys should be greater than 0");
+        }
+        if (numkeys >= c.argc()) {
+            throw Errors.E_SYNTAX;
+        }
+        int whereIdx = numkeysIdx + (int) (long) numkeys + 1;
+        if (whereIdx >= c.argc()) {
+            throw Errors.E_SYNTAX;
+        }
+        boolean max;
+        if (c.argIs(whereIdx, "min")) {
+            max = false;
+        } else if (c.argIs(whereIdx, "max")) {
+            max = true;
+        } else {
+            throw Errors.E_SYNTAX;
+        }
+        long count = -1;
+        for (int j = whereIdx + 1; j < c.argc(); j++) {
+            int moreArgs = c.argc() - 1 - j;
+            if (count == -1 && c.argIs(j, "count") && moreArgs > 0) {
+                j++;
+                Long v = Bytes.parseLongOrNull(c.arg(j));
+                if (v == null || v < 1) {
+                    throw RedisException.err("count should be greater than 0");
+                }
+                count = v;
+            } else {
+                throw Errors.E_SYNTAX;
+            }
+        }
+        if (count == -1) {
+            count = 1;
+        }
+        List<byte[]> keys = Arrays.asList(c.argv).subList(numkeysIdx + 1, whereIdx);
+        if (block) {
+            blockingZpop(c, keys, max, 1, count, true, true);
+            return;
+        }
+        byte[] popped = genericZpop(c, keys, max, true, count, true, true);
+        if (popped != null) {
+            propagateAsPop(c, max, popped, count);
+        }
+    }
+
+    static void bzpop(CommandContext c, boolean max) {
+        List<byte[]> keys = Arrays.asList(c.argv).subList(1, c.argc() - 1);
+        blockingZpop(c, keys, max, c.argc() - 1, -1, false, false);
+    }
+
+    /**
+     * blockingGenericZpopCommand(): pops like ZPOPMIN/ZMPOP from the first non-empty key, else
+     * blocks until one of the keys gets a sorted set (the dispatcher then runs this again), or
+     * replies nil right away where blocking is not allowed (MULTI/EXEC). Timeouts reply nil.
+     */
+    private static void blockingZpop(CommandContext c, List<byte[]> keys, boolean max, int timeoutIdx,
+                                     long count, boolean nested, boolean nilWhenEmpty) {
+        long deadline = c.timeoutArg(timeoutIdx);
+        for (byte[] key : keys) {
+            ZSetValue z = write(c, key);
+            if (z == null || z.length() == 0) {
+                continue;
+            }
+            genericZpop(c, List.of(key), max, true, count, nested, nilWhenEmpty);
+            // Replicas and the AOF see the non-blocking pop that actually happened.
+            if (count == -1) {
+                c.propagateAs(new byte[][] {Bytes.of(max ? "ZPOPMAX" : "ZPOPMIN"), key});
+            } else {
+                propagateAsPop(c, max, key, count);
+            }
+            return;
+        }
+        if (!c.canBlock()) {
+            c.reply.nullArray();
+            return;
+        }
+        c.block(new ArrayList<>(keys), ZSetValue.class, deadline, Reply::nullArray);
+    }
+
+    private static void propagateAsPop(CommandContext c, boolean max, byte[] key, long count) {
+        c.propagateAs(new byte[][] {Bytes.of(max ? "ZPOPMAX" : "ZPOPMIN"), key, Bytes.fromLong(count > 0 ? count : 1)});
+    }
+}
