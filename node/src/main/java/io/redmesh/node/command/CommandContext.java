@@ -4,7 +4,11 @@ import io.redmesh.node.db.Database;
 import io.redmesh.node.resp.Reply;
 import io.redmesh.node.util.Bytes;
 import io.redmesh.node.util.Errors;
+import io.redmesh.node.util.LongDouble;
 import io.redmesh.node.util.RedisException;
+import io.redmesh.node.util.Strtod;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
@@ -126,38 +130,51 @@ public final class CommandContext {
      * 0 meaning forever, with Redis's errors.
      */
     public long timeoutArg(int i) {
-        Double d = Bytes.parseDoubleOrNull(argv[i]);
-        if (d == null || (d.isInfinite() && beyondLongDouble(argv[i]))) {
-            throw new RedisException(Errors.TIMEOUT_NOT_FLOAT);
-        }
-        // Redis: (long long) ceill(seconds * 1000) on a long double. Out-of-range values convert
-        // to LLONG_MIN (x86), so huge or infinite timeouts are "negative"; a tiny negative one
-        // rounds up to 0, which means forever.
-        double ms = Math.ceil(d * 1000);
-        long tval = ms >= 0x1p63 || ms < -0x1p63 ? Long.MIN_VALUE : (long) ms;
-        if (tval < 0) {
-            throw new RedisException(Errors.TIMEOUT_NEGATIVE);
-        }
-        if (tval == 0) {
+        long ms = timeoutMillis(argv[i]);
+        if (ms == 0) {
             return 0;
         }
         long now = System.currentTimeMillis();
         // Redis adds the clock and the sum overflows to a negative deadline, which never fires.
-        return tval > Long.MAX_VALUE - now ? 0 : now + tval;
+        return ms > Long.MAX_VALUE - now ? 0 : now + ms;
     }
 
-    /** Whether a numeric literal that overflows a double also overflows strtold's long double. */
-    private static boolean beyondLongDouble(byte[] s) {
-        String t = Bytes.latin1(s).toLowerCase(Locale.ROOT);
-        if (t.contains("inf")) {
-            return false;
-        }
-        try {
-            return new java.math.BigDecimal(t).abs().compareTo(LDBL_MAX) > 0;
-        } catch (NumberFormatException e) {
-            return true;
-        }
-    }
+    private static final BigDecimal MAX_MILLIS = new BigDecimal(Long.MAX_VALUE).add(BigDecimal.ONE);
 
-    private static final java.math.BigDecimal LDBL_MAX = new java.math.BigDecimal("1.18973149535723176502e4932");
+    /**
+     * Redis 7.0.15's getTimeoutFromObjectOrReply(UNIT_SECONDS): the seconds are a C long double
+     * (strtold, so "1e400" parses but "1e5000" is "not a float"), times 1000 in long double,
+     * rounded up (ceill), then cast to a 64-bit integer. Casts past the integer range (infinity
+     * included) yield LLONG_MIN on x86, hence "timeout is negative" for "inf" or "1e300"; a tiny
+     * negative timeout rounds up to 0, which means forever.
+     */
+    static long timeoutMillis(byte[] a) {
+        if (a.length == 0 || Strtod.isSpace(a[0])) {
+            throw new RedisException(Errors.TIMEOUT_NOT_FLOAT);
+        }
+        Strtod.Result r = Strtod.parse(a, 0, a.length);
+        if (r.end != a.length || Double.isNaN(r.value)) {
+            throw new RedisException(Errors.TIMEOUT_NOT_FLOAT);
+        }
+        if (Double.isInfinite(r.value) && !r.erange) {
+            throw new RedisException(Errors.TIMEOUT_NEGATIVE); // "inf" itself
+        }
+        BigDecimal seconds = LongDouble.parse(a);
+        if (seconds == null) {
+            boolean hex = Bytes.latin1(a).toLowerCase(Locale.ROOT).contains("x");
+            if (!hex || r.erange) {
+                throw new RedisException(Errors.TIMEOUT_NOT_FLOAT); // junk, or past long double's range
+            }
+            seconds = new BigDecimal(r.value); // hexadecimal floats: strtold reads them too
+        }
+        BigDecimal product = LongDouble.round(seconds.movePointRight(3)); // ftval * 1000.0, in long double
+        if (product == null) {
+            throw new RedisException(Errors.TIMEOUT_NEGATIVE);
+        }
+        BigDecimal ms = product.setScale(0, RoundingMode.CEILING);
+        if (ms.signum() < 0 || ms.compareTo(MAX_MILLIS) >= 0) {
+            throw new RedisException(Errors.TIMEOUT_NEGATIVE);
+        }
+        return ms.longValueExact();
+    }
 }

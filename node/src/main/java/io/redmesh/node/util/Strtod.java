@@ -23,7 +23,7 @@ public final class Strtod {
         public boolean erange;
     }
 
-    static boolean isSpace(int b) {
+    public static boolean isSpace(int b) {
         return b == ' ' || b == '\t' || b == '\n' || b == '\r' || b == 0x0b || b == '\f';
     }
 

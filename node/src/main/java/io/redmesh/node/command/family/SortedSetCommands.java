@@ -387,7 +387,7 @@ final class SortedSetCommands implements CommandFamily {
         }
         Collected out = new Collected();
         if (count >= size) {
-            z.forEach(out); // the whole set, in order, as Redis replies in this case
+            z.forRankRange(0, size - 1, true, out); // the whole set; Redis 7.0 walks it from the top
             replyElements(r, out, withScores);
             return;
         }
