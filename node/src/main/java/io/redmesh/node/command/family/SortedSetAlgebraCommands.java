@@ -3,7 +3,7 @@ package io.redmesh.node.command.family;
 import io.redmesh.node.command.ByteString;
 import io.redmesh.node.command.CommandContext;
 import io.redmesh.node.command.CommandTable;
-import io.redmesh.node.db.SetMembers;
+import io.redmesh.node.db.SetValue;
 import io.redmesh.node.db.ZSetValue;
 import io.redmesh.node.util.Bytes;
 import io.redmesh.node.util.Errors;
@@ -56,7 +56,7 @@ final class SortedSetAlgebraCommands {
             if (value instanceof ZSetValue z) {
                 return z.length();
             }
-            return value == null ? 0 : ((SetMembers) value).length();
+            return value == null ? 0 : ((SetValue) value).length();
         }
 
         /** The member's score in this input, NaN when absent. */
@@ -64,7 +64,7 @@ final class SortedSetAlgebraCommands {
             if (value instanceof ZSetValue z) {
                 return z.scoreOrNaN(member);
             }
-            return value != null && ((SetMembers) value).containsMember(member) ? 1.0 : Double.NaN;
+            return value != null && ((SetValue) value).contains(member) ? 1.0 : Double.NaN;
         }
 
         /** Visits the members while {@code cond} holds. */
@@ -73,7 +73,7 @@ final class SortedSetAlgebraCommands {
                 z.forEachWhile(cond);
             } else if (value != null) {
                 boolean[] go = {true};
-                ((SetMembers) value).forEachMember(m -> {
+                ((SetValue) value).forEach(m -> {
                     if (go[0]) {
                         go[0] = cond.test(m, 1.0);
                     }
@@ -108,7 +108,7 @@ final class SortedSetAlgebraCommands {
         int j = numkeysIdx + 1;
         for (int i = 0; i < n; i++, j++) {
             Object v = c.db().lookup(c.arg(j));
-            if (v != null && !(v instanceof ZSetValue) && !(v instanceof SetMembers)) {
+            if (v != null && !(v instanceof ZSetValue) && !(v instanceof SetValue)) {
                 throw Errors.E_WRONGTYPE;
             }
             src[i] = new Source(v);

@@ -458,6 +458,31 @@ class SortedSetDifferentialTest {
             ZUNIONSTORE out 0 s1
             ZINTERSTORE out 0 s1
             ZDIFFSTORE out 0 s1
+            # plain sets are inputs too, every member scoring 1
+            SADD set1 a b c x
+            SADD iset 3 1 2
+            ZADD zs 5 a 6 b 10 y
+            ZUNION 2 zs set1 WITHSCORES
+            ZINTER 2 zs set1 WITHSCORES
+            ZINTER 2 set1 zs WEIGHTS 2 3 WITHSCORES
+            ZINTER 2 set1 zs AGGREGATE MAX WITHSCORES
+            ZDIFF 2 set1 zs WITHSCORES
+            ZDIFF 2 zs set1 WITHSCORES
+            ZINTERCARD 2 set1 zs
+            ZINTERCARD 2 set1 iset
+            ZUNION 1 iset WITHSCORES
+            ZUNION 2 iset set1 WEIGHTS 0.5 2 WITHSCORES
+            ZUNIONSTORE zo 2 set1 iset
+            ZRANGE zo 0 -1 WITHSCORES
+            OBJECT ENCODING zo
+            ZDIFFSTORE zo 1 iset
+            ZRANGE zo 0 -1 WITHSCORES
+            ZINTERSTORE zo 2 set1 nokey
+            EXISTS zo
+            HSET h f v
+            ZUNION 2 zs h
+            ZINTERSTORE zo 2 zs h
+            ZRANGE h 0 -1
             # infinities and NaN in the algebra: inf + -inf sums to 0, 0 * inf weights to 0
             ZADD i1 inf a -inf b 1 c
             ZADD i2 -inf a inf b inf c
