@@ -198,6 +198,33 @@ class SortedSetBlockingTest {
     }
 
     @Test
+    void everyCommandThatCreatesASortedSetWakesTheWaiters() {
+        check(clients -> {
+            try (RespClient a = clients.apply(0); RespClient b = clients.apply(1)) {
+                List<String> out = new ArrayList<>();
+                out.add(b.callString("ZADD", "src", "1", "x", "2", "y", "3", "z"));
+                String[][] creators = {
+                    {"ZINCRBY", "w1", "5", "m"},
+                    {"ZUNIONSTORE", "w2", "1", "src"},
+                    {"ZRANGESTORE", "w3", "src", "1", "-1"},
+                    {"ZINTERSTORE", "w4", "2", "src", "src", "WEIGHTS", "1", "2"},
+                    {"ZDIFFSTORE", "w5", "1", "src"},
+                    {"RENAME", "src", "w6"},
+                };
+                int n = 1;
+                for (String[] cmd : creators) {
+                    String key = "w" + n++;
+                    send(a, "BZPOPMAX", "other", key, "0");
+                    awaitBlocked(b, 1);
+                    out.add(b.callString(cmd));
+                    out.add(str(a.readReply()));
+                }
+                return out;
+            }
+        });
+    }
+
+    @Test
     void timeoutRepliesNullInBothProtocols() {
         List<String> r = check(clients -> {
             try (RespClient a = clients.apply(0); RespClient b = clients.apply(1)) {
