@@ -775,6 +775,75 @@ class SortedSetDifferentialTest {
         runBoth(3, parse(SCRIPT));
     }
 
+    /**
+     * Random operations with a fixed seed over a few keys that cross the encoding thresholds
+     * both ways (by count and by member length), compared after every command.
+     */
+    static List<byte[][]> randomScript(long seed, int n) {
+        java.util.Random rnd = new java.util.Random(seed);
+        String[] keys = {"ra", "rb", "rc"};
+        String[] scores = {"0", "-0", "1", "1.5", "-2.25", "3", "1e-3", "inf", "-inf", "7", "100", "0.1"};
+        List<byte[][]> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String k = keys[rnd.nextInt(keys.length)];
+            String k2 = keys[rnd.nextInt(keys.length)];
+            String m = rnd.nextInt(40) == 0 ? "long-" + "x".repeat(70) + rnd.nextInt(3) : "m" + rnd.nextInt(160);
+            String s = scores[rnd.nextInt(scores.length)];
+            String lo = scores[rnd.nextInt(scores.length)];
+            String hi = scores[rnd.nextInt(scores.length)];
+            String a = Integer.toString(rnd.nextInt(30) - 15);
+            String b = Integer.toString(rnd.nextInt(30) - 15);
+            String[] cmd;
+            switch (rnd.nextInt(22)) {
+                case 0: case 1: case 2: case 3: cmd = args("ZADD", k, s, m); break;
+                case 4: cmd = args("ZADD", k, "GT", "CH", s, m, hi, "m" + rnd.nextInt(160)); break;
+                case 5: cmd = args("ZINCRBY", k, s, m); break;
+                case 6: cmd = args("ZREM", k, m, "m" + rnd.nextInt(160)); break;
+                case 7: cmd = args("ZRANGE", k, a, b, "WITHSCORES"); break;
+                case 8: cmd = args("ZRANGE", k, "(" + lo, hi, "BYSCORE", "LIMIT", "1", "5", "WITHSCORES"); break;
+                case 9: cmd = args("ZREVRANGEBYSCORE", k, hi, lo, "WITHSCORES"); break;
+                case 10: cmd = args("ZRANK", k, m); break;
+                case 11: cmd = args("ZREVRANK", k, m); break;
+                case 12: cmd = args("ZCOUNT", k, lo, "(" + hi); break;
+                case 13: cmd = args("ZREMRANGEBYRANK", k, a, b); break;
+                case 14: cmd = args("ZREMRANGEBYSCORE", k, lo, hi); break;
+                case 15: cmd = args("ZPOPMIN", k, Integer.toString(rnd.nextInt(3))); break;
+                case 16: cmd = args("ZUNIONSTORE", k, "2", k, k2, "WEIGHTS", s, "2", "AGGREGATE", "MAX"); break;
+                case 17: cmd = args("ZINTER", "2", k, k2, "WITHSCORES"); break;
+                case 18: cmd = args("ZRANGESTORE", k2, k, a, "-1"); break;
+                case 19: cmd = args("OBJECT", "ENCODING", k); break;
+                case 20: cmd = args("ZMSCORE", k, m, "m" + rnd.nextInt(160)); break;
+                default: {
+                    List<String> add = new ArrayList<>(List.of("ZADD", k));
+                    int many = rnd.nextInt(60);
+                    for (int j = 0; j < many; j++) {
+                        add.add(scores[rnd.nextInt(scores.length)]);
+                        add.add("m" + rnd.nextInt(160));
+                    }
+                    add.add("1");
+                    add.add(m);
+                    cmd = add.toArray(new String[0]);
+                }
+            }
+            out.add(RespClient.args(cmd));
+        }
+        for (String k : keys) {
+            out.add(RespClient.args("ZRANGE", k, "0", "-1", "WITHSCORES"));
+            out.add(RespClient.args("OBJECT", "ENCODING", k));
+        }
+        return out;
+    }
+
+    @Test
+    void randomOperationsResp2() {
+        runBoth(2, randomScript(20261127L, 3000));
+    }
+
+    @Test
+    void randomOperationsResp3() {
+        runBoth(3, randomScript(42L, 3000));
+    }
+
     @Test
     void encodingsResp2() {
         List<byte[][]> all = new ArrayList<>(parse("ZADD r 1 one 2 two 3 three 4 four 5 five 6 six 7 seven 8 eight 9 nine 10 ten"));
