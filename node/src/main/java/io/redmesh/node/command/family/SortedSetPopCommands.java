@@ -177,7 +177,15 @@ final class SortedSetPopCommands {
     private static void blockingZpop(CommandContext c, List<byte[]> keys, boolean max, int timeoutIdx,
                                      long count, boolean nested, boolean nilWhenEmpty) {
         long deadline = c.timeoutArg(timeoutIdx);
-        for (byte[] key : keys) {
+        // Re-run for a fed key: Redis 7.0 serves a client waiting on several keys from that one.
+        byte[] ready = c.readyKey();
+        List<byte[]> order = keys;
+        if (ready != null) {
+            order = new ArrayList<>(keys.size() + 1);
+            order.add(ready);
+            order.addAll(keys);
+        }
+        for (byte[] key : order) {
             ZSetValue z = SortedSetCommands.write(c, key);
             if (z == null || z.length() == 0) {
                 continue;

@@ -198,6 +198,27 @@ class SortedSetBlockingTest {
     }
 
     @Test
+    void aClientWaitingOnSeveralKeysIsServedFromTheFirstOneFed() {
+        check(clients -> {
+            try (RespClient a = clients.apply(0); RespClient a2 = clients.apply(1); RespClient b = clients.apply(2)) {
+                send(a, "BZPOPMIN", "k1", "k2", "0");
+                awaitBlocked(b, 1);
+                send(a2, "BZMPOP", "0", "2", "k1", "k2", "MAX", "COUNT", "5");
+                awaitBlocked(b, 2);
+                List<String> out = new ArrayList<>();
+                out.add(b.callString("MULTI"));
+                out.add(b.callString("ZADD", "k2", "1", "two-a", "2", "two-b"));
+                out.add(b.callString("ZADD", "k1", "1", "one-a"));
+                out.add(b.callString("EXEC"));
+                out.add(str(a.readReply()));
+                out.add(str(a2.readReply()));
+                out.add(b.callString("ZRANGE", "k1", "0", "-1"));
+                return out;
+            }
+        });
+    }
+
+    @Test
     void everyCommandThatCreatesASortedSetWakesTheWaiters() {
         check(clients -> {
             try (RespClient a = clients.apply(0); RespClient b = clients.apply(1)) {
