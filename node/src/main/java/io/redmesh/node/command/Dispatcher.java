@@ -259,6 +259,9 @@ public final class Dispatcher {
 
     void block(CommandContext c, List<byte[]> keys, Class<?> type, long deadline, Consumer<Reply> timeoutReply) {
         Session s = c.session;
+        if (s.rerunDeadline >= 0) {
+            deadline = s.rerunDeadline; // blocked again after a retry: the wait keeps its end
+        }
         BlockingRegistry.BlockedState st = new BlockingRegistry.BlockedState(
                 s.db(), keys, type, deadline, timeoutReply, c.spec, c.argv);
         server.blocking.block(s, st);
@@ -338,6 +341,7 @@ public final class Dispatcher {
                 io.redmesh.node.db.Database saved = s.db();
                 s.db = st.db;
                 s.servingKey = key;
+                s.rerunDeadline = st.deadlineMillis;
                 // Run the blocked command again; its reply goes straight into the blocked
                 // client's buffer, even from another connection's thread (the lock guards it),
                 // so it is there before any request the client sent afterwards can run.
@@ -346,6 +350,7 @@ public final class Dispatcher {
                     s.scheduleFlush();
                 } finally {
                     s.servingKey = null;
+                    s.rerunDeadline = -1;
                     s.db = saved;
                 }
                 if (s.blocked == null) {

@@ -64,6 +64,8 @@ public final class Session {
     final ArrayDeque<byte[][]> pending = new ArrayDeque<>();
     /** While a blocked command is re-run: the key whose readiness woke it. */
     byte[] servingKey;
+    /** While a blocked command is re-run: its original deadline, so blocking again keeps it. */
+    long rerunDeadline = -1;
 
     // Stats for CLIENT LIST
     public long commandsProcessed;
