@@ -27,6 +27,8 @@ public final class ConfigParam {
     Consumer<Object> onChange = v -> {};
     /** Validates against other settings at CONFIG SET time; throws ConfigException to refuse. */
     Consumer<Object> validator = v -> {};
+    /** Shared by related directives: run once per CONFIG SET after all values are set (Redis's apply). */
+    Runnable apply;
     /** Hidden directives are settable but not listed by CONFIG GET * (Redis's HIDDEN_CONFIG). */
     final boolean hidden;
 

@@ -52,7 +52,7 @@ public final class ConfigRewriter {
         }
         boolean marker = false;
         for (ConfigParam p : config.params()) {
-            if (written.contains(p) || isDefault(p) || p.hidden) {
+            if (written.contains(p) || isDefault(p)) {
                 continue;
             }
             if (!marker) {

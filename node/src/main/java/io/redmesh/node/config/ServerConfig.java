@@ -86,6 +86,17 @@ public final class ServerConfig {
         return add(new ConfigParam(name, names(), parser, v -> (String) v, mutable, true, def, false));
     }
 
+    private ConfigParam hidden(ConfigParam p) {
+        ConfigParam h = new ConfigParam(p.name, p.aliases, p.parser, p.renderer, p.mutable, p.multiArg,
+                p.defaultValue, true);
+        params.set(params.indexOf(p), h);
+        byName.put(p.name, h);
+        for (String a : p.aliases) {
+            byName.put(a, h);
+        }
+        return h;
+    }
+
     private static String single(List<String> a) {
         if (a.size() != 1) {
             throw new ConfigException("wrong number of arguments");
@@ -154,6 +165,11 @@ public final class ServerConfig {
         bool("tls-session-caching", true, MUTABLE);
         num("tls-session-cache-size", 20 * 1024, 0, INT_MAX, MUTABLE);
         num("tls-session-cache-timeout", 300, 0, INT_MAX, MUTABLE);
+        // RedMesh additions, hidden as Redis hides its non-public directives (settable and
+        // readable by exact name, not listed by CONFIG GET *): which TLS engine serves
+        // handshakes, and how long (ms) a peer may take to finish one before it is closed.
+        hidden(enumeration("tls-provider", "auto", MUTABLE, List.of("auto", "openssl", "jdk")));
+        hidden(num("tls-handshake-timeout", 10_000, 1, INT_MAX, MUTABLE));
 
         // --- general
         bool("daemonize", false, IMMUTABLE);
@@ -398,6 +414,18 @@ public final class ServerConfig {
         };
     }
 
+    /**
+     * Registers one apply step shared by several directives (Redis's apply functions): CONFIG SET
+     * runs it once, after every value of the command is in place, so related directives (a new
+     * certificate and its key) change together. It throws ConfigException to refuse; the old
+     * values are then restored and the steps that had already run run again with them.
+     */
+    public void onApply(List<String> names, Runnable apply) {
+        for (String n : names) {
+            param(n).apply = apply;
+        }
+    }
+
     /** Sets a value while loading (file or command line): no mutability check, no listeners. */
     public void load(String name, List<String> args) {
         ConfigParam p = param(name);
@@ -424,7 +452,7 @@ public final class ServerConfig {
         List<Object> values = new ArrayList<>();
         for (String[] kv : pairs) {
             ConfigParam p = param(kv[0]);
-            if (p == null || p.hidden) {
+            if (p == null) {
                 throw new ConfigSetError("Unknown option or number of arguments for CONFIG SET - '" + kv[0] + "'");
             }
             if (!p.mutable) {
@@ -466,6 +494,34 @@ public final class ServerConfig {
                         + "') - " + e.getMessage());
             }
         }
+        List<Runnable> applies = new ArrayList<>();
+        List<String> applyArgs = new ArrayList<>();
+        for (int i = 0; i < targets.size(); i++) {
+            Runnable a = targets.get(i).apply;
+            if (a != null && !applies.contains(a)) {
+                applies.add(a);
+                applyArgs.add(pairs.get(i)[0]);
+            }
+        }
+        for (int k = 0; k < applies.size(); k++) {
+            try {
+                applies.get(k).run();
+            } catch (ConfigException e) {
+                for (int j = 0; j < targets.size(); j++) {
+                    targets.get(j).value = old.get(j);
+                    targets.get(j).onChange.accept(old.get(j));
+                }
+                for (int j = 0; j < k; j++) {
+                    try {
+                        applies.get(j).run();
+                    } catch (ConfigException ignored) {
+                        // restoring what was in force before: nothing better to do
+                    }
+                }
+                throw new ConfigSetError("CONFIG SET failed (possibly related to argument '" + applyArgs.get(k)
+                        + "') - " + e.getMessage());
+            }
+        }
     }
 
     /** An error for the CONFIG SET reply: the message follows "ERR ". */
@@ -493,7 +549,7 @@ public final class ServerConfig {
             boolean glob = pat.indexOf('*') >= 0 || pat.indexOf('?') >= 0 || pat.indexOf('[') >= 0;
             if (!glob) {
                 ConfigParam p = param(pat);
-                if (p != null && !p.hidden) {
+                if (p != null) { // hidden directives answer an exact name, as in Redis
                     out.put(pat.toLowerCase(Locale.ROOT), p.render());
                 }
                 continue;

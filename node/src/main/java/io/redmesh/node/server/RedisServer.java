@@ -16,8 +16,6 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
-import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.redmesh.node.command.CommandFamily;
 import io.redmesh.node.command.CommandTable;
@@ -77,12 +75,14 @@ public final class RedisServer {
         config.onChange("proto-max-bulk-len", v -> protoMaxBulkLen = (Long) v);
         config.onChange("client-query-buffer-limit", v -> queryBufferLimit = (Long) v);
         config.onChange("loglevel", v -> ServerLog.level((String) v));
-        for (String name : List.of("tls-cert-file", "tls-key-file", "tls-key-file-pass", "tls-ca-cert-file",
+        config.onChange("tls-handshake-timeout", v -> handshakeTimeoutMillis = (Long) v);
+        // One apply step for all TLS material, run once per CONFIG SET after every value is in
+        // place, so "CONFIG SET tls-cert-file new.crt tls-key-file new.key" swaps both together.
+        config.onApply(List.of("tls-cert-file", "tls-key-file", "tls-key-file-pass", "tls-ca-cert-file",
                 "tls-ca-cert-dir", "tls-auth-clients", "tls-protocols", "tls-ciphers", "tls-ciphersuites",
                 "tls-prefer-server-ciphers", "tls-session-caching", "tls-session-cache-size",
-                "tls-session-cache-timeout")) {
-            config.onChange(name, v -> reloadTlsIfStarted());
-        }
+                "tls-session-cache-timeout", "tls-replication", "tls-cluster", "tls-provider"),
+                this::reloadTlsIfStarted);
         config.onChange("port", v -> rebind(false));
         config.onChange("tls-port", v -> rebind(true));
         config.onChange("bind", v -> {
@@ -137,7 +137,8 @@ public final class RedisServer {
                 tls.reload(TlsSettings.from(config));
             } catch (TlsMaterialException e) {
                 shutdownGroup();
-                throw new StartupException("Failed to configure TLS. Check logs for more info. (" + e.getMessage() + ")");
+                ServerLog.warning(e.getMessage());
+                throw new StartupException("Failed to configure TLS. Check logs for more info.");
             }
         }
         try {
@@ -152,7 +153,7 @@ public final class RedisServer {
             throw e;
         }
         ServerLog.notice("Running mode=standalone, port=" + context.tcpPort + (wantTls ? ", tls-port=" + context.tlsPort : "")
-                + ", io-threads=" + threads + ", tls-provider=" + tls.provider() + ".");
+                + ", io-threads=" + threads + (wantTls ? ", tls-provider=" + tls.provider() : "") + ".");
         ServerLog.notice("RedMesh " + ServerContext.REDMESH_VERSION + " port: " + context.tcpPort + " PID: " + pid);
         writePidFile();
         startCron();
@@ -282,10 +283,7 @@ public final class RedisServer {
         }
         ClientChannelHandler handler = new ClientChannelHandler(context);
         if (tlsListener) {
-            SslContext ctx = tls.current();
-            SslHandler ssl = ctx.newHandler(ch.alloc());
-            ssl.setHandshakeTimeoutMillis(handshakeTimeoutMillis);
-            ch.pipeline().addLast("tls", ssl);
+            ch.pipeline().addLast("tls", tls.newHandler(ch.alloc(), handshakeTimeoutMillis));
             ch.pipeline().addLast("tls-events", new TlsHandshakeListener(context));
         }
         ch.pipeline().addLast("resp", new RespDecoder(new RespDecoder.Limits() {
@@ -343,7 +341,8 @@ public final class RedisServer {
             tls.reload(TlsSettings.from(config));
             ServerLog.notice("TLS configuration reloaded (generation " + tls.generation() + ")");
         } catch (TlsMaterialException e) {
-            ServerLog.warning("Failed to update TLS configuration: " + e.getMessage());
+            // As Redis: the reason goes to the log, the reply says to look there.
+            ServerLog.warning(e.getMessage());
             throw new ConfigException("Unable to update TLS configuration. Check server logs.");
         }
     }

@@ -31,6 +31,12 @@ import org.bouncycastle.pkcs.PKCSException;
  * hence BouncyCastle. Errors name the file and say what is wrong with it.
  */
 public final class PemFiles {
+    /**
+     * OpenSSL's encrypted keys use ciphers and KDFs the JDK lacks under those names
+     * (AES/CBC/PKCS7Padding...); BouncyCastle decrypts them. Used directly, never registered.
+     */
+    private static final java.security.Provider BC = new org.bouncycastle.jce.provider.BouncyCastleProvider();
+
     private PemFiles() {}
 
     public static List<X509Certificate> certificates(Path file) throws TlsMaterialException {
@@ -86,12 +92,12 @@ public final class PemFiles {
                 }
                 if (o instanceof PKCS8EncryptedPrivateKeyInfo enc) {
                     requirePass(file, passphrase);
-                    InputDecryptorProvider dp = new JceOpenSSLPKCS8DecryptorProviderBuilder().build(pass);
+                    InputDecryptorProvider dp = new JceOpenSSLPKCS8DecryptorProviderBuilder().setProvider(BC).build(pass);
                     return conv.getPrivateKey(enc.decryptPrivateKeyInfo(dp));
                 }
                 if (o instanceof PEMEncryptedKeyPair enc) {
                     requirePass(file, passphrase);
-                    PEMDecryptorProvider dp = new JcePEMDecryptorProviderBuilder().build(pass);
+                    PEMDecryptorProvider dp = new JcePEMDecryptorProviderBuilder().setProvider(BC).build(pass);
                     return conv.getKeyPair(enc.decryptKeyPair(dp)).getPrivate();
                 }
             }

@@ -1,9 +1,13 @@
 package io.redmesh.node.tls;
 
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.DelegatingSslContext;
 import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.OpenSslSessionContext;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
 import io.redmesh.node.util.ServerLog;
 import java.nio.file.Path;
@@ -12,115 +16,221 @@ import java.security.PublicKey;
 import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Date;
 import java.util.List;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
 
 /**
- * The one place server-side TLS material lives. Every TLS listener asks {@link #current()} for
- * each new handshake, so replacing the context (CONFIG SET tls-*, or the agent rotating a
- * certificate) affects new connections only; established ones keep their sessions. A reload
- * builds and checks the whole new context before swapping: bad material is refused and the old
- * context stays in force.
+ * The one place server-side TLS material lives. Every TLS listener asks {@link #newHandler} for
+ * each new connection, so replacing the context (CONFIG SET tls-*, or the agent rotating a
+ * certificate) affects new handshakes only; established connections keep their sessions. A
+ * reload builds and checks the whole new context before swapping: bad material is refused with
+ * the reason Redis would log, and the old context stays in force.
+ *
+ * <p>The engine is netty-tcnative's BoringSSL ({@code tls-provider openssl}) or the JDK's
+ * ({@code tls-provider jdk}); {@code auto} prefers BoringSSL and takes the JDK when BoringSSL is
+ * missing or cannot honour the configuration (tls-ciphersuites). See docs/ARCHITECTURE.md,
+ * "TLS provider", for the measurement behind the choice.
  */
 public final class TlsContextProvider {
     /** Default protocol set: TLS 1.2 and 1.3 only, as Redis 7 does. */
     static final List<String> DEFAULT_PROTOCOLS = List.of("TLSv1.2", "TLSv1.3");
 
-    private final SslProvider provider;
-    private volatile SslContext current;
-    private volatile TlsSettings settings;
-    private volatile X509Certificate leaf;
-    private volatile long generation;
+    /** Values of the tls-provider directive. */
+    public static final List<String> PROVIDERS = List.of("auto", "openssl", "jdk");
 
-    public TlsContextProvider() {
-        this(OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK);
-    }
+    /** What one successful reload produced; swapped as a whole so readers never see a mix. */
+    private record Built(SslContext context, X509Certificate leaf, TlsSettings settings, SslProvider provider,
+                         long generation) {}
 
-    public TlsContextProvider(SslProvider provider) {
-        this.provider = provider;
-    }
-
-    public SslProvider provider() {
-        return provider;
-    }
+    private volatile Built current;
 
     /** The context for the next handshake, or null when TLS is not configured. */
     public SslContext current() {
-        return current;
+        Built b = current;
+        return b == null ? null : b.context;
+    }
+
+    /**
+     * A handler for one new server-side connection, from the material in force now, with a
+     * bounded handshake: a peer that does not finish within the timeout is closed.
+     */
+    public SslHandler newHandler(ByteBufAllocator alloc, long handshakeTimeoutMillis) {
+        SslHandler h = current.context.newHandler(alloc);
+        h.setHandshakeTimeoutMillis(handshakeTimeoutMillis);
+        return h;
     }
 
     public TlsSettings settings() {
-        return settings;
+        Built b = current;
+        return b == null ? null : b.settings;
+    }
+
+    /** The engine serving handshakes now (null before the first successful load). */
+    public SslProvider provider() {
+        Built b = current;
+        return b == null ? null : b.provider;
     }
 
     /** The certificate currently served. */
     public X509Certificate certificate() {
-        return leaf;
+        Built b = current;
+        return b == null ? null : b.leaf;
     }
 
     /** Incremented on every successful reload (metrics, INFO). */
     public long generation() {
-        return generation;
+        Built b = current;
+        return b == null ? 0 : b.generation;
     }
 
     /** Builds a context from settings and, if it is sound, makes it current. */
     public synchronized void reload(TlsSettings s) throws TlsMaterialException {
-        Built b = build(s, provider);
-        current = b.context;
-        leaf = b.leaf;
-        settings = s;
-        generation++;
+        SslProvider provider = resolveProvider(s);
+        Built old = current;
+        Built b = build(s, provider, old == null ? 1 : old.generation + 1);
+        current = b;
     }
 
-    private record Built(SslContext context, X509Certificate leaf) {}
+    /**
+     * tls-provider: "jdk" or "openssl" as asked (openssl fails when the native library is
+     * missing, or when tls-ciphersuites asks for a restriction BoringSSL cannot make); "auto"
+     * takes BoringSSL unless one of those reasons sends it to the JDK.
+     */
+    static SslProvider resolveProvider(TlsSettings s) throws TlsMaterialException {
+        String choice = s.provider() == null ? "auto" : s.provider();
+        boolean restrictsTls13 = !s.ciphersuites().isEmpty();
+        switch (choice) {
+            case "jdk":
+                return SslProvider.JDK;
+            case "openssl":
+                if (!OpenSsl.isAvailable()) {
+                    throw new TlsMaterialException("tls-provider openssl: the native TLS library is unavailable ("
+                            + OpenSsl.unavailabilityCause() + ")");
+                }
+                if (restrictsTls13 && boringSsl()) {
+                    throw new TlsMaterialException("tls-ciphersuites cannot be enforced with tls-provider openssl "
+                            + "(BoringSSL always offers its TLS 1.3 suites); use tls-provider jdk or auto");
+                }
+                return SslProvider.OPENSSL;
+            default:
+                if (!OpenSsl.isAvailable() || (restrictsTls13 && boringSsl())) {
+                    return SslProvider.JDK;
+                }
+                return SslProvider.OPENSSL;
+        }
+    }
 
-    private static Built build(TlsSettings s, SslProvider provider) throws TlsMaterialException {
-        if (s.certFile().isEmpty() || s.keyFile().isEmpty()) {
-            throw new TlsMaterialException("both tls-cert-file and tls-key-file must be specified");
+    /** BoringSSL (the bundled netty-tcnative) rather than a system OpenSSL. */
+    static boolean boringSsl() {
+        return OpenSsl.isAvailable() && OpenSsl.versionString() != null && OpenSsl.versionString().startsWith("BoringSSL");
+    }
+
+    private static Built build(TlsSettings s, SslProvider provider, long generation) throws TlsMaterialException {
+        // The checks and their wording follow Redis's tlsConfigure()/createSSLContext().
+        if (s.certFile().isEmpty()) {
+            throw new TlsMaterialException("No tls-cert-file configured!");
         }
-        if (s.caCertFile().isEmpty() && s.caCertDir().isEmpty()) {
-            throw new TlsMaterialException("either tls-ca-cert-file or tls-ca-cert-dir must be specified");
+        if (s.keyFile().isEmpty()) {
+            throw new TlsMaterialException("No tls-key-file configured!");
         }
-        List<X509Certificate> chain = PemFiles.certificates(Path.of(s.certFile()));
-        PrivateKey key = PemFiles.privateKey(Path.of(s.keyFile()), s.keyFilePass());
-        checkKeyMatches(chain.get(0), key, s.keyFile(), s.certFile());
-        Date now = new Date();
-        if (chain.get(0).getNotAfter().before(now)) {
+        if ((!s.authClients().equals("no") || s.peersNeedCa()) && s.caCertFile().isEmpty() && s.caCertDir().isEmpty()) {
+            throw new TlsMaterialException("Either tls-ca-cert-file or tls-ca-cert-dir must be specified when "
+                    + "tls-cluster, tls-replication or tls-auth-clients are enabled!");
+        }
+        List<String> protocols = parseProtocols(s.protocols());
+        List<X509Certificate> chain;
+        try {
+            chain = PemFiles.certificates(Path.of(s.certFile()));
+        } catch (TlsMaterialException e) {
+            throw new TlsMaterialException("Failed to load certificate: " + s.certFile() + ": " + e.getMessage());
+        }
+        PrivateKey key;
+        try {
+            key = PemFiles.privateKey(Path.of(s.keyFile()), s.keyFilePass());
+            checkKeyMatches(chain.get(0), key, s.keyFile(), s.certFile());
+        } catch (TlsMaterialException e) {
+            throw new TlsMaterialException("Failed to load private key: " + s.keyFile() + ": " + e.getMessage());
+        }
+        if (chain.get(0).getNotAfter().before(new Date())) {
             ServerLog.warning("TLS certificate " + s.certFile() + " expired on " + chain.get(0).getNotAfter());
         }
         List<X509Certificate> trust = new ArrayList<>();
-        if (!s.caCertFile().isEmpty()) {
-            trust.addAll(PemFiles.certificates(Path.of(s.caCertFile())));
+        try {
+            if (!s.caCertFile().isEmpty()) {
+                trust.addAll(PemFiles.certificates(Path.of(s.caCertFile())));
+            }
+            if (!s.caCertDir().isEmpty()) {
+                trust.addAll(PemFiles.certificatesInDir(Path.of(s.caCertDir())));
+            }
+        } catch (TlsMaterialException e) {
+            throw new TlsMaterialException("Failed to configure CA certificate(s) file/directory: " + e.getMessage());
         }
-        if (!s.caCertDir().isEmpty()) {
-            trust.addAll(PemFiles.certificatesInDir(Path.of(s.caCertDir())));
-        }
-        List<String> protocols = parseProtocols(s.protocols());
+        List<String> ciphers = cipherList(s, provider);
         try {
             SslContextBuilder b = SslContextBuilder.forServer(key, chain.toArray(new X509Certificate[0]))
                     .sslProvider(provider)
                     .protocols(protocols)
-                    .trustManager(trust.toArray(new X509Certificate[0]))
                     .clientAuth(clientAuth(s.authClients()));
-            List<String> ciphers = new ArrayList<>();
-            if (!s.ciphersuites().isEmpty()) {
-                ciphers.addAll(Arrays.asList(s.ciphersuites().split(":")));
+            if (!trust.isEmpty()) {
+                b.trustManager(trust.toArray(new X509Certificate[0]));
             }
-            if (!s.ciphers().isEmpty()) {
-                ciphers.addAll(Arrays.asList(s.ciphers().split(":")));
-            }
-            if (!ciphers.isEmpty()) {
+            if (ciphers != null) {
                 b.ciphers(ciphers);
             }
             if (s.sessionCaching()) {
                 b.sessionCacheSize(s.sessionCacheSize()).sessionTimeout(s.sessionCacheTimeout());
-            } else {
-                b.sessionCacheSize(1).sessionTimeout(1);
             }
-            return new Built(b.build(), chain.get(0));
+            SslContext ctx = b.build();
+            if (!s.sessionCaching()) {
+                disableSessionCache(ctx);
+            }
+            return new Built(new EngineSettings(ctx, s.preferServerCiphers()), chain.get(0), s, provider, generation);
         } catch (javax.net.ssl.SSLException | IllegalArgumentException e) {
             throw new TlsMaterialException("cannot build TLS context: " + e.getMessage());
+        }
+    }
+
+    /** The explicit suite list for the provider, or null for the provider's defaults. */
+    private static List<String> cipherList(TlsSettings s, SslProvider provider) throws TlsMaterialException {
+        if (provider == SslProvider.JDK) {
+            return CipherLists.forJdk(s.ciphers(), s.ciphersuites());
+        }
+        if (s.ciphers().isEmpty()) {
+            return null;
+        }
+        return CipherLists.expandOpenSsl(s.ciphers());
+    }
+
+    private static void disableSessionCache(SslContext ctx) {
+        if (ctx.sessionContext() instanceof OpenSslSessionContext o) {
+            o.setSessionCacheEnabled(false);
+        } else {
+            ctx.sessionContext().setSessionCacheSize(1);
+            ctx.sessionContext().setSessionTimeout(1);
+        }
+    }
+
+    /**
+     * Applies what SslContextBuilder cannot express to every engine it makes:
+     * tls-prefer-server-ciphers (SSL_OP_CIPHER_SERVER_PREFERENCE in Redis).
+     */
+    private static final class EngineSettings extends DelegatingSslContext {
+        private final boolean preferServerCiphers;
+
+        EngineSettings(SslContext ctx, boolean preferServerCiphers) {
+            super(ctx);
+            this.preferServerCiphers = preferServerCiphers;
+        }
+
+        @Override
+        protected void initEngine(SSLEngine engine) {
+            SSLParameters p = engine.getSSLParameters();
+            if (p.getUseCipherSuitesOrder() != preferServerCiphers) {
+                p.setUseCipherSuitesOrder(preferServerCiphers);
+                engine.setSSLParameters(p);
+            }
         }
     }
 

@@ -2,7 +2,13 @@ package io.redmesh.node.tls;
 
 import io.redmesh.node.config.ServerConfig;
 
-/** The tls-* directives of one server-side TLS endpoint, as read from the config. */
+/**
+ * The tls-* directives of one server-side TLS endpoint, as read from the config.
+ *
+ * @param provider RedMesh's {@code tls-provider}: "auto", "openssl" (netty-tcnative BoringSSL) or "jdk"
+ * @param peersNeedCa tls-replication or tls-cluster is on: Redis then requires a CA even with
+ *     {@code tls-auth-clients no}, since outgoing links verify their peers with it
+ */
 public record TlsSettings(
         String certFile,
         String keyFile,
@@ -16,7 +22,9 @@ public record TlsSettings(
         boolean preferServerCiphers,
         boolean sessionCaching,
         long sessionCacheSize,
-        long sessionCacheTimeout) {
+        long sessionCacheTimeout,
+        String provider,
+        boolean peersNeedCa) {
 
     public static TlsSettings from(ServerConfig c) {
         return new TlsSettings(c.getString("tls-cert-file"), c.getString("tls-key-file"),
@@ -24,7 +32,8 @@ public record TlsSettings(
                 c.getString("tls-auth-clients"), c.getString("tls-protocols"), c.getString("tls-ciphers"),
                 c.getString("tls-ciphersuites"), c.getBool("tls-prefer-server-ciphers"),
                 c.getBool("tls-session-caching"), c.getLong("tls-session-cache-size"),
-                c.getLong("tls-session-cache-timeout"));
+                c.getLong("tls-session-cache-timeout"), c.getString("tls-provider"),
+                c.getBool("tls-replication") || c.getBool("tls-cluster"));
     }
 
     /** Whether any TLS material is configured at all. */
