@@ -89,7 +89,14 @@ public final class ConfigLoader {
                 options.append(quote(a)).append(' ');
             }
         }
-        text.append(options);
+        if (options.length() > 0) {
+            // Redis joins file and options with a newline even without a file, so a bad
+            // command-line directive is reported "at line 2" when it comes first.
+            if (text.length() == 0) {
+                text.append('\n');
+            }
+            text.append(options);
+        }
         loadText(text.toString());
     }
 

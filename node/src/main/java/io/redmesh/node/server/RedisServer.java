@@ -180,6 +180,8 @@ public final class RedisServer {
                 bound++;
             } catch (Exception e) {
                 String reason = e.getMessage() == null ? e.toString() : e.getMessage();
+                // netty says "bind(..) failed with error(-98): Address already in use"; Redis "bind: <strerror>"
+                reason = reason.replaceFirst("^bind\\(\\.\\.\\) failed(?: with error\\(-?\\d+\\))?: ", "");
                 if (a.optional() && (reason.contains("not available") || reason.contains("not supported")
                         || reason.contains("Cannot assign") || reason.contains("Address family"))) {
                     ServerLog.verbose("Skipping optional bind address " + a.host() + ": " + reason);
