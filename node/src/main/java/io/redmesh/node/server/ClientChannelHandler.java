@@ -128,6 +128,10 @@ final class ClientChannelHandler extends ChannelInboundHandlerAdapter implements
 
     @Override
     public String remoteAddress() {
+        if (channel instanceof io.netty.channel.unix.DomainSocketChannel) {
+            // Redis names both ends of a unix connection after the socket: "addr=/path:0"
+            return format(channel.localAddress());
+        }
         return format(channel.remoteAddress());
     }
 
@@ -144,6 +148,9 @@ final class ClientChannelHandler extends ChannelInboundHandlerAdapter implements
                 host = host.substring(0, pct);
             }
             return host + ":" + i.getPort();
+        }
+        if (a instanceof io.netty.channel.unix.DomainSocketAddress d) {
+            return d.path() + ":0";
         }
         return a == null ? "" : a.toString();
     }

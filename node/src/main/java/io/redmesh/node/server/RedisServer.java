@@ -271,23 +271,35 @@ public final class RedisServer {
     }
 
     private void initConnection(Channel ch, boolean tlsListener) {
-        // maxclients: Redis accepts, replies with the error and closes.
+        // maxclients: Redis accepts, writes the error and closes. On a TLS port nothing can be
+        // written before a handshake, so there the connection just drops, as in Redis.
         if (context.sessions.size() >= config.getLong("maxclients")) {
             context.stats.rejectedConnections++;
-            ch.writeAndFlush(io.netty.buffer.Unpooled.copiedBuffer("-ERR max number of clients reached\r\n",
-                    java.nio.charset.StandardCharsets.US_ASCII)).addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+            if (tlsListener) {
+                ch.close();
+            } else {
+                refuse(ch, MAXCLIENTS_ERROR);
+            }
             return;
         }
-        if (protectedModeRefuses(ch)) {
-            ch.writeAndFlush(io.netty.buffer.Unpooled.copiedBuffer(PROTECTED_MODE_ERROR,
-                    java.nio.charset.StandardCharsets.US_ASCII)).addListener(io.netty.channel.ChannelFutureListener.CLOSE);
-            return;
+        boolean denied = protectedModeRefuses(config.getBool("protected-mode"), context.authRequired(),
+                ch.remoteAddress());
+        if (denied) {
+            context.stats.rejectedConnections++;
+            if (!tlsListener) {
+                refuse(ch, PROTECTED_MODE_ERROR);
+                return;
+            }
         }
-        ClientChannelHandler handler = new ClientChannelHandler(context);
         if (tlsListener) {
             ch.pipeline().addLast("tls", tls.newHandler(ch.alloc(), handshakeTimeoutMillis));
-            ch.pipeline().addLast("tls-events", new TlsHandshakeListener(context));
+            // Redis checks protected mode once the handshake is done and says why over TLS.
+            ch.pipeline().addLast("tls-events", new TlsHandshakeListener(context, denied ? PROTECTED_MODE_ERROR : null));
+            if (denied) {
+                return;
+            }
         }
+        ClientChannelHandler handler = new ClientChannelHandler(context);
         ch.pipeline().addLast("resp", new RespDecoder(new RespDecoder.Limits() {
             @Override
             public long protoMaxBulkLen() {
@@ -308,6 +320,7 @@ public final class RedisServer {
         ch.pipeline().addLast("client", handler);
     }
 
+    /** Redis 7.0.15's text, typo ("Setup a an") included: tools match on it. */
     static final String PROTECTED_MODE_ERROR = "-DENIED Redis is running in protected mode because protected "
             + "mode is enabled and no password is set for the default user. In this mode connections are only "
             + "accepted from the loopback interface. If you want to connect from external computers to Redis you "
@@ -317,16 +330,25 @@ public final class RedisServer {
             + "Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected "
             + "mode by editing the Redis configuration file, and setting the protected mode option to 'no', and then "
             + "restarting the server. 3) If you started the server manually just for testing, restart it with the "
-            + "'--protected-mode no' option. 4) Set up an authentication password for the default user. NOTE: You "
+            + "'--protected-mode no' option. 4) Setup a an authentication password for the default user. NOTE: You "
             + "only need to do one of the above things in order for the server to start accepting connections from "
             + "the outside.\r\n";
 
-    /** Redis 7: protected mode refuses non-loopback peers while the default user has no password. */
-    private boolean protectedModeRefuses(Channel ch) {
-        if (!config.getBool("protected-mode") || context.authRequired()) {
+    static final String MAXCLIENTS_ERROR = "-ERR max number of clients reached\r\n";
+
+    private static void refuse(Channel ch, String error) {
+        ch.writeAndFlush(io.netty.buffer.Unpooled.copiedBuffer(error, java.nio.charset.StandardCharsets.US_ASCII))
+                .addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+    }
+
+    /**
+     * Redis 7 (clientAcceptHandler): with protected-mode on and no password for the default
+     * user, only loopback peers and unix sockets are served.
+     */
+    static boolean protectedModeRefuses(boolean protectedMode, boolean authRequired, SocketAddress remote) {
+        if (!protectedMode || authRequired) {
             return false;
         }
-        SocketAddress remote = ch.remoteAddress();
         if (remote instanceof InetSocketAddress i && i.getAddress() != null) {
             return !i.getAddress().isLoopbackAddress();
         }
