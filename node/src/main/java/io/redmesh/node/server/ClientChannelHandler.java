@@ -80,6 +80,8 @@ final class ClientChannelHandler extends ChannelInboundHandlerAdapter implements
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         // Connection resets and TLS failures end this connection only.
+        ServerLog.verbose("Closing client connection on error: " + cause
+                + " (addr=" + format(ctx.channel().remoteAddress()) + ")");
         ctx.close();
     }
 
