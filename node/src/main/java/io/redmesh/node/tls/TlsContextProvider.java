@@ -37,9 +37,6 @@ public final class TlsContextProvider {
     /** Default protocol set: TLS 1.2 and 1.3 only, as Redis 7 does. */
     static final List<String> DEFAULT_PROTOCOLS = List.of("TLSv1.2", "TLSv1.3");
 
-    /** Values of the tls-provider directive. */
-    public static final List<String> PROVIDERS = List.of("auto", "openssl", "jdk");
-
     /** What one successful reload produced; swapped as a whole so readers never see a mix. */
     private record Built(SslContext context, X509Certificate leaf, TlsSettings settings, SslProvider provider,
                          long generation) {}
