@@ -49,6 +49,12 @@ public final class RedisServer {
     private final ServerContext context;
     private final TlsContextProvider tls;
     private EventLoopGroup group;
+    /**
+     * Listening sockets live on their own small event loop, not on the I/O loops: CONFIG SET
+     * port/tls-port/bind runs on an I/O loop and must wait for the new bind's outcome, which it
+     * could not do on a loop that has to perform the bind itself.
+     */
+    private EventLoopGroup acceptGroup;
     private final List<Channel> tcpListeners = new ArrayList<>();
     private final List<Channel> tlsListeners = new ArrayList<>();
     private Channel unixListener;
@@ -58,6 +64,9 @@ public final class RedisServer {
     private volatile long protoMaxBulkLen;
     private volatile long queryBufferLimit;
     private volatile long handshakeTimeoutMillis = 10_000;
+    /** The bind value the current tcp/tls listeners were opened with (CONFIG SET compares). */
+    private String tcpBoundTo = "";
+    private String tlsBoundTo = "";
 
     public RedisServer(ServerConfig config) {
         this(config, List.of());
@@ -81,7 +90,8 @@ public final class RedisServer {
         config.onApply(List.of("tls-cert-file", "tls-key-file", "tls-key-file-pass", "tls-ca-cert-file",
                 "tls-ca-cert-dir", "tls-auth-clients", "tls-protocols", "tls-ciphers", "tls-ciphersuites",
                 "tls-prefer-server-ciphers", "tls-session-caching", "tls-session-cache-size",
-                "tls-session-cache-timeout", "tls-replication", "tls-cluster", "tls-provider"),
+                "tls-session-cache-timeout", "tls-replication", "tls-cluster", "tls-provider", "tls-client-cert-file",
+                "tls-client-key-file", "tls-client-key-file-pass"),
                 this::reloadTlsIfStarted);
         config.onChange("port", v -> rebind(false));
         config.onChange("tls-port", v -> rebind(true));
@@ -131,6 +141,7 @@ public final class RedisServer {
         int threads = config.getInt("io-threads");
         IoHandlerFactory factory = Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("redmesh-io", true), factory);
+        acceptGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("redmesh-accept", true), factory);
         boolean wantTls = config.getLong("tls-port") > 0;
         if (wantTls) {
             try {
@@ -167,8 +178,10 @@ public final class RedisServer {
         if (port == 0) {
             if (tlsListener) {
                 context.tlsPort = 0;
+                tlsBoundTo = config.getString("bind");
             } else {
                 context.tcpPort = 0;
+                tcpBoundTo = config.getString("bind");
             }
             return;
         }
@@ -200,8 +213,10 @@ public final class RedisServer {
         int actual = ((InetSocketAddress) target.get(0).localAddress()).getPort();
         if (tlsListener) {
             context.tlsPort = actual;
+            tlsBoundTo = config.getString("bind");
         } else {
             context.tcpPort = actual;
+            tcpBoundTo = config.getString("bind");
         }
     }
 
@@ -250,7 +265,7 @@ public final class RedisServer {
 
     private ServerBootstrap baseBootstrap(Class<? extends ServerChannel> cls, boolean tlsListener) {
         ServerBootstrap b = new ServerBootstrap()
-                .group(group)
+                .group(acceptGroup, group)
                 .channel(cls)
                 .option(ChannelOption.SO_BACKLOG, (int) config.getLong("tcp-backlog"))
                 .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
@@ -371,29 +386,82 @@ public final class RedisServer {
         }
     }
 
-    /** CONFIG SET port/tls-port/bind: bind the new listeners first, then close the old ones. */
+    /**
+     * CONFIG SET port/tls-port/bind, as Redis's changeListenPort/changeBindAddr: a new port is
+     * bound before the old listeners close (a failure leaves them serving); new bind addresses
+     * may overlap the old ones, so those close first and are restored if the new ones fail.
+     * An unchanged value changes nothing.
+     */
     private void rebind(boolean tlsListener) {
         if (group == null) {
             return;
         }
+        long port = config.getLong(tlsListener ? "tls-port" : "port");
+        String bind = config.getString("bind");
+        int bound = tlsListener ? context.tlsPort : context.tcpPort;
+        String boundBind = tlsListener ? tlsBoundTo : tcpBoundTo;
+        if (port == bound && bind.equals(boundBind)) {
+            return;
+        }
+        if (tlsListener && port > 0 && tls.current() == null) {
+            try {
+                tls.reload(TlsSettings.from(config));
+            } catch (TlsMaterialException e) {
+                ServerLog.warning(e.getMessage());
+                throw new ConfigException("Unable to update TLS configuration. Check server logs.");
+            }
+        }
         List<Channel> target = tlsListener ? tlsListeners : tcpListeners;
         List<Channel> old = new ArrayList<>(target);
+        boolean closeFirst = port == bound;
+        if (closeFirst) {
+            for (Channel c : old) {
+                c.close().awaitUninterruptibly();
+            }
+        }
         target.clear();
         try {
-            if (tlsListener && config.getLong("tls-port") > 0 && tls.current() == null) {
-                tls.reload(TlsSettings.from(config));
-            }
             bindAll(tlsListener);
-        } catch (StartupException | TlsMaterialException e) {
+        } catch (StartupException e) {
             for (Channel c : target) {
-                c.close();
+                c.close().awaitUninterruptibly();
             }
             target.clear();
-            target.addAll(old);
+            if (closeFirst) {
+                restore(tlsListener, bound, boundBind);
+            } else {
+                target.addAll(old);
+                if (tlsListener) {
+                    context.tlsPort = bound;
+                } else {
+                    context.tcpPort = bound;
+                }
+            }
             throw new ConfigException("Unable to listen on this port. Check server logs.");
         }
-        for (Channel c : old) {
-            c.close();
+        if (!closeFirst) {
+            for (Channel c : old) {
+                c.close();
+            }
+        }
+    }
+
+    /** Re-opens the listeners a failed bind change closed. */
+    private void restore(boolean tlsListener, int port, String bind) {
+        List<Channel> target = tlsListener ? tlsListeners : tcpListeners;
+        for (ListenAddress a : ListenAddress.parse(bind)) {
+            try {
+                target.add(bootstrap(tlsListener).bind(new InetSocketAddress(a.host(), port)).sync().channel());
+            } catch (Exception e) {
+                ServerLog.warning("Could not restore listener " + a.display(port) + ": " + e.getMessage());
+            }
+        }
+        if (tlsListener) {
+            context.tlsPort = port;
+            tlsBoundTo = bind;
+        } else {
+            context.tcpPort = port;
+            tcpBoundTo = bind;
         }
     }
 
@@ -511,6 +579,10 @@ public final class RedisServer {
     }
 
     private void shutdownGroup() {
+        if (acceptGroup != null) {
+            acceptGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+            acceptGroup = null;
+        }
         if (group != null) {
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
             group = null;

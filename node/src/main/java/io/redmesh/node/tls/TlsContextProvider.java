@@ -150,6 +150,23 @@ public final class TlsContextProvider {
         } catch (TlsMaterialException e) {
             throw new TlsMaterialException("Failed to load private key: " + s.keyFile() + ": " + e.getMessage());
         }
+        if (!s.clientCertFile().isEmpty() && !s.clientKeyFile().isEmpty()) {
+            // Redis creates its client-side context here and fails the whole reload on bad files.
+            List<X509Certificate> clientChain;
+            try {
+                clientChain = PemFiles.certificates(Path.of(s.clientCertFile()));
+            } catch (TlsMaterialException e) {
+                throw new TlsMaterialException("Failed to load certificate: " + s.clientCertFile() + ": "
+                        + e.getMessage());
+            }
+            try {
+                PrivateKey clientKey = PemFiles.privateKey(Path.of(s.clientKeyFile()), s.clientKeyFilePass());
+                checkKeyMatches(clientChain.get(0), clientKey, s.clientKeyFile(), s.clientCertFile());
+            } catch (TlsMaterialException e) {
+                throw new TlsMaterialException("Failed to load private key: " + s.clientKeyFile() + ": "
+                        + e.getMessage());
+            }
+        }
         if (chain.get(0).getNotAfter().before(new Date())) {
             ServerLog.warning("TLS certificate " + s.certFile() + " expired on " + chain.get(0).getNotAfter());
         }

@@ -139,6 +139,43 @@ class ListenersTest {
         assertFalse(Files.exists(sock), "the socket file is removed on shutdown");
     }
 
+    @Test
+    void portAndBindChangeAtRuntimeWithoutDroppingClients() throws Exception {
+        try (ServerFixture s = ServerFixture.start(); RespClient old = s.client()) {
+            int first = s.port();
+            int next = io.redmesh.node.testing.Ports.free();
+            assertEquals("+OK\r\n", old.callString("CONFIG", "SET", "port", Integer.toString(next)));
+            assertEquals(next, s.context().tcpPort);
+            try (RespClient c = RespClient.connect(next)) {
+                assertEquals("+PONG\r\n", c.callString("PING"));
+            }
+            assertFalse(canConnect(first), "the old port is closed");
+            // the connection made on the old port is still served
+            assertEquals("+PONG\r\n", old.callString("PING"));
+            // same address, new bind words: listeners are reopened in place
+            assertEquals("+OK\r\n", old.callString("CONFIG", "SET", "bind", "127.0.0.1 -::1"));
+            try (RespClient c = RespClient.connect(next)) {
+                assertEquals("*2\r\n$4\r\nbind\r\n$14\r\n127.0.0.1 -::1\r\n", c.callString("CONFIG", "GET", "bind"));
+            }
+            try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+                assertEquals("-ERR CONFIG SET failed (possibly related to argument 'port') - Unable to listen on this "
+                        + "port. Check server logs.\r\n",
+                        old.callString("CONFIG", "SET", "port", Integer.toString(taken.getLocalPort())));
+            }
+            assertEquals(next, s.context().tcpPort);
+            assertEquals("+PONG\r\n", old.callString("PING"));
+        }
+    }
+
+    private static boolean canConnect(int port) {
+        try (java.net.Socket sock = new java.net.Socket()) {
+            sock.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     private static String cli(Path sock, String... args) throws IOException, InterruptedException {
         Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/redis-cli")));
         List<String> cmd = new ArrayList<>(List.of("redis-cli", "-s", sock.toString()));

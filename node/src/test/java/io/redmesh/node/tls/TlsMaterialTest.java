@@ -31,7 +31,7 @@ class TlsMaterialTest {
     private static TlsSettings settings(String cert, String key, String pass, String ca, String auth,
                                         String protocols, String ciphers, String suites, String provider) {
         return new TlsSettings(cert, key, pass, ca, "", auth, protocols, ciphers, suites, false, true, 20480, 300,
-                provider, false);
+                provider, false, "", "", "");
     }
 
     private static TlsSettings good(String provider) {
@@ -127,7 +127,7 @@ class TlsMaterialTest {
         TlsContextProvider p = new TlsContextProvider();
         // the certs dir holds keys and certificates: non-certificates are skipped, as OpenSSL does
         p.reload(new TlsSettings(certs.server().certFile().toString(), certs.server().keyFile().toString(), "", "",
-                certs.dir().toString(), "yes", "", "", "", false, true, 20480, 300, "auto", false));
+                certs.dir().toString(), "yes", "", "", "", false, true, 20480, 300, "auto", false, "", "", ""));
         assertEquals(1, p.generation());
     }
 

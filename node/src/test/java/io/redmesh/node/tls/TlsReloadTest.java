@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.Certificate;
+import java.util.List;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -196,6 +197,78 @@ class TlsReloadTest {
                 assertEquals("TLSv1.3", c.getSession().getProtocol());
             }
             assertEquals("+PONG", TlsPeers.call(established, "PING"));
+        }
+    }
+    @Test
+    void tlsPortCanBeOpenedAndClosedAtRuntime() throws IOException {
+        String[] args = certs.serverArgs();
+        args[1] = "0"; // --tls-port 0: material configured, listener closed
+        try (ServerFixture s = ServerFixture.start(args)) {
+            assertEquals(0, s.tlsPort());
+            int port = io.redmesh.node.testing.Ports.free();
+            assertEquals("+OK\r\n", configSet(s, "tls-port", Integer.toString(port)));
+            assertEquals(port, s.tlsPort());
+            SSLSocket c = TlsPeers.connect(port, certs.clientContext(certs.client()));
+            try (c) {
+                assertEquals("+PONG", TlsPeers.call(c, "PING"));
+                // setting the same port again changes nothing and drops nobody
+                assertEquals("+OK\r\n", configSet(s, "tls-port", Integer.toString(port)));
+                assertEquals("+PONG", TlsPeers.call(c, "PING"));
+                // a port someone else holds is refused; the current listener stays
+                try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1,
+                        java.net.InetAddress.getByName("127.0.0.1"))) {
+                    assertEquals("-ERR CONFIG SET failed (possibly related to argument 'tls-port') - Unable to "
+                            + "listen on this port. Check server logs.\r\n",
+                            configSet(s, "tls-port", Integer.toString(taken.getLocalPort())));
+                }
+                assertEquals(port, s.tlsPort());
+                assertEquals(certs.server().cert(), served(s));
+            }
+            assertEquals("+OK\r\n", configSet(s, "tls-port", "0"));
+            assertThrows(IOException.class, () -> TlsPeers.connect(port, certs.clientContext(certs.client())).close());
+        }
+    }
+
+    @Test
+    void clientSideMaterialIsCheckedToo() throws IOException {
+        try (ServerFixture s = ServerFixture.start(certs.serverArgs())) {
+            Identity outgoing = certs.newClient("replica-link");
+            assertEquals("+OK\r\n", configSet(s, "tls-client-cert-file", outgoing.certFile().toString(),
+                    "tls-client-key-file", outgoing.keyFile().toString()));
+            assertEquals(String.format(REFUSED, "tls-client-key-file"),
+                    configSet(s, "tls-client-key-file", certs.client().keyFile().toString()));
+            assertEquals(String.format(REFUSED, "tls-client-cert-file"),
+                    configSet(s, "tls-client-cert-file", certs.dir().resolve("absent.crt").toString()));
+            assertEquals(certs.server().cert(), served(s));
+        }
+    }
+
+    /**
+     * TLS 1.2 sessions resume (one full handshake per client, not per connection). With
+     * tls-session-caching no the server keeps no session cache, as Redis (SSL_SESS_CACHE_OFF);
+     * like Redis with OpenSSL, stateless tickets still let a client resume, so "no" is only
+     * checked to keep serving.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @ValueSource(strings = {"openssl", "jdk"})
+    void sessionsResume(String provider) throws IOException {
+        for (String caching : List.of("yes", "no")) {
+            try (ServerFixture s = ServerFixture.start(certs.serverArgs("--tls-provider", provider,
+                    "--tls-session-caching", caching))) {
+                javax.net.ssl.SSLContext ctx = certs.clientContext(certs.client());
+                String[] v12 = {"TLSv1.2"};
+                byte[] first;
+                try (SSLSocket a = TlsPeers.connect(s.tlsPort(), ctx, v12, null)) {
+                    assertEquals("+PONG", TlsPeers.call(a, "PING"));
+                    first = a.getSession().getId();
+                }
+                try (SSLSocket b = TlsPeers.connect(s.tlsPort(), ctx, v12, null)) {
+                    assertEquals("+PONG", TlsPeers.call(b, "PING"));
+                    if (caching.equals("yes")) {
+                        assertTrue(java.util.Arrays.equals(first, b.getSession().getId()), provider + " resumes");
+                    }
+                }
+            }
         }
     }
 }
