@@ -178,6 +178,18 @@ class TlsRefusalTest {
         }
     }
 
+    @Test
+    void maxclientsOnTheTlsPortDropsTheExtraConnection() throws IOException {
+        // Redis cannot write "max number of clients" before a handshake, so it just drops it
+        try (ServerFixture s = start("auto", "--maxclients", "2"); SSLSocket first = established(s);
+             SSLSocket second = TlsPeers.connect(s.tlsPort(), certs.clientContext(certs.client()))) {
+            assertEquals("+PONG", TlsPeers.call(second, "PING"));
+            assertTrue(refused(s.tlsPort(), certs.clientContext(certs.client()), null, null));
+            assertStillWorking(first);
+            assertEquals("+PONG", TlsPeers.call(second, "PING"));
+        }
+    }
+
     // ------------------------------------------------------------------ protocols
 
     @ParameterizedTest
