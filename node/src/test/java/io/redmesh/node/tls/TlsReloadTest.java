@@ -243,6 +243,55 @@ class TlsReloadTest {
         }
     }
 
+    /** The tls-* directive names are Redis's, no more and no fewer (RedMesh's own are hidden). */
+    @Test
+    void tlsDirectiveNamesMatchRedis() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(io.redmesh.node.testing.RealRedis.available());
+        java.util.Set<String> ours;
+        java.util.Set<String> theirs;
+        try (ServerFixture s = ServerFixture.start(); RespClient c = s.client()) {
+            ours = names(c.callString("CONFIG", "GET", "tls-*"));
+        }
+        try (io.redmesh.node.testing.RealRedis r = io.redmesh.node.testing.RealRedis.start();
+             RespClient c = r.client()) {
+            theirs = names(c.callString("CONFIG", "GET", "tls-*"));
+        }
+        assertEquals(new java.util.TreeSet<>(theirs), new java.util.TreeSet<>(ours));
+        assertTrue(ours.contains("tls-ciphersuites") && !ours.contains("tls-provider"), ours.toString());
+    }
+
+    /** The names of a CONFIG GET reply (every other bulk string). */
+    private static java.util.Set<String> names(String reply) {
+        String[] lines = reply.split("\r\n");
+        java.util.Set<String> out = new java.util.HashSet<>();
+        // *N, then $len name $len value pairs: names are lines 2, 6, 10 ...
+        for (int i = 2; i < lines.length; i += 4) {
+            out.add(lines[i]);
+        }
+        return out;
+    }
+
+    @Test
+    void caDirectoryIsTrusted() throws IOException {
+        java.nio.file.Path dir = Files.createTempDirectory("redmesh-ca-dir");
+        try {
+            Files.copy(certs.ca().certFile(), dir.resolve("ca.pem"));
+            try (ServerFixture s = ServerFixture.start(certs.serverArgs("--tls-ca-cert-file", "",
+                    "--tls-ca-cert-dir", dir.toString()))) {
+                assertEquals(certs.server().cert(), served(s)); // served() presents the client certificate
+                assertThrows(IOException.class, () -> {
+                    try (SSLSocket c = TlsPeers.connect(s.tlsPort(), certs.clientContext(certs.untrustedClient()))) {
+                        TlsPeers.call(c, "PING");
+                    }
+                });
+            }
+        } finally {
+            try (var w = Files.walk(dir)) {
+                w.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
     /**
      * TLS 1.2 sessions resume (one full handshake per client, not per connection). With
      * tls-session-caching no the server keeps no session cache, as Redis (SSL_SESS_CACHE_OFF);
