@@ -31,7 +31,6 @@ import io.redmesh.node.tls.TlsMaterialException;
 import io.redmesh.node.tls.TlsSettings;
 import io.redmesh.node.util.ServerLog;
 import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -61,9 +60,7 @@ public final class RedisServer {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean stopping;
     /** Pipeline-level limits read by every decoder. */
-    private volatile long protoMaxBulkLen;
-    private volatile long queryBufferLimit;
-    private volatile long handshakeTimeoutMillis = 10_000;
+    private final ClientPipeline pipeline;
     /** The bind value the current tcp/tls listeners were opened with (CONFIG SET compares). */
     private String tcpBoundTo = "";
     private String tlsBoundTo = "";
@@ -81,17 +78,18 @@ public final class RedisServer {
         families.addAll(extraFamilies);
         context.table(CommandTable.load(families));
         new Dispatcher(context);
-        config.onChange("proto-max-bulk-len", v -> protoMaxBulkLen = (Long) v);
-        config.onChange("client-query-buffer-limit", v -> queryBufferLimit = (Long) v);
+        this.pipeline = new ClientPipeline(context, config, tls);
+        config.onChange("proto-max-bulk-len", v -> pipeline.protoMaxBulkLen = (Long) v);
+        config.onChange("client-query-buffer-limit", v -> pipeline.queryBufferLimit = (Long) v);
         config.onChange("loglevel", v -> ServerLog.level((String) v));
-        config.onChange("tls-handshake-timeout", v -> handshakeTimeoutMillis = (Long) v);
+        config.onChange("tls-handshake-timeout", v -> pipeline.handshakeTimeoutMillis = (Long) v);
         // One apply step for all TLS material, run once per CONFIG SET after every value is in
         // place, so "CONFIG SET tls-cert-file new.crt tls-key-file new.key" swaps both together.
         config.onApply(List.of("tls-cert-file", "tls-key-file", "tls-key-file-pass", "tls-ca-cert-file",
                 "tls-ca-cert-dir", "tls-auth-clients", "tls-protocols", "tls-ciphers", "tls-ciphersuites",
                 "tls-prefer-server-ciphers", "tls-session-caching", "tls-session-cache-size",
-                "tls-session-cache-timeout", "tls-replication", "tls-cluster", "tls-provider", "tls-client-cert-file",
-                "tls-client-key-file", "tls-client-key-file-pass"),
+                "tls-session-cache-timeout", "tls-replication", "tls-cluster", "tls-provider",
+                "tls-client-cert-file", "tls-client-key-file", "tls-client-key-file-pass"),
                 this::reloadTlsIfStarted);
         config.onChange("port", v -> rebind(false));
         config.onChange("tls-port", v -> rebind(true));
@@ -272,7 +270,7 @@ public final class RedisServer {
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        initConnection(ch, tlsListener);
+                        pipeline.init(ch, tlsListener);
                     }
                 });
         if (!cls.equals(EpollServerDomainSocketChannel.class)) {
@@ -283,91 +281,6 @@ public final class RedisServer {
             }
         }
         return b;
-    }
-
-    private void initConnection(Channel ch, boolean tlsListener) {
-        // maxclients: Redis accepts, writes the error and closes. On a TLS port nothing can be
-        // written before a handshake, so there the connection just drops, as in Redis.
-        if (context.sessions.size() >= config.getLong("maxclients")) {
-            context.stats.rejectedConnections++;
-            if (tlsListener) {
-                ch.close();
-            } else {
-                refuse(ch, MAXCLIENTS_ERROR);
-            }
-            return;
-        }
-        boolean denied = protectedModeRefuses(config.getBool("protected-mode"), context.authRequired(),
-                ch.remoteAddress());
-        if (denied) {
-            context.stats.rejectedConnections++;
-            if (!tlsListener) {
-                refuse(ch, PROTECTED_MODE_ERROR);
-                return;
-            }
-        }
-        if (tlsListener) {
-            ch.pipeline().addLast("tls", tls.newHandler(ch.alloc(), handshakeTimeoutMillis));
-            // Redis checks protected mode once the handshake is done and says why over TLS.
-            ch.pipeline().addLast("tls-events", new TlsHandshakeListener(context, denied ? PROTECTED_MODE_ERROR : null));
-            if (denied) {
-                return;
-            }
-        }
-        ClientChannelHandler handler = new ClientChannelHandler(context);
-        ch.pipeline().addLast("resp", new RespDecoder(new RespDecoder.Limits() {
-            @Override
-            public long protoMaxBulkLen() {
-                return protoMaxBulkLen;
-            }
-
-            @Override
-            public long queryBufferLimit() {
-                return queryBufferLimit;
-            }
-
-            @Override
-            public boolean authenticated() {
-                Session s = handler.session();
-                return s == null || s.authenticated;
-            }
-        }));
-        ch.pipeline().addLast("client", handler);
-    }
-
-    /** Redis 7.0.15's text, typo ("Setup a an") included: tools match on it. */
-    static final String PROTECTED_MODE_ERROR = "-DENIED Redis is running in protected mode because protected "
-            + "mode is enabled and no password is set for the default user. In this mode connections are only "
-            + "accepted from the loopback interface. If you want to connect from external computers to Redis you "
-            + "may adopt one of the following solutions: 1) Just disable protected mode sending the command "
-            + "'CONFIG SET protected-mode no' from the loopback interface by connecting to Redis from the same host "
-            + "the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. "
-            + "Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected "
-            + "mode by editing the Redis configuration file, and setting the protected mode option to 'no', and then "
-            + "restarting the server. 3) If you started the server manually just for testing, restart it with the "
-            + "'--protected-mode no' option. 4) Setup a an authentication password for the default user. NOTE: You "
-            + "only need to do one of the above things in order for the server to start accepting connections from "
-            + "the outside.\r\n";
-
-    static final String MAXCLIENTS_ERROR = "-ERR max number of clients reached\r\n";
-
-    private static void refuse(Channel ch, String error) {
-        ch.writeAndFlush(io.netty.buffer.Unpooled.copiedBuffer(error, java.nio.charset.StandardCharsets.US_ASCII))
-                .addListener(io.netty.channel.ChannelFutureListener.CLOSE);
-    }
-
-    /**
-     * Redis 7 (clientAcceptHandler): with protected-mode on and no password for the default
-     * user, only loopback peers and unix sockets are served.
-     */
-    static boolean protectedModeRefuses(boolean protectedMode, boolean authRequired, SocketAddress remote) {
-        if (!protectedMode || authRequired) {
-            return false;
-        }
-        if (remote instanceof InetSocketAddress i && i.getAddress() != null) {
-            return !i.getAddress().isLoopbackAddress();
-        }
-        return false;
     }
 
     // ------------------------------------------------------------------ runtime changes

@@ -61,7 +61,7 @@ class ListenersTest {
                 assertEquals("+PONG\r\n", c.callString("PING"));
                 assertEquals("+OK\r\n", c.callString("CONFIG", "SET", "maxclients", "1"));
                 try (RespClient second = s.client()) {
-                    assertEquals(RedisServer.MAXCLIENTS_ERROR, second.readReplyString());
+                    assertEquals(ClientPipeline.MAXCLIENTS_ERROR, second.readReplyString());
                 }
                 assertTrue(c.callString("INFO", "stats").contains("rejected_connections:2\r\n"));
             }
@@ -106,17 +106,17 @@ class ListenersTest {
         InetSocketAddress outside = new InetSocketAddress(InetAddress.getByAddress(new byte[] {10, 1, 2, 3}), 40000);
         InetSocketAddress loopback = new InetSocketAddress(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), 40000);
         InetSocketAddress loopback6 = new InetSocketAddress(InetAddress.getByName("::1"), 40000);
-        assertTrue(RedisServer.protectedModeRefuses(true, false, outside));
-        assertFalse(RedisServer.protectedModeRefuses(true, false, loopback));
-        assertFalse(RedisServer.protectedModeRefuses(true, false, loopback6));
-        assertFalse(RedisServer.protectedModeRefuses(true, true, outside), "a password lifts it");
-        assertFalse(RedisServer.protectedModeRefuses(false, false, outside));
-        assertFalse(RedisServer.protectedModeRefuses(true, false, new io.netty.channel.unix.DomainSocketAddress("/x")));
+        assertTrue(ClientPipeline.protectedModeRefuses(true, false, outside));
+        assertFalse(ClientPipeline.protectedModeRefuses(true, false, loopback));
+        assertFalse(ClientPipeline.protectedModeRefuses(true, false, loopback6));
+        assertFalse(ClientPipeline.protectedModeRefuses(true, true, outside), "a password lifts it");
+        assertFalse(ClientPipeline.protectedModeRefuses(false, false, outside));
+        assertFalse(ClientPipeline.protectedModeRefuses(true, false, new io.netty.channel.unix.DomainSocketAddress("/x")));
         Path redis = Path.of("/usr/bin/redis-server");
         if (Files.isRegularFile(redis)) {
             // the message is redis-server's own, byte for byte (it is in the binary)
             String binary = new String(Files.readAllBytes(redis), StandardCharsets.ISO_8859_1);
-            assertTrue(binary.contains(RedisServer.PROTECTED_MODE_ERROR), "DENIED text differs from Redis 7.0's");
+            assertTrue(binary.contains(ClientPipeline.PROTECTED_MODE_ERROR), "DENIED text differs from Redis 7.0's");
         }
     }
 
