@@ -143,7 +143,6 @@ final class ServerCommands implements CommandFamily {
         if (abort) {
             throw RedisException.err("No shutdown in progress.");
         }
-        ServerLog.warning("User requested shutdown...");
         c.session.closeAfterReply = true;
         shutdown.run();
     }
