@@ -126,7 +126,8 @@ final class PubSubCommands implements CommandFamily {
     }
 
     static void numsub(CommandContext c) {
-        c.reply.map(c.argc() - 2);
+        // a flat array even on RESP3, as Redis 7.0 replies (clients such as Jedis rely on it)
+        c.reply.array(2 * (c.argc() - 2));
         for (int i = 2; i < c.argc(); i++) {
             c.reply.bulk(c.arg(i));
             c.reply.integer(c.server.pubsub.subscribers(c.arg(i)));
