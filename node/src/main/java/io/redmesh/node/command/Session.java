@@ -81,6 +81,7 @@ public final class Session {
         this.transport = transport;
         this.out = transport.alloc().buffer(256);
         this.reply = new Reply(out);
+        this.reply.errorListener(server.stats::countError); // INFO errorstats, total_error_replies
         this.db = server.keyspace.db(0);
         this.authenticated = !server.authRequired();
     }

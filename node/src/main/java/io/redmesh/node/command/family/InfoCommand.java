@@ -55,8 +55,9 @@ final class InfoCommand {
 
     static String render(ServerContext srv, Session self, Set<String> wanted, boolean all) {
         StringBuilder sb = new StringBuilder();
+        // Redis 7.0's order: INFO ALL puts commandstats and latencystats around errorstats
         for (String section : List.of("server", "clients", "memory", "persistence", "stats", "replication", "cpu",
-                "modules", "errorstats", "cluster", "keyspace", "commandstats", "latencystats")) {
+                "modules", "commandstats", "errorstats", "latencystats", "cluster", "keyspace")) {
             if (!wanted.contains(section)) {
                 continue;
             }
