@@ -1,0 +1,76 @@
+package io.redmesh.node.clients;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionException;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.protocol.ProtocolVersion;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Lettuce against requirepass: on RESP3 it authenticates inside the handshake (HELLO 3 AUTH
+ * default pass), on RESP2 with AUTH; a wrong password fails the connect with WRONGPASS.
+ */
+class LettuceAuthTest {
+    private static final String PASSWORD = "lettuce-pw";
+    private static ClientServer server;
+
+    @BeforeAll
+    static void start() {
+        server = ClientServer.start("--requirepass", PASSWORD);
+    }
+
+    @AfterAll
+    static void stop() {
+        try {
+            server.assertHealthy();
+        } finally {
+            server.close();
+        }
+    }
+
+    private static RedisClient client(ProtocolVersion protocol, String password) {
+        RedisURI.Builder uri = RedisURI.builder().withHost("127.0.0.1").withPort(server.port())
+                .withTimeout(LettuceSupport.TIMEOUT);
+        if (password != null) {
+            uri.withPassword(password.toCharArray());
+        }
+        RedisClient c = RedisClient.create(uri.build());
+        c.setOptions(ClientOptions.builder().protocolVersion(protocol).autoReconnect(false).build());
+        return c;
+    }
+
+    @ParameterizedTest
+    @EnumSource(ProtocolVersion.class)
+    void rightAndWrongPasswords(ProtocolVersion protocol) {
+        RedisClient good = client(protocol, PASSWORD);
+        try (StatefulRedisConnection<String, String> c = good.connect()) {
+            assertEquals("OK", c.sync().set("k", "v"));
+            assertTrue(c.sync().clientInfo().contains(protocol == ProtocolVersion.RESP3 ? " resp=3" : " resp=2"));
+        } finally {
+            good.shutdown(Duration.ZERO, LettuceSupport.TIMEOUT);
+        }
+
+        RedisClient bad = client(protocol, "nope");
+        try {
+            RedisConnectionException e = assertThrows(RedisConnectionException.class, bad::connect);
+            StringBuilder chain = new StringBuilder();
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                chain.append(t.getMessage()).append(" / ");
+            }
+            assertTrue(chain.toString().contains("WRONGPASS invalid username-password pair or user is disabled."),
+                    chain.toString());
+        } finally {
+            bad.shutdown(Duration.ZERO, LettuceSupport.TIMEOUT);
+        }
+    }
+}
