@@ -10,7 +10,10 @@ import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.protocol.ProtocolVersion;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -23,15 +26,19 @@ import org.junit.jupiter.params.provider.EnumSource;
 class LettuceAuthTest {
     private static final String PASSWORD = "lettuce-pw";
     private static ClientServer server;
+    private static ClientResources resources;
 
     @BeforeAll
     static void start() {
         server = ClientServer.start("--requirepass", PASSWORD);
+        resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).build();
     }
 
     @AfterAll
     static void stop() {
         try {
+            resources.shutdown(0, LettuceSupport.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                    .awaitUninterruptibly(LettuceSupport.TIMEOUT.toMillis());
             server.assertHealthy();
         } finally {
             server.close();
@@ -44,7 +51,7 @@ class LettuceAuthTest {
         if (password != null) {
             uri.withPassword(password.toCharArray());
         }
-        RedisClient c = RedisClient.create(uri.build());
+        RedisClient c = RedisClient.create(resources, uri.build());
         c.setOptions(ClientOptions.builder().protocolVersion(protocol).autoReconnect(false).build());
         return c;
     }
