@@ -18,8 +18,11 @@ public final class ServerStats {
     public long peakUsedMemory;
     private final Map<String, Long> errors = new HashMap<>();
 
-    /** Counts an error reply by its code (the first word), as INFO errorstats shows it. */
-    public void countError(String line) {
+    /**
+     * Counts an error reply by its code (the first word), as INFO errorstats shows it. Synchronized:
+     * a protocol error is answered on its I/O thread, outside the server lock.
+     */
+    public synchronized void countError(String line) {
         totalErrorReplies++;
         int sp = line.indexOf(' ');
         String code = sp < 0 ? line : line.substring(0, sp);
@@ -29,11 +32,11 @@ public final class ServerStats {
         errors.merge(code, 1L, Long::sum);
     }
 
-    public Map<String, Long> errorCounts() {
+    public synchronized Map<String, Long> errorCounts() {
         return new TreeMap<>(errors);
     }
 
-    public void reset() {
+    public synchronized void reset() {
         totalConnections = 0;
         rejectedConnections = 0;
         totalCommands = 0;

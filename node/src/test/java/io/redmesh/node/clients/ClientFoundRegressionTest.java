@@ -71,6 +71,13 @@ class ClientFoundRegressionTest {
                 ours.call(cmd);
                 theirs.call(cmd);
             }
+            // a protocol error is an error reply too (and closes that connection)
+            for (int port : new int[] {s.port(), real.port()}) {
+                try (RespClient bad = RespClient.connect(port)) {
+                    bad.send("*1\r\n$x\r\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+                    bad.readReply();
+                }
+            }
             assertEquals(errorLines(theirs), errorLines(ours));
             for (String which : List.of("everything", "all", "default")) {
                 assertEquals(headers(theirs, which), headers(ours, which), "INFO " + which + " section order");
