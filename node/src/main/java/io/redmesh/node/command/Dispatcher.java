@@ -40,8 +40,8 @@ public final class Dispatcher {
     public void process(Session s, byte[][] argv) {
         server.lock.lock();
         try {
-            if (s.closed) {
-                return;
+            if (s.closed || s.closeAfterReply) {
+                return; // after QUIT (or a kill) the rest of a pipeline is not executed, as in Redis
             }
             if (s.blocked != null || !s.pending.isEmpty()) {
                 // Behind a blocked request, or behind requests queued while it was blocked and

@@ -11,6 +11,10 @@ import java.nio.charset.StandardCharsets;
  * are {@code $-1}/{@code *-1}, and so on. Command code says what it means (map, set, double, null)
  * and never writes protocol bytes itself.
  *
+ * <p>Strings are written as ISO-8859-1: throughout the node a Java String holding protocol
+ * text is a byte string widened one byte per char (see {@code Bytes.latin1}), so user bytes in
+ * an error message or a config value go back on the wire unchanged, as Redis sends them.
+ *
  * <p>Ownership: the buffer belongs to the connection that created this writer; {@link #target}
  * may be swapped between command batches, never during a command.
  */
@@ -126,7 +130,7 @@ public final class Reply {
             nullBulk();
             return;
         }
-        bulk(s.getBytes(StandardCharsets.UTF_8));
+        bulk(s.getBytes(StandardCharsets.ISO_8859_1));
     }
 
     public void bulkLong(long v) {
@@ -177,7 +181,7 @@ public final class Reply {
 
     /** RESP3 verbatim string ({@code =len\r\ntxt:...}); a bulk string in RESP2. */
     public void verbatim(String text) {
-        byte[] body = text.getBytes(StandardCharsets.UTF_8);
+        byte[] body = text.getBytes(StandardCharsets.ISO_8859_1);
         if (protocol == 3) {
             out.writeByte('=');
             writeLong(body.length + 4);
@@ -251,7 +255,7 @@ public final class Reply {
     }
 
     private void writeAscii(String s) {
-        out.writeCharSequence(s, StandardCharsets.UTF_8);
+        out.writeCharSequence(s, StandardCharsets.ISO_8859_1);
     }
 
     private void writeLong(long v) {

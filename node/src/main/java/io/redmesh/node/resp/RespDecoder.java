@@ -3,26 +3,33 @@ package io.redmesh.node.resp;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
-import io.netty.util.ByteProcessor;
 import io.redmesh.node.util.ArgSplitter;
+import java.util.Arrays;
 import java.util.List;
 
 /**
  * Turns the bytes a client sends into commands ({@code byte[][]} argument vectors), accepting
- * both the multibulk protocol and inline commands, as Redis's processMultibulkBuffer /
+ * both the multibulk protocol and inline commands, as Redis 7.0's processMultibulkBuffer /
  * processInlineBuffer do, with the same limits and the same "Protocol error" texts.
+ *
+ * <p>One command per {@link #decode} call: Netty hands it to the dispatcher before the next one
+ * is parsed, so a command's effect on parsing (AUTH lifting the unauthenticated limits) applies
+ * to the very next command of a pipeline, as in Redis.
  *
  * <p>The decoder is incremental: a partly received multibulk keeps its parsed arguments between
  * reads, so a 500 MB value is never re-scanned. A bulk length is validated (against
- * {@code proto-max-bulk-len}, or 16 KB before authentication) before anything is allocated for
- * it. On a protocol error it emits one {@link ProtocolError} and stops reading; the connection
- * handler replies and closes.
+ * {@code proto-max-bulk-len}, and 16 KB before authentication) before anything is allocated for
+ * it, and the argument vector grows only as arguments really arrive. On a protocol error it
+ * emits one {@link ProtocolError} and ignores everything after; the connection handler replies
+ * and closes.
  */
 public final class RespDecoder extends ByteToMessageDecoder {
     /** Redis's PROTO_INLINE_MAX_SIZE: longest inline command or count line. */
     static final int INLINE_MAX = 64 * 1024;
     private static final int UNAUTH_MAX_MULTIBULK = 10;
     private static final int UNAUTH_MAX_BULK = 16384;
+    /** Largest byte[] the JVM allocates; a longer bulk cannot be held whatever the config says. */
+    private static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
 
     /** What the decoder needs from the connection it serves; read on every header. */
     public interface Limits {
@@ -33,11 +40,15 @@ public final class RespDecoder extends ByteToMessageDecoder {
         boolean authenticated();
     }
 
-    /** Emitted in place of a command when the stream is malformed. */
+    /**
+     * Emitted in place of a command when the stream is malformed. A null message means "close
+     * without a reply" (query buffer limit), as Redis does.
+     */
     public record ProtocolError(String message) {}
 
     private final Limits limits;
-    private byte[][] args;   // multibulk in progress, or null
+    private byte[][] args;     // multibulk in progress, or null
+    private int argCountExpected;
     private int argIndex;
     private long bulkLen = -1; // length of the bulk being read, -1 while expecting its header
     private boolean failed;
@@ -52,61 +63,66 @@ public final class RespDecoder extends ByteToMessageDecoder {
             in.skipBytes(in.readableBytes());
             return;
         }
-        while (in.isReadable()) {
-            if (in.readableBytes() > limits.queryBufferLimit()) {
-                fail(out, in, null); // Redis closes without a reply when the query buffer is too big
-                return;
+        if (in.readableBytes() > limits.queryBufferLimit()) {
+            fail(out, in, null); // Redis closes without a reply when the query buffer is too big
+            return;
+        }
+        if (args == null) {
+            if (in.getByte(in.readerIndex()) == '*') {
+                readMultibulkHeader(in, out);
+            } else {
+                readInline(in, out);
             }
-            if (args == null) {
-                if (in.getByte(in.readerIndex()) == '*') {
-                    if (!readMultibulkHeader(in, out)) {
-                        return;
-                    }
-                    continue;
-                }
-                if (!readInline(in, out)) {
-                    return;
-                }
-                continue;
-            }
-            if (!readBulks(in, out)) {
-                return;
-            }
+        }
+        if (args != null) {
+            readBulks(in, out);
         }
     }
 
-    private boolean readMultibulkHeader(ByteBuf in, List<Object> out) {
+    /**
+     * Where the header line starting at the reader index ends: the index of its '\r', or -1 while
+     * the line (and the byte after '\r') is incomplete. Like Redis's strchr(), the search stops
+     * at a NUL byte; like Redis, the byte after '\r' is assumed to be '\n' and skipped.
+     */
+    private static int headerEnd(ByteBuf in) {
+        int from = in.readerIndex();
+        int to = in.writerIndex();
+        int cr = in.forEachByte(from, to - from, b -> b != '\r' && b != 0);
+        if (cr < 0 || in.getByte(cr) == 0 || cr + 1 >= to) {
+            return -1;
+        }
+        return cr;
+    }
+
+    private void readMultibulkHeader(ByteBuf in, List<Object> out) {
         int eol = headerEnd(in);
         if (eol < 0) {
             if (in.readableBytes() > INLINE_MAX) {
                 fail(out, in, "too big mbulk count string");
             }
-            return false;
+            return;
         }
-        long n = parseCount(in, in.readerIndex() + 1, eol);
-        if (n == Long.MIN_VALUE || n > Integer.MAX_VALUE) {
+        long n = string2ll(in, in.readerIndex() + 1, eol);
+        if (n == INVALID || n > Integer.MAX_VALUE) {
             fail(out, in, "invalid multibulk length");
-            return false;
+            return;
         }
-        if (!limits.authenticated() && n > UNAUTH_MAX_MULTIBULK) {
+        if (n > UNAUTH_MAX_MULTIBULK && !limits.authenticated()) {
             fail(out, in, "unauthenticated multibulk length");
-            return false;
+            return;
         }
         in.readerIndex(eol + 2);
         if (n <= 0) {
-            return true; // "*0\r\n" and "*-1\r\n" are ignored, as in Redis
+            return; // "*0\r\n" and "*-1\r\n" are ignored, as in Redis
         }
         // Never trust the count for allocation: grow the vector as arguments actually arrive.
         args = new byte[(int) Math.min(n, 1024)][];
         argCountExpected = (int) n;
         argIndex = 0;
         bulkLen = -1;
-        return true;
     }
 
-    private int argCountExpected;
-
-    private boolean readBulks(ByteBuf in, List<Object> out) {
+    private void readBulks(ByteBuf in, List<Object> out) {
         while (argIndex < argCountExpected) {
             if (bulkLen < 0) {
                 int eol = headerEnd(in);
@@ -114,52 +130,51 @@ public final class RespDecoder extends ByteToMessageDecoder {
                     if (in.readableBytes() > INLINE_MAX) {
                         fail(out, in, "too big bulk count string");
                     }
-                    return false;
+                    return;
                 }
                 byte first = in.getByte(in.readerIndex());
                 if (first != '$') {
                     fail(out, in, "expected '$', got '" + (char) (first & 0xff) + "'");
-                    return false;
+                    return;
                 }
-                long len = parseCount(in, in.readerIndex() + 1, eol);
-                boolean auth = limits.authenticated();
-                if (len == Long.MIN_VALUE || len < 0 || (auth && len > limits.protoMaxBulkLen())) {
+                long len = string2ll(in, in.readerIndex() + 1, eol);
+                if (len == INVALID || len < 0 || len > limits.protoMaxBulkLen() || len > MAX_ARRAY) {
                     fail(out, in, "invalid bulk length");
-                    return false;
+                    return;
                 }
-                if (!auth && len > UNAUTH_MAX_BULK) {
+                if (len > UNAUTH_MAX_BULK && !limits.authenticated()) {
                     fail(out, in, "unauthenticated bulk length");
-                    return false;
+                    return;
                 }
                 in.readerIndex(eol + 2);
                 bulkLen = len;
             }
             if (in.readableBytes() < bulkLen + 2) {
-                return false;
+                return;
             }
             byte[] b = new byte[(int) bulkLen];
             in.readBytes(b);
             in.skipBytes(2); // Redis does not check that the bulk is followed by CRLF either
             if (argIndex == args.length) {
-                args = java.util.Arrays.copyOf(args, Math.min(argCountExpected, args.length * 2));
+                args = Arrays.copyOf(args, (int) Math.min(argCountExpected, args.length * 2L));
             }
             args[argIndex++] = b;
             bulkLen = -1;
         }
         out.add(args);
         args = null;
-        return true;
     }
 
-    private boolean readInline(ByteBuf in, List<Object> out) {
-        int nl = in.forEachByte(in.readerIndex(), in.readableBytes(), ByteProcessor.FIND_LF);
-        if (nl < 0) {
+    private void readInline(ByteBuf in, List<Object> out) {
+        int start = in.readerIndex();
+        // Redis finds the end with strchr(), which stops at a NUL: such a line never ends.
+        int nl = in.forEachByte(start, in.writerIndex() - start, b -> b != '\n' && b != 0);
+        if (nl < 0 || in.getByte(nl) == 0) {
             if (in.readableBytes() > INLINE_MAX) {
                 fail(out, in, "too big inline request");
             }
-            return false;
+            return;
         }
-        int start = in.readerIndex();
         int end = nl;
         if (end > start && in.getByte(end - 1) == '\r') {
             end--;
@@ -170,43 +185,46 @@ public final class RespDecoder extends ByteToMessageDecoder {
         List<byte[]> parts = ArgSplitter.split(line, 0, line.length);
         if (parts == null) {
             fail(out, in, "unbalanced quotes in request");
-            return false;
+            return;
         }
         if (!parts.isEmpty()) {
             out.add(parts.toArray(new byte[0][]));
         }
-        return true;
     }
+
+    private static final long INVALID = Long.MIN_VALUE;
 
     /**
-     * The index of the '\r' that ends a "*n" or "$n" line, or -1 until that '\r' and the byte
-     * after it have both arrived: a CRLF split between two reads must wait for the next one.
-     * Like Redis, only '\r' ends the line.
+     * Redis's string2ll() over {@code [from, to)}: an optional '-', then "0" alone or digits
+     * without a leading zero, fitting in a signed 64-bit value. Returns INVALID otherwise (this
+     * also rejects Long.MIN_VALUE itself, which no count or length can be).
      */
-    private static int headerEnd(ByteBuf in) {
-        int cr = in.forEachByte(in.readerIndex(), in.readableBytes(), ByteProcessor.FIND_CR);
-        return cr < 0 || cr + 1 >= in.writerIndex() ? -1 : cr;
-    }
-
-    /** Parses the decimal count between {@code from} and {@code to}; Long.MIN_VALUE if invalid. */
-    private static long parseCount(ByteBuf in, int from, int to) {
-        if (from >= to || to - from > 20) {
-            return Long.MIN_VALUE;
+    static long string2ll(ByteBuf in, int from, int to) {
+        int len = to - from;
+        if (len <= 0 || len > 20) {
+            return INVALID;
         }
-        boolean neg = false;
+        if (len == 1 && in.getByte(from) == '0') {
+            return 0;
+        }
         int i = from;
+        boolean neg = false;
         if (in.getByte(i) == '-') {
             neg = true;
             i++;
             if (i == to) {
-                return Long.MIN_VALUE;
+                return INVALID;
             }
+        }
+        byte first = in.getByte(i);
+        if (first < '1' || first > '9') {
+            return INVALID;
         }
         long v = 0;
         for (; i < to; i++) {
             int d = in.getByte(i) - '0';
             if (d < 0 || d > 9 || v > (Long.MAX_VALUE - d) / 10) {
-                return Long.MIN_VALUE;
+                return INVALID;
             }
             v = v * 10 + d;
         }

@@ -8,12 +8,19 @@ import java.util.List;
  * Splits a line into arguments the way Redis's sdssplitargs() does, for inline commands and
  * redis.conf lines: spaces separate; "double quotes" support \n \r \t \b \a \\ \" and \xHH;
  * 'single quotes' support only \'; a closing quote must be followed by a space or the end.
+ * Like the C original, which reads a NUL-terminated string, a NUL byte ends the line.
  */
 public final class ArgSplitter {
     private ArgSplitter() {}
 
     /** Returns the arguments, or null when quotes are unbalanced (Redis's error case). */
     public static List<byte[]> split(byte[] line, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (line[i] == 0) {
+                to = i;
+                break;
+            }
+        }
         List<byte[]> args = new ArrayList<>();
         int p = from;
         while (true) {

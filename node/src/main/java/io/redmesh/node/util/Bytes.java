@@ -16,8 +16,12 @@ public final class Bytes {
         }
     }
 
+    /**
+     * The bytes of a protocol string: ISO-8859-1, the inverse of {@link #latin1}, so a string that
+     * came from client bytes (a password, a config value) turns back into exactly those bytes.
+     */
     public static byte[] of(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
+        return s.getBytes(StandardCharsets.ISO_8859_1);
     }
 
     /** Bytes as a Java string, one char per byte (ISO-8859-1): lossless, for names and options. */

@@ -49,7 +49,8 @@ public final class RealRedis implements AutoCloseable {
             long deadline = System.currentTimeMillis() + 5000;
             while (System.currentTimeMillis() < deadline) {
                 try (RespClient c = RespClient.connect(port)) {
-                    if ("+PONG\r\n".equals(c.callString("PING"))) {
+                    String pong = c.callString("PING");
+                    if ("+PONG\r\n".equals(pong) || pong.startsWith("-NOAUTH")) { // up, maybe with requirepass
                         return r;
                     }
                 } catch (RuntimeException e) {
