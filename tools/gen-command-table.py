@@ -8,7 +8,13 @@ Rather than retyping Redis's src/commands/*.json by hand, this asks a running Re
 writes what it answers as JSON. RedMesh binds a handler to each entry by name; entries
 without a handler stay unknown commands.
 
-Usage: tools/gen-command-table.py [PORT]   (default: starts redis-server itself on 7099)
+COMMAND INFO leaves out some flags on purpose (server.c addReplyCommandFlags hides
+"protected", "may_replicate", "sentinel", "only_sentinel"); the ones the node acts on are
+added back from HIDDEN_FLAGS below, which mirrors src/commands/*.json of 7.0, and the node
+never prints them. Subcommands are sorted by name: Redis lists them in its dict's (seeded,
+random) order, which would make every regeneration differ for nothing.
+
+Usage: tools/gen-command-table.py [PORT]   (default: starts redis-server itself on a free port)
 """
 import json
 import os
@@ -62,19 +68,27 @@ class Resp3:
         raise RuntimeError("unexpected RESP3 type " + t)
 
 
+# Flags COMMAND INFO does not show but the dispatcher needs (DEBUG and MODULE are gated by
+# enable-debug-command / enable-module-command through their "protected" flag).
+HIDDEN_FLAGS = {
+    "debug": ["protected"],
+    "module": ["protected"],
+}
+
+
 def info_entry(e):
     name, arity, flags, first, last, step, cats, tips, key_specs, subs = e
     return {
         "name": name,
         "arity": arity,
-        "flags": flags,
+        "flags": flags + HIDDEN_FLAGS.get(name, []),
         "first_key": first,
         "last_key": last,
         "step": step,
         "acl_categories": [c[1:] for c in cats],
         "tips": tips,
         "key_specs": key_specs,
-        "subcommands": [info_entry(s) for s in subs],
+        "subcommands": sorted((info_entry(s) for s in subs), key=lambda x: x["name"]),
     }
 
 
@@ -92,7 +106,9 @@ def main():
     port = int(sys.argv[1]) if len(sys.argv) > 1 else 0
     proc = None
     if not port:
-        port = 7099
+        with socket.socket() as free:
+            free.bind(("127.0.0.1", 0))
+            port = free.getsockname()[1]
         tmp = tempfile.mkdtemp()
         proc = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1",
                                  "--save", "", "--dir", tmp], stdout=subprocess.DEVNULL)

@@ -28,6 +28,8 @@ public final class CommandContext {
     /** Replacement for what gets propagated, when the command rewrites itself (e.g. SET EX -> PXAT). */
     List<byte[][]> propagateAs;
     boolean blockedNow;
+    /** Argument positions SLOWLOG and MONITOR show as "(redacted)" (passwords). */
+    private java.util.BitSet redacted;
 
     CommandContext(ServerContext server, Session session, CommandSpec spec, byte[][] argv) {
         this.server = server;
@@ -67,6 +69,18 @@ public final class CommandContext {
         return Bytes.parseLong(argv[i]);
     }
 
+    /**
+     * getIntFromObjectOrReply(): a 64-bit integer that must also fit in a C int, with Redis's
+     * two different errors.
+     */
+    public int argInt(int i) {
+        long v = Bytes.parseLong(argv[i]);
+        if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
+            throw RedisException.err("value is out of range, value must between -2147483648 and 2147483647");
+        }
+        return (int) v;
+    }
+
     /** Parses a double argument or fails with "value is not a valid float". */
     public double argDouble(int i) {
         Double d = Bytes.parseDoubleOrNull(argv[i]);
@@ -79,6 +93,31 @@ public final class CommandContext {
     public long now() {
         return server.keyspace.now();
     }
+
+    /**
+     * Redis's redactClientCommandArgument(): argument {@code i} is a secret (a password, a
+     * sensitive config value) and is shown as "(redacted)" by SLOWLOG and MONITOR.
+     */
+    public void redact(int i) {
+        if (redacted == null) {
+            redacted = new java.util.BitSet();
+        }
+        redacted.set(i);
+    }
+
+    /** The arguments as SLOWLOG and MONITOR may show them. */
+    byte[][] shownArgv() {
+        if (redacted == null) {
+            return argv;
+        }
+        byte[][] shown = argv.clone();
+        for (int i = redacted.nextSetBit(0); i >= 0 && i < shown.length; i = redacted.nextSetBit(i + 1)) {
+            shown[i] = REDACTED;
+        }
+        return shown;
+    }
+
+    private static final byte[] REDACTED = Bytes.of("(redacted)");
 
     /** Records {@code n} changes to the dataset. */
     public void dirty(long n) {
@@ -95,6 +134,20 @@ public final class CommandContext {
             propagateAs = new java.util.ArrayList<>();
         }
         propagateAs.add(argv);
+    }
+
+    /**
+     * Redis's addReplySubcommandSyntaxError(): what a container's subcommand (or DEBUG) answers
+     * to arguments it does not understand.
+     */
+    public RedisException subcommandSyntaxError() {
+        String sub = Bytes.latin1(argv[1]);
+        int nul = sub.indexOf('\0');
+        if (nul >= 0) {
+            sub = sub.substring(0, nul);
+        }
+        return RedisException.err("unknown subcommand or wrong number of arguments for '"
+                + Bytes.truncateForError(sub) + "'. Try " + Bytes.latin1(argv[0]).toUpperCase(Locale.ROOT) + " HELP.");
     }
 
     public RedisException syntaxError() {

@@ -10,6 +10,20 @@ public enum CommandFlag {
 
     public final int bit = 1 << ordinal();
 
+    /**
+     * Whether COMMAND INFO prints the flag: Redis hides may_replicate, sentinel, only_sentinel,
+     * protected and the module-only flags on purpose (server.c addReplyCommandFlags).
+     */
+    public boolean shown() {
+        switch (this) {
+            case MAY_REPLICATE: case SENTINEL: case ONLY_SENTINEL: case PROTECTED: case MODULE_GETKEYS:
+            case MODULE_NO_CLUSTER:
+                return false;
+            default:
+                return true;
+        }
+    }
+
     /** The name COMMAND INFO prints. */
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);

@@ -30,6 +30,8 @@ public final class CommandSpec {
     public final CommandSpec parent;
     final Map<String, CommandSpec> subcommands = new LinkedHashMap<>();
     CommandHandler handler;
+    /** Finds keys (with their flags) when the key specs cannot; null for most commands. */
+    KeyExtractor.GetKeysProc getkeys;
     /** Position of this command in the table, used for ACL command bitmaps. */
     int id;
 

@@ -49,6 +49,16 @@ public final class CommandTable {
             s.handler = h;
             return this;
         }
+
+        /** Gives "name" a key finder for what its key specs leave variable (Redis's getkeys_proc). */
+        public Binder getkeys(String fullName, KeyExtractor.GetKeysProc proc) {
+            CommandSpec s = declared.get(fullName.toLowerCase(Locale.ROOT));
+            if (s == null) {
+                throw new IllegalArgumentException("command not declared in the table: " + fullName);
+            }
+            s.getkeys = proc;
+            return this;
+        }
     }
 
     private CommandTable(String redisVersion) {

@@ -72,55 +72,71 @@ public final class Dispatcher {
             return;
         }
         Reply r = s.reply;
-        // Reply modes: CLIENT REPLY OFF/SKIP drop what commands write.
+        // CLIENT REPLY OFF/SKIP drop what a command writes. Redis decides when the reply is
+        // added, so the mode after the command counts: "CLIENT REPLY ON" is answered.
         int mark = r.target().writerIndex();
-        if (s.replyMode == Session.ReplyMode.SKIP_NEXT) {
-            s.replyMode = Session.ReplyMode.SKIP;
-        }
-        boolean skip = s.replyMode == Session.ReplyMode.SKIP || s.replyMode == Session.ReplyMode.OFF;
+        boolean skipThis = s.replyMode == Session.ReplyMode.SKIP;
         processCommand(s, argv);
-        if (skip && !s.isBlocked()) {
+        boolean drop = s.replyMode == Session.ReplyMode.OFF || (skipThis && s.replyMode == Session.ReplyMode.SKIP);
+        if (drop && !s.isBlocked()) {
             r.target().writerIndex(mark);
-            if (s.replyMode == Session.ReplyMode.SKIP) {
-                s.replyMode = Session.ReplyMode.ON;
-            }
+        }
+        // resetClient(): SKIP lasts one command; a SKIP just requested applies to the next.
+        if (skipThis && s.replyMode == Session.ReplyMode.SKIP) {
+            s.replyMode = Session.ReplyMode.ON;
+        } else if (s.replyMode == Session.ReplyMode.SKIP_NEXT) {
+            s.replyMode = Session.ReplyMode.SKIP;
         }
     }
 
+    /**
+     * processCommand(): the checks run before a command executes, in Redis 7.0's order (so that
+     * the error a client sees for a request with several problems is Redis's), then queueing
+     * inside MULTI or execution.
+     */
     private void processCommand(Session s, byte[][] argv) {
         Reply r = s.reply;
         String name = Bytes.latin1(argv[0]).toLowerCase(Locale.ROOT);
         CommandSpec cmd = server.table().get(name);
         if (cmd == null) {
-            reject(s, null, unknownCommandError(argv));
+            s.lastCommand = "NULL";
+            reject(s, null, unknownCommandMessage(argv), false);
             return;
         }
         if (cmd.isContainer() && argv.length >= 2) {
             CommandSpec sub = cmd.subcommand(Bytes.latin1(argv[1]).toLowerCase(Locale.ROOT));
             if (sub == null) {
-                reject(s, null, "ERR unknown subcommand '" + Bytes.truncateForError(sanitize(argv[1]))
-                        + "'. Try " + Bytes.latin1(argv[0]).toUpperCase(Locale.ROOT) + " HELP.");
+                s.lastCommand = "NULL";
+                reject(s, null, "unknown subcommand '" + cString(argv[1], 128) + "'. Try "
+                        + Bytes.latin1(argv[0]).toUpperCase(Locale.ROOT) + " HELP.", false);
                 return;
             }
             cmd = sub;
         }
         s.lastCommand = cmd.fullName;
         if (!cmd.arityOk(argv.length) || (cmd.isContainer() && cmd.handler == null)) {
-            reject(s, cmd, "ERR wrong number of arguments for '" + cmd.fullName + "' command");
+            reject(s, cmd, "wrong number of arguments for '" + cmd.fullName + "' command", false);
+            return;
+        }
+        if (cmd.has(CommandFlag.PROTECTED) && !protectedAllowed(s, cmd)) {
+            String top = (cmd.parent == null ? cmd : cmd.parent).name;
+            reject(s, cmd, top.toUpperCase(Locale.ROOT) + " command not allowed. If the enable-" + top
+                    + "-command option is set to \"local\", you can run it from a local connection, otherwise you "
+                    + "need to set this option in the configuration file, and then restart the server.", false);
             return;
         }
         if (!s.authenticated && !cmd.has(CommandFlag.NO_AUTH)) {
-            reject(s, cmd, Errors.NOAUTH);
+            reject(s, cmd, Errors.NOAUTH, true);
             return;
         }
         if (s.inMulti && cmd.has(CommandFlag.NO_MULTI)) {
-            reject(s, cmd, "ERR Command not allowed inside a transaction");
+            reject(s, cmd, "Command not allowed inside a transaction", false);
             return;
         }
         for (CommandGate g : gates) {
             String err = g.check(s, cmd, argv);
             if (err != null) {
-                reject(s, cmd, err);
+                reject(s, cmd, err, true);
                 return;
             }
         }
@@ -128,18 +144,23 @@ public final class Dispatcher {
         if (maxmemory > 0) {
             boolean outOfMemory = !server.keyspace.evict(maxmemory);
             boolean denyoom = cmd.has(CommandFlag.DENYOOM)
-                    || (cmd.fullName.equals("exec") && (s.queuedFlags & CommandFlag.DENYOOM.bit) != 0);
+                    || (Transactions.isExec(cmd) && (s.queuedFlags & CommandFlag.DENYOOM.bit) != 0);
+            // Queuing inside MULTI may take any amount of memory: Redis refuses it on OOM too.
+            if (s.inMulti && !Transactions.endsTransaction(cmd)) {
+                denyoom = true;
+            }
             if (outOfMemory && denyoom) {
-                reject(s, cmd, Errors.OOM);
+                reject(s, cmd, Errors.OOM, true);
                 return;
             }
         }
         if (s.isSubscriber() && s.protocol() == 2 && !allowedInSubscribedContext(cmd)) {
-            reject(s, cmd, "ERR Can't execute '" + cmd.fullName
-                    + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context");
+            reject(s, cmd, "Can't execute '" + cmd.fullName
+                    + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context",
+                    false);
             return;
         }
-        if (s.inMulti && !startsOrEndsTransaction(cmd)) {
+        if (s.inMulti && !Transactions.runsImmediately(cmd)) {
             s.queued.add(new Session.QueuedCommand(cmd, argv));
             s.queuedFlags |= cmd.flagBits;
             r.simple("QUEUED");
@@ -148,13 +169,15 @@ public final class Dispatcher {
         call(s, cmd, argv, true);
     }
 
-    private static boolean startsOrEndsTransaction(CommandSpec cmd) {
-        switch (cmd.fullName) {
-            case "exec": case "discard": case "multi": case "watch": case "quit": case "reset":
-                return true;
-            default:
-                return false;
-        }
+    /**
+     * Redis's allowProtectedAction() for DEBUG and MODULE: their enable-debug-command /
+     * enable-module-command directive says no, yes, or local (unix socket or a loopback peer).
+     */
+    private boolean protectedAllowed(Session s, CommandSpec cmd) {
+        String top = (cmd.parent == null ? cmd : cmd.parent).name;
+        io.redmesh.node.config.ConfigParam p = server.config.param("enable-" + top + "-command");
+        String mode = p == null ? "no" : p.render();
+        return mode.equals("yes") || (mode.equals("local") && s.isLocal());
     }
 
     private static boolean allowedInSubscribedContext(CommandSpec cmd) {
@@ -167,30 +190,45 @@ public final class Dispatcher {
         }
     }
 
-    /** rejectCommand(): error reply, counted as rejected, and a MULTI in progress is doomed. */
-    private void reject(Session s, CommandSpec cmd, String error) {
+    /**
+     * rejectCommand() / rejectCommandFormat(): an error reply, counted as rejected; a MULTI in
+     * progress is doomed. {@code message} either carries its own error code ({@code hasCode},
+     * Redis's shared error objects, "NOAUTH ...") or gets "ERR " in front. A rejected EXEC
+     * instead discards the transaction and replies "EXECABORT Transaction discarded because of:"
+     * followed by the message without the "ERR " Redis never put there (execCommandAbort).
+     */
+    private void reject(Session s, CommandSpec cmd, String message, boolean hasCode) {
         if (cmd != null) {
             cmd.rejectedCalls++;
         }
         if (s.inMulti) {
             s.multiError = true;
         }
-        s.reply.error(error);
+        if (cmd != null && Transactions.isExec(cmd)) {
+            Transactions.discardTransaction(server, s);
+            s.reply.error("EXECABORT Transaction discarded because of: " + message);
+            return;
+        }
+        s.reply.error(hasCode ? message : "ERR " + message);
     }
 
-    static String unknownCommandError(byte[][] argv) {
+    /** Redis's "%.{max}s" of an argument: cut at a NUL byte and at max chars, newlines blanked. */
+    private static String cString(byte[] b, int max) {
+        int n = 0;
+        while (n < b.length && n < max && b[n] != 0) {
+            n++;
+        }
+        return new String(b, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1).replace('\r', ' ').replace('\n', ' ');
+    }
+
+    /** commandCheckExistence()'s message for a name that is no command. */
+    static String unknownCommandMessage(byte[][] argv) {
         StringBuilder args = new StringBuilder();
         for (int i = 1; i < argv.length && args.length() < 128; i++) {
-            String a = sanitize(argv[i]);
-            int room = 128 - args.length();
-            args.append('\'').append(a, 0, Math.min(a.length(), room)).append("' ");
+            String a = cString(argv[i], 128 - args.length());
+            args.append('\'').append(a).append("' ");
         }
-        return "ERR unknown command '" + Bytes.truncateForError(sanitize(argv[0]))
-                + "', with args beginning with: " + args;
-    }
-
-    private static String sanitize(byte[] b) {
-        return Bytes.latin1(b).replace('\r', ' ').replace('\n', ' ');
+        return "unknown command '" + cString(argv[0], 128) + "', with args beginning with: " + args;
     }
 
     /**
@@ -228,10 +266,10 @@ public final class Dispatcher {
         }
         if (!cmd.has(CommandFlag.SKIP_SLOWLOG) && server.slowlogSlowerThan >= 0
                 && micros >= server.slowlogSlowerThan) {
-            server.slowlog.add(argv, micros, s.transport.remoteAddress(), s.name, server.slowlogMaxLen);
+            server.slowlog.add(c.shownArgv(), micros, s.transport.remoteAddress(), s.name, server.slowlogMaxLen);
         }
         if (!server.monitors.isEmpty() && !cmd.has(CommandFlag.SKIP_MONITOR) && !cmd.has(CommandFlag.ADMIN)) {
-            Monitor.feed(server, s, argv);
+            Monitor.feed(server, s, c.shownArgv());
         }
     }
 

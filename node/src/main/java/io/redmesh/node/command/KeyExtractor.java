@@ -2,6 +2,7 @@ package io.redmesh.node.command;
 
 import io.redmesh.node.util.Bytes;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Finds the key arguments of a command from its key specs, as Redis's getKeysUsingKeySpecs()
@@ -11,20 +12,52 @@ import java.util.Arrays;
 public final class KeyExtractor {
     private KeyExtractor() {}
 
+    /**
+     * Redis's getkeys_proc: finds the keys of a command whose key specs cannot say everything,
+     * here the ones flagged "variable_flags" (SET's key is only read with GET).
+     */
+    public interface GetKeysProc {
+        Keys keys(byte[][] argv, int argc);
+    }
+
     /** Argument positions of keys, each with the key spec that produced it. */
     public static final class Keys {
         private int[] positions = new int[4];
         private int[] specs = new int[4];
+        private List<String>[] flags;
         private int count;
 
         void add(int pos, int spec) {
+            add(pos, spec, null);
+        }
+
+        /** Adds a key whose flags are {@code keyFlags} rather than its spec's (variable flags). */
+        @SuppressWarnings("unchecked")
+        public void add(int pos, int spec, List<String> keyFlags) {
             if (count == positions.length) {
                 positions = Arrays.copyOf(positions, count * 2);
                 specs = Arrays.copyOf(specs, count * 2);
+                if (flags != null) {
+                    flags = Arrays.copyOf(flags, count * 2);
+                }
+            }
+            if (keyFlags != null && flags == null) {
+                flags = (List<String>[]) new List<?>[positions.length];
             }
             positions[count] = pos;
             specs[count] = spec;
+            if (flags != null) {
+                flags[count] = keyFlags;
+            }
             count++;
+        }
+
+        /** The key's flags (RO, RW, access, ...) as COMMAND GETKEYSANDFLAGS prints them. */
+        public List<String> flags(CommandSpec cmd, int i) {
+            if (flags != null && flags[i] != null) {
+                return flags[i];
+            }
+            return cmd.keySpecs.get(specs[i]).flags();
         }
 
         public int count() {
@@ -44,7 +77,18 @@ public final class KeyExtractor {
         }
     }
 
+    /**
+     * getKeysFromCommandWithSpecs(): the key specs, unless one has variable flags and the
+     * command has a {@link GetKeysProc}.
+     */
     public static Keys keys(CommandSpec cmd, byte[][] argv, int argc) {
+        if (cmd.getkeys != null) {
+            for (KeySpec k : cmd.keySpecs) {
+                if (k.hasFlag("variable_flags")) {
+                    return cmd.getkeys.keys(argv, argc);
+                }
+            }
+        }
         Keys out = new Keys();
         for (int j = 0; j < cmd.keySpecs.size(); j++) {
             KeySpec spec = cmd.keySpecs.get(j);

@@ -7,9 +7,9 @@ final class Monitor {
     private Monitor() {}
 
     static void feed(ServerContext server, Session source, byte[][] argv) {
-        long now = System.currentTimeMillis();
+        java.time.Instant now = java.time.Instant.now();
         StringBuilder sb = new StringBuilder();
-        sb.append(now / 1000).append('.').append(String.format("%06d", (now % 1000) * 1000));
+        sb.append(now.getEpochSecond()).append('.').append(String.format("%06d", now.getNano() / 1000));
         sb.append(" [").append(source.db().index).append(' ');
         sb.append(source.transport.remoteAddress().isEmpty() ? "unix" : source.transport.remoteAddress());
         sb.append(']');

@@ -65,6 +65,8 @@ public final class ServerContext {
     volatile int slowlogMaxLen;
     volatile String requirepass = "";
     public volatile boolean activeExpireEnabled = true;
+    /** Whether an ACL user of that name exists (CLIENT KILL USER); the ACL layer replaces it. */
+    public volatile java.util.function.Predicate<String> userExists = "default"::equals;
 
     public ServerContext(ServerConfig config) {
         this.config = config;

@@ -126,6 +126,20 @@ public final class Session {
         return patterns;
     }
 
+    /**
+     * Redis's islocalClient(): a unix socket, or a TCP peer at exactly 127.0.0.1 or ::1 (what
+     * enable-debug-command "local" admits).
+     */
+    public boolean isLocal() {
+        String addr = transport.remoteAddress();
+        if (addr.isEmpty() || addr.startsWith("/")) {
+            return true;
+        }
+        int colon = addr.lastIndexOf(':');
+        String ip = colon < 0 ? addr : addr.substring(0, colon);
+        return ip.equals("127.0.0.1") || ip.equals("::1") || ip.equals("0:0:0:0:0:0:0:1");
+    }
+
     public boolean isBlocked() {
         return blocked != null;
     }

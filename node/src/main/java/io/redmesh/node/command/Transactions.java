@@ -16,6 +16,31 @@ import java.util.List;
 public final class Transactions {
     private Transactions() {}
 
+    /** Whether {@code cmd} is EXEC (whose rejection aborts the transaction). */
+    static boolean isExec(CommandSpec cmd) {
+        return cmd.parent == null && cmd.name.equals("exec");
+    }
+
+    /** Commands that run at once inside MULTI instead of being queued (processCommand()). */
+    static boolean runsImmediately(CommandSpec cmd) {
+        switch (cmd.fullName) {
+            case "exec": case "discard": case "multi": case "watch": case "quit": case "reset":
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    /** Commands a MULTI in progress may still run when memory is full. */
+    static boolean endsTransaction(CommandSpec cmd) {
+        switch (cmd.fullName) {
+            case "exec": case "discard": case "quit": case "reset":
+                return true;
+            default:
+                return false;
+        }
+    }
+
     public static void multi(CommandContext c) {
         Session s = c.session;
         if (s.inMulti) {

@@ -58,6 +58,10 @@ final class Diff implements AutoCloseable {
         }
     }
 
+    static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.ISO_8859_1);
+    }
+
     static String show(byte[] b) {
         String s = new String(b, StandardCharsets.ISO_8859_1);
         return s.length() > 3000 ? s.substring(0, 3000) + "...(" + s.length() + " chars)" : s;
@@ -113,12 +117,22 @@ final class Diff implements AutoCloseable {
 
         /** Sends one command to both and records (does not throw) a mismatch; see {@link #verify}. */
         String soft(String... args) {
-            String r = show(real.call(bytes(args)));
-            String o = show(ours.call(bytes(args)));
+            String r = callOne(real, "redis", args);
+            String o = callOne(ours, "ours", args);
             if (!r.equals(o)) {
                 mismatches.add(String.join(" ", args) + "\n   redis: " + esc(r) + "\n   ours : " + esc(o));
             }
             return r;
+        }
+
+        private String callOne(RespClient c, String who, String... args) {
+            try {
+                return show(c.call(bytes(args)));
+            } catch (IllegalStateException e) {
+                mismatches.add(String.join(" ", args) + "\n   " + who + ": " + e.getMessage());
+                verify();
+                throw e;
+            }
         }
 
         /** Runs each line (split like an inline command) through {@link #soft}. */
@@ -148,8 +162,12 @@ final class Diff implements AutoCloseable {
 
         /** Reads one more (pushed) reply from both and compares. */
         String sameNext() {
-            String r = show(real.readReply());
-            String o = show(ours.readReply());
+            return sameNextNormalized(UnaryOperator.identity());
+        }
+
+        String sameNextNormalized(UnaryOperator<String> norm) {
+            String r = norm.apply(show(real.readReply()));
+            String o = norm.apply(show(ours.readReply()));
             if (!r.equals(o)) {
                 fail("next reply\n redis: " + esc(r) + "\n ours : " + esc(o));
             }

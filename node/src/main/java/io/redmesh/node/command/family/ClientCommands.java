@@ -8,16 +8,14 @@ import io.redmesh.node.util.Bytes;
 import io.redmesh.node.util.Errors;
 import io.redmesh.node.util.RedisException;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * CLIENT subcommands.
  *
  * <pre>
  * CLIENT ID | GETNAME | SETNAME name | INFO | LIST [TYPE t] [ID id ...]
- * CLIENT KILL ip:port | KILL [ID id] [TYPE t] [USER u] [ADDR a] [LADDR a] [SKIPME yes|no] [MAXAGE s]
+ * CLIENT KILL ip:port | KILL [ID id] [TYPE t] [USER u] [ADDR a] [LADDR a] [SKIPME yes|no]
  * CLIENT SETINFO LIB-NAME|LIB-VER value      (Redis 7.2; sent by Jedis and Lettuce)
  * CLIENT REPLY ON|OFF|SKIP   CLIENT NO-EVICT ON|OFF   CLIENT UNBLOCK id [TIMEOUT|ERROR]
  * CLIENT GETREDIR   CLIENT HELP
@@ -194,133 +192,129 @@ final class ClientCommands implements CommandFamily {
         return s.isSubscriber() ? "pubsub" : "normal";
     }
 
+    /** Redis's getClientTypeByName(): null when unknown. */
+    private static String clientType(String name) {
+        switch (name.toLowerCase(java.util.Locale.ROOT)) {
+            case "normal": return "normal";
+            case "slave": case "replica": return "replica";
+            case "pubsub": return "pubsub";
+            case "master": return "master";
+            default: return null;
+        }
+    }
+
+    /** CLIENT LIST [TYPE t | ID id ...]: with IDs, in the order given (repeats included). */
     static void list(CommandContext c) {
-        String type = null;
-        Set<Long> ids = null;
+        List<Session> sessions = new ArrayList<>(c.server.sessions());
+        sessions.sort((a, b) -> Long.compare(a.id, b.id));
+        StringBuilder sb = new StringBuilder();
         if (c.argc() == 4 && c.argIs(2, "TYPE")) {
-            type = c.argLower(3);
-            if (type.equals("slave")) {
-                type = "replica";
-            }
-            if (!List.of("normal", "master", "replica", "pubsub").contains(type)) {
+            String type = clientType(c.argString(3));
+            if (type == null) {
                 throw RedisException.err("Unknown client type '" + c.argString(3) + "'");
             }
+            for (Session s : sessions) {
+                if (type(s).equals(type)) {
+                    sb.append(describe(s));
+                }
+            }
         } else if (c.argc() > 3 && c.argIs(2, "ID")) {
-            ids = new HashSet<>();
             for (int i = 3; i < c.argc(); i++) {
                 Long id = Bytes.parseLongOrNull(c.arg(i));
-                if (id == null || id < 1) {
+                if (id == null) {
                     throw RedisException.err("Invalid client ID");
                 }
-                ids.add(id);
+                Session s = c.server.sessions.get(id);
+                if (s != null) {
+                    sb.append(describe(s));
+                }
             }
         } else if (c.argc() != 2) {
             throw Errors.E_SYNTAX;
-        }
-        List<Session> all = new ArrayList<>(c.server.sessions());
-        all.sort((a, b) -> Long.compare(a.id, b.id));
-        StringBuilder sb = new StringBuilder();
-        for (Session s : all) {
-            if (type != null && !type(s).equals(type)) {
-                continue;
+        } else {
+            for (Session s : sessions) {
+                sb.append(describe(s));
             }
-            if (ids != null && !ids.contains(s.id)) {
-                continue;
-            }
-            sb.append(describe(s));
         }
         c.reply.verbatim(sb.toString());
     }
 
+    /**
+     * CLIENT KILL addr (old form: OK or "No such client", may kill the caller) or CLIENT KILL
+     * filter value ... (an integer; SKIPME yes by default). Filters are parsed in order, the
+     * first bad one answering, as Redis 7.0 does.
+     */
     static void kill(CommandContext c) {
-        if (c.argc() == 3) {
-            // Old form: CLIENT KILL addr
-            String addr = c.argString(2);
-            for (Session s : c.server.sessions()) {
-                if (s.transport().remoteAddress().equals(addr)) {
-                    s.closeAsync();
-                    c.reply.ok();
-                    return;
-                }
-            }
-            throw RedisException.err("No such client");
-        }
-        if (c.argc() % 2 != 0) {
-            throw Errors.E_SYNTAX;
-        }
         Long id = null;
         String type = null;
         String user = null;
         String addr = null;
         String laddr = null;
         boolean skipme = true;
-        Long maxAge = null;
-        for (int i = 2; i < c.argc(); i += 2) {
-            String v = c.argString(i + 1);
-            if (c.argIs(i, "ID")) {
-                id = Bytes.parseLongOrNull(c.arg(i + 1));
-                if (id == null || id <= 0) {
-                    throw RedisException.err("client-id should be greater than 0");
-                }
-            } else if (c.argIs(i, "TYPE")) {
-                type = v.toLowerCase(java.util.Locale.ROOT);
-                if (type.equals("slave")) {
-                    type = "replica";
-                }
-                if (!List.of("normal", "master", "replica", "pubsub").contains(type)) {
-                    throw RedisException.err("Unknown client type '" + v + "'");
-                }
-            } else if (c.argIs(i, "USER")) {
-                user = v;
-            } else if (c.argIs(i, "ADDR")) {
-                addr = v;
-            } else if (c.argIs(i, "LADDR")) {
-                laddr = v;
-            } else if (c.argIs(i, "SKIPME")) {
-                if (v.equalsIgnoreCase("yes")) {
-                    skipme = true;
-                } else if (v.equalsIgnoreCase("no")) {
-                    skipme = false;
+        boolean oldForm = c.argc() == 3;
+        if (oldForm) {
+            addr = c.argString(2);
+            skipme = false;
+        } else {
+            for (int i = 2; i < c.argc(); i += 2) {
+                boolean more = i + 1 < c.argc();
+                String v = more ? c.argString(i + 1) : null;
+                if (c.argIs(i, "ID") && more) {
+                    id = Bytes.parseLongOrNull(c.arg(i + 1));
+                    if (id == null || id <= 0) {
+                        throw RedisException.err("client-id should be greater than 0");
+                    }
+                } else if (c.argIs(i, "TYPE") && more) {
+                    type = clientType(v);
+                    if (type == null) {
+                        throw RedisException.err("Unknown client type '" + v + "'");
+                    }
+                } else if (c.argIs(i, "ADDR") && more) {
+                    addr = v;
+                } else if (c.argIs(i, "LADDR") && more) {
+                    laddr = v;
+                } else if (c.argIs(i, "USER") && more) {
+                    if (!c.server.userExists.test(v)) {
+                        throw RedisException.err("No such user '" + v + "'");
+                    }
+                    user = v;
+                } else if (c.argIs(i, "SKIPME") && more) {
+                    if (v.equalsIgnoreCase("yes")) {
+                        skipme = true;
+                    } else if (v.equalsIgnoreCase("no")) {
+                        skipme = false;
+                    } else {
+                        throw Errors.E_SYNTAX;
+                    }
                 } else {
                     throw Errors.E_SYNTAX;
                 }
-            } else if (c.argIs(i, "MAXAGE")) {
-                maxAge = Bytes.parseLongOrNull(c.arg(i + 1));
-                if (maxAge == null || maxAge <= 0) {
-                    throw Errors.E_SYNTAX;
-                }
-            } else {
-                throw Errors.E_SYNTAX;
             }
         }
         int killed = 0;
-        long now = System.currentTimeMillis();
         for (Session s : c.server.sessions()) {
-            if (id != null && s.id != id) {
+            if ((id != null && s.id != id)
+                    || (type != null && !type(s).equals(type))
+                    || (user != null && !s.user.equals(user))
+                    || (addr != null && !s.transport().remoteAddress().equals(addr))
+                    || (laddr != null && !s.transport().localAddress().equals(laddr))
+                    || (skipme && s == c.session)) {
                 continue;
             }
-            if (type != null && !type(s).equals(type)) {
-                continue;
+            if (s == c.session) {
+                s.closeAfterReply = true; // killing itself: after this reply
+            } else {
+                s.closeAsync();
             }
-            if (user != null && !s.user.equals(user)) {
-                continue;
-            }
-            if (addr != null && !s.transport().remoteAddress().equals(addr)) {
-                continue;
-            }
-            if (laddr != null && !s.transport().localAddress().equals(laddr)) {
-                continue;
-            }
-            if (maxAge != null && (now - s.createdMillis) / 1000 < maxAge) {
-                continue;
-            }
-            if (skipme && s == c.session) {
-                continue;
-            }
-            s.closeAsync();
             killed++;
         }
-        c.reply.integer(killed);
+        if (!oldForm) {
+            c.reply.integer(killed);
+        } else if (killed == 0) {
+            throw RedisException.err("No such client");
+        } else {
+            c.reply.ok();
+        }
     }
 
     static void replyMode(CommandContext c) {
@@ -351,7 +345,7 @@ final class ClientCommands implements CommandFamily {
                 throw RedisException.err("CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
             }
         } else if (c.argc() > 4) {
-            throw Errors.E_SYNTAX;
+            throw c.subcommandSyntaxError();
         }
         Session target = c.server.sessions.get(id);
         if (target == null || !target.isBlocked()) {

@@ -56,9 +56,6 @@ final class CommandCommands implements CommandFamily {
     }
 
     static void all(CommandContext c) {
-        if (c.argc() != 1) {
-            throw Errors.wrongArity("command");
-        }
         c.reply.array(c.server.table().topLevel().size());
         for (CommandSpec s : c.server.table().topLevel()) {
             commandInfo(c.reply, s);
@@ -72,7 +69,9 @@ final class CommandCommands implements CommandFamily {
         r.integer(s.arity);
         List<String> flags = new ArrayList<>();
         for (CommandFlag f : s.flags) {
-            flags.add(f.wireName());
+            if (f.shown()) {
+                flags.add(f.wireName());
+            }
         }
         r.set(flags.size());
         for (String f : flags) {
@@ -100,7 +99,7 @@ final class CommandCommands implements CommandFamily {
             keySpec(r, k);
         }
         Map<String, CommandSpec> subs = s.subcommands();
-        r.set(subs.size());
+        r.array(subs.size()); // an array even in RESP3, unlike the other lists
         for (CommandSpec sub : subs.values()) {
             commandInfo(r, sub);
         }
@@ -176,7 +175,7 @@ final class CommandCommands implements CommandFamily {
         for (int i = 2; i < c.argc(); i++) {
             CommandSpec s = c.server.table().find(c.argString(i));
             if (s == null) {
-                c.reply.nullArray();
+                c.reply.nullBulk();
             } else {
                 commandInfo(c.reply, s);
             }
@@ -222,7 +221,7 @@ final class CommandCommands implements CommandFamily {
                     }
                     break;
                 case "history":
-                    r.array(v.size());
+                    r.set(v.size());
                     for (JsonNode h : v) {
                         r.array(h.size());
                         for (JsonNode x : h) {
@@ -326,34 +325,42 @@ final class CommandCommands implements CommandFamily {
         return l;
     }
 
-    /** COMMAND GETKEYS / GETKEYSANDFLAGS: the key positions of a full command line. */
+    /**
+     * COMMAND GETKEYS / GETKEYSANDFLAGS (getKeysSubcommandImpl()): the keys of a full command
+     * line, checked in Redis's order: a known command, one that has keys, the right arity.
+     */
     static void getkeys(CommandContext c, boolean withFlags) {
         byte[][] argv = java.util.Arrays.copyOfRange(c.argv, 2, c.argc());
         CommandSpec s = c.server.table().get(c.argLower(2));
         if (s != null && s.isContainer() && argv.length >= 2) {
-            CommandSpec sub = s.subcommand(new String(argv[1], java.nio.charset.StandardCharsets.ISO_8859_1)
+            s = s.subcommand(new String(argv[1], java.nio.charset.StandardCharsets.ISO_8859_1)
                     .toLowerCase(Locale.ROOT));
-            s = sub;
         }
         if (s == null) {
             throw RedisException.err("Invalid command specified");
+        }
+        if (s.keySpecs.isEmpty()) {
+            throw RedisException.err("The command has no key arguments");
         }
         if (!s.arityOk(argv.length)) {
             throw RedisException.err("Invalid number of arguments specified for command");
         }
         KeyExtractor.Keys keys = KeyExtractor.keys(s, argv, argv.length);
         if (keys.count() == 0) {
-            throw RedisException.err(s.keySpecs.isEmpty() ? "The command has no key arguments"
-                    : "Invalid arguments specified for command");
+            if (s.has(CommandFlag.NO_MANDATORY_KEYS)) {
+                c.reply.array(0);
+                return;
+            }
+            throw RedisException.err("Invalid arguments specified for command");
         }
         c.reply.array(keys.count());
         for (int i = 0; i < keys.count(); i++) {
             if (withFlags) {
                 c.reply.array(2);
                 c.reply.bulk(argv[keys.position(i)]);
-                KeySpec k = s.keySpecs.get(keys.spec(i));
-                c.reply.set(k.flags().size());
-                for (String f : k.flags()) {
+                List<String> flags = keys.flags(s, i);
+                c.reply.set(flags.size());
+                for (String f : flags) {
                     c.reply.simple(f);
                 }
             } else {

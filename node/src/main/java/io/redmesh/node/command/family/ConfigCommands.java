@@ -46,8 +46,8 @@ final class ConfigCommands implements CommandFamily {
     }
 
     static void set(CommandContext c) {
-        if (c.argc() < 4 || c.argc() % 2 != 0) {
-            throw io.redmesh.node.util.Errors.wrongArity("config|set");
+        if (c.argc() % 2 != 0) {
+            throw io.redmesh.node.util.Errors.E_SYNTAX; // name/value pairs
         }
         List<String[]> pairs = new ArrayList<>();
         for (int i = 2; i < c.argc(); i += 2) {

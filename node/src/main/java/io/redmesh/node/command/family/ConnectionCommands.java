@@ -58,14 +58,11 @@ final class ConnectionCommands implements CommandFamily {
     }
 
     static void select(CommandContext c) {
-        Long idx = Bytes.parseLongOrNull(c.arg(1));
-        if (idx == null || idx > Integer.MAX_VALUE || idx < Integer.MIN_VALUE) {
-            throw RedisException.err("value is not an integer or out of range");
-        }
+        int idx = c.argInt(1);
         if (idx < 0 || idx >= c.server.keyspace.count()) {
             throw new RedisException(Errors.DB_INDEX_OUT_OF_RANGE);
         }
-        c.session.select(idx.intValue());
+        c.session.select(idx);
         c.reply.ok();
     }
 
@@ -73,6 +70,9 @@ final class ConnectionCommands implements CommandFamily {
     static void auth(CommandContext c) {
         if (c.argc() > 3) {
             throw Errors.E_SYNTAX;
+        }
+        for (int i = 1; i < c.argc(); i++) {
+            c.redact(i);
         }
         byte[] user = c.argc() == 3 ? c.arg(1) : Bytes.of("default");
         byte[] pass = c.arg(c.argc() - 1);
@@ -128,32 +128,30 @@ final class ConnectionCommands implements CommandFamily {
             }
             ver = v.intValue();
         }
-        byte[] user = null;
-        byte[] pass = null;
+        // Options act as they are parsed (Redis 7.0): AUTH authenticates at once, even when a
+        // later option turns out to be a syntax error.
         byte[] setName = null;
         for (int j = next; j < c.argc(); j++) {
             int more = c.argc() - j - 1;
             if (c.argIs(j, "AUTH") && more >= 2) {
-                user = c.arg(j + 1);
-                pass = c.arg(j + 2);
+                c.redact(j + 1);
+                c.redact(j + 2);
+                authenticate(c.server, s, c.arg(j + 1), c.arg(j + 2));
                 j += 2;
             } else if (c.argIs(j, "SETNAME") && more >= 1) {
                 setName = c.arg(j + 1);
+                ClientCommands.validateName(setName);
                 j += 1;
             } else {
-                throw RedisException.err("Syntax error in HELLO option '" + c.argString(j) + "'");
+                throw RedisException.err("Syntax error in HELLO option '" + cString(c.arg(j)) + "'");
             }
-        }
-        if (user != null) {
-            authenticate(c.server, s, user, pass);
         }
         if (!s.authenticated) {
             throw new RedisException("NOAUTH HELLO must be called with the client already authenticated, "
-                    + "otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the "
+                    + "otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the "
                     + "client and select the RESP protocol version at the same time");
         }
         if (setName != null) {
-            ClientCommands.validateName(setName);
             s.name = setName.length == 0 ? null : setName;
         }
         if (ver != 0) {
@@ -175,6 +173,13 @@ final class ConnectionCommands implements CommandFamily {
         r.bulk("master");
         r.bulk("modules");
         r.emptyArray();
+    }
+
+    /** An argument as C's "%s" prints it: up to the first NUL. */
+    static String cString(byte[] b) {
+        String v = Bytes.latin1(b);
+        int nul = v.indexOf('\0');
+        return nul < 0 ? v : v.substring(0, nul);
     }
 
     /** RESET: back to a fresh connection's state. */

@@ -16,6 +16,6 @@ final class Help {
             c.reply.simple(l);
         }
         c.reply.simple("HELP");
-        c.reply.simple("    Print this help.");
+        c.reply.simple("    Prints this help.");
     }
 }

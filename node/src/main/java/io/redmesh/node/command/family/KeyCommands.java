@@ -236,14 +236,11 @@ final class KeyCommands implements CommandFamily {
             if (c.argIs(i, "REPLACE")) {
                 replace = true;
             } else if (c.argIs(i, "DB") && i + 1 < c.argc()) {
-                Long idx = Bytes.parseLongOrNull(c.arg(i + 1));
-                if (idx == null || idx < Integer.MIN_VALUE || idx > Integer.MAX_VALUE) {
-                    throw RedisException.err("value is not an integer or out of range");
-                }
+                int idx = c.argInt(i + 1);
                 if (idx < 0 || idx >= c.server.keyspace.count()) {
                     throw RedisException.err("DB index is out of range");
                 }
-                dst = c.server.keyspace.db(idx.intValue());
+                dst = c.server.keyspace.db(idx);
                 i++;
             } else {
                 throw Errors.E_SYNTAX;
@@ -278,14 +275,11 @@ final class KeyCommands implements CommandFamily {
 
     static void move(CommandContext c) {
         Database src = c.db();
-        Long idx = Bytes.parseLongOrNull(c.arg(2));
-        if (idx == null || idx < Integer.MIN_VALUE || idx > Integer.MAX_VALUE) {
-            throw RedisException.err("value is not an integer or out of range");
-        }
+        int idx = c.argInt(2);
         if (idx < 0 || idx >= c.server.keyspace.count()) {
             throw new RedisException(Errors.DB_INDEX_OUT_OF_RANGE);
         }
-        Database dst = c.server.keyspace.db(idx.intValue());
+        Database dst = c.server.keyspace.db(idx);
         if (src == dst) {
             throw RedisException.err("source and destination objects are the same");
         }

@@ -116,7 +116,7 @@ final class PubSubCommands implements CommandFamily {
 
     static void channels(CommandContext c) {
         if (c.argc() > 3) {
-            throw io.redmesh.node.util.Errors.wrongArity("pubsub|channels");
+            throw c.subcommandSyntaxError();
         }
         List<byte[]> list = c.server.pubsub.channels(c.argc() == 3 ? c.arg(2) : null);
         c.reply.array(list.size());

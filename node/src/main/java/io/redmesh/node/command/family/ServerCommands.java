@@ -160,7 +160,7 @@ final class ServerCommands implements CommandFamily {
     static void slowlogGet(CommandContext c) {
         int count = 10;
         if (c.argc() > 3) {
-            throw Errors.wrongArity("slowlog|get");
+            throw c.subcommandSyntaxError();
         }
         if (c.argc() == 3) {
             Long n = Bytes.parseLongOrNull(c.arg(2));
@@ -185,17 +185,11 @@ final class ServerCommands implements CommandFamily {
         }
     }
 
-    /** DEBUG, behind enable-debug-command (no by default, "local" = loopback only), as Redis 7. */
+    /**
+     * DEBUG. The dispatcher lets it through only as enable-debug-command allows (it is a
+     * "protected" command, as in Redis 7).
+     */
     static void debug(CommandContext c) {
-        String mode = c.server.config.getString("enable-debug-command");
-        boolean local = c.session.transport().remoteAddress().startsWith("127.")
-                || c.session.transport().remoteAddress().startsWith("0:0:0:0:0:0:0:1")
-                || c.session.transport().remoteAddress().startsWith("::1");
-        if (mode.equals("no") || (mode.equals("local") && !local)) {
-            throw RedisException.err("DEBUG command not allowed. If the enable-debug-command option is set to "
-                    + "\"local\", you can run it from a local connection, otherwise you need to set this option "
-                    + "in the configuration file, and then restart the server.");
-        }
         String sub = c.argLower(1);
         switch (sub) {
             case "help":
@@ -211,7 +205,7 @@ final class ServerCommands implements CommandFamily {
                 return;
             case "sleep": {
                 if (c.argc() != 3) {
-                    throw Errors.E_SYNTAX;
+                    throw c.subcommandSyntaxError();
                 }
                 double secs = c.argDouble(2);
                 try {
@@ -224,14 +218,14 @@ final class ServerCommands implements CommandFamily {
             }
             case "set-active-expire":
                 if (c.argc() != 3) {
-                    throw Errors.E_SYNTAX;
+                    throw c.subcommandSyntaxError();
                 }
                 c.server.activeExpireEnabled = c.argLong(2) != 0;
                 c.reply.ok();
                 return;
             case "object": {
                 if (c.argc() != 3) {
-                    throw Errors.E_SYNTAX;
+                    throw c.subcommandSyntaxError();
                 }
                 DictEntry e = c.db().entry(c.arg(2));
                 if (e == null) {
@@ -244,8 +238,7 @@ final class ServerCommands implements CommandFamily {
                 return;
             }
             default:
-                throw RedisException.err("Unknown subcommand or wrong number of arguments for '" + c.argString(1)
-                        + "'. Try DEBUG HELP.");
+                throw c.subcommandSyntaxError();
         }
     }
 }

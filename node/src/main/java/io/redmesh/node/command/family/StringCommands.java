@@ -3,6 +3,7 @@ package io.redmesh.node.command.family;
 import io.redmesh.node.command.CommandContext;
 import io.redmesh.node.command.CommandFamily;
 import io.redmesh.node.command.CommandTable;
+import io.redmesh.node.command.KeyExtractor;
 import io.redmesh.node.db.Database;
 import io.redmesh.node.db.DictEntry;
 import io.redmesh.node.util.Bytes;
@@ -69,7 +70,25 @@ final class StringCommands implements CommandFamily {
              incrBy(c, -n);
          })
          .bind("incrbyfloat", StringCommands::incrbyfloat)
-         .bind("lcs", StringCommands::lcs);
+         .bind("lcs", StringCommands::lcs)
+         .getkeys("set", StringCommands::setKeys);
+    }
+
+    private static final List<String> SET_KEY_FLAGS = List.of("OW", "update");
+    private static final List<String> SET_GET_KEY_FLAGS = List.of("RW", "access", "update");
+
+    /** setGetKeys(): SET's key is read and written with GET, only overwritten without it. */
+    static KeyExtractor.Keys setKeys(byte[][] argv, int argc) {
+        KeyExtractor.Keys keys = new KeyExtractor.Keys();
+        boolean get = false;
+        for (int i = 3; i < argc; i++) {
+            if (Bytes.eqIgnoreCase(argv[i], "GET")) {
+                get = true;
+                break;
+            }
+        }
+        keys.add(1, 0, get ? SET_GET_KEY_FLAGS : SET_KEY_FLAGS);
+        return keys;
     }
 
     /** Reads a string value: null when missing, WRONGTYPE when another type. */
