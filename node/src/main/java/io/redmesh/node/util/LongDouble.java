@@ -86,14 +86,23 @@ public final class LongDouble {
         }
     }
 
+    /** Redis's MAX_LONG_DOUBLE_CHARS: string2ld() refuses arguments this long or longer. */
+    private static final int MAX_CHARS = 5 * 1024;
+
     /**
-     * Redis's string2ld(): a decimal read as strtold would (correctly rounded), or null where
-     * Redis refuses it: empty, spaces, junk, NaN or infinity spelled out, overflow, and a nonzero
-     * value that underflows to zero. Hexadecimal floats are not supported.
+     * Redis's string2ld(): a number read as glibc's strtold would (correctly rounded), or null
+     * where Redis refuses it: empty, spaces, junk, NaN, overflow, and a nonzero value that
+     * underflows to zero. Decimal and hexadecimal ("0x1.8p3") notations are accepted, as strtold
+     * accepts them; an infinity ("inf", "-Infinity") is valid for Redis but has no BigDecimal:
+     * it returns null here and {@link #isInfinity} tells it apart.
      */
     public static BigDecimal parse(byte[] b) {
-        if (b.length == 0 || b.length > 5000) {
+        if (b.length == 0 || b.length >= MAX_CHARS) {
             return null;
+        }
+        int start = b[0] == '+' || b[0] == '-' ? 1 : 0;
+        if (b.length > start + 1 && b[start] == '0' && (b[start + 1] | 0x20) == 'x') {
+            return parseHex(b, start + 2, b[0] == '-');
         }
         for (byte ch : b) {
             if (!((ch >= '0' && ch <= '9') || ch == '.' || ch == '-' || ch == '+' || ch == 'e' || ch == 'E')) {
@@ -118,6 +127,66 @@ public final class LongDouble {
             return null;
         }
         return v;
+    }
+
+    /** A hexadecimal float after its "0x": hex digits with an optional point, then "p" exponent. */
+    private static BigDecimal parseHex(byte[] b, int p, boolean negative) {
+        BigInteger h = BigInteger.ZERO;
+        long exp2 = 0;
+        boolean digits = false;
+        while (p < b.length && Character.digit(b[p], 16) >= 0) {
+            h = h.shiftLeft(4).add(BigInteger.valueOf(Character.digit(b[p++], 16)));
+            digits = true;
+        }
+        if (p < b.length && b[p] == '.') {
+            p++;
+            while (p < b.length && Character.digit(b[p], 16) >= 0) {
+                h = h.shiftLeft(4).add(BigInteger.valueOf(Character.digit(b[p++], 16)));
+                exp2 -= 4;
+                digits = true;
+            }
+        }
+        if (!digits) {
+            return null; // "0x" alone: strtold reads the 0 and stops at the x
+        }
+        if (p < b.length && (b[p] | 0x20) == 'p') {
+            p++;
+            boolean negExp = false;
+            if (p < b.length && (b[p] == '+' || b[p] == '-')) {
+                negExp = b[p++] == '-';
+            }
+            if (p >= b.length || b[p] < '0' || b[p] > '9') {
+                return null;
+            }
+            long e = 0;
+            while (p < b.length && b[p] >= '0' && b[p] <= '9') {
+                e = Math.min(e * 10 + (b[p++] - '0'), 1_000_000);
+            }
+            exp2 += negExp ? -e : e;
+        }
+        if (p != b.length) {
+            return null;
+        }
+        if (h.signum() == 0) {
+            return BigDecimal.ZERO;
+        }
+        long top = exp2 + h.bitLength() - 1;
+        if (top > 16383 || top < MIN_LSB_EXPONENT - 1) {
+            return null; // overflow, or underflow to zero
+        }
+        BigDecimal exact = exp2 >= 0 ? new BigDecimal(h.shiftLeft((int) exp2))
+                : new BigDecimal(h.multiply(BigInteger.valueOf(5).pow((int) -exp2)), (int) -exp2);
+        BigDecimal v = round(negative ? exact.negate() : exact);
+        return v == null || v.signum() == 0 ? null : v;
+    }
+
+    /** Whether strtold reads the whole argument as an infinity ("inf", "+INFINITY", "-Inf"...). */
+    public static boolean isInfinity(byte[] b) {
+        String s = Bytes.latin1(b).toLowerCase(java.util.Locale.ROOT);
+        if (s.startsWith("+") || s.startsWith("-")) {
+            s = s.substring(1);
+        }
+        return s.equals("inf") || s.equals("infinity");
     }
 
     /** A sum of two long doubles rounded as the FPU does; null when it overflows. */

@@ -143,6 +143,30 @@ final class Diff implements AutoCloseable {
             return this;
         }
 
+        /**
+         * For replies whose element order is Redis's hash order (KEYS, SCAN, unsubscribe-all):
+         * compares the multiset of bulk strings in the reply, and the reply's other lines.
+         */
+        String sameUnordered(String... args) {
+            String r = show(real.call(bytes(args)));
+            String o = show(ours.call(bytes(args)));
+            if (!unordered(r).equals(unordered(o))) {
+                fail("reply to " + String.join(" ", args) + " (any order)\n redis: " + esc(r) + "\n ours : " + esc(o));
+            }
+            return r;
+        }
+
+        private static List<String> unordered(String reply) {
+            List<String> items = new ArrayList<>();
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\$\\d+\r\n([^\r]*)\r\n|([^\r]*)\r\n")
+                    .matcher(reply);
+            while (m.find()) {
+                items.add(m.group(1) != null ? "$" + m.group(1) : m.group(2));
+            }
+            java.util.Collections.sort(items);
+            return items;
+        }
+
         /** Sends raw bytes to both and compares the next {@code replies} replies. */
         String sameRaw(byte[] raw, int replies) {
             real.send(raw);

@@ -92,38 +92,41 @@ final class KeyCommands implements CommandFamily {
         }
     }
 
-    /** Parses a SCAN cursor: an unsigned 64-bit decimal, as Redis's parseScanCursorOrReply. */
     /**
-     * parseScanCursorOrReply(): C's strtoul in base 10, so "" is 0, a sign is allowed and "-1"
-     * wraps to 2^64-1; leading whitespace, trailing junk and overflow are "invalid cursor".
+     * parseScanCursorOrReply(): C's strtoul() over the argument, so leading zeros, a sign (a
+     * negative cursor wraps around, "-1" is 2^64-1) and even an empty string (0) pass; a leading
+     * space, trailing garbage and values beyond 64 bits are "invalid cursor". A NUL ends it.
      */
     static long parseCursor(byte[] arg) {
-        int n = arg.length;
-        if (n == 0) {
+        int end = 0;
+        while (end < arg.length && arg[end] != 0) {
+            end++;
+        }
+        if (end == 0) {
             return 0;
         }
-        int i = 0;
-        boolean negative = false;
+        int p = 0;
+        boolean neg = false;
         if (arg[0] == '+' || arg[0] == '-') {
-            negative = arg[0] == '-';
-            i = 1;
+            neg = arg[0] == '-';
+            p++;
         }
-        if (i == n) {
+        if (p == end) {
             throw RedisException.err("invalid cursor");
         }
-        long v = 0;
-        for (; i < n; i++) {
-            int digit = arg[i] - '0';
-            if (digit < 0 || digit > 9 || Long.compareUnsigned(v, Long.divideUnsigned(-1L, 10)) > 0) {
+        java.math.BigInteger v = java.math.BigInteger.ZERO;
+        for (; p < end; p++) {
+            int d = arg[p] - '0';
+            if (d < 0 || d > 9) {
                 throw RedisException.err("invalid cursor");
             }
-            long next = v * 10 + digit;
-            if (Long.compareUnsigned(next, v * 10) < 0) {
+            v = v.multiply(java.math.BigInteger.TEN).add(java.math.BigInteger.valueOf(d));
+            if (v.bitLength() > 64) {
                 throw RedisException.err("invalid cursor");
             }
-            v = next;
         }
-        return negative ? -v : v;
+        long cursor = v.longValue();
+        return neg ? -cursor : cursor;
     }
 
     /** SCAN options shared with HSCAN/SSCAN/ZSCAN: MATCH, COUNT, TYPE (TYPE only for SCAN). */
@@ -419,7 +422,7 @@ final class KeyCommands implements CommandFamily {
             return;
         }
         long v = relative ? Math.max(0, e.expireAt - c.now()) : e.expireAt;
-        c.reply.integer(ms ? v : (relative ? (v + 500) / 1000 : v / 1000));
+        c.reply.integer(ms ? v : (v + 500) / 1000); // seconds are rounded, as ttlGenericCommand() does
     }
 
     static void object(CommandContext c, String what) {

@@ -8,7 +8,9 @@ import io.redmesh.node.db.Database;
 import io.redmesh.node.db.DictEntry;
 import io.redmesh.node.util.Bytes;
 import io.redmesh.node.util.Doubles;
+import io.redmesh.node.db.Values;
 import io.redmesh.node.util.Errors;
+import io.redmesh.node.util.LongDouble;
 import io.redmesh.node.util.RedisException;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -109,50 +111,64 @@ final class StringCommands implements CommandFamily {
 
     /** Expiry options of SET and GETEX. */
     private static final int NX = 1, XX = 2, GET = 4, KEEPTTL = 8, PERSIST = 16, EX = 32, PX = 64, EXAT = 128, PXAT = 256;
+    private static final int ANY_EXPIRE = EX | PX | EXAT | PXAT;
+
+    /** What parseOptions() found: the flags and the argument holding the expire time, if any. */
+    private record Options(int flags, int expireArg) {
+        boolean has(int f) {
+            return (flags & f) != 0;
+        }
+    }
 
     /**
-     * parseExtendedStringArgumentsOrReply(): returns {flags, absolute expiry ms or 0}; throws
-     * Redis's syntax and expiry errors. {@code forSet} selects SET's options, else GETEX's.
+     * parseExtendedStringArgumentsOrReply(): SET's or GETEX's options. An option may repeat
+     * (the last expire time wins) but not meet a conflicting one; the time itself is validated
+     * later, by {@link #expireAt}, as Redis does, so a syntax error anywhere comes first.
      */
-    private static long[] parseOptions(CommandContext c, int from, boolean forSet) {
+    private static Options parseOptions(CommandContext c, int from, boolean forSet) {
         int flags = 0;
-        long expire = 0;
+        int expireArg = -1;
         for (int j = from; j < c.argc(); j++) {
             boolean hasNext = j + 1 < c.argc();
-            if (forSet && c.argIs(j, "NX") && (flags & (XX)) == 0) {
+            if (forSet && c.argIs(j, "NX") && (flags & XX) == 0) {
                 flags |= NX;
             } else if (forSet && c.argIs(j, "XX") && (flags & NX) == 0) {
                 flags |= XX;
             } else if (forSet && c.argIs(j, "GET")) {
                 flags |= GET;
-            } else if (forSet && c.argIs(j, "KEEPTTL") && (flags & (EX | PX | EXAT | PXAT | PERSIST)) == 0) {
+            } else if (forSet && c.argIs(j, "KEEPTTL") && (flags & (ANY_EXPIRE | PERSIST)) == 0) {
                 flags |= KEEPTTL;
-            } else if (!forSet && c.argIs(j, "PERSIST") && (flags & (EX | PX | EXAT | PXAT | KEEPTTL)) == 0) {
+            } else if (!forSet && c.argIs(j, "PERSIST") && (flags & (ANY_EXPIRE | KEEPTTL)) == 0) {
                 flags |= PERSIST;
-            } else if (hasNext && (flags & (KEEPTTL | PERSIST | EX | PX | EXAT | PXAT)) == 0
-                    && (c.argIs(j, "EX") || c.argIs(j, "PX") || c.argIs(j, "EXAT") || c.argIs(j, "PXAT"))) {
-                int unit = c.argIs(j, "EX") ? EX : c.argIs(j, "PX") ? PX : c.argIs(j, "EXAT") ? EXAT : PXAT;
-                flags |= unit;
-                expire = expireMillis(c, j + 1, unit);
-                j++;
+            } else if (hasNext && expireOption(c, j) != 0
+                    && (flags & (KEEPTTL | PERSIST | (ANY_EXPIRE & ~expireOption(c, j)))) == 0) {
+                flags |= expireOption(c, j);
+                expireArg = ++j;
             } else {
                 throw Errors.E_SYNTAX;
             }
         }
-        return new long[] {flags, expire};
+        return new Options(flags, expireArg);
     }
 
-    /** getExpireMillisecondsOrReply(): validates and converts to an absolute time in ms. */
-    private static long expireMillis(CommandContext c, int argIndex, int unit) {
-        long v = c.argLong(argIndex);
-        boolean seconds = unit == EX || unit == EXAT;
+    private static int expireOption(CommandContext c, int j) {
+        return c.argIs(j, "EX") ? EX : c.argIs(j, "PX") ? PX : c.argIs(j, "EXAT") ? EXAT : c.argIs(j, "PXAT") ? PXAT : 0;
+    }
+
+    /**
+     * getExpireMillisecondsOrReply(): the option's time as an absolute time in ms, with Redis's
+     * "invalid expire time" for non-positive values and overflows.
+     */
+    private static long expireAt(CommandContext c, Options o) {
+        long v = c.argLong(o.expireArg());
+        boolean seconds = o.has(EX) || o.has(EXAT);
         if (v <= 0 || (seconds && v > Long.MAX_VALUE / 1000)) {
             throw Errors.invalidExpire(c.spec.fullName);
         }
         if (seconds) {
             v *= 1000;
         }
-        if (unit == EX || unit == PX) {
+        if (o.has(EX) || o.has(PX)) {
             long now = c.now();
             if (v > Long.MAX_VALUE - now) {
                 throw Errors.invalidExpire(c.spec.fullName);
@@ -163,9 +179,9 @@ final class StringCommands implements CommandFamily {
     }
 
     static void set(CommandContext c) {
-        long[] o = parseOptions(c, 3, true);
-        int flags = (int) o[0];
-        setGeneric(c, c.arg(1), c.arg(2), flags, o[1]);
+        Options o = parseOptions(c, 3, true);
+        long expire = o.expireArg() < 0 ? 0 : expireAt(c, o);
+        setGeneric(c, c.arg(1), c.arg(2), o.flags(), expire);
     }
 
     private static void setGeneric(CommandContext c, byte[] key, byte[] value, int flags, long expireAt) {
@@ -258,28 +274,32 @@ final class StringCommands implements CommandFamily {
         c.reply.bulk(old);
     }
 
+    /**
+     * GETEX key [EX|PX|EXAT|PXAT time | PERSIST]. A missing key or another type answers before
+     * the time is validated; a past EXAT/PXAT deletes the key.
+     */
     static void getex(CommandContext c) {
-        long[] o = parseOptions(c, 2, false);
-        int flags = (int) o[0];
+        Options o = parseOptions(c, 2, false);
         Database db = c.db();
         byte[] v = getString(db, c.arg(1));
         if (v == null) {
             c.reply.nullBulk();
             return;
         }
+        long expire = o.expireArg() < 0 ? 0 : expireAt(c, o);
         DictEntry e = db.entry(c.arg(1));
-        if (o[1] != 0) {
-            if (o[1] <= c.now()) {
+        if (expire != 0) {
+            if ((o.has(EXAT) || o.has(PXAT)) && expire <= c.now()) {
                 db.delete(c.arg(1));
                 c.propagateAs(new byte[][] {Bytes.of("DEL"), c.arg(1)});
             } else {
-                db.setExpire(e, o[1]);
+                db.setExpire(e, expire);
                 db.reaccount(c.arg(1));
                 db.modified(c.arg(1));
-                c.propagateAs(new byte[][] {Bytes.of("PEXPIREAT"), c.arg(1), Bytes.fromLong(o[1])});
+                c.propagateAs(new byte[][] {Bytes.of("PEXPIREAT"), c.arg(1), Bytes.fromLong(expire)});
             }
             c.dirty();
-        } else if ((flags & PERSIST) != 0) {
+        } else if (o.has(PERSIST)) {
             if (db.persist(e)) {
                 db.reaccount(c.arg(1));
                 db.modified(c.arg(1));
@@ -290,9 +310,13 @@ final class StringCommands implements CommandFamily {
         c.reply.bulk(v);
     }
 
-    /** Redis's checkStringLength(): refuses strings longer than proto-max-bulk-len. */
-    private static void checkLength(CommandContext c, long size) {
-        if (size > c.server.config.getLong("proto-max-bulk-len")) {
+    /**
+     * Redis's checkStringLength(): refuses a string of {@code size + append} bytes longer than
+     * proto-max-bulk-len, the sum overflowing included. (A Java array also stops short of 2 GB.)
+     */
+    private static void checkLength(CommandContext c, long size, long append) {
+        long total = size + append;
+        if (total < size || total > c.server.config.getLong("proto-max-bulk-len") || total > Integer.MAX_VALUE - 8) {
             throw RedisException.err("string exceeds maximum allowed size (proto-max-bulk-len)");
         }
     }
@@ -306,8 +330,8 @@ final class StringCommands implements CommandFamily {
             now = add;
             db.set(c.arg(1), now, false);
         } else {
-            checkLength(c, (long) old.length + add.length);
-            now = Bytes.concat(old, add);
+            checkLength(c, old.length, add.length);
+            now = Values.raw(Bytes.concat(old, add)); // Redis appends to an unshared raw sds
             db.set(c.arg(1), now, true);
         }
         c.dirty();
@@ -373,8 +397,8 @@ final class StringCommands implements CommandFamily {
                 c.reply.integer(0);
                 return;
             }
-            checkLength(c, offset + value.length);
-            byte[] n = new byte[(int) (offset + value.length)];
+            checkLength(c, offset, value.length);
+            byte[] n = Values.raw(new byte[(int) (offset + value.length)]);
             System.arraycopy(value, 0, n, (int) offset, value.length);
             db.set(c.arg(1), n, false);
             c.dirty();
@@ -385,8 +409,8 @@ final class StringCommands implements CommandFamily {
             c.reply.integer(old.length);
             return;
         }
-        checkLength(c, offset + value.length);
-        byte[] n = Arrays.copyOf(old, (int) Math.max(old.length, offset + value.length));
+        checkLength(c, offset, value.length);
+        byte[] n = Values.raw(Arrays.copyOf(old, (int) Math.max(old.length, offset + value.length)));
         System.arraycopy(value, 0, n, (int) offset, value.length);
         db.set(c.arg(1), n, true);
         c.dirty();
@@ -413,25 +437,31 @@ final class StringCommands implements CommandFamily {
         c.reply.integer(n);
     }
 
+    /**
+     * INCRBYFLOAT key increment, computed in C long double as Redis does ({@link LongDouble}:
+     * both operands read as strtold reads them, one rounding for the sum); the result is stored
+     * as a string (embstr: even "6" is not an integer encoding). An infinite operand is valid
+     * but makes the increment fail.
+     */
     static void incrbyfloat(CommandContext c) {
         Database db = c.db();
         byte[] old = getStringForWrite(db, c.arg(1));
         BigDecimal cur = BigDecimal.ZERO;
         if (old != null) {
-            cur = parseDecimal(old);
-            if (cur == null) {
+            cur = LongDouble.parse(old);
+            if (cur == null && !LongDouble.isInfinity(old)) {
                 throw Errors.E_NOT_FLOAT;
             }
         }
-        BigDecimal by = parseDecimal(c.arg(2));
-        if (by == null) {
+        BigDecimal by = LongDouble.parse(c.arg(2));
+        if (by == null && !LongDouble.isInfinity(c.arg(2))) {
             throw Errors.E_NOT_FLOAT;
         }
-        BigDecimal n = cur.add(by);
-        if (n.abs().compareTo(LONG_DOUBLE_MAX) > 0) {
+        BigDecimal n = cur == null || by == null ? null : LongDouble.add(cur, by);
+        if (n == null) {
             throw RedisException.err("increment would produce NaN or Infinity");
         }
-        byte[] out = Bytes.of(Doubles.formatHuman(n));
+        byte[] out = Values.string(Bytes.of(Doubles.formatHuman(n)));
         db.set(c.arg(1), out, true);
         c.dirty();
         // Propagated as SET with the resulting value (KEEPTTL), so float rounding never diverges.
@@ -439,25 +469,9 @@ final class StringCommands implements CommandFamily {
         c.reply.bulk(out);
     }
 
-    private static final BigDecimal LONG_DOUBLE_MAX = new BigDecimal("1.18973149535723176502e4932");
-
-    /** A decimal as strtold would read it for INCRBYFLOAT: no spaces, no NaN/Infinity. */
+    /** A number as Redis's string2ld() reads it (exact long double value), or null. */
     static BigDecimal parseDecimal(byte[] b) {
-        if (b.length == 0 || b.length > 5000) {
-            return null;
-        }
-        String s = Bytes.latin1(b);
-        for (int i = 0; i < s.length(); i++) {
-            char ch = s.charAt(i);
-            if (!((ch >= '0' && ch <= '9') || ch == '.' || ch == '-' || ch == '+' || ch == 'e' || ch == 'E')) {
-                return null;
-            }
-        }
-        try {
-            return new BigDecimal(s);
-        } catch (NumberFormatException e) {
-            return null;
-        }
+        return LongDouble.parse(b);
     }
 
     /** LCS key1 key2 [LEN] [IDX] [MINMATCHLEN len] [WITHMATCHLEN] (Redis 7's lcsCommand). */
