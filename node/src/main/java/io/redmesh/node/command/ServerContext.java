@@ -86,9 +86,8 @@ public final class ServerContext {
             }
 
             @Override
-            public void databaseReplaced(Database db) {
-                // Any watched key of this db may have changed: Redis flags them all.
-                watch.touchAll(db, k -> true);
+            public void databaseReplaced(Database db, Database replacement) {
+                watch.touchAll(db, replacement, keyspace.now());
             }
         });
         config.onChange("maxmemory", v -> maxmemory = (Long) v);

@@ -1,6 +1,7 @@
 package io.redmesh.node.command;
 
 import io.redmesh.node.db.Database;
+import io.redmesh.node.db.DictEntry;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -100,20 +101,39 @@ public final class WatchRegistry {
     }
 
     /**
-     * touchAllWatchedKeysInDb(): after FLUSHDB/FLUSHALL/SWAPDB, every watcher of a key that existed
-     * in {@code before} or exists in {@code after} is dirty.
+     * touchAllWatchedKeysInDb(): {@code db} is about to be emptied (replacement null) or swapped
+     * with {@code replacement}. A watcher becomes dirty when its key exists on either side, with
+     * Redis 7.0's rules for keys that were already expired when watched.
      */
-    void touchAll(Database db, java.util.function.Predicate<byte[]> existed) {
+    void touchAll(Database db, Database replacement, long now) {
         Map<ByteString, Set<Session>> m = watchers.get(db);
         if (m == null) {
             return;
         }
-        List<Map.Entry<ByteString, Set<Session>>> entries = new ArrayList<>(m.entrySet());
-        for (Map.Entry<ByteString, Set<Session>> e : entries) {
-            if (existed.test(e.getKey().bytes)) {
-                for (Session s : e.getValue()) {
-                    s.dirtyCas = true;
+        for (Map.Entry<ByteString, Set<Session>> e : new ArrayList<>(m.entrySet())) {
+            byte[] key = e.getKey().bytes;
+            boolean existsInEmptied = db.dict().find(key) != null;
+            DictEntry inReplacement = replacement == null ? null : replacement.dict().find(key);
+            if (!existsInEmptied && inReplacement == null) {
+                continue;
+            }
+            boolean replacementExpired = inReplacement != null && inReplacement.expireAt != 0
+                    && inReplacement.expireAt <= now;
+            for (Session s : new ArrayList<>(e.getValue())) {
+                WatchedKey wk = find(s, db, e.getKey());
+                if (wk != null && wk.expiredAtWatch) {
+                    if (inReplacement == null) {
+                        wk.expiredAtWatch = false; // an expired key now deleted: no logical change
+                        continue;
+                    }
+                    if (replacementExpired) {
+                        continue; // expired then, expired still
+                    }
+                } else if (wk != null && !existsInEmptied && replacementExpired) {
+                    wk.expiredAtWatch = true; // a missing key replaced by an expired one
+                    continue;
                 }
+                s.dirtyCas = true;
             }
         }
     }

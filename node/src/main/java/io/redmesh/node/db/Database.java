@@ -298,12 +298,12 @@ public final class Database {
 
     /** Empties the database (FLUSHDB). */
     public void clear() {
+        keyspace.listener.databaseReplaced(this, null);
         keyspace.usedBytes -= usedBytes;
         usedBytes = 0;
         main = new Dict();
         volatileKeys = new Dict();
         avgTtl = 0;
-        keyspace.listener.databaseReplaced(this);
     }
 
     /** Exchanges contents with another database (SWAPDB). */

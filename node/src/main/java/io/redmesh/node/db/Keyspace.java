@@ -240,9 +240,12 @@ public final class Keyspace {
 
     /** SWAPDB: exchanges the contents of two databases. */
     public void swap(int a, int b) {
+        if (a == b) {
+            return;
+        }
+        listener.databaseReplaced(dbs[a], dbs[b]);
+        listener.databaseReplaced(dbs[b], dbs[a]);
         dbs[a].swapContents(dbs[b]);
-        listener.databaseReplaced(dbs[a]);
-        listener.databaseReplaced(dbs[b]);
     }
 
     /** Runs the active expiry cycle over all databases within a time budget. */

@@ -11,12 +11,16 @@ public interface KeyspaceListener {
     /** A list/zset key received elements; blocked clients may be served (signalKeyAsReady). */
     void keyReady(Database db, byte[] key);
 
-    /** Every key of the database changed at once (FLUSHDB, FLUSHALL, SWAPDB). */
-    void databaseReplaced(Database db);
+    /**
+     * Every key of {@code db} is about to change at once; called before it happens, so the old
+     * contents can still be read: emptied by FLUSHDB/FLUSHALL ({@code replacement} null) or
+     * swapped with {@code replacement} by SWAPDB.
+     */
+    void databaseReplaced(Database db, Database replacement);
 
     KeyspaceListener NONE = new KeyspaceListener() {
         @Override public void keyModified(Database db, byte[] key) {}
         @Override public void keyReady(Database db, byte[] key) {}
-        @Override public void databaseReplaced(Database db) {}
+        @Override public void databaseReplaced(Database db, Database replacement) {}
     };
 }
