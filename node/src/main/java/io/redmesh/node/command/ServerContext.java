@@ -90,7 +90,8 @@ public final class ServerContext {
                 watch.touchAll(db, replacement, keyspace.now());
             }
         });
-        config.onChange("maxmemory", v -> maxmemory = (Long) v);
+        // maxmemory is unsigned: 2^64-1 reads as -1 here and means "no practical limit"
+        config.onChange("maxmemory", v -> maxmemory = (Long) v < 0 ? Long.MAX_VALUE : (Long) v);
         config.onChange("slowlog-log-slower-than", v -> slowlogSlowerThan = (Long) v);
         config.onChange("slowlog-max-len", v -> {
             slowlogMaxLen = (int) Math.min(Integer.MAX_VALUE, (Long) v);

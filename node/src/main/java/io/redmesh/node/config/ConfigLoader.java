@@ -116,10 +116,15 @@ public final class ConfigLoader {
         return sb.append('"').toString();
     }
 
+    /**
+     * loadServerConfigFromString(): one directive per line, split like sdssplitargs(); the first
+     * bad line stops everything with Redis's report. Then the checks Redis makes once the whole
+     * text is read.
+     */
     public void loadText(String text) throws FatalConfigError {
         String[] lines = text.split("\n", -1);
         for (int n = 0; n < lines.length; n++) {
-            String line = lines[n].strip();
+            String line = trim(lines[n]);
             if (line.isEmpty() || line.startsWith("#")) {
                 continue;
             }
@@ -142,51 +147,96 @@ public final class ConfigLoader {
                 throw fatal(n + 1, line, e.getMessage());
             }
         }
+        // Redis caps hz once the file is read (CONFIG_MIN_HZ..CONFIG_MAX_HZ).
+        ConfigParam hz = config.param("hz");
+        hz.value = Math.max(1L, Math.min(500L, (Long) hz.value));
+    }
+
+    /** sdstrim(line, " \t\r\n"). */
+    private static String trim(String s) {
+        int a = 0;
+        int b = s.length();
+        while (a < b && " \t\r\n".indexOf(s.charAt(a)) >= 0) {
+            a++;
+        }
+        while (b > a && " \t\r\n".indexOf(s.charAt(b - 1)) >= 0) {
+            b--;
+        }
+        return s.substring(a, b);
+    }
+
+    /** Directives Redis 7.0 still accepts and ignores, with their allowed word counts. */
+    private static boolean deprecated(String name, int argc) {
+        switch (name) {
+            case "list-max-ziplist-entries": case "list-max-ziplist-value": case "lua-replicate-commands":
+                return argc == 2;
+            default:
+                return false;
+        }
     }
 
     private void apply(String name, List<String> argv) throws FatalConfigError {
+        ConfigParam p = config.param(name);
+        if (p != null) {
+            if (!p.multiArg && argv.size() != 1) {
+                throw new ConfigException("wrong number of arguments");
+            }
+            if (p.name.equals("save") && saveSeen) {
+                // Further "save" lines add to the first (which replaced the defaults), as in Redis.
+                String prev = (String) p.value;
+                String more = (String) p.parser.parse(argv);
+                p.value = prev.isEmpty() ? more : more.isEmpty() ? prev : prev + " " + more;
+                return;
+            }
+            saveSeen |= p.name.equals("save");
+            p.value = p.parser.parse(argv);
+            return;
+        }
+        if (deprecated(name, argv.size() + 1)) {
+            return;
+        }
         switch (name) {
             case "include":
-                if (argv.size() != 1) {
-                    throw new ConfigException("Bad directive or wrong number of arguments");
+                if (argv.size() == 1) {
+                    try {
+                        loadText(Files.readString(Path.of(argv.get(0)), StandardCharsets.ISO_8859_1));
+                    } catch (IOException e) {
+                        throw new FatalConfigError("Fatal error, can't open config file '" + argv.get(0) + "': "
+                                + (e instanceof java.nio.file.NoSuchFileException ? "No such file or directory"
+                                        : e.getMessage()));
+                    }
+                    return;
                 }
-                try {
-                    loadText(Files.readString(Path.of(argv.get(0)), StandardCharsets.ISO_8859_1));
-                } catch (IOException e) {
-                    throw new ConfigException("Can't open included file: " + argv.get(0));
-                }
-                return;
-            case "user":
-                userLines.add(argv);
-                return;
+                break;
             case "rename-command":
-                if (argv.size() != 2) {
-                    throw new ConfigException("Bad directive or wrong number of arguments");
+                if (argv.size() == 2) {
+                    renames.add(new String[] {argv.get(0), argv.get(1)});
+                    return;
                 }
-                renames.add(new String[] {argv.get(0), argv.get(1)});
-                return;
+                break;
+            case "user":
+                if (!argv.isEmpty()) {
+                    userLines.add(argv);
+                    return;
+                }
+                break;
             case "loadmodule":
-                throw new ConfigException("Modules are not supported by RedMesh");
+                if (!argv.isEmpty()) {
+                    throw new ConfigException("Modules are not supported by RedMesh");
+                }
+                break;
+            case "sentinel":
+                if (argv.isEmpty()) {
+                    return;
+                }
+                throw new ConfigException("sentinel directive while not in sentinel mode");
             default:
                 break;
         }
-        ConfigParam p = config.param(name);
-        if (p == null || argv.isEmpty() || (!p.multiArg && argv.size() != 1)) {
-            throw new ConfigException("Bad directive or wrong number of arguments");
-        }
-        if (name.equals("save") && argv.size() == 1 && argv.get(0).isEmpty()) {
-            p.value = "";
-            return;
-        }
-        if (p.multiArg && name.equals("save") && !"".equals(p.value) && p.value != p.defaultValue) {
-            // Repeated "save" lines accumulate, as in Redis.
-            List<String> combined = new ArrayList<>(List.of(((String) p.value).split(" ")));
-            combined.addAll(argv);
-            p.value = p.parser.parse(combined);
-            return;
-        }
-        p.value = p.parser.parse(argv);
+        throw new ConfigException("Bad directive or wrong number of arguments");
     }
+
+    private boolean saveSeen;
 
     private FatalConfigError fatal(int line, String text, String reason) {
         return new FatalConfigError("\n*** FATAL CONFIG FILE ERROR (Redis " + version + ") ***\n"

@@ -5,22 +5,37 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
- * One configuration directive: its names, how its value is parsed and rendered, whether CONFIG
- * SET may change it at runtime, and what to do when it changes. Values are held as the parsed
- * Java object ({@code Boolean}, {@code Long}, {@code String}, {@code List<String>}...).
+ * One configuration directive, as Redis 7.0's standardConfig describes it: its name and alias,
+ * its flags, how a value is parsed (with Redis's error texts) and rendered for CONFIG GET, its
+ * default, and what to do when it changes. Values are held as the parsed Java object
+ * ({@code Boolean}, {@code Long}, {@code String}).
  */
 public final class ConfigParam {
+    /** Redis's config flags (config.c). */
+    public static final int IMMUTABLE = 1;
+    public static final int SENSITIVE = 1 << 1;
+    public static final int DEBUG = 1 << 2;
+    public static final int MULTI_ARG = 1 << 3;
+    public static final int HIDDEN = 1 << 4;
+    public static final int PROTECTED = 1 << 5;
+    public static final int DENY_LOADING = 1 << 6;
+
     /** Parses the argument words of a directive into a value, or throws ConfigException. */
     public interface Parser {
         Object parse(List<String> args);
     }
 
     public final String name;
+    /** The other name Redis accepts ("slaveof" for "replicaof"), or null. */
+    public final String alias;
+    /** The alias as a list (empty or one name). */
     public final List<String> aliases;
+    final int flags;
     final Parser parser;
     final Function<Object, String> renderer;
+    /** Whether CONFIG SET may change it. */
     public final boolean mutable;
-    /** Whether the directive may be repeated in a file (e.g. "save", "bind" take several words). */
+    /** Whether the value is several words ("save", "bind"): CONFIG SET splits it on spaces. */
     final boolean multiArg;
     final Object defaultValue;
     Object value;
@@ -29,26 +44,33 @@ public final class ConfigParam {
     Consumer<Object> validator = v -> {};
     /** Shared by related directives: run once per CONFIG SET after all values are set (Redis's apply). */
     Runnable apply;
-    /** Hidden directives are settable but not listed by CONFIG GET * (Redis's HIDDEN_CONFIG). */
+    /** Hidden directives are settable but only found by exact name (Redis's HIDDEN_CONFIG). */
     final boolean hidden;
 
-    ConfigParam(String name, List<String> aliases, Parser parser, Function<Object, String> renderer,
-                boolean mutable, boolean multiArg, Object defaultValue, boolean hidden) {
+    ConfigParam(String name, String alias, int flags, Parser parser, Function<Object, String> renderer,
+                Object defaultValue) {
         this.name = name;
-        this.aliases = aliases;
+        this.alias = alias;
+        this.aliases = alias == null ? List.of() : List.of(alias);
+        this.flags = flags;
         this.parser = parser;
         this.renderer = renderer;
-        this.mutable = mutable;
-        this.multiArg = multiArg;
+        this.mutable = (flags & IMMUTABLE) == 0;
+        this.multiArg = (flags & MULTI_ARG) != 0;
+        this.hidden = (flags & HIDDEN) != 0;
         this.defaultValue = defaultValue;
         this.value = defaultValue;
-        this.hidden = hidden;
+    }
+
+    public boolean has(int flag) {
+        return (flags & flag) != 0;
     }
 
     public Object value() {
         return value;
     }
 
+    /** The value as CONFIG GET shows it. */
     public String render() {
         return renderer.apply(value);
     }

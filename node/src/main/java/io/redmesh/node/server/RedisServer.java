@@ -94,8 +94,12 @@ public final class RedisServer {
         config.onChange("port", v -> rebind(false));
         config.onChange("tls-port", v -> rebind(true));
         config.onChange("bind", v -> {
-            rebind(false);
-            rebind(true);
+            try {
+                rebind(false);
+                rebind(true);
+            } catch (ConfigException e) {
+                throw new ConfigException("Failed to bind to specified addresses.");
+            }
         });
     }
 
@@ -286,7 +290,9 @@ public final class RedisServer {
     // ------------------------------------------------------------------ runtime changes
 
     private void reloadTlsIfStarted() {
-        if (group == null || config.getLong("tls-port") == 0) {
+        // Redis's applyTlsCfg(): TLS material matters once any TLS use is on.
+        if (group == null || (config.getLong("tls-port") == 0 && !config.getBool("tls-replication")
+                && !config.getBool("tls-cluster"))) {
             return;
         }
         try {

@@ -3,6 +3,7 @@ package io.redmesh.node.command.family;
 import io.redmesh.node.command.CommandContext;
 import io.redmesh.node.command.CommandFamily;
 import io.redmesh.node.command.CommandTable;
+import io.redmesh.node.config.ConfigParam;
 import io.redmesh.node.config.ConfigRewriter;
 import io.redmesh.node.config.ServerConfig;
 import io.redmesh.node.util.RedisException;
@@ -52,9 +53,13 @@ final class ConfigCommands implements CommandFamily {
         List<String[]> pairs = new ArrayList<>();
         for (int i = 2; i < c.argc(); i += 2) {
             pairs.add(new String[] {c.argString(i), c.argString(i + 1)});
+            ConfigParam p = c.server.config.param(c.argString(i));
+            if (p != null && p.has(ConfigParam.SENSITIVE)) {
+                c.redact(i + 1); // passwords never reach SLOWLOG or MONITOR
+            }
         }
         try {
-            c.server.config.set(pairs);
+            c.server.config.set(pairs, mode -> mode.equals("yes") || (mode.equals("local") && c.session.isLocal()));
         } catch (ServerConfig.ConfigSetError e) {
             throw RedisException.err(e.getMessage());
         }
