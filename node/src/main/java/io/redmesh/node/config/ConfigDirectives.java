@@ -49,9 +49,11 @@ final class ConfigDirectives {
     }
 
     private void num(String name, String alias, int flags, NumType type, int format, long min, long max, long def) {
-        config.add(new ConfigParam(name, alias, flags,
+        ConfigParam p = new ConfigParam(name, alias, flags,
                 a -> ConfigValues.parseNumeric(a.get(0), type, format, min, max),
-                v -> ConfigValues.renderNumeric((Long) v, format), def));
+                v -> ConfigValues.renderNumeric((Long) v, format), def);
+        p.rewriter = ConfigRewriter.numeric(format);
+        config.add(p);
     }
 
     private void integer(String name, String alias, int flags, long min, long max, long def) {
@@ -63,11 +65,18 @@ final class ConfigDirectives {
     }
 
     private void str(String name, String alias, int flags, String def, Consumer<String> valid) {
-        config.add(new ConfigParam(name, alias, flags, a -> {
+        ConfigParam p = new ConfigParam(name, alias, flags, a -> {
             valid.accept(a.get(0));
             return a.get(0);
-        }, v -> (String) v, def));
+        }, v -> (String) v, def);
+        // Redis keeps most empty strings as NULL, which CONFIG REWRITE leaves out of the file
+        p.rewriter = ConfigRewriter.string(!EMPTY_ALLOWED.contains(name));
+        config.add(p);
     }
+
+    /** String directives for which Redis keeps "" as a value (ALLOW_EMPTY_STRING). */
+    private static final List<String> EMPTY_ALLOWED = List.of("aclfile", "cluster-config-file", "syslog-ident",
+            "dbfilename", "appendfilename", "appenddirname", "ignore-warnings", "proc-title-template", "logfile");
 
     private void enumeration(String name, String alias, int flags, String def, String... values) {
         List<String> allowed = List.of(values);
@@ -76,7 +85,9 @@ final class ConfigDirectives {
     }
 
     private void special(String name, String alias, int flags, String def, ConfigParam.Parser parser) {
-        config.add(new ConfigParam(name, alias, flags, parser, v -> (String) v, def));
+        ConfigParam p = new ConfigParam(name, alias, flags, parser, v -> (String) v, def);
+        p.rewriter = ConfigRewriter.special(name);
+        config.add(p);
     }
 
     private static final List<String> PROTECTED_ACTION = List.of("no", "yes", "local");
@@ -259,9 +270,11 @@ final class ConfigDirectives {
         num("proto-max-bulk-len", null, MODIFIABLE, NumType.LONG_LONG, MEMORY, 1024 * 1024, LONG_MAX, 512L << 20);
         num("stream-node-max-entries", null, MODIFIABLE, NumType.LONG_LONG, ConfigValues.INTEGER, 0, LONG_MAX, 100);
         // the backlog never shrinks below CONFIG_REPL_BACKLOG_MIN_SIZE (16 KB), which CONFIG GET then shows
-        config.add(new ConfigParam("repl-backlog-size", null, MODIFIABLE,
+        ConfigParam backlog = new ConfigParam("repl-backlog-size", null, MODIFIABLE,
                 a -> Math.max(16384L, ConfigValues.parseNumeric(a.get(0), NumType.LONG_LONG, MEMORY, 1, LONG_MAX)),
-                v -> Long.toString((Long) v), 1L << 20));
+                v -> Long.toString((Long) v), 1L << 20);
+        backlog.rewriter = ConfigRewriter.numeric(MEMORY);
+        config.add(backlog);
         num("maxmemory", null, MODIFIABLE, NumType.ULONG_LONG, MEMORY, 0, ULLONG_MAX, 0);
         num("cluster-link-sendbuf-limit", null, MODIFIABLE, NumType.ULONG_LONG, MEMORY, 0, ULLONG_MAX, 0);
 

@@ -20,6 +20,21 @@ public final class ConfigParam {
     public static final int PROTECTED = 1 << 5;
     public static final int DENY_LOADING = 1 << 6;
 
+    /**
+     * What CONFIG REWRITE writes for a directive: its lines (none: drop the ones in the file), and
+     * whether to write them even when the file does not mention it (not at the default).
+     */
+    public record Rewrite(List<String> lines, boolean force, List<Boolean> forces) {
+        public Rewrite(List<String> lines, boolean force) {
+            this(lines, force, null);
+        }
+
+        /** Whether line {@code i} is written even when the file does not mention the directive. */
+        public boolean force(int i) {
+            return forces == null ? force : forces.get(i);
+        }
+    }
+
     /** Parses the argument words of a directive into a value, or throws ConfigException. */
     public interface Parser {
         Object parse(List<String> args);
@@ -46,6 +61,9 @@ public final class ConfigParam {
     Runnable apply;
     /** Hidden directives are settable but only found by exact name (Redis's HIDDEN_CONFIG). */
     final boolean hidden;
+    /** CONFIG REWRITE's rendering (rewriteConfig*Option); set by the declaration. */
+    Function<ConfigParam, Rewrite> rewriter = p -> new Rewrite(List.of(p.name + " " + p.render()),
+            !java.util.Objects.equals(p.value, p.defaultValue));
 
     ConfigParam(String name, String alias, int flags, Parser parser, Function<Object, String> renderer,
                 Object defaultValue) {

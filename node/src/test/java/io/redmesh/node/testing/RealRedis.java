@@ -36,10 +36,19 @@ public final class RealRedis implements AutoCloseable {
 
     /** Starts redis-server with the given extra "--directive value" arguments. */
     public static RealRedis start(String... directives) {
+        return startWithConfig(null, directives);
+    }
+
+    /** Starts redis-server reading {@code configFile} first (CONFIG REWRITE tests), then directives. */
+    public static RealRedis startWithConfig(Path configFile, String... directives) {
         int port = Ports.free();
         try {
             Path dir = Files.createTempDirectory("realredis");
-            List<String> cmd = new ArrayList<>(List.of("redis-server", "--port", Integer.toString(port),
+            List<String> cmd = new ArrayList<>(List.of("redis-server"));
+            if (configFile != null) {
+                cmd.add(configFile.toString());
+            }
+            cmd.addAll(List.of("--port", Integer.toString(port),
                     "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString(),
                     "--daemonize", "no"));
             cmd.addAll(Arrays.asList(directives));
@@ -57,8 +66,9 @@ public final class RealRedis implements AutoCloseable {
                     Thread.sleep(50);
                 }
             }
+            String log = Files.readString(dir.resolve("redis.log"));
             r.close();
-            throw new IllegalStateException("redis-server did not start: " + Files.readString(dir.resolve("redis.log")));
+            throw new IllegalStateException("redis-server did not start: " + log);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         } catch (InterruptedException e) {

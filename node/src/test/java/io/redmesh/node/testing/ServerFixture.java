@@ -29,8 +29,17 @@ public final class ServerFixture implements AutoCloseable {
 
     /** Starts a node on 127.0.0.1 and a free port; extra args are "--directive", "value" pairs. */
     public static ServerFixture start(String... directives) {
+        return startWithConfig(null, directives);
+    }
+
+    /** Starts a node reading {@code configFile} first (CONFIG REWRITE tests), then directives. */
+    public static ServerFixture startWithConfig(java.nio.file.Path configFile, String... directives) {
         int port = Ports.free();
-        List<String> args = new ArrayList<>(List.of("--port", Integer.toString(port), "--bind", "127.0.0.1",
+        List<String> args = new ArrayList<>();
+        if (configFile != null) {
+            args.add(configFile.toString());
+        }
+        args.addAll(List.of("--port", Integer.toString(port), "--bind", "127.0.0.1",
                 "--save", ""));
         args.addAll(Arrays.asList(directives));
         ServerConfig config = new ServerConfig();
