@@ -99,7 +99,11 @@ final class CommandCommands implements CommandFamily {
             keySpec(r, k);
         }
         Map<String, CommandSpec> subs = s.subcommands();
-        r.array(subs.size()); // an array even in RESP3, unlike the other lists
+        if (subs.isEmpty()) {
+            r.set(0); // addReplyCommandSubCommands(): an empty set without subcommands...
+        } else {
+            r.array(subs.size()); // ...but an array (even in RESP3) for a container
+        }
         for (CommandSpec sub : subs.values()) {
             commandInfo(r, sub);
         }
