@@ -40,6 +40,8 @@ public final class CommandSpec {
     public long microseconds;
     public long rejectedCalls;
     public long failedCalls;
+    /** Latencies for INFO latencystats (latency-tracking); null until the first call. */
+    public volatile LatencyHistogram latency;
 
     CommandSpec(String fullName, CommandSpec parent, int arity, Set<CommandFlag> flags, long aclCategories,
                 int firstKey, int lastKey, int keyStep, List<String> tips, List<KeySpec> keySpecs, JsonNode docs) {

@@ -257,6 +257,13 @@ public final class Dispatcher {
         }
         cmd.calls++;
         cmd.microseconds += micros;
+        if (server.latencyTracking) {
+            LatencyHistogram h = cmd.latency;
+            if (h == null) {
+                h = cmd.latency = new LatencyHistogram();
+            }
+            h.record(micros * 1000); // Redis records its microsecond duration, in ns
+        }
         server.stats.totalCommands++;
         if (r.errorsWritten() > errorsBefore) {
             cmd.failedCalls++;

@@ -65,6 +65,7 @@ public final class ServerContext {
     volatile int slowlogMaxLen;
     volatile String requirepass = "";
     public volatile boolean activeExpireEnabled = true;
+    volatile boolean latencyTracking = true;
     /** Whether an ACL user of that name exists (CLIENT KILL USER); the ACL layer replaces it. */
     public volatile java.util.function.Predicate<String> userExists = "default"::equals;
 
@@ -98,6 +99,7 @@ public final class ServerContext {
             slowlog.trim(slowlogMaxLen);
         });
         config.onChange("requirepass", v -> requirepass = (String) v);
+        config.onChange("latency-tracking", v -> latencyTracking = (Boolean) v);
         Runnable eviction = () -> keyspace.configureEviction(
                 EvictionPolicy.fromConfig(config.getString("maxmemory-policy")),
                 config.getInt("maxmemory-samples"), config.getInt("lfu-log-factor"), config.getInt("lfu-decay-time"));

@@ -103,6 +103,7 @@ final class ConfigCommands implements CommandFamily {
             s.microseconds = 0;
             s.failedCalls = 0;
             s.rejectedCalls = 0;
+            s.latency = null;
         }
         c.server.slowlog.reset();
         c.reply.ok();

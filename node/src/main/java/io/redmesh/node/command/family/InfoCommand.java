@@ -53,11 +53,13 @@ final class InfoCommand {
         c.reply.verbatim(render(c.server, c.session, wanted, all));
     }
 
+    /** Every built-in section, in the order genRedisInfoString() writes them. */
+    private static final List<String> BUILTIN = List.of("server", "clients", "memory", "persistence", "stats",
+            "replication", "cpu", "modules", "commandstats", "errorstats", "latencystats", "cluster", "keyspace");
+
     static String render(ServerContext srv, Session self, Set<String> wanted, boolean all) {
         StringBuilder sb = new StringBuilder();
-        // Redis 7.0's order: INFO ALL puts commandstats and latencystats around errorstats
-        for (String section : List.of("server", "clients", "memory", "persistence", "stats", "replication", "cpu",
-                "modules", "commandstats", "errorstats", "latencystats", "cluster", "keyspace")) {
+        for (String section : BUILTIN) {
             if (!wanted.contains(section)) {
                 continue;
             }
@@ -75,8 +77,7 @@ final class InfoCommand {
             }
         }
         for (InfoSection extra : srv.infoSections) {
-            boolean builtin = List.of("server", "clients", "memory", "persistence", "stats", "replication", "cpu",
-                    "modules", "errorstats", "cluster", "keyspace", "commandstats", "latencystats").contains(extra.name());
+            boolean builtin = BUILTIN.contains(extra.name());
             if (!builtin && (all || wanted.contains(extra.name()))) {
                 header(sb, extra.name());
                 sb.append(extra.render());
@@ -122,6 +123,7 @@ final class InfoCommand {
             case "cluster": line(sb, "cluster_enabled", 0); break;
             case "keyspace": keyspace(sb, srv); break;
             case "commandstats": commandstats(sb, srv); break;
+            case "latencystats": latencystats(sb, srv); break;
             default: break;
         }
     }
@@ -134,7 +136,10 @@ final class InfoCommand {
         line(sb, "redis_build_id", "redmesh" + ServerContext.REDMESH_VERSION.replace(".", ""));
         line(sb, "redis_mode", "standalone");
         line(sb, "redmesh_version", ServerContext.REDMESH_VERSION);
-        line(sb, "os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
+        String arch = System.getProperty("os.arch");
+        // uname's machine name, as Redis prints it (the JVM says "amd64" for x86_64)
+        line(sb, "os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+                + (arch.equals("amd64") ? "x86_64" : arch));
         line(sb, "arch_bits", 64);
         line(sb, "monotonic_clock", "POSIX clock_gettime");
         line(sb, "multiplexing_api", io.netty.channel.epoll.Epoll.isAvailable() ? "epoll" : "nio");
@@ -145,7 +150,8 @@ final class InfoCommand {
         line(sb, "process_supervised", "no");
         line(sb, "run_id", srv.runId);
         line(sb, "tcp_port", srv.tcpPort);
-        line(sb, "server_time_usec", System.currentTimeMillis() * 1000);
+        java.time.Instant now = java.time.Instant.now();
+        line(sb, "server_time_usec", now.getEpochSecond() * 1_000_000 + now.getNano() / 1000);
         line(sb, "uptime_in_seconds", uptime);
         line(sb, "uptime_in_days", uptime / 86400);
         line(sb, "hz", srv.config.getLong("hz"));
@@ -349,6 +355,7 @@ final class InfoCommand {
         line(sb, "keyspace_misses", ks.keyspaceMisses);
         line(sb, "pubsub_channels", srv.pubsub.channelCount());
         line(sb, "pubsub_patterns", srv.pubsub.patternCount());
+        line(sb, "pubsubshard_channels", 0);
         line(sb, "latest_fork_usec", 0);
         line(sb, "total_forks", 0);
         line(sb, "migrate_cached_sockets", 0);
@@ -433,6 +440,32 @@ final class InfoCommand {
             line(sb, "cmdstat_" + s.fullName, "calls=" + s.calls + ",usec=" + s.microseconds + ",usec_per_call="
                     + String.format(Locale.ROOT, "%.2f", s.calls == 0 ? 0.0 : (double) s.microseconds / s.calls)
                     + ",rejected_calls=" + s.rejectedCalls + ",failed_calls=" + s.failedCalls);
+        }
+    }
+
+    /**
+     * latency_percentiles_usec_&lt;command&gt;:p50=...,p99=...: each called command's latency at the
+     * latency-tracking-info-percentiles, in microseconds with three decimals.
+     */
+    private static void latencystats(StringBuilder sb, ServerContext srv) {
+        String[] pcts = srv.config.getString("latency-tracking-info-percentiles").split(" ");
+        for (CommandSpec s : srv.table().all()) {
+            io.redmesh.node.command.LatencyHistogram h = s.latency;
+            if (h == null || h.count() == 0) {
+                continue;
+            }
+            StringBuilder v = new StringBuilder();
+            for (String p : pcts) {
+                if (p.isEmpty()) {
+                    continue;
+                }
+                if (v.length() > 0) {
+                    v.append(',');
+                }
+                v.append('p').append(p).append('=').append(String.format(Locale.ROOT, "%.3f",
+                        h.valueAtPercentile(Double.parseDouble(p)) / 1000.0));
+            }
+            line(sb, "latency_percentiles_usec_" + s.fullName, v);
         }
     }
 }
