@@ -6,6 +6,7 @@ import static io.redmesh.node.config.ConfigParam.IMMUTABLE;
 import static io.redmesh.node.config.ConfigParam.MULTI_ARG;
 import static io.redmesh.node.config.ConfigParam.PROTECTED;
 import static io.redmesh.node.config.ConfigParam.SENSITIVE;
+import static io.redmesh.node.config.ConfigParam.VOLATILE;
 import static io.redmesh.node.config.ConfigValues.MEMORY;
 import static io.redmesh.node.config.ConfigValues.OCTAL;
 import static io.redmesh.node.config.ConfigValues.PERCENT;
@@ -308,9 +309,13 @@ final class ConfigDirectives {
         // long (ms) a peer may take to finish one before it is closed.
         enumeration("tls-provider", null, MODIFIABLE | HIDDEN, "auto", "auto", "openssl", "jdk");
         num("tls-handshake-timeout", null, MODIFIABLE | HIDDEN, NumType.INT, ConfigValues.INTEGER, 1, INT_MAX, 10_000);
-        for (String n : List.of("tls-cert-file", "tls-key-file", "tls-key-file-pass", "tls-client-cert-file",
-                "tls-client-key-file", "tls-client-key-file-pass", "tls-dh-params-file", "tls-ca-cert-file",
-                "tls-ca-cert-dir", "tls-protocols", "tls-ciphers", "tls-ciphersuites")) {
+        // the certificate, key and CA files are VOLATILE_CONFIG: setting the same path re-reads it
+        for (String n : List.of("tls-cert-file", "tls-key-file", "tls-client-cert-file", "tls-client-key-file",
+                "tls-dh-params-file", "tls-ca-cert-file", "tls-ca-cert-dir")) {
+            str(n, null, MODIFIABLE | VOLATILE, "");
+        }
+        for (String n : List.of("tls-key-file-pass", "tls-client-key-file-pass", "tls-protocols", "tls-ciphers",
+                "tls-ciphersuites")) {
             str(n, null, MODIFIABLE, "");
         }
 

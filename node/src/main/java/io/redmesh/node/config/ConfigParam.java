@@ -19,6 +19,8 @@ public final class ConfigParam {
     public static final int HIDDEN = 1 << 4;
     public static final int PROTECTED = 1 << 5;
     public static final int DENY_LOADING = 1 << 6;
+    /** Setting the same value still counts as a change (TLS files re-read from the same path). */
+    public static final int VOLATILE = 1 << 7;
 
     /**
      * What CONFIG REWRITE writes for a directive: its lines (none: drop the ones in the file), and

@@ -188,7 +188,7 @@ public final class ServerConfig {
         }
         for (int i = 0; i < targets.size(); i++) {
             ConfigParam p = targets.get(i);
-            if (Objects.equals(p.value, old.get(i)) || targets.indexOf(p) != i) {
+            if (!changed(p, old.get(i)) || targets.indexOf(p) != i) {
                 continue; // unchanged: Redis skips the apply function too
             }
             try {
@@ -198,7 +198,7 @@ public final class ServerConfig {
                     ConfigParam q = targets.get(j);
                     Object attempted = q.value;
                     q.value = old.get(j);
-                    if (j < i && !Objects.equals(attempted, old.get(j))) {
+                    if (j < i && (q.has(ConfigParam.VOLATILE) || !Objects.equals(attempted, old.get(j)))) {
                         q.onChange.accept(q.value);
                     }
                 }
@@ -209,13 +209,18 @@ public final class ServerConfig {
         runApplySteps(targets, entryNames, old);
     }
 
+    /** Whether setting {@code p} from {@code old} is a change (always, for a VOLATILE directive). */
+    private static boolean changed(ConfigParam p, Object old) {
+        return p.has(ConfigParam.VOLATILE) || !Objects.equals(p.value, old);
+    }
+
     /** The shared apply steps of the changed directives, once each, rolling back on failure. */
     private void runApplySteps(List<ConfigParam> targets, List<String> entryNames, List<Object> old) {
         List<Runnable> applies = new ArrayList<>();
         List<String> applyArgs = new ArrayList<>();
         for (int i = 0; i < targets.size(); i++) {
             Runnable a = targets.get(i).apply;
-            if (a != null && !applies.contains(a) && !Objects.equals(targets.get(i).value, old.get(i))) {
+            if (a != null && !applies.contains(a) && changed(targets.get(i), old.get(i))) {
                 applies.add(a);
                 applyArgs.add(entryNames.get(i));
             }
