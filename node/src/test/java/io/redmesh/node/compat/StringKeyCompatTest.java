@@ -209,4 +209,18 @@ class StringKeyCompatTest {
             p.verify();
         }
     }
+
+    @Test
+    void wrongTypes() {
+        try (Diff.Pair p = diff.pair()) {
+            p.script("HSET h f v", "SADD s m", "RPUSH l a", "ZADD z 1 m", "SET a x", "GET h", "SET h x GET", "SET h x NX GET",
+                    "GETEX h", "GETEX h EX abc", "GETDEL h", "APPEND h x", "INCR h", "DECRBY h 1", "INCRBYFLOAT h 1",
+                    "SETRANGE h 0 x", "SETRANGE h 0 \"\"", "GETRANGE h 0 1", "STRLEN h", "LCS a h", "LCS h a IDX",
+                    "MGET h a s", "SETNX h x", "GETSET h x", "TYPE h", "TYPE s", "TYPE l", "TYPE z",
+                    "OBJECT ENCODING h", "EXPIRE h 100", "TTL h", "PERSIST h", "RENAME h h2", "TYPE h2",
+                    "COPY h2 h3", "TYPE h3", "MOVE h3 1", "SET h3 plain", "GET h3", "SCAN 0 TYPE hash COUNT 100",
+                    "MULTI", "INCR a", "LPUSH a x", "GET a", "EXEC", "MSET h2 v", "GET h2");
+            p.verify();
+        }
+    }
 }
