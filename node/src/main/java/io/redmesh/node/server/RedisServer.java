@@ -499,12 +499,22 @@ public final class RedisServer {
 
     private void shutdownGroup() {
         if (acceptGroup != null) {
-            acceptGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+            awaitTermination(acceptGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS));
             acceptGroup = null;
         }
         if (group != null) {
-            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+            awaitTermination(group.shutdownGracefully(0, 2, TimeUnit.SECONDS));
             group = null;
+        }
+    }
+
+    /**
+     * Waits a bounded time for an event loop group to end: a stop must never hang the process
+     * (a termination future was once seen never completing after its threads had exited).
+     */
+    private static void awaitTermination(io.netty.util.concurrent.Future<?> f) {
+        if (!f.awaitUninterruptibly(5, TimeUnit.SECONDS)) {
+            ServerLog.warning("Event loops did not stop within 5 seconds; exiting anyway.");
         }
     }
 
