@@ -161,6 +161,21 @@ public final class CommandTable {
                 Collections.unmodifiableList(tips), Collections.unmodifiableList(specs), c.path("docs"));
     }
 
+    /**
+     * rename-command: the command answers to {@code to} instead ("" removes it), as Redis does
+     * for hiding dangerous commands. Returns false when there is no such command.
+     */
+    public boolean rename(String from, String to) {
+        CommandSpec s = commands.remove(from.toLowerCase(Locale.ROOT));
+        if (s == null) {
+            return false;
+        }
+        if (!to.isEmpty()) {
+            commands.put(to.toLowerCase(Locale.ROOT), s);
+        }
+        return true;
+    }
+
     /** Looks up a top-level command by its lower-case name. */
     public CommandSpec get(String lowerName) {
         return commands.get(lowerName);

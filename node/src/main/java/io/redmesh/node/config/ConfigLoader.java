@@ -211,6 +211,7 @@ public final class ConfigLoader {
             case "rename-command":
                 if (argv.size() == 2) {
                     renames.add(new String[] {argv.get(0), argv.get(1)});
+                config.renameCommand(argv.get(0), argv.get(1));
                     return;
                 }
                 break;

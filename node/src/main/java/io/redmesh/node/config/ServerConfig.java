@@ -303,6 +303,17 @@ public final class ServerConfig {
         return out;
     }
 
+    private final List<String[]> commandRenames = new ArrayList<>();
+
+    /** rename-command from the config file: (old name, new name or "" to disable). */
+    public void renameCommand(String from, String to) {
+        commandRenames.add(new String[] {from, to});
+    }
+
+    public List<String[]> commandRenames() {
+        return Collections.unmodifiableList(commandRenames);
+    }
+
     public Path configFile() {
         return configFile;
     }

@@ -45,6 +45,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class RedisServer {
     private final ServerConfig config;
+    /** A rename-command naming a command we do not have; refuses start-up, as Redis does. */
+    private String badRename;
     private final ServerContext context;
     private final TlsContextProvider tls;
     private EventLoopGroup group;
@@ -76,7 +78,13 @@ public final class RedisServer {
         this.tls = new TlsContextProvider();
         List<CommandFamily> families = new ArrayList<>(Families.all(this::requestShutdown));
         families.addAll(extraFamilies);
-        context.table(CommandTable.load(families));
+        CommandTable table = CommandTable.load(families);
+        for (String[] r : config.commandRenames()) {
+            if (!table.rename(r[0], r[1])) {
+                badRename = r[0];
+            }
+        }
+        context.table(table);
         new Dispatcher(context);
         this.pipeline = new ClientPipeline(context, config, tls);
         config.onChange("proto-max-bulk-len", v -> pipeline.protoMaxBulkLen = (Long) v);
@@ -124,6 +132,9 @@ public final class RedisServer {
 
     /** Binds the listeners and starts serving. Throws StartupException with Redis's log text. */
     public void start() throws StartupException {
+        if (badRename != null) {
+            throw new StartupException("No such command in rename-command: " + badRename);
+        }
         config.applyAll();
         try {
             ServerLog.logfile(config.getString("logfile"));
