@@ -293,6 +293,14 @@ public final class RedisServer {
             long keepalive = config.getLong("tcp-keepalive");
             if (keepalive > 0) {
                 b.childOption(ChannelOption.SO_KEEPALIVE, true);
+                if (Epoll.isAvailable()) {
+                    // As Redis's anetKeepAlive: first probe after `tcp-keepalive` seconds idle,
+                    // then every third of that, and give up after three unanswered probes.
+                    int idle = (int) Math.min(Integer.MAX_VALUE, keepalive);
+                    b.childOption(io.netty.channel.epoll.EpollChannelOption.TCP_KEEPIDLE, idle)
+                     .childOption(io.netty.channel.epoll.EpollChannelOption.TCP_KEEPINTVL, Math.max(1, idle / 3))
+                     .childOption(io.netty.channel.epoll.EpollChannelOption.TCP_KEEPCNT, 3);
+                }
             }
         }
         return b;
