@@ -227,8 +227,7 @@ final class HashCommands implements CommandFamily {
         BigDecimal incr = LongDouble.parse(c.arg(3));
         if (incr == null) {
             // strtold reads "inf" fine; Redis then refuses it with its own message.
-            Double d = Bytes.parseDoubleOrNull(c.arg(3));
-            if (d != null && d.isInfinite() && StringCommands.parseDecimal(c.arg(3)) == null) {
+            if (LongDouble.isInfinity(c.arg(3))) {
                 throw RedisException.err("value is NaN or Infinity");
             }
             throw Errors.E_NOT_FLOAT;

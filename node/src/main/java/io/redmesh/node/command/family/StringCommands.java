@@ -467,9 +467,4 @@ final class StringCommands implements CommandFamily {
         c.propagateAs(new byte[][] {Bytes.of("SET"), c.arg(1), out, Bytes.of("KEEPTTL")});
         c.reply.bulk(out);
     }
-
-    /** A number as Redis's string2ld() reads it (exact long double value), or null. */
-    static BigDecimal parseDecimal(byte[] b) {
-        return LongDouble.parse(b);
-    }
 }
