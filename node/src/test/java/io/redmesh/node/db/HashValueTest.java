@@ -33,6 +33,12 @@ class HashValueTest {
         return out;
     }
 
+    private static List<String> pairs(HashValue h) {
+        List<String> out = new ArrayList<>();
+        h.forEach((f, v) -> out.add(Bytes.latin1(f) + "=" + Bytes.latin1(v)));
+        return out;
+    }
+
     @Test
     void listpackKeepsInsertionOrderLikeRedis() {
         HashValue h = new HashValue();
@@ -150,7 +156,12 @@ class HashValueTest {
             h.set(b("b"), b("2"), limit, VALUE);
             HashValue c = h.copy();
             assertEquals(h.encoding(), c.encoding());
-            assertEquals(flat(h), flat(c));
+            if (h.encoding().equals("listpack")) {
+                assertEquals(flat(h), flat(c), "a listpack copy keeps the order");
+            } else {
+                // A hashtable's order is its chains' order, which a copy rebuilds differently.
+                assertEquals(new java.util.TreeSet<>(pairs(h)), new java.util.TreeSet<>(pairs(c)));
+            }
             assertEquals(h.bytes(), c.bytes());
             c.set(b("a"), b("changed"), limit, VALUE);
             c.remove(b("b"));
