@@ -47,18 +47,6 @@ class JedisConcurrencyTest {
         }
     }
 
-    /** Waits until the server counts {@code n} blocked clients (INFO clients, as an operator sees it). */
-    private static void awaitBlocked(Jedis observer, int n) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (System.nanoTime() < deadline) {
-            if (observer.info("clients").contains("blocked_clients:" + n + "\r\n")) {
-                return;
-            }
-            Thread.sleep(5);
-        }
-        throw new AssertionError("never saw " + n + " blocked clients: " + observer.info("clients"));
-    }
-
     @ParameterizedTest
     @EnumSource(RedisProtocol.class)
     void blpopIsServedByAnotherClientsPush(RedisProtocol protocol) throws Exception {
@@ -66,7 +54,7 @@ class JedisConcurrencyTest {
                 Jedis producer = JedisSupport.connect(server, protocol)) {
             producer.del("jobs", "other");
             Future<KeyValue<String, String>> popped = threads.submit(() -> waiter.blpop(4.0, "other", "jobs"));
-            awaitBlocked(producer, 1);
+            JedisSupport.awaitBlocked(producer, 1);
             long pushedAt = System.nanoTime();
             assertEquals(1, producer.rpush("jobs", "job-1"));
             KeyValue<String, String> got = popped.get(5, TimeUnit.SECONDS);
@@ -75,7 +63,7 @@ class JedisConcurrencyTest {
             assertEquals("job-1", got.getValue());
             assertTrue(servedMillis < 2_000, "served " + servedMillis + " ms after the push, not by the timeout");
             assertEquals(0, producer.llen("jobs"), "the pushed element went to the waiter");
-            awaitBlocked(producer, 0);
+            JedisSupport.awaitBlocked(producer, 0);
 
             // timeout: a nil reply after about the timeout, and the connection still works
             long start = System.nanoTime();
@@ -98,7 +86,7 @@ class JedisConcurrencyTest {
                 Jedis w = JedisSupport.connect(server, protocol);
                 waiters.add(w);
                 pops.add(threads.submit(() -> w.brpop(4, "fifo")));
-                awaitBlocked(producer, i + 1); // so the arrival order is known
+                JedisSupport.awaitBlocked(producer, i + 1); // so the arrival order is known
             }
             // one push of three elements serves the three waiters in the order they blocked
             assertEquals(3, producer.rpush("fifo", "a", "b", "c"));

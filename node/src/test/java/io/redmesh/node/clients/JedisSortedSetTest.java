@@ -169,7 +169,7 @@ class JedisSortedSetTest {
 
             // BZPOPMIN parked until another client adds; BZMPOP with a timeout
             Future<KeyValue<String, Tuple>> pop = threads.submit(() -> waiter.bzpopmin(4.0, "other", "tasks"));
-            awaitBlocked(j);
+            JedisSupport.awaitBlocked(j, 1);
             j.zadd("tasks", Map.of("late", 5.0, "urgent", 1.0));
             KeyValue<String, Tuple> got = pop.get(5, TimeUnit.SECONDS);
             assertEquals("tasks", got.getKey());
@@ -178,18 +178,10 @@ class JedisSortedSetTest {
 
             Future<KeyValue<String, List<Tuple>>> mpopWait =
                     threads.submit(() -> waiter.bzmpop(4.0, SortedSetOption.MAX, 10, "queue"));
-            awaitBlocked(j);
+            JedisSupport.awaitBlocked(j, 1);
             j.zadd("queue", 7.0, "x");
             assertEquals(List.of(new Tuple("x", 7.0)), mpopWait.get(5, TimeUnit.SECONDS).getValue());
             assertNull(waiter.bzpopmax(0.05, "empty"));
-        }
-    }
-
-    private static void awaitBlocked(Jedis observer) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (!observer.info("clients").contains("blocked_clients:1\r\n")) {
-            assertTrue(System.nanoTime() < deadline, "the waiter never blocked");
-            Thread.sleep(5);
         }
     }
 

@@ -27,4 +27,16 @@ final class JedisSupport {
     static HostAndPort address(ClientServer s) {
         return new HostAndPort("127.0.0.1", s.port());
     }
+
+    /** Waits until the server counts {@code n} blocked clients (INFO clients, as an operator sees it). */
+    static void awaitBlocked(Jedis observer, int n) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+        while (System.nanoTime() < deadline) {
+            if (observer.info("clients").contains("blocked_clients:" + n + "\r\n")) {
+                return;
+            }
+            Thread.sleep(5);
+        }
+        throw new AssertionError("never saw " + n + " blocked clients: " + observer.info("clients"));
+    }
 }

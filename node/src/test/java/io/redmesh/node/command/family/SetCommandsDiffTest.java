@@ -3,60 +3,17 @@ package io.redmesh.node.command.family;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.redmesh.node.testing.RealRedis;
-import io.redmesh.node.testing.RespClient;
-import io.redmesh.node.testing.ServerFixture;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /** Set commands against Debian's redis-server 7.0.15, reply for reply. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class SetCommandsDiffTest {
-    private RealRedis redis;
-    private ServerFixture node;
-    private RespClient realClient;
-    private RespClient ourClient;
-    private DiffHarness d;
-
-    @BeforeAll
-    void start() {
-        Assumptions.assumeTrue(RealRedis.available(), "redis-server not installed");
-        redis = RealRedis.start();
-        node = ServerFixture.start();
-    }
-
-    @AfterAll
-    void stop() {
-        if (realClient != null) {
-            realClient.close();
-            ourClient.close();
-        }
-        if (node != null) {
-            node.close();
-        }
-        if (redis != null) {
-            redis.close();
-        }
-    }
-
-    @BeforeEach
-    void fresh() {
-        if (realClient != null) {
-            realClient.close();
-            ourClient.close();
-        }
-        realClient = redis.client();
-        ourClient = node.client();
-        d = new DiffHarness(realClient, ourClient);
-        d.sameAll("FLUSHALL", "CONFIG SET set-max-intset-entries 512");
+class SetCommandsDiffTest extends DiffTestBase {
+    @Override
+    protected String[] resetCommands() {
+        return new String[] {"CONFIG SET set-max-intset-entries 512"};
     }
 
     @Test
