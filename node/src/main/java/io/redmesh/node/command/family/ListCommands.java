@@ -7,6 +7,7 @@ import io.redmesh.node.db.Database;
 import io.redmesh.node.db.ListValue;
 import io.redmesh.node.util.Bytes;
 import io.redmesh.node.util.Errors;
+import io.redmesh.node.util.RankRange;
 import io.redmesh.node.util.RedisException;
 import java.util.Arrays;
 
@@ -197,25 +198,13 @@ final class ListCommands implements CommandFamily {
             c.reply.emptyArray();
             return;
         }
-        long len = l.length();
-        if (start < 0) {
-            start += len;
-        }
-        if (end < 0) {
-            end += len;
-        }
-        if (start < 0) {
-            start = 0;
-        }
-        if (start > end || start >= len) {
+        RankRange r = RankRange.of(start, end, l.length());
+        if (r == null) {
             c.reply.emptyArray();
             return;
         }
-        if (end >= len) {
-            end = len - 1;
-        }
-        int from = (int) start;
-        int to = (int) end;
+        int from = (int) r.start();
+        int to = (int) r.end();
         c.reply.array(to - from + 1);
         for (int i = from; i <= to; i++) {
             c.reply.bulk(l.get(i));
@@ -311,25 +300,8 @@ final class ListCommands implements CommandFamily {
             c.reply.ok();
             return;
         }
-        long len = l.length();
-        if (start < 0) {
-            start += len;
-        }
-        if (end < 0) {
-            end += len;
-        }
-        if (start < 0) {
-            start = 0;
-        }
-        int removed;
-        if (start > end || start >= len) {
-            removed = l.trim(1, 0);
-        } else {
-            if (end >= len) {
-                end = len - 1;
-            }
-            removed = l.trim((int) start, (int) end);
-        }
+        RankRange r = RankRange.of(start, end, l.length());
+        int removed = r == null ? l.trim(1, 0) : l.trim((int) r.start(), (int) r.end());
         deleteIfEmpty(c, key, l);
         c.db().modified(key);
         c.dirty(removed);

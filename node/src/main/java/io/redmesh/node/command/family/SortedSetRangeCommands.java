@@ -5,6 +5,7 @@ import io.redmesh.node.command.CommandTable;
 import io.redmesh.node.db.ZRangeSpec;
 import io.redmesh.node.db.ZSetValue;
 import io.redmesh.node.util.Errors;
+import io.redmesh.node.util.RankRange;
 import io.redmesh.node.util.RedisException;
 
 /**
@@ -128,21 +129,9 @@ final class SortedSetRangeCommands {
         SortedSetCommands.Collected out = new SortedSetCommands.Collected();
         if (z != null) {
             if (type == Type.RANK) {
-                long len = z.length();
-                if (start < 0) {
-                    start = len + start;
-                }
-                if (end < 0) {
-                    end = len + end;
-                }
-                if (start < 0) {
-                    start = 0;
-                }
-                if (start <= end && start < len) {
-                    if (end >= len) {
-                        end = len - 1;
-                    }
-                    z.forRankRange(start, end, rev, out);
+                RankRange r = RankRange.of(start, end, z.length());
+                if (r != null) {
+                    z.forRankRange(r.start(), r.end(), rev, out);
                 }
             } else {
                 z.forRange(range, offset, limit, rev, out);
@@ -188,24 +177,12 @@ final class SortedSetRangeCommands {
         }
         long deleted;
         if (type == Type.RANK) {
-            long len = z.length();
-            if (start < 0) {
-                start = len + start;
-            }
-            if (end < 0) {
-                end = len + end;
-            }
-            if (start < 0) {
-                start = 0;
-            }
-            if (start > end || start >= len) {
+            RankRange r = RankRange.of(start, end, z.length());
+            if (r == null) {
                 c.reply.integer(0);
                 return;
             }
-            if (end >= len) {
-                end = len - 1;
-            }
-            deleted = z.removeRankRange(start, end);
+            deleted = z.removeRankRange(r.start(), r.end());
         } else {
             deleted = z.removeRange(range);
         }
