@@ -76,6 +76,11 @@ public final class SetValue implements Sized {
         return dict == null;
     }
 
+    /** The intset's members, ascending, in [0, length()) (read-only: RDB/DUMP serialize it). */
+    public long[] intsetMembers() {
+        return ints;
+    }
+
     public boolean contains(byte[] member) {
         if (dict != null) {
             return dict.contains(member);
