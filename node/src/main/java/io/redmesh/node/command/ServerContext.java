@@ -55,6 +55,8 @@ public final class ServerContext {
     public volatile String configFilePath = "";
     public volatile Runnable shutdownHook = () -> {};
     public volatile long lastSaveSeconds = System.currentTimeMillis() / 1000;
+    /** Whether a BGSAVE runs (SAVE refuses then); the background snapshot installs its own. */
+    public volatile java.util.function.BooleanSupplier bgsaveInProgress = () -> false;
     public volatile boolean shuttingDown;
     /** Changes since the last save (Redis's server.dirty, INFO rdb_changes_since_last_save). */
     public long dirty;

@@ -154,6 +154,28 @@ public final class Keyspace {
         return r < p ? counter + 1 : counter;
     }
 
+    /**
+     * objectSetLRUOrLFU (RDB load, RESTORE IDLETIME/FREQ): under an LFU policy a given counter
+     * ({@code lfuFreq >= 0}) becomes the key's; otherwise a given idle time ({@code idleSeconds
+     * >= 0}) is set back from now. Returns whether anything was set.
+     */
+    public boolean setLruOrLfu(DictEntry e, long lfuFreq, long idleSeconds) {
+        if (policy.lfu()) {
+            if (lfuFreq >= 0) {
+                e.lru = (lfuMinutes() << 8) | (int) Math.min(255, lfuFreq);
+                return true;
+            }
+        } else if (idleSeconds >= 0) {
+            long abs = lruClock() - idleSeconds;
+            if (abs < 0) {
+                abs = Math.floorMod(abs, LRU_MAX);
+            }
+            e.lru = (int) abs;
+            return true;
+        }
+        return false;
+    }
+
     /** OBJECT IDLETIME in seconds. */
     public long idleSeconds(DictEntry e) {
         int now = lruClock();

@@ -33,6 +33,61 @@ public final class DiskFiles {
         return new BufferedOutputStream(Channels.newOutputStream(createChannel(p)), 64 * 1024);
     }
 
+    /**
+     * A file written whole then swapped in: the content goes to {@code tmp}; {@link #commit}
+     * flushes, fsyncs and atomically renames it over the target; {@link #close} without a commit
+     * deletes the temp file, so a failed or interrupted write leaves the previous file intact.
+     */
+    public static final class AtomicFile implements java.io.Closeable {
+        private final Path tmp;
+        private final Path target;
+        private final FileChannel channel;
+        private final OutputStream out;
+        private boolean committed;
+
+        private AtomicFile(Path tmp, Path target, Kind kind) throws IOException {
+            this.tmp = tmp;
+            this.target = target;
+            this.channel = createChannel(tmp);
+            // The content becomes the target's: it is written (and sealed) as the target's kind.
+            this.out = Channels.newOutputStream(channel);
+        }
+
+        /** Unbuffered: writers bring their own large buffer. */
+        public OutputStream stream() {
+            return out;
+        }
+
+        public Path tmp() {
+            return tmp;
+        }
+
+        /** fsync, close, rename over the target, fsync the directory. */
+        public void commit() throws IOException {
+            out.flush();
+            fsync(channel);
+            out.close();
+            DiskFiles.commit(tmp, target);
+            committed = true;
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (!committed) {
+                try {
+                    out.close();
+                } finally {
+                    Files.deleteIfExists(tmp);
+                }
+            }
+        }
+    }
+
+    /** Starts an {@link AtomicFile}: {@code tmp} (in the target's directory) becomes {@code target}. */
+    public static AtomicFile createAtomic(Path tmp, Path target, Kind kind) throws IOException {
+        return new AtomicFile(tmp, target, kind);
+    }
+
     public static InputStream open(Path p, Kind kind) throws IOException {
         return new BufferedInputStream(Files.newInputStream(p), 64 * 1024);
     }

@@ -151,6 +151,7 @@ public final class RedisServer {
         } else {
             ServerLog.warning("Configuration loaded");
         }
+        loadDataFromDisk();
         int threads = config.getInt("io-threads");
         IoHandlerFactory factory = Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("redmesh-io", true), factory);
@@ -183,6 +184,23 @@ public final class RedisServer {
         startCron();
         ServerLog.notice("Server initialized");
         ServerLog.notice("Ready to accept connections");
+    }
+
+    /**
+     * loadDataFromDisk: the dataset is in memory before any listener accepts. A file that exists
+     * but cannot be loaded refuses start-up (starting empty would let the next save overwrite it).
+     * With appendonly yes the AOF is the source instead (persist/aof).
+     */
+    private void loadDataFromDisk() throws StartupException {
+        if (config.getBool("appendonly")) {
+            return;
+        }
+        try {
+            io.redmesh.node.persist.rdb.RdbFiles.loadAtStart(config, context.keyspace);
+        } catch (io.redmesh.node.persist.rdb.RdbLoader.LoadException e) {
+            ServerLog.warning(e.getMessage());
+            throw new StartupException(e.getMessage());
+        }
     }
 
     private void bindAll(boolean tlsListener) throws StartupException {

@@ -22,6 +22,7 @@ public final class Families {
                 new SetCommands(),
                 new SortedSetCommands(),
                 new TransactionCommands(),
-                new PubSubCommands());
+                new PubSubCommands(),
+                new PersistenceCommands());
     }
 }

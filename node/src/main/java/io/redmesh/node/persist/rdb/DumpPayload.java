@@ -1,0 +1,63 @@
+package io.redmesh.node.persist.rdb;
+
+import java.io.IOException;
+
+/**
+ * The DUMP/RESTORE serialization of Redis 7.0 (createDumpPayload / verifyDumpPayload): the RDB
+ * type byte and value, then the RDB version as 2 bytes little-endian, then the CRC-64 of all that,
+ * 8 bytes little-endian.
+ */
+public final class DumpPayload {
+    private DumpPayload() {}
+
+    public static byte[] create(Object value, boolean compress, int listFill) {
+        RdbOutput o = new RdbOutput(compress);
+        RdbValueWriter w = new RdbValueWriter();
+        w.listFill(listFill);
+        try {
+            w.write(o, value);
+            o.writeByte(Rdb.VERSION & 0xff);
+            o.writeByte((Rdb.VERSION >>> 8) & 0xff);
+            o.writeLongLE(o.crc());
+        } catch (IOException e) {
+            throw new IllegalStateException(e); // in memory: cannot happen
+        }
+        return o.toByteArray();
+    }
+
+    /** verifyDumpPayload: at least the footer, a version we can read, the right CRC. */
+    public static boolean verify(byte[] p) {
+        if (p.length < 10) {
+            return false;
+        }
+        int footer = p.length - 10;
+        int version = (p[footer] & 0xff) | (p[footer + 1] & 0xff) << 8;
+        if (version > Rdb.VERSION) {
+            return false;
+        }
+        long crc = Crc64.of(p, 0, p.length - 8);
+        long stored = 0;
+        for (int i = 0; i < 8; i++) {
+            stored |= (p[p.length - 8 + i] & 0xffL) << (8 * i);
+        }
+        return crc == stored;
+    }
+
+    /**
+     * Reads the value of a verified payload; null when it is not a value we can build (Redis's
+     * "Bad data format": unknown type, corrupt data, empty collection).
+     */
+    public static Object read(byte[] p, RdbValueReader reader) {
+        RdbInput in = new RdbInput(p, p.length - 10);
+        in.checksum(false);
+        try {
+            int type = in.readByte();
+            if (!RdbValueReader.isLoadable(type)) {
+                return null;
+            }
+            return reader.read(in, type);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+}

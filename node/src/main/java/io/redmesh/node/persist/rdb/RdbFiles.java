@@ -1,0 +1,122 @@
+package io.redmesh.node.persist.rdb;
+
+import io.redmesh.node.config.ServerConfig;
+import io.redmesh.node.db.Database;
+import io.redmesh.node.db.EvictionPolicy;
+import io.redmesh.node.db.Keyspace;
+import io.redmesh.node.persist.DiskFiles;
+import io.redmesh.node.util.ServerLog;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The RDB file of a server: where it lives ({@code dir}/{@code dbfilename}), writing it crash-safe
+ * (temp-&lt;pid&gt;.rdb, fsync, atomic rename, all through {@link DiskFiles}) and loading it at start.
+ */
+public final class RdbFiles {
+    private RdbFiles() {}
+
+    /** {@code dir}/{@code dbfilename}. */
+    public static Path rdbPath(ServerConfig cfg) {
+        return Path.of(cfg.getString("dir")).resolve(cfg.getString("dbfilename"));
+    }
+
+    /** The temp file SAVE writes before the rename (Redis's "temp-%d.rdb" with its pid). */
+    public static Path tempPath(ServerConfig cfg, long pid) {
+        return Path.of(cfg.getString("dir")).resolve("temp-" + pid + ".rdb");
+    }
+
+    /** Writer options from the configuration and keyspace as they are now. */
+    public static RdbWriter.Options options(ServerConfig cfg, Keyspace ks) {
+        RdbWriter.Options o = new RdbWriter.Options();
+        o.compression = cfg.getBool("rdbcompression");
+        o.checksum = cfg.getBool("rdbchecksum");
+        o.listFill = (int) cfg.getLong("list-max-listpack-size");
+        o.usedMemory = ks.usedBytes();
+        EvictionPolicy p = ks.policy();
+        o.lfu = p.lfu();
+        o.lru = p == EvictionPolicy.ALLKEYS_LRU || p == EvictionPolicy.VOLATILE_LRU;
+        o.idleSeconds = ks::idleSeconds;
+        o.frequency = ks::frequency;
+        return o;
+    }
+
+    /**
+     * Streams the whole keyspace through {@code sink} (Redis's rdbSaveRio walk): the caller holds
+     * the server lock for the duration, so this is the point-in-time snapshot of SAVE.
+     */
+    public static void walk(Keyspace ks, io.redmesh.node.db.SnapshotSink sink) throws IOException {
+        int n = ks.count();
+        long[] keys = new long[n];
+        long[] vol = new long[n];
+        for (int i = 0; i < n; i++) {
+            keys[i] = ks.db(i).size();
+            vol[i] = ks.db(i).expiresSize();
+        }
+        sink.begin(keys, vol);
+        IOException[] err = {null};
+        for (int i = 0; i < n; i++) {
+            Database d = ks.db(i);
+            int db = i;
+            d.dict().forEach(e -> {
+                if (err[0] == null) {
+                    try {
+                        sink.entry(db, e);
+                    } catch (IOException x) {
+                        err[0] = x;
+                    }
+                }
+            });
+            if (err[0] != null) {
+                throw err[0];
+            }
+        }
+        sink.end();
+    }
+
+    /**
+     * SAVE: writes the keyspace to {@code dir}/{@code dbfilename} via temp-&lt;pid&gt;.rdb, fsync and
+     * rename. The caller holds the server lock. On failure the previous file is untouched.
+     */
+    public static void save(ServerConfig cfg, Keyspace ks, RdbWriter.Options opt) throws IOException {
+        Path target = rdbPath(cfg);
+        Path tmp = tempPath(cfg, ServerLog.pid());
+        try (DiskFiles.AtomicFile f = DiskFiles.createAtomic(tmp, target, DiskFiles.Kind.RDB)) {
+            RdbWriter w = new RdbWriter(f.stream(), opt);
+            walk(ks, w);
+            f.commit();
+        }
+    }
+
+    /**
+     * Loads {@code dir}/{@code dbfilename} into the (empty) keyspace at start-up. A missing file
+     * is an empty start; an unreadable or corrupt one throws with a message naming it.
+     *
+     * @return the result, or null when there is no file
+     */
+    public static RdbLoader.Result loadAtStart(ServerConfig cfg, Keyspace ks) throws RdbLoader.LoadException {
+        Path file = rdbPath(cfg);
+        if (!Files.exists(file)) {
+            return null;
+        }
+        long start = System.nanoTime();
+        RdbLoader.Result r;
+        try (InputStream in = DiskFiles.open(file, DiskFiles.Kind.RDB)) {
+            r = new RdbLoader(RdbValueReader.from(cfg)).verifyChecksum(cfg.getBool("rdbchecksum"))
+                    .load(in, file.toString(), ks);
+        } catch (IOException e) {
+            throw new RdbLoader.LoadException("Error opening RDB file " + file + ": " + e.getMessage());
+        } catch (RdbLoader.LoadException e) {
+            for (int i = 0; i < ks.count(); i++) {
+                ks.db(i).clear(); // never half a dataset
+            }
+            throw e;
+        }
+        ServerLog.notice(String.format("Done loading RDB, keys loaded: %d, keys expired: %d.", r.keysLoaded,
+                r.keysExpired));
+        ServerLog.notice(String.format("DB loaded from disk: %.3f seconds", (System.nanoTime() - start) / 1e9));
+        return r;
+    }
+}
