@@ -77,6 +77,11 @@ public final class RealRedis implements AutoCloseable {
         }
     }
 
+    /** The server's own temp dir (its --dir unless a directive changed it). */
+    public Path dir() {
+        return dir;
+    }
+
     public int port() {
         return port;
     }

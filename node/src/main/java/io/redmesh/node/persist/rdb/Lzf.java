@@ -1,7 +1,7 @@
 package io.redmesh.node.persist.rdb;
 
 /**
- * LZF as Redis ships it (lzf_c.c / lzf_d.c with HLOG 16, VERY_FAST, a zeroed hash table), so a
+ * LZF as Redis 7.0 ships it (liblzf 3.6's lzf_c.c with HLOG 16, VERY_FAST, a zeroed hash table), so a
  * compressed RDB string or DUMP payload is byte-identical to Redis's. Format:
  * {@code 000LLLLL <L+1 literals>}, {@code LLLooooo oooooooo} (back reference of L+2 bytes),
  * {@code 111ooooo LLLLLLLL oooooooo} (back reference of L+9 bytes).
@@ -46,7 +46,7 @@ public final class Lzf {
             int ref = htab[slot] - 1;
             htab[slot] = ip + 1;
             int off;
-            if (ref > 0 && ref < ip && (off = ip - ref - 1) < MAX_OFF && ip + 4 < inEnd
+            if (ref > 0 && ref < ip && (off = ip - ref - 1) < MAX_OFF
                     && in[ref] == in[ip] && in[ref + 1] == in[ip + 1] && in[ref + 2] == in[ip + 2]) {
                 int len = 2;
                 int maxlen = inEnd - ip - len;

@@ -18,6 +18,7 @@ public final class RdbValueWriter {
     /** quicklist.c's optimization_level: the node byte limits for fill -1..-5. */
     private static final int[] OPTIMIZATION_LEVEL = {4096, 8192, 16384, 32768, 65536};
     private static final int SIZE_SAFETY_LIMIT = 8192;
+    private static final int SIZE_ESTIMATE_OVERHEAD = 8;
     /** quicklist.c packed_threshold: larger elements live in their own "plain" node. */
     private static final long PACKED_THRESHOLD = 1L << 30;
 
@@ -231,23 +232,24 @@ public final class RdbValueWriter {
         return enc + Listpack.backlenSize(enc);
     }
 
-    /** quicklist.c (7.0) _quicklistNodeAllowInsert for a node of {@code nodeBytes} / {@code count}. */
+    /**
+     * quicklist.c (7.0.15) _quicklistNodeAllowInsert: the new size is estimated as the node's
+     * bytes + the element's length + SIZE_ESTIMATE_OVERHEAD (8); a negative fill limits the node's
+     * bytes (4k..64k), a positive one its count (within the 8k safety limit).
+     */
     private boolean allowInsert(int nodeBytes, int count, int sz) {
         if (sz >= PACKED_THRESHOLD) {
             return false;
         }
-        int overhead = sz < 254 ? 1 : 5;
-        overhead += sz < 64 ? 1 : sz < 16384 ? 2 : 5;
-        long newSz = (long) nodeBytes + sz + overhead;
+        long newSz = (long) nodeBytes + sz + SIZE_ESTIMATE_OVERHEAD;
         if (listFill < 0) {
-            int offset = -listFill - 1;
-            if (offset < OPTIMIZATION_LEVEL.length && newSz <= OPTIMIZATION_LEVEL[offset]) {
-                return true;
-            }
+            int offset = Math.min(-listFill - 1, OPTIMIZATION_LEVEL.length - 1);
+            return newSz <= OPTIMIZATION_LEVEL[offset];
         }
         if (newSz > SIZE_SAFETY_LIMIT) {
             return false;
         }
-        return count < listFill;
+        int countLimit = listFill == 0 ? 1 : listFill;
+        return count + 1 <= countLimit;
     }
 }
