@@ -84,6 +84,20 @@ public final class Dict {
         return e;
     }
 
+    /**
+     * dictExpand: makes room for {@code n} entries at once (an RDB load knows the count from
+     * RESIZEDB), so the table is not rebuilt at every doubling on the way.
+     */
+    public void expand(long n) {
+        int want = table.length;
+        while (want < n && want < (1 << 30)) {
+            want <<= 1;
+        }
+        if (want > table.length) {
+            resize(want);
+        }
+    }
+
     /** Removes the key; returns its entry or null. */
     public DictEntry remove(byte[] key) {
         int h = hashOf(key);

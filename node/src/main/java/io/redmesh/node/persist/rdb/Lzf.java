@@ -13,8 +13,17 @@ public final class Lzf {
     private static final int MAX_OFF = 1 << 13;
     private static final int MAX_REF = (1 << 8) + (1 << 3);
 
-    /** One table per thread: compressing is per value and the table is 256 KiB. */
-    private static final ThreadLocal<int[]> TABLE = ThreadLocal.withInitial(() -> new int[HSIZE]);
+    /**
+     * One table per thread (256 KiB). Instead of zeroing it for every value (which would cost more
+     * than compressing a short string), each call owns a fresh range of stamps: a slot holds
+     * {@code base + position + 1}, and anything not above this call's base reads as empty.
+     */
+    private static final class Table {
+        final int[] slots = new int[HSIZE];
+        int base;
+    }
+
+    private static final ThreadLocal<Table> TABLE = ThreadLocal.withInitial(Table::new);
 
     private Lzf() {}
 
@@ -30,10 +39,16 @@ public final class Lzf {
         if (inLen == 0 || outLen == 0) {
             return 0;
         }
-        int[] htab = TABLE.get();
-        java.util.Arrays.fill(htab, 0);
-        // Table slots hold position+1 so that 0 means "empty", as a zeroed C pointer table would
-        // (lzf_compress also never matches a reference at position 0: "ref > in_data").
+        Table t = TABLE.get();
+        int[] htab = t.slots;
+        if (t.base > Integer.MAX_VALUE - inLen - 2) {
+            java.util.Arrays.fill(htab, 0);
+            t.base = 0;
+        }
+        final int base = t.base;
+        t.base += inLen + 1;
+        // Slots hold base+position+1 so that "not above base" means empty, as a zeroed C pointer
+        // table would (lzf_compress also never matches a reference at position 0).
         int ip = 0;
         int op = 0;
         int inEnd = inLen;
@@ -43,8 +58,9 @@ public final class Lzf {
         while (ip < inEnd - 2) {
             hval = (hval << 8) | (in[ip + 2] & 0xff);
             int slot = idx(hval);
-            int ref = htab[slot] - 1;
-            htab[slot] = ip + 1;
+            int stored = htab[slot];
+            int ref = stored > base ? stored - base - 1 : -1;
+            htab[slot] = base + ip + 1;
             int off;
             if (ref > 0 && ref < ip && (off = ip - ref - 1) < MAX_OFF
                     && in[ref] == in[ip] && in[ref + 1] == in[ip + 1] && in[ref + 2] == in[ip + 2]) {
@@ -96,10 +112,10 @@ public final class Lzf {
                 ip -= 2;
                 hval = ((in[ip] & 0xff) << 8) | (in[ip + 1] & 0xff);
                 hval = (hval << 8) | (in[ip + 2] & 0xff);
-                htab[idx(hval)] = ip + 1;
+                htab[idx(hval)] = base + ip + 1;
                 ip++;
                 hval = (hval << 8) | (in[ip + 2] & 0xff);
-                htab[idx(hval)] = ip + 1;
+                htab[idx(hval)] = base + ip + 1;
                 ip++;
             } else {
                 if (op >= outLen) {
@@ -170,8 +186,12 @@ public final class Lzf {
                 if (op + l > outLen || ref < 0) {
                     throw new IllegalArgumentException("invalid LZF data");
                 }
-                for (int k = 0; k < l; k++) { // may overlap: byte by byte
-                    out[op + k] = out[ref + k];
+                if (ref + l <= op) {
+                    System.arraycopy(out, ref, out, op, l);
+                } else {
+                    for (int k = 0; k < l; k++) { // overlapping: a run, byte by byte
+                        out[op + k] = out[ref + k];
+                    }
                 }
                 op += l;
             }

@@ -21,6 +21,9 @@ public final class RdbLoader {
     public interface KeyTarget {
         /** @return false when the key already exists (a corrupt file) */
         boolean key(int db, byte[] key, Object value, long expireAt, long lfuFreq, long idleSeconds);
+
+        /** RESIZEDB: the database's key counts, to size tables up front. */
+        default void resize(int db, long keys, long expires) {}
     }
 
     /** What a load found. */
@@ -70,17 +73,26 @@ public final class RdbLoader {
     /** Loads into every database of {@code ks} (SELECTDB beyond its count is an error). */
     public Result load(InputStream stream, String name, Keyspace ks) throws LoadException {
         databases = ks.count();
-        return load(stream, name, (db, key, value, expireAt, freq, idle) -> {
-            Database d = ks.db(db);
-            if (d.dict().find(key) != null) {
-                return false;
+        return load(stream, name, new KeyTarget() {
+            @Override
+            public boolean key(int db, byte[] key, Object value, long expireAt, long freq, long idle) {
+                Database d = ks.db(db);
+                if (d.dict().find(key) != null) {
+                    return false;
+                }
+                DictEntry e = d.add(key, value);
+                if (expireAt != 0) {
+                    d.setExpire(e, expireAt);
+                }
+                ks.setLruOrLfu(e, freq, idle);
+                return true;
             }
-            DictEntry e = d.add(key, value);
-            if (expireAt != 0) {
-                d.setExpire(e, expireAt);
+
+            @Override
+            public void resize(int db, long keys, long expires) {
+                ks.db(db).dict().expand(Math.min(keys, 1L << 30));
+                ks.db(db).volatileDict().expand(Math.min(expires, 1L << 30));
             }
-            ks.setLruOrLfu(e, freq, idle);
-            return true;
         });
     }
 
@@ -154,10 +166,12 @@ public final class RdbLoader {
                     db = (int) n;
                     continue;
                 }
-                case Rdb.OPCODE_RESIZEDB:
-                    in.readPlainLen();
-                    in.readPlainLen();
+                case Rdb.OPCODE_RESIZEDB: {
+                    long keys = in.readPlainLen();
+                    long expires = in.readPlainLen();
+                    target.resize(db, keys, expires);
                     continue;
+                }
                 case Rdb.OPCODE_AUX: {
                     byte[] k = in.readString();
                     byte[] v = in.readString();
