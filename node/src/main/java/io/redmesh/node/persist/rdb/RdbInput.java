@@ -106,6 +106,9 @@ public final class RdbInput {
         if (in == null && limit - pos < n) {
             throw new ShortReadException("unexpected end of data");
         }
+        if (in != null && n > LARGE && n - (limit - pos) > LARGE) {
+            return readLarge(n);
+        }
         byte[] out = new byte[n];
         int have = Math.min(limit - pos, n);
         System.arraycopy(buf, pos, out, 0, have);
@@ -124,6 +127,29 @@ public final class RdbInput {
                 crc = Crc64.update(crc, out, have, n - have);
             }
             base += n - have;
+        }
+        return out;
+    }
+
+    private static final int LARGE = 1 << 24;
+
+    /**
+     * A string longer than {@link #LARGE}, read in chunks so that a corrupt length in a short
+     * file fails with a short read instead of allocating the length it claims up front.
+     */
+    private byte[] readLarge(int n) throws IOException {
+        java.util.List<byte[]> chunks = new java.util.ArrayList<>();
+        int got = 0;
+        while (got < n) {
+            int c = Math.min(LARGE, n - got);
+            chunks.add(readBytes(c));
+            got += c;
+        }
+        byte[] out = new byte[n];
+        int off = 0;
+        for (byte[] c : chunks) {
+            System.arraycopy(c, 0, out, off, c.length);
+            off += c.length;
         }
         return out;
     }
@@ -216,7 +242,8 @@ public final class RdbInput {
             case 3: {
                 long clen = readPlainLen();
                 long ulen = readPlainLen();
-                if (ulen > Integer.MAX_VALUE - 16) {
+                // An LZF back reference (3 bytes) expands to at most 264: more claimed is corrupt.
+                if (ulen > Integer.MAX_VALUE - 16 || ulen > clen * 90 + 64) {
                     throw new RdbFormatException("string length out of range: " + ulen);
                 }
                 byte[] c = readBytes(clen);

@@ -90,8 +90,9 @@ public final class RdbLoader {
 
             @Override
             public void resize(int db, long keys, long expires) {
-                ks.db(db).dict().expand(Math.min(keys, 1L << 30));
-                ks.db(db).volatileDict().expand(Math.min(expires, 1L << 30));
+                // Capped: a corrupt count must not allocate gigabytes; past it tables grow as usual.
+                ks.db(db).dict().expand(Math.min(keys, 1L << 24));
+                ks.db(db).volatileDict().expand(Math.min(expires, 1L << 24));
             }
         });
     }
