@@ -61,7 +61,8 @@ final class PersistenceCommands implements CommandFamily {
             return;
         }
         ServerConfig cfg = c.server.config;
-        c.reply.bulk(DumpPayload.create(v, cfg.getBool("rdbcompression"), (int) cfg.getLong("list-max-listpack-size")));
+        c.reply.bulk(DumpPayload.create(v, cfg.getBool("rdbcompression"), (int) cfg.getLong("list-max-listpack-size"),
+                cfg.getInt("list-compress-depth")));
     }
 
     static void restore(CommandContext c) {

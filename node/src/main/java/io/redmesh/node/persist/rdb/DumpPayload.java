@@ -10,10 +10,11 @@ import java.io.IOException;
 public final class DumpPayload {
     private DumpPayload() {}
 
-    public static byte[] create(Object value, boolean compress, int listFill) {
+    public static byte[] create(Object value, boolean compress, int listFill, int listCompressDepth) {
         RdbOutput o = new RdbOutput(compress);
         RdbValueWriter w = new RdbValueWriter();
         w.listFill(listFill);
+        w.compressDepth(listCompressDepth);
         try {
             w.write(o, value);
             o.writeByte(Rdb.VERSION & 0xff);

@@ -34,6 +34,7 @@ public final class RdbFiles {
         o.compression = cfg.getBool("rdbcompression");
         o.checksum = cfg.getBool("rdbchecksum");
         o.listFill = (int) cfg.getLong("list-max-listpack-size");
+        o.listCompressDepth = cfg.getInt("list-compress-depth");
         o.usedMemory = ks.usedBytes();
         EvictionPolicy p = ks.policy();
         o.lfu = p.lfu();

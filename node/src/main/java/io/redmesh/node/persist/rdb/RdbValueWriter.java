@@ -22,8 +22,19 @@ public final class RdbValueWriter {
     /** quicklist.c packed_threshold: larger elements live in their own "plain" node. */
     private static final long PACKED_THRESHOLD = 1L << 30;
 
+    /** quicklist.c: nodes under 48 bytes, or that shrink by 8 bytes or less, stay raw. */
+    private static final int MIN_COMPRESS_BYTES = 48;
+    private static final int MIN_COMPRESS_IMPROVE = 8;
+
     private final Listpack lp = new Listpack();
     private int listFill = -2;
+    private int compressDepth;
+    private byte[] lzf = new byte[256];
+
+    /** list-compress-depth, read at each save. */
+    public void compressDepth(int depth) {
+        this.compressDepth = depth;
+    }
 
     /** list-max-listpack-size, read at each save. */
     public void listFill(int fill) {
@@ -184,6 +195,7 @@ public final class RdbValueWriter {
         o.writeLen(nodes);
         lp.reset();
         nodeBytes = -1;
+        int index = 0;
         for (int i = 0; i < n; i++) {
             byte[] e = l.get(i);
             if (nodeBytes >= 0 && allowInsert(nodeBytes, nodeCount, e.length)) {
@@ -193,11 +205,12 @@ public final class RdbValueWriter {
                 continue;
             }
             if (nodeBytes >= 0) {
-                flushNode(o);
+                flushNode(o, index++, nodes);
             }
             if (e.length >= PACKED_THRESHOLD) {
                 o.writeLen(Rdb.QUICKLIST_NODE_PLAIN);
                 o.writeString(e);
+                index++;
                 nodeBytes = -1;
             } else {
                 lp.reset();
@@ -207,14 +220,36 @@ public final class RdbValueWriter {
             }
         }
         if (nodeBytes >= 0) {
-            flushNode(o);
+            flushNode(o, index, nodes);
         }
     }
 
-    private void flushNode(RdbOutput o) throws IOException {
+    /**
+     * Writes node {@code index} of {@code nodes}. With list-compress-depth d, Redis keeps the
+     * nodes farther than d from both ends LZF-compressed in memory (when that saves more than 8
+     * bytes) and saves them as they are, an LZF blob (rdbSaveLzfBlob); an RPUSH-built list ends
+     * with exactly the nodes [d, nodes - 1 - d] compressed.
+     */
+    private void flushNode(RdbOutput o, int index, int nodes) throws IOException {
         lp.finish();
         o.writeLen(Rdb.QUICKLIST_NODE_PACKED);
-        o.writeString(lp.buf(), 0, lp.size());
+        int size = lp.size();
+        int d = compressDepth;
+        if (d > 0 && index >= d && index <= nodes - 1 - d && size >= MIN_COMPRESS_BYTES) {
+            if (lzf.length < size) {
+                lzf = new byte[Math.max(size, lzf.length * 2)];
+            }
+            int c = Lzf.compress(lp.buf(), size, lzf, size);
+            if (c != 0 && c + MIN_COMPRESS_IMPROVE < size) {
+                o.writeByte(0xC3);
+                o.writeLen(c);
+                o.writeLen(size);
+                o.write(lzf, 0, c);
+                lp.reset();
+                return;
+            }
+        }
+        o.writeString(lp.buf(), 0, size);
         lp.reset();
     }
 

@@ -31,6 +31,7 @@ public final class RdbWriter implements SnapshotSink {
         public boolean compression = true;
         public boolean checksum = true;
         public int listFill = -2;
+        public int listCompressDepth;
         /** maxmemory-policy is an LRU one: write IDLE (seconds) per key. */
         public boolean lru;
         /** maxmemory-policy is an LFU one: write FREQ per key. */
@@ -61,6 +62,7 @@ public final class RdbWriter implements SnapshotSink {
         this.opt = opt;
         this.out = new RdbOutput(stream, opt.compression, BUFFER);
         values.listFill(opt.listFill);
+        values.compressDepth(opt.listCompressDepth);
     }
 
     /** Bytes produced so far. */

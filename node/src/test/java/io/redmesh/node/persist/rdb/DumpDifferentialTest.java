@@ -57,6 +57,7 @@ class DumpDifferentialTest {
         both("FLUSHALL");
         both("CONFIG", "SET", "rdbcompression", "yes");
         both("CONFIG", "SET", "list-max-listpack-size", "-2");
+        both("CONFIG", "SET", "list-compress-depth", "0");
     }
 
     private void both(String... cmd) {
@@ -194,6 +195,14 @@ class DumpDifferentialTest {
         }
         sameDump("multi-node list", cmd("RPUSH", "k", many));
         sameDump("big elements", "RPUSH", "k", "a".repeat(5000), "b", "c".repeat(9000), "d".repeat(3000), "e");
+        for (String depth : new String[] {"1", "2", "7"}) {
+            both("CONFIG", "SET", "list-compress-depth", depth);
+            sameDump("compress depth " + depth, cmd("RPUSH", "k", many));
+            both("CONFIG", "SET", "rdbcompression", "no");
+            sameDump("compress depth, rdbcompression no " + depth, cmd("RPUSH", "k", many));
+            both("CONFIG", "SET", "rdbcompression", "yes");
+        }
+        both("CONFIG", "SET", "list-compress-depth", "0");
         for (String fill : new String[] {"-1", "-3", "-5", "5", "128"}) {
             both("CONFIG", "SET", "list-max-listpack-size", fill);
             sameDump("fill " + fill, cmd("RPUSH", "k", many.subList(0, 1000)));
