@@ -102,4 +102,14 @@ class RdbWriterTest {
             assertArrayEquals(before, Files.readAllBytes(dir.resolve("dump.rdb")));
         }
     }
+
+    @Test
+    void saveIsRefusedWhileABackgroundSaveRuns() {
+        try (ServerFixture s = ServerFixture.start(); RespClient c = s.client()) {
+            s.context().bgsaveInProgress = () -> true;
+            assertEquals("-ERR Background save already in progress\r\n", c.callString("SAVE"));
+            s.context().bgsaveInProgress = () -> false;
+            assertEquals("+OK\r\n", c.callString("SAVE"));
+        }
+    }
 }
