@@ -115,6 +115,15 @@ public final class RdbFiles {
             }
             throw e;
         }
+        String ver = r.aux.get("redis-ver");
+        if (ver != null) {
+            ServerLog.notice("Loading RDB produced by version " + ver);
+        }
+        String ctime = r.aux.get("ctime");
+        if (ctime != null && ctime.matches("-?\\d+")) {
+            long age = System.currentTimeMillis() / 1000 - Long.parseLong(ctime);
+            ServerLog.notice("RDB age " + Math.max(0, age) + " seconds");
+        }
         ServerLog.notice(String.format("Done loading RDB, keys loaded: %d, keys expired: %d.", r.keysLoaded,
                 r.keysExpired));
         ServerLog.notice(String.format("DB loaded from disk: %.3f seconds", (System.nanoTime() - start) / 1e9));

@@ -278,6 +278,15 @@ public final class RdbInput {
         }
     }
 
+    /**
+     * Bytes read from the stream ahead of what was consumed (the buffer reads in large blocks):
+     * whoever goes on reading the same stream after the RDB (an AOF after its RDB preamble)
+     * must read these first.
+     */
+    public byte[] readAhead() {
+        return Arrays.copyOfRange(buf, pos, limit);
+    }
+
     /** Whether everything has been consumed (array mode). */
     public boolean atEnd() {
         return in == null && pos >= limit;

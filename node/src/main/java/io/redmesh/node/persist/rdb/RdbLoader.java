@@ -35,6 +35,11 @@ public final class RdbLoader {
         /** Aux fields (redis-ver, ctime, repl-id, repl-offset, aof-base, ...), as strings. */
         public final Map<String, String> aux = new LinkedHashMap<>();
         public boolean checksumVerified;
+        /**
+         * Bytes the loader read from the stream past the RDB's end (after its checksum): an AOF
+         * with an RDB preamble continues with these, then the rest of the stream.
+         */
+        public byte[] trailing = new byte[0];
     }
 
     /** The file cannot be loaded; the message names the file and the problem. */
@@ -228,6 +233,7 @@ public final class RdbLoader {
                 r.checksumVerified = true;
             }
         }
+        r.trailing = in.readAhead();
         return r;
     }
 }

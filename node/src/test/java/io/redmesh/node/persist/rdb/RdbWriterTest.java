@@ -112,4 +112,20 @@ class RdbWriterTest {
             assertEquals("+OK\r\n", c.callString("SAVE"));
         }
     }
+
+    @Test
+    void bytesAfterTheRdbAreHandedBackForAnAofTail() throws Exception {
+        Keyspace src = new Keyspace(16);
+        src.db(0).add(Bytes.of("a"), Bytes.of("1"));
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        RdbFiles.walk(src, new RdbWriter(bytes, new RdbWriter.Options()));
+        byte[] tail = Bytes.of("*1\r\n$4\r\nPING\r\n");
+        bytes.write(tail);
+        Keyspace dst = new Keyspace(16);
+        RdbLoader.Result r = new RdbLoader(new RdbValueReader(128, 64, 512, 128, 64))
+                .load(new ByteArrayInputStream(bytes.toByteArray()), "preamble", dst);
+        assertEquals(1, r.keysLoaded);
+        assertArrayEquals(tail, r.trailing);
+        assertEquals("7.0.15", r.aux.get("redis-ver"));
+    }
 }
