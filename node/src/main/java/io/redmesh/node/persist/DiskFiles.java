@@ -30,7 +30,20 @@ public final class DiskFiles {
     }
 
     public static OutputStream create(Path p, Kind kind) throws IOException {
-        return new BufferedOutputStream(Channels.newOutputStream(createChannel(p)), 64 * 1024);
+        return new BufferedOutputStream(wrapOut(Channels.newOutputStream(createChannel(p)), kind), 64 * 1024);
+    }
+
+    /**
+     * Every stream that writes a persistence file passes here (create, createAtomic): the one
+     * place where encryption at rest wraps them. Plain for now.
+     */
+    static OutputStream wrapOut(OutputStream raw, Kind kind) throws IOException {
+        return raw;
+    }
+
+    /** Every stream that reads a persistence file passes here (open). Plain for now. */
+    static InputStream wrapIn(InputStream raw, Kind kind) throws IOException {
+        return raw;
     }
 
     /**
@@ -50,7 +63,7 @@ public final class DiskFiles {
             this.target = target;
             this.channel = createChannel(tmp);
             // The content becomes the target's: it is written (and sealed) as the target's kind.
-            this.out = Channels.newOutputStream(channel);
+            this.out = wrapOut(Channels.newOutputStream(channel), kind);
         }
 
         /** Unbuffered: writers bring their own large buffer. */
@@ -89,7 +102,7 @@ public final class DiskFiles {
     }
 
     public static InputStream open(Path p, Kind kind) throws IOException {
-        return new BufferedInputStream(Files.newInputStream(p), 64 * 1024);
+        return new BufferedInputStream(wrapIn(Files.newInputStream(p), kind), 64 * 1024);
     }
 
     /** fsync of a file's data, then of its directory entry after a rename. */
