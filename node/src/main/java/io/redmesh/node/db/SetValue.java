@@ -20,6 +20,11 @@ public final class SetValue implements Sized {
 
     /** Intset encoding: ints[0..n) ascending; null once converted. */
     private long[] ints;
+    /**
+     * The intset's element width in bytes (2, 4 or 8): like Redis's intset it only ever grows
+     * (an SREM of the one wide member keeps it), and DUMP/RDB write the blob in it.
+     */
+    private byte intsetWidth = 2;
     private int n;
     /** Hashtable encoding: member -> null; null while an intset. */
     private Dict dict;
@@ -60,6 +65,7 @@ public final class SetValue implements Sized {
         SetValue s = new SetValue();
         if (dict == null) {
             s.ints = Arrays.copyOf(ints, ints.length);
+            s.intsetWidth = intsetWidth;
             s.n = n;
         } else {
             s.ints = null;
@@ -74,6 +80,18 @@ public final class SetValue implements Sized {
 
     public boolean isIntset() {
         return dict == null;
+    }
+
+    /** The intset's element width in bytes: 2, 4 or 8. */
+    public int intsetWidth() {
+        return intsetWidth;
+    }
+
+    /** Widens the intset's elements (an RDB intset keeps the width it was saved with). */
+    public void intsetWidthAtLeast(int width) {
+        if (width > intsetWidth) {
+            intsetWidth = (byte) width;
+        }
     }
 
     /** The intset's members, ascending, in [0, length()) (read-only: RDB/DUMP serialize it). */
@@ -169,6 +187,8 @@ public final class SetValue implements Sized {
                 System.arraycopy(ints, pos, ints, pos + 1, n - pos);
                 ints[pos] = v;
                 n++;
+                intsetWidthAtLeast(v < Integer.MIN_VALUE || v > Integer.MAX_VALUE ? 8
+                        : v < Short.MIN_VALUE || v > Short.MAX_VALUE ? 4 : 2);
                 if (n > maxIntsetEntries) {
                     convert();
                 }

@@ -242,6 +242,11 @@ public final class CompactDecoder {
 
     // ------------------------------------------------------------------ intset
 
+    /** The element width (2, 4, 8) of a valid intset blob. */
+    public static int intsetWidth(byte[] is) {
+        return is[0];
+    }
+
     /** The members of an intset blob, ascending (validated: width, length, strict order). */
     public static long[] intset(byte[] is) {
         if (is.length < 8) {
@@ -273,14 +278,19 @@ public final class CompactDecoder {
 
     /** An intset blob of {@code v[0, n)} (ascending) in the narrowest width that holds them. */
     public static byte[] encodeIntset(long[] v, int n) {
-        int width = 2;
+        return encodeIntset(v, n, 2);
+    }
+
+    /** An intset blob in at least {@code minWidth} bytes per element. */
+    public static byte[] encodeIntset(long[] v, int n, int minWidth) {
+        int width = minWidth;
         for (int i = 0; i < n; i++) {
             long x = v[i];
             if (x < Integer.MIN_VALUE || x > Integer.MAX_VALUE) {
                 width = 8;
                 break;
             }
-            if (x < Short.MIN_VALUE || x > Short.MAX_VALUE) {
+            if ((x < Short.MIN_VALUE || x > Short.MAX_VALUE) && width < 4) {
                 width = 4;
             }
         }

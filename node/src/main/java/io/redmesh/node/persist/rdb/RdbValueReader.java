@@ -88,8 +88,10 @@ public final class RdbValueReader {
                 return s.length() == 0 ? null : s;
             }
             case Rdb.TYPE_SET_INTSET: {
-                long[] v = CompactDecoder.intset(in.readString());
+                byte[] blob = in.readString();
+                long[] v = CompactDecoder.intset(blob);
                 SetValue s = new SetValue();
+                s.intsetWidthAtLeast(CompactDecoder.intsetWidth(blob));
                 for (long x : v) {
                     s.add(Bytes.fromLong(x), Long.MAX_VALUE);
                 }

@@ -79,7 +79,7 @@ public final class RdbValueWriter {
                 break;
             case Rdb.TYPE_SET_INTSET: {
                 SetValue s = (SetValue) v;
-                o.writeString(CompactDecoder.encodeIntset(s.intsetMembers(), s.length()));
+                o.writeString(CompactDecoder.encodeIntset(s.intsetMembers(), s.length(), s.intsetWidth()));
                 break;
             }
             case Rdb.TYPE_SET: {

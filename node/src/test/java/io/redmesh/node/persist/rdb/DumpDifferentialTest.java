@@ -216,6 +216,12 @@ class DumpDifferentialTest {
         sameDump("intset16", "SADD", "k", "3", "1", "2", "-7");
         sameDump("intset32", "SADD", "k", "1", "-100000", "5");
         sameDump("intset64", "SADD", "k", "1", "9223372036854775807", "-9223372036854775808");
+        both("DEL", "k");
+        both("SADD", "k", "1", "2", "9223372036854775807");
+        both("SREM", "k", "9223372036854775807");
+        byte[] r = real.call("DUMP", "k");
+        assertArrayEquals(r, ours.call("DUMP", "k"), "an intset keeps its width after SREM");
+        crossRestore("wide intset after SREM");
         List<String> ints = new ArrayList<>();
         for (int i = 0; i < 512; i++) {
             ints.add(Integer.toString(i * 3));
