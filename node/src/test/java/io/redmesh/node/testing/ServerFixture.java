@@ -39,17 +39,19 @@ public final class ServerFixture implements AutoCloseable {
         if (configFile != null) {
             args.add(configFile.toString());
         }
-        // Each node gets its own empty dir, so no test loads or overwrites a dump.rdb in the
-        // working directory (a "--dir" directive given by the test comes later and wins).
-        java.nio.file.Path dir;
-        try {
-            dir = java.nio.file.Files.createTempDirectory("redmesh-node");
-            dir.toFile().deleteOnExit();
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
+        args.addAll(List.of("--port", Integer.toString(port), "--bind", "127.0.0.1", "--save", ""));
+        if (configFile == null) {
+            // Each node gets its own empty dir, so no test loads or overwrites a dump.rdb in the
+            // working directory (a "--dir" directive given by the test comes later and wins).
+            // A config file says its own dir (CONFIG REWRITE tests compare it).
+            try {
+                java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("redmesh-node");
+                dir.toFile().deleteOnExit();
+                args.addAll(List.of("--dir", dir.toString()));
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException(e);
+            }
         }
-        args.addAll(List.of("--port", Integer.toString(port), "--bind", "127.0.0.1",
-                "--save", "", "--dir", dir.toString()));
         args.addAll(Arrays.asList(directives));
         ServerConfig config = new ServerConfig();
         try {
