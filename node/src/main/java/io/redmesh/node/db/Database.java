@@ -130,6 +130,23 @@ public final class Database {
         return e;
     }
 
+    /**
+     * dbAddRDBLoad: adds a key unless it is already there (one hash, for loading a file); returns
+     * the new entry, or null when the key existed.
+     */
+    public DictEntry addIfAbsent(byte[] key, Object value) {
+        DictEntry e = main.addIfAbsent(key, value);
+        if (e == null) {
+            return null;
+        }
+        keyspace.touch(e);
+        account(e);
+        if (value instanceof Sized) {
+            keyspace.listener.keyReady(this, key);
+        }
+        return e;
+    }
+
     /** Deletes a key; returns whether it existed. Signals modification. */
     public boolean delete(byte[] key) {
         if (entry(key) == null) {

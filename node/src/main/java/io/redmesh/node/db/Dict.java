@@ -70,6 +70,25 @@ public final class Dict {
         return e;
     }
 
+    /** Adds the key unless present, hashing it once; returns the new entry, or null if present. */
+    public DictEntry addIfAbsent(byte[] key, Object value) {
+        int h = hashOf(key);
+        int idx = h & (table.length - 1);
+        for (DictEntry e = table[idx]; e != null; e = e.next) {
+            if (e.hash == h && Arrays.equals(e.key, key)) {
+                return null;
+            }
+        }
+        DictEntry e = new DictEntry(key, h, value);
+        e.next = table[idx];
+        table[idx] = e;
+        size++;
+        if (size > table.length) {
+            resize(table.length * 2);
+        }
+        return e;
+    }
+
     /** Adds a key known to be absent (saves the lookup). */
     public DictEntry addNew(byte[] key, Object value) {
         int h = hashOf(key);

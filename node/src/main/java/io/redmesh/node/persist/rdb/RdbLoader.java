@@ -82,10 +82,10 @@ public final class RdbLoader {
             @Override
             public boolean key(int db, byte[] key, Object value, long expireAt, long freq, long idle) {
                 Database d = ks.db(db);
-                if (d.dict().find(key) != null) {
+                DictEntry e = d.addIfAbsent(key, value);
+                if (e == null) {
                     return false;
                 }
-                DictEntry e = d.add(key, value);
                 if (expireAt != 0) {
                     d.setExpire(e, expireAt);
                 }
