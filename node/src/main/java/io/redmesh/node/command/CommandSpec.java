@@ -32,8 +32,15 @@ public final class CommandSpec {
     CommandHandler handler;
     /** Finds keys (with their flags) when the key specs cannot; null for most commands. */
     KeyExtractor.GetKeysProc getkeys;
-    /** Position of this command in the table, used for ACL command bitmaps. */
+    /** Position of this command in the table. */
     int id;
+    /**
+     * Position among every declared command, implemented or not and whatever its name after
+     * rename-command: the bit of ACL command bitmaps (Redis's cmd->id over orig_commands).
+     */
+    int aclId = -1;
+    /** Every declared subcommand, implemented or not (ACL rules and ACL CAT see them all). */
+    final List<CommandSpec> declaredSubcommands = new java.util.ArrayList<>();
 
     // INFO commandstats
     public long calls;
@@ -90,6 +97,16 @@ public final class CommandSpec {
 
     public int id() {
         return id;
+    }
+
+    /** The ACL bitmap position; see {@link CommandTable#aclCommands()}. */
+    public int aclId() {
+        return aclId;
+    }
+
+    /** Every declared subcommand, implemented or not, in declaration order. */
+    public List<CommandSpec> declaredSubcommands() {
+        return Collections.unmodifiableList(declaredSubcommands);
     }
 
     /** Whether argc satisfies the declared arity (negative = at least). */

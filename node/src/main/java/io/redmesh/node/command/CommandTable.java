@@ -30,6 +30,10 @@ public final class CommandTable {
 
     private final Map<String, CommandSpec> commands = new LinkedHashMap<>();
     private final List<CommandSpec> byId = new ArrayList<>();
+    /** Every declared top-level command, as Redis's orig_commands (ACL works on this table). */
+    private final List<CommandSpec> declaredTops = new ArrayList<>();
+    private final Map<String, CommandSpec> declaredByName = new HashMap<>();
+    private int aclIdCount;
     private final String redisVersion;
 
     /** Lets a family bind handlers; unknown names are a programming error and fail loudly. */
@@ -79,6 +83,7 @@ public final class CommandTable {
             for (JsonNode sc : c.path("subcommands")) {
                 CommandSpec sub = parse(sc, top);
                 top.subcommands.put(sub.name, sub);
+                top.declaredSubcommands.add(sub);
                 declared.put(sub.fullName, sub);
             }
         }
@@ -87,11 +92,20 @@ public final class CommandTable {
             CommandSpec spec = parse(c, parent);
             if (parent != null) {
                 parent.subcommands.put(spec.name, spec);
+                parent.declaredSubcommands.add(spec);
             } else {
                 tops.add(spec);
             }
             declared.put(spec.fullName, spec);
         }
+        for (CommandSpec top : tops) {
+            t.declaredTops.add(top);
+            top.aclId = t.aclIdCount++;
+            for (CommandSpec sub : top.declaredSubcommands) {
+                sub.aclId = t.aclIdCount++;
+            }
+        }
+        t.declaredByName.putAll(declared);
         Binder b = t.new Binder(declared);
         for (CommandFamily f : families) {
             f.register(b);
@@ -190,6 +204,43 @@ public final class CommandTable {
         }
         CommandSpec top = commands.get(n.substring(0, bar));
         return top == null ? null : top.subcommand(n.substring(bar + 1));
+    }
+
+    /**
+     * Every declared top-level command, implemented or not, unaffected by rename-command: what
+     * ACL rules, ACL CAT and the ACL LIST description iterate (Redis's server.orig_commands).
+     */
+    public List<CommandSpec> aclCommands() {
+        return Collections.unmodifiableList(declaredTops);
+    }
+
+    /** Number of ACL bitmap positions in use (see {@link CommandSpec#aclId()}). */
+    public int aclIdCount() {
+        return aclIdCount;
+    }
+
+    /**
+     * ACLLookupCommand(): "name" or "container|sub" in the declared table, case-insensitive;
+     * null for anything else (including deeper "a|b|c").
+     */
+    public CommandSpec aclLookup(String fullName) {
+        String n = fullName.toLowerCase(Locale.ROOT);
+        String[] parts = n.split("\\|", -1);
+        if (parts.length > 2) {
+            return null;
+        }
+        CommandSpec base = declaredByName.get(parts[0]);
+        if (base == null || base.parent != null) {
+            return null;
+        }
+        if (parts.length == 1) {
+            return base;
+        }
+        if (base.declaredSubcommands.isEmpty()) {
+            return null; // strict lookup: "select|0" is no command
+        }
+        CommandSpec sub = declaredByName.get(n);
+        return sub != null && sub.parent == base ? sub : null;
     }
 
     public Collection<CommandSpec> topLevel() {

@@ -21,6 +21,7 @@ public final class Dispatcher {
     private final ServerContext server;
     /** Extra pre-execution checks plugged in by upper layers (ACL, cluster routing). */
     private final List<CommandGate> gates = new ArrayList<>();
+    private final List<CommandGate> execGates = new ArrayList<>();
 
     /** A check run before execution; returns an error line to reject, or null to allow. */
     public interface CommandGate {
@@ -34,6 +35,25 @@ public final class Dispatcher {
 
     public void addGate(CommandGate g) {
         gates.add(g);
+    }
+
+    /**
+     * A check EXEC runs again on each queued command just before executing it (ACL rules may
+     * have changed since it was queued); a non-null error line replaces that command's reply.
+     */
+    public void addExecGate(CommandGate g) {
+        execGates.add(g);
+    }
+
+    /** The exec gates' verdict on one queued command: null to run it, else its error line. */
+    String execCheck(Session s, CommandSpec cmd, byte[][] argv) {
+        for (CommandGate g : execGates) {
+            String err = g.check(s, cmd, argv);
+            if (err != null) {
+                return err;
+            }
+        }
+        return null;
     }
 
     /** Entry point for one request from a connection. Takes the server lock. */
@@ -125,7 +145,7 @@ public final class Dispatcher {
                     + "need to set this option in the configuration file, and then restart the server.", false);
             return;
         }
-        if (!s.authenticated && !cmd.has(CommandFlag.NO_AUTH)) {
+        if (!s.authenticated && !cmd.has(CommandFlag.NO_AUTH) && server.authRequired()) {
             reject(s, cmd, Errors.NOAUTH, true);
             return;
         }

@@ -68,6 +68,16 @@ public final class ServerContext {
     volatile String requirepass = "";
     public volatile boolean activeExpireEnabled = true;
     volatile boolean latencyTracking = true;
+    /**
+     * The ACL engine (io.redmesh.node.acl.Acl), installed at start-up; typed Object so that the
+     * command layer does not depend on the ACL package that builds on it.
+     */
+    public volatile Object acl;
+    /** The default ACL user's "nopass" and "on" flags, kept current by the ACL layer. */
+    public volatile boolean defaultUserNoPass = true;
+    public volatile boolean defaultUserEnabled = true;
+    /** Whether the default user may run everything (new sessions skip ACL checks then). */
+    public volatile boolean defaultUserUnrestricted = true;
     /** Whether an ACL user of that name exists (CLIENT KILL USER); the ACL layer replaces it. */
     public volatile java.util.function.Predicate<String> userExists = "default"::equals;
 
@@ -122,9 +132,12 @@ public final class ServerContext {
         return nextClientId.getAndIncrement();
     }
 
-    /** Whether new connections start unauthenticated (requirepass set). */
+    /**
+     * Redis's authRequired() without the client: connections not yet authenticated must AUTH
+     * unless the default user is "nopass" and "on".
+     */
     public boolean authRequired() {
-        return requirepass != null && !requirepass.isEmpty();
+        return !defaultUserNoPass || !defaultUserEnabled;
     }
 
     public String requirepass() {

@@ -36,6 +36,11 @@ public final class Session {
     public boolean authenticated;
     /** The ACL user this session runs as. */
     public String user = "default";
+    /**
+     * Whether that user's root selector allows every command, key and channel, so the ACL
+     * check can be skipped (kept current by the ACL layer whenever the user changes).
+     */
+    public boolean aclUnrestricted = true;
     public ReplyMode replyMode = ReplyMode.ON;
     public boolean noEvict;
     public boolean closeAfterReply;
@@ -84,6 +89,7 @@ public final class Session {
         this.reply.errorListener(server.stats::countError); // INFO errorstats, total_error_replies
         this.db = server.keyspace.db(0);
         this.authenticated = !server.authRequired();
+        this.aclUnrestricted = server.defaultUserUnrestricted;
     }
 
     public SessionTransport transport() {

@@ -122,7 +122,12 @@ public final class Transactions {
         try {
             r.array(queue.size());
             for (Session.QueuedCommand q : queue) {
-                c.server.dispatcher.call(s, q.spec(), q.argv(), false);
+                String denied = c.server.dispatcher.execCheck(s, q.spec(), q.argv());
+                if (denied != null) {
+                    r.error(denied);
+                } else {
+                    c.server.dispatcher.call(s, q.spec(), q.argv(), false);
+                }
             }
         } finally {
             s.inExec = false;

@@ -218,6 +218,7 @@ public final class ConfigLoader {
             case "user":
                 if (!argv.isEmpty()) {
                     userLines.add(argv);
+                    config.addUserLine(argv);
                     return;
                 }
                 break;

@@ -314,6 +314,17 @@ public final class ServerConfig {
         return Collections.unmodifiableList(commandRenames);
     }
 
+    private final List<List<String>> userLines = new ArrayList<>();
+
+    /** A "user name rules..." directive (without the keyword), for the ACL layer to load. */
+    public void addUserLine(List<String> argv) {
+        userLines.add(List.copyOf(argv));
+    }
+
+    public List<List<String>> userLines() {
+        return Collections.unmodifiableList(userLines);
+    }
+
     public Path configFile() {
         return configFile;
     }

@@ -86,6 +86,7 @@ public final class RedisServer {
         }
         context.table(table);
         new Dispatcher(context);
+        io.redmesh.node.command.family.AclCommands.install(context);
         this.pipeline = new ClientPipeline(context, config, tls);
         config.onChange("proto-max-bulk-len", v -> pipeline.protoMaxBulkLen = (Long) v);
         config.onChange("client-query-buffer-limit", v -> pipeline.queryBufferLimit = (Long) v);
@@ -136,6 +137,12 @@ public final class RedisServer {
             throw new StartupException("No such command in rename-command: " + badRename);
         }
         config.applyAll();
+        try {
+            io.redmesh.node.acl.AclFile.loadAtStartup(io.redmesh.node.acl.Acl.of(context), config.userLines(),
+                    config.getString("aclfile"));
+        } catch (io.redmesh.node.acl.AclFile.StartupError e) {
+            throw new StartupException(e.getMessage());
+        }
         try {
             ServerLog.logfile(config.getString("logfile"));
         } catch (java.io.IOException e) {

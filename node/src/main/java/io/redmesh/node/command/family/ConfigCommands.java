@@ -71,28 +71,11 @@ final class ConfigCommands implements CommandFamily {
             throw RedisException.err("The server is running without a config file");
         }
         try {
-            ConfigRewriter.rewrite(c.server.config, List.of(defaultUserLine(c)));
+            ConfigRewriter.rewrite(c.server.config, io.redmesh.node.acl.Acl.of(c.server).userLines());
         } catch (java.io.IOException e) {
             throw RedisException.err("Rewriting config file: " + e.getMessage());
         }
         c.reply.ok();
-    }
-
-    /**
-     * The ACL "user" line Redis writes for the default user until the ACL layer provides its
-     * own: "nopass", or the SHA-256 of requirepass.
-     */
-    private static String defaultUserLine(CommandContext c) {
-        String pass = c.server.config.getString("requirepass");
-        if (pass.isEmpty()) {
-            return "user default on nopass ~* &* +@all";
-        }
-        try {
-            byte[] h = java.security.MessageDigest.getInstance("SHA-256").digest(io.redmesh.node.util.Bytes.of(pass));
-            return "user default on #" + java.util.HexFormat.of().formatHex(h) + " ~* &* +@all";
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     static void resetstat(CommandContext c) {

@@ -1,5 +1,6 @@
 package io.redmesh.node.command.family;
 
+import io.redmesh.node.acl.Acl;
 import io.redmesh.node.command.CommandContext;
 import io.redmesh.node.command.CommandFamily;
 import io.redmesh.node.command.CommandTable;
@@ -9,7 +10,6 @@ import io.redmesh.node.resp.Reply;
 import io.redmesh.node.util.Bytes;
 import io.redmesh.node.util.Errors;
 import io.redmesh.node.util.RedisException;
-import java.security.MessageDigest;
 
 /**
  * Connection commands: PING, ECHO, QUIT, SELECT, AUTH, HELLO, RESET.
@@ -66,46 +66,39 @@ final class ConnectionCommands implements CommandFamily {
         c.reply.ok();
     }
 
-    /** AUTH [username] password. Until the ACL issue lands, only "default" + requirepass exist. */
+    /**
+     * AUTH [username] password: the one-argument form is the default user's password and is an
+     * error while the default user is nopass. Passwords are redacted from SLOWLOG and MONITOR.
+     */
     static void auth(CommandContext c) {
         if (c.argc() > 3) {
             throw Errors.E_SYNTAX;
         }
-        for (int i = 1; i < c.argc(); i++) {
-            c.redact(i);
+        c.redact(1);
+        byte[] user;
+        byte[] pass;
+        if (c.argc() == 2) {
+            if (Acl.of(c.server).defaultUser().nopass()) {
+                throw RedisException.err("AUTH <password> called without any password configured for the default "
+                        + "user. Are you sure your configuration is correct?");
+            }
+            user = DEFAULT_USER;
+            pass = c.arg(1);
+        } else {
+            user = c.arg(1);
+            pass = c.arg(2);
+            c.redact(2);
         }
-        byte[] user = c.argc() == 3 ? c.arg(1) : Bytes.of("default");
-        byte[] pass = c.arg(c.argc() - 1);
-        if (c.argc() == 2 && !c.server.authRequired()) {
-            throw RedisException.err("AUTH <password> called without any password configured for the default user. "
-                    + "Are you sure your configuration is correct?");
-        }
-        authenticate(c.server, c.session, user, pass);
+        authenticate(c, user, pass);
         c.reply.ok();
     }
 
-    /** Checks credentials; on success marks the session authenticated, else throws WRONGPASS. */
-    static void authenticate(ServerContext server, Session s, byte[] user, byte[] pass) {
-        boolean ok = Bytes.latin1(user).equals("default") && passwordMatches(server, pass);
-        if (!ok) {
-            throw new RedisException(Errors.WRONGPASS);
-        }
-        s.authenticated = true;
-        s.user = "default";
-    }
+    private static final byte[] DEFAULT_USER = Bytes.of("default");
 
-    private static boolean passwordMatches(ServerContext server, byte[] pass) {
-        if (!server.authRequired()) {
-            return true; // default user is "nopass": any password is accepted
-        }
-        // Constant time: compare digests so neither length nor prefix leaks through timing.
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            byte[] a = md.digest(pass);
-            byte[] b = md.digest(Bytes.of(server.requirepass()));
-            return MessageDigest.isEqual(a, b);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+    /** ACLAuthenticateUser() for AUTH and HELLO: throws WRONGPASS (after the ACL LOG entry). */
+    static void authenticate(CommandContext c, byte[] user, byte[] pass) {
+        if (!Acl.of(c.server).authenticate(c.session, user, pass, c.arg(0))) {
+            throw new RedisException(Errors.WRONGPASS);
         }
     }
 
@@ -136,7 +129,7 @@ final class ConnectionCommands implements CommandFamily {
             if (c.argIs(j, "AUTH") && more >= 2) {
                 c.redact(j + 1);
                 c.redact(j + 2);
-                authenticate(c.server, s, c.arg(j + 1), c.arg(j + 2));
+                authenticate(c, c.arg(j + 1), c.arg(j + 2));
                 j += 2;
             } else if (c.argIs(j, "SETNAME") && more >= 1) {
                 setName = c.arg(j + 1);
@@ -195,8 +188,7 @@ final class ConnectionCommands implements CommandFamily {
         s.replyMode = Session.ReplyMode.ON;
         s.noEvict = false;
         s.reply.protocol(2);
-        s.authenticated = !c.server.authRequired();
-        s.user = "default";
+        Acl.of(c.server).resetSession(s);
         c.reply.simple("RESET");
     }
 }

@@ -23,6 +23,7 @@ public final class Families {
                 new SortedSetCommands(),
                 new TransactionCommands(),
                 new PubSubCommands(),
-                new PersistenceCommands());
+                new PersistenceCommands(),
+                new AclCommands());
     }
 }

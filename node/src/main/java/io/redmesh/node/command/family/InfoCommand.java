@@ -378,6 +378,14 @@ final class InfoCommand {
         line(sb, "io_threaded_writes_processed", 0);
         line(sb, "reply_buffer_shrinks", 0);
         line(sb, "reply_buffer_expands", 0);
+        // Redis 7.2's ACL denial counters (7.0.15 has none); RedMesh adds them at the end.
+        io.redmesh.node.acl.Acl acl = io.redmesh.node.acl.Acl.of(srv);
+        if (acl != null) {
+            line(sb, "acl_access_denied_auth", acl.deniedAuth);
+            line(sb, "acl_access_denied_cmd", acl.deniedCmd);
+            line(sb, "acl_access_denied_key", acl.deniedKey);
+            line(sb, "acl_access_denied_channel", acl.deniedChannel);
+        }
         line(sb, "tls_handshakes_ok", st.tlsHandshakesOk);
         line(sb, "tls_handshakes_failed", st.tlsHandshakesFailed);
     }

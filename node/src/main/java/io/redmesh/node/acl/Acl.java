@@ -1,0 +1,404 @@
+package io.redmesh.node.acl;
+
+import io.redmesh.node.command.CommandSpec;
+import io.redmesh.node.command.ServerContext;
+import io.redmesh.node.command.Session;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+/**
+ * The ACL engine of one server: the users (sorted by name, as Redis's rax keeps them), the
+ * default user, the ACL log and the denial counters, plus what ties them to sessions: login,
+ * the per-command check, and disconnecting clients whose user went away. Everything runs under
+ * the server lock, like the commands that call it.
+ *
+ * <p>For certificate login (tls-auth-clients-user) the TLS layer calls
+ * {@link #loginWithoutPassword} and, when no user matches, {@link #logCustom} with reason
+ * "tls-cert".
+ */
+public final class Acl {
+    /** ACL LOG contexts. */
+    public static final String CTX_TOPLEVEL = "toplevel";
+    public static final String CTX_MULTI = "multi";
+
+    final ServerContext server;
+    final AclRuleParser parser;
+    final AclDescriber describer;
+    public final AclLog log = new AclLog();
+    /** Users by name; "default" is always present and always the same object. */
+    private Map<String, AclUser> users = new TreeMap<>();
+    private final AclUser defaultUser;
+    private final Function<Session, String> clientInfo;
+    private volatile int pubsubDefault; // AclSelector.FLAG_ALLCHANNELS or 0
+    private volatile long logMaxLen = 128;
+
+    // INFO stats acl_access_denied_* (what Redis 7.2 added; RedMesh shows them with 7.0 replies)
+    public long deniedAuth;
+    public long deniedCmd;
+    public long deniedKey;
+    public long deniedChannel;
+
+    public Acl(ServerContext server, Function<Session, String> clientInfo) {
+        this.server = server;
+        this.clientInfo = clientInfo;
+        this.parser = new AclRuleParser(server.table(), () -> pubsubDefault);
+        this.describer = new AclDescriber(server.table());
+        this.defaultUser = parser.newDefaultUser();
+        users.put("default", defaultUser);
+    }
+
+    /** The engine installed on {@code server} (set by the ACL command family at start-up). */
+    public static Acl of(ServerContext server) {
+        return (Acl) server.acl;
+    }
+
+    public AclRuleParser parser() {
+        return parser;
+    }
+
+    public AclDescriber describer() {
+        return describer;
+    }
+
+    public AclUser defaultUser() {
+        return defaultUser;
+    }
+
+    public AclUser user(String name) {
+        return users.get(name);
+    }
+
+    /** Users in name order (ACL LIST, ACL USERS, ACL SAVE). */
+    public List<AclUser> users() {
+        return new ArrayList<>(users.values());
+    }
+
+    /** The "user ..." lines CONFIG REWRITE and ACL SAVE write. */
+    public List<String> userLines() {
+        List<String> out = new ArrayList<>();
+        for (AclUser u : users.values()) {
+            out.add(describer.userLine(u));
+        }
+        return out;
+    }
+
+    public void pubsubDefault(boolean allChannels) {
+        pubsubDefault = allChannels ? AclSelector.FLAG_ALLCHANNELS : 0;
+    }
+
+    public void logMaxLen(long max) {
+        logMaxLen = max;
+        log.trim(max);
+    }
+
+    // ------------------------------------------------------------------ users
+
+    /**
+     * ACL SETUSER: applies {@code rules} (already merged for selectors) to a copy of the user
+     * (or a new one), and only if all succeed makes the copy the user. Subscribers that lost a
+     * channel are disconnected and sessions are re-checked. Throws with the failing rule.
+     */
+    public void setUser(String name, List<String> rules) throws SetUserException {
+        AclUser existing = users.get(name);
+        AclUser temp = existing != null ? existing.copyNamed(name) : parser.newUser(name);
+        for (String r : rules) {
+            try {
+                parser.apply(temp, r);
+            } catch (AclRuleException e) {
+                throw new SetUserException(r, e);
+            }
+        }
+        if (existing != null) {
+            killPubsubClientsIfNeeded(temp, existing);
+            existing.copyFrom(temp);
+        } else {
+            users.put(name, temp);
+        }
+        userChanged(name);
+    }
+
+    /** A rule that failed in {@link #setUser}, with Redis's reason text. */
+    public static final class SetUserException extends Exception {
+        private static final long serialVersionUID = 1L;
+        public final String rule;
+
+        SetUserException(String rule, AclRuleException cause) {
+            super(cause.getMessage(), cause, false, false);
+            this.rule = rule;
+        }
+    }
+
+    /** ACL DELUSER of one user: true when it existed. Its clients are disconnected. */
+    public boolean deleteUser(String name) {
+        AclUser u = users.get(name);
+        if (u == null || u == defaultUser) {
+            return false;
+        }
+        users.remove(name);
+        killClientsOf(name);
+        return true;
+    }
+
+    /**
+     * ACLFreeUserAndKillClients(): the user's sessions fall back to an unauthenticated default
+     * user and are closed (the current one after its reply).
+     */
+    void killClientsOf(String name) {
+        for (Session s : server.sessions()) {
+            if (s.user.equals(name)) {
+                s.user = "default";
+                s.authenticated = false;
+                s.aclUnrestricted = defaultUser.unrestricted();
+                s.closeAsync();
+            }
+        }
+    }
+
+    /** Re-reads the state sessions cache after a user's rules changed. */
+    void userChanged(String name) {
+        AclUser u = users.get(name);
+        boolean fast = u != null && u.unrestricted();
+        for (Session s : server.sessions()) {
+            if (s.user.equals(name)) {
+                s.aclUnrestricted = fast;
+            }
+        }
+        if (u == defaultUser) {
+            server.defaultUserNoPass = defaultUser.nopass();
+            server.defaultUserEnabled = defaultUser.enabled();
+            server.defaultUserUnrestricted = defaultUser.unrestricted();
+        }
+    }
+
+    /**
+     * ACLKillPubsubClientsIfNeeded(): when the new rules drop a channel pattern the old ones
+     * had, subscribers of the user whose channels or patterns are no longer allowed are closed.
+     */
+    private void killPubsubClientsIfNeeded(AclUser now, AclUser before) {
+        List<String> upcoming = new ArrayList<>();
+        for (AclSelector s : now.selectors) {
+            if (s.allChannels()) {
+                return;
+            }
+            upcoming.addAll(s.channels);
+        }
+        boolean match = true;
+        for (AclSelector s : before.selectors) {
+            for (String c : s.channels) {
+                if (!upcoming.contains(c)) {
+                    match = false;
+                    break;
+                }
+            }
+            if (!match) {
+                break;
+            }
+        }
+        if (match) {
+            return;
+        }
+        for (Session s : server.sessions()) {
+            if (!s.user.equals(before.name) || !s.isSubscriber()) {
+                continue;
+            }
+            boolean kill = false;
+            for (var p : s.patterns()) {
+                if (!AclPermissions.channelAllowed(upcoming, p.bytes, true)) {
+                    kill = true;
+                    break;
+                }
+            }
+            if (!kill) {
+                for (var c : s.channels()) {
+                    if (!AclPermissions.channelAllowed(upcoming, c.bytes, false)) {
+                        kill = true;
+                        break;
+                    }
+                }
+            }
+            if (kill) {
+                s.closeAsync();
+            }
+        }
+    }
+
+    /** requirepass: ACLUpdateDefaultUserPassword() (empty means nopass). */
+    public void requirepass(String password) {
+        parser.applyUnchecked(defaultUser, "resetpass");
+        if (password == null || password.isEmpty()) {
+            parser.applyUnchecked(defaultUser, "nopass");
+        } else {
+            parser.applyUnchecked(defaultUser, ">" + password);
+        }
+        userChanged("default");
+    }
+
+    /**
+     * Replaces every user with {@code loaded} (which must hold the new default user's rules
+     * under "default" or none): the default user object keeps its identity and takes the new
+     * rules; clients of every other old user are disconnected, as ACL LOAD does in Redis.
+     */
+    void replaceAll(Map<String, AclUser> loaded) {
+        AclUser newDefault = loaded.remove("default");
+        if (newDefault == null) {
+            newDefault = parser.newDefaultUser();
+        }
+        Map<String, AclUser> old = users;
+        users = new TreeMap<>(loaded);
+        defaultUser.copyFrom(newDefault);
+        users.put("default", defaultUser);
+        for (String name : old.keySet()) {
+            if (!name.equals("default")) {
+                killClientsOf(name);
+            }
+        }
+        userChanged("default");
+        for (String name : users.keySet()) {
+            userChanged(name);
+        }
+    }
+
+    // ------------------------------------------------------------------ login
+
+    /**
+     * ACLAuthenticateUser(): AUTH / HELLO AUTH. On failure (no such user, disabled, wrong
+     * password, or a certonly user) writes an "auth" ACL LOG entry whose object is the command
+     * name as typed, counts it, and returns false; the caller replies WRONGPASS.
+     */
+    public boolean authenticate(Session s, byte[] username, byte[] password, byte[] commandName) {
+        String name = new String(username, StandardCharsets.ISO_8859_1);
+        AclUser u = users.get(name);
+        boolean ok = u != null && u.enabled() && !u.certOnly() && u.passwordMatches(password);
+        if (ok) {
+            login(s, u);
+            return true;
+        }
+        deniedAuth++;
+        addLog(s, "auth", context(s), new String(commandName, StandardCharsets.ISO_8859_1), name);
+        return false;
+    }
+
+    /**
+     * Logs {@code s} in as {@code username} without a password (certificate login). Fails,
+     * returning false and changing nothing, when the user does not exist or is disabled.
+     */
+    public boolean loginWithoutPassword(Session s, String username) {
+        AclUser u = users.get(username);
+        if (u == null || !u.enabled()) {
+            return false;
+        }
+        login(s, u);
+        return true;
+    }
+
+    private void login(Session s, AclUser u) {
+        s.authenticated = true;
+        s.user = u.name;
+        s.aclUnrestricted = u.unrestricted();
+    }
+
+    /** A new connection's state: the default user, authenticated when it is nopass and on. */
+    public void resetSession(Session s) {
+        s.user = "default";
+        s.authenticated = defaultUser.nopass() && defaultUser.enabled();
+        s.aclUnrestricted = defaultUser.unrestricted();
+    }
+
+    // ------------------------------------------------------------------ checks
+
+    /**
+     * The gate processCommand() runs before a command executes or is queued: null when allowed,
+     * else the NOPERM error line (after an ACL LOG entry and a denial count).
+     */
+    public String check(Session s, CommandSpec cmd, byte[][] argv) {
+        if (s.aclUnrestricted) {
+            return null; // root selector has allcommands, allkeys, allchannels: nothing to check
+        }
+        AclUser u = users.get(s.user);
+        if (u == null) {
+            return null; // cannot happen: sessions of deleted users are reset
+        }
+        AclPermissions.Result r = AclPermissions.check(u, cmd, argv);
+        if (r.allowed()) {
+            return null;
+        }
+        deny(s, cmd, argv, r, context(s));
+        switch (r.code()) {
+            case AclPermissions.DENIED_CMD:
+                return "NOPERM this user has no permissions to run the '" + cmd.fullName + "' command";
+            case AclPermissions.DENIED_KEY:
+                return "NOPERM this user has no permissions to access one of the keys used as arguments";
+            default:
+                return "NOPERM this user has no permissions to access one of the channels used as arguments";
+        }
+    }
+
+    /**
+     * execCommand()'s re-check of each queued command: rules may have changed since it was
+     * queued. Null when allowed, else the error line for that command's slot in the reply.
+     */
+    public String checkAtExec(Session s, CommandSpec cmd, byte[][] argv) {
+        if (s.aclUnrestricted) {
+            return null;
+        }
+        AclUser u = users.get(s.user);
+        if (u == null) {
+            return null;
+        }
+        AclPermissions.Result r = AclPermissions.check(u, cmd, argv);
+        if (r.allowed()) {
+            return null;
+        }
+        deny(s, cmd, argv, r, CTX_MULTI);
+        String reason = switch (r.code()) {
+            case AclPermissions.DENIED_CMD -> "no permission to execute the command or subcommand";
+            case AclPermissions.DENIED_KEY -> "no permission to touch the specified keys";
+            default -> "no permission to access one of the channels used as arguments";
+        };
+        return "NOPERM ACLs rules changed between the moment the transaction was accumulated and the EXEC call. "
+                + "This command is no longer allowed for the following reason: " + reason;
+    }
+
+    private void deny(Session s, CommandSpec cmd, byte[][] argv, AclPermissions.Result r, String context) {
+        String object;
+        String reason;
+        switch (r.code()) {
+            case AclPermissions.DENIED_CMD:
+                deniedCmd++;
+                reason = "command";
+                object = cmd.fullName;
+                break;
+            case AclPermissions.DENIED_KEY:
+                deniedKey++;
+                reason = "key";
+                object = new String(argv[r.argIndex()], StandardCharsets.ISO_8859_1);
+                break;
+            default:
+                deniedChannel++;
+                reason = "channel";
+                object = new String(argv[r.argIndex()], StandardCharsets.ISO_8859_1);
+                break;
+        }
+        addLog(s, reason, context, object, s.user);
+    }
+
+    static String context(Session s) {
+        return s.inMulti() || s.inExec() ? CTX_MULTI : CTX_TOPLEVEL;
+    }
+
+    private void addLog(Session s, String reason, String context, String object, String username) {
+        log.add(reason, context, object, username, clientInfo.apply(s), System.currentTimeMillis(), logMaxLen);
+    }
+
+    /**
+     * An ACL LOG entry with a custom reason (e.g. "tls-cert" when a client certificate names
+     * no user); {@code object} is what was refused, {@code username} who it claimed to be.
+     */
+    public void logCustom(Session s, String reason, String object, String username) {
+        addLog(s, reason, CTX_TOPLEVEL, object, username);
+    }
+}
