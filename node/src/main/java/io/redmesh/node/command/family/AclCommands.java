@@ -297,14 +297,16 @@ public final class AclCommands implements CommandFamily {
             throw RedisException.err("Command '" + cstr(str(c.arg(3))) + "' not found");
         }
         byte[][] argv = java.util.Arrays.copyOfRange(c.argv, 3, c.argc());
+        if (!cmd.arityOk(argv.length)) {
+            throw RedisException.err("wrong number of arguments for '" + cmd.fullName + "' command");
+        }
         AclPermissions.Result res = AclPermissions.check(u, cmd, argv);
         if (res.allowed()) {
             c.reply.ok();
             return;
         }
         String err = switch (res.code()) {
-            // Redis 7.0 names the running command here (ACL|DRYRUN's c->cmd), not the tested one.
-            case AclPermissions.DENIED_CMD -> "This user has no permissions to run the '" + c.spec.fullName + "' command";
+            case AclPermissions.DENIED_CMD -> "This user has no permissions to run the '" + cmd.fullName + "' command";
             case AclPermissions.DENIED_KEY -> "This user has no permissions to access the '"
                     + cstr(str(argv[res.argIndex()])) + "' key";
             default -> "This user has no permissions to access the '" + cstr(str(argv[res.argIndex()])) + "' channel";
