@@ -225,11 +225,19 @@ public final class AclRuleParser {
             }
         }
         if (existing == null) {
-            s.patterns.add(new AclSelector.KeyPattern(pat, perms));
+            existing = new AclSelector.KeyPattern(pat, perms);
+            s.patterns.add(existing);
         } else {
             existing.perms |= perms;
         }
         s.flags &= ~AclSelector.FLAG_ALLKEYS;
+        if (pat.equals("*") && existing.perms == AclSelector.ALL) {
+            // "%RW~*" (or %R~* then %W~*) is allkeys. Redis 7.0 keeps it as a pattern and prints
+            // "~*", which re-loads as allkeys and then refuses any further pattern on the same
+            // line; becoming allkeys here keeps every ACL LIST line loadable.
+            s.flags |= AclSelector.FLAG_ALLKEYS;
+            s.patterns.clear();
+        }
     }
 
     /** "+cmd", "+container|sub" or "+cmd|firstarg" (deprecated in Redis 7.0, still accepted). */
