@@ -134,7 +134,15 @@ public final class AclFile {
                 try {
                     acl.parser.apply(u, trim(r, "\t\r\n"));
                 } catch (AclRuleException e) {
-                    errors.append(filename).append(':').append(linenum).append(": ").append(e.getMessage()).append(". ");
+                    errors.append(filename).append(':').append(linenum).append(": ");
+                    if (e.kind == AclRuleException.Kind.UNKNOWN_COMMAND) {
+                        // a command name is no secret: Redis names the operation for this one
+                        errors.append("Error in applying operation '").append(cstr(trim(r, "\t\r\n"))).append("': ");
+                    }
+                    errors.append(e.getMessage()).append(". ");
+                    if (e.kind != AclRuleException.Kind.UNKNOWN_COMMAND) {
+                        break; // Redis 7.0 goes on after an unknown command only
+                    }
                 }
             }
         }
@@ -180,6 +188,11 @@ public final class AclFile {
             return "Is a directory";
         }
         return String.valueOf(e.getMessage());
+    }
+
+    private static String cstr(String s) {
+        int nul = s.indexOf('\0');
+        return nul < 0 ? s : s.substring(0, nul);
     }
 
     /** sdstrim(): drops the given characters from both ends. */
