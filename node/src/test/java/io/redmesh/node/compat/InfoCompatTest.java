@@ -23,7 +23,8 @@ class InfoCompatTest {
     /** Fields RedMesh adds beyond Redis 7.0's. */
     private static final Set<String> ADDED = Set.of("redmesh_version", "java_version", "pubsub_clients",
             "watching_clients", "total_watched_keys", "total_blocking_keys", "jvm_heap_used", "jvm_heap_max",
-            "tls_handshakes_ok", "tls_handshakes_failed");
+            "tls_handshakes_ok", "tls_handshakes_failed", "acl_access_denied_auth", "acl_access_denied_cmd",
+            "acl_access_denied_key", "acl_access_denied_channel");
 
     @BeforeAll
     static void start() {
