@@ -42,6 +42,14 @@ public final class Acl {
     public long deniedKey;
     public long deniedChannel;
 
+    /** CONFIG RESETSTAT. */
+    public void resetStats() {
+        deniedAuth = 0;
+        deniedCmd = 0;
+        deniedKey = 0;
+        deniedChannel = 0;
+    }
+
     public Acl(ServerContext server, Function<Session, String> clientInfo) {
         this.server = server;
         this.clientInfo = clientInfo;
@@ -319,10 +327,9 @@ public final class Acl {
             return null; // root selector has allcommands, allkeys, allchannels: nothing to check
         }
         AclUser u = users.get(s.user);
-        if (u == null) {
-            return null; // cannot happen: sessions of deleted users are reset
-        }
-        AclPermissions.Result r = AclPermissions.check(u, cmd, argv);
+        // A session whose user is gone is reset when the user goes; fail closed regardless.
+        AclPermissions.Result r = u == null ? new AclPermissions.Result(AclPermissions.DENIED_CMD, 0)
+                : AclPermissions.check(u, cmd, argv);
         if (r.allowed()) {
             return null;
         }
@@ -346,10 +353,8 @@ public final class Acl {
             return null;
         }
         AclUser u = users.get(s.user);
-        if (u == null) {
-            return null;
-        }
-        AclPermissions.Result r = AclPermissions.check(u, cmd, argv);
+        AclPermissions.Result r = u == null ? new AclPermissions.Result(AclPermissions.DENIED_CMD, 0)
+                : AclPermissions.check(u, cmd, argv);
         if (r.allowed()) {
             return null;
         }

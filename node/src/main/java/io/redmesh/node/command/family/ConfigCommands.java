@@ -89,6 +89,7 @@ final class ConfigCommands implements CommandFamily {
             s.latency = null;
         }
         c.server.slowlog.reset();
+        io.redmesh.node.acl.Acl.of(c.server).resetStats();
         c.reply.ok();
     }
 }

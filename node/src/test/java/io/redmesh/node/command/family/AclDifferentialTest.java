@@ -338,6 +338,24 @@ class AclDifferentialTest {
     }
 
     @Test
+    void resp3RepliesAndAuthInsideMulti() {
+        same("ACL", "SETUSER", "r3", "on", ">pw", "%R~r*", "&c", "-@all", "+get", "(+set ~w*)");
+        RespClient[] p = pair();
+        same(p[0], p[1], "HELLO", "3", "AUTH", "r3", "bad");
+        p[0].call("HELLO", "3");
+        p[1].call("HELLO", "3");
+        same(p[0], p[1], "ACL", "GETUSER", "r3");
+        same(p[0], p[1], "ACL", "GETUSER", "nosuch");
+        same(p[0], p[1], "MULTI");
+        same(p[0], p[1], "AUTH", "r3", "wrong");
+        same(p[0], p[1], "EXEC");
+        sameLog(p[0], p[1], "ACL", "LOG");
+        same(p[0], p[1], "ACL", "CAT");
+        same(p[0], p[1], "ACL", "DRYRUN", "r3", "set", "r1", "v");
+        same(p[0], p[1], "ACL", "DRYRUN", "r3", "set", "w1", "v");
+    }
+
+    @Test
     void aclChangesDuringMultiAreCheckedAtExec() {
         same("ACL", "SETUSER", "m", "on", ">pw", "~*", "&*", "+@all");
         RespClient[] p = pair();
