@@ -69,8 +69,8 @@ public final class AclFile {
             } catch (AclRuleException e) {
                 throw new StartupError("Error in user declaration '" + name + "': " + e.getMessage());
             } catch (Acl.SetUserException e) {
-                throw new StartupError("Error loading ACL rule '" + e.rule + "' for the user named '" + name + "': "
-                        + e.getMessage());
+                throw new StartupError("Error loading ACL rule '" + printable(e.rule) + "' for the user named '" + name
+                        + "': " + e.getMessage());
             }
         }
         if (!aclfile.isEmpty()) {
@@ -188,6 +188,11 @@ public final class AclFile {
             return "Is a directory";
         }
         return String.valueOf(e.getMessage());
+    }
+
+    /** A rule as a log may show it: never the clear text of ">pass" / "<pass" (Redis prints it). */
+    static String printable(String rule) {
+        return !rule.isEmpty() && (rule.charAt(0) == '>' || rule.charAt(0) == '<') ? rule.charAt(0) + "(redacted)" : rule;
     }
 
     private static String cstr(String s) {

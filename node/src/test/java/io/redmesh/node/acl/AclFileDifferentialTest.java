@@ -123,5 +123,9 @@ class AclFileDifferentialTest {
         IllegalStateException rule = assertThrows(IllegalStateException.class,
                 () -> ServerFixture.start("--user", "y", "on", "bogus"));
         assertTrue(rule.getMessage().contains("bogus"), rule.getMessage());
+        IllegalStateException secret = assertThrows(IllegalStateException.class,
+                () -> ServerFixture.start("--user", "y", "on", "<secretpw"));
+        assertEquals("Error loading ACL rule '<(redacted)' for the user named 'y': The password you are trying to "
+                + "remove from the user does not exist", secret.getMessage());
     }
 }
