@@ -160,6 +160,23 @@ class AclServerTest {
     }
 
     @Test
+    void configRewriteWithAnAclfileWritesNoUsers() throws Exception {
+        Path dir = Files.createTempDirectory("aclrewrite2");
+        Path conf = dir.resolve("redis.conf");
+        Path acl = dir.resolve("users.acl");
+        Files.writeString(acl, "user default on nopass ~* &* +@all\n");
+        Files.writeString(conf, "aclfile " + acl + "\n");
+        try (ServerFixture node = ServerFixture.startWithConfig(conf); RespClient c = node.client()) {
+            assertEquals("+OK\r\n", s(c, "ACL", "SETUSER", "z", "on", "nopass"));
+            assertEquals("+OK\r\n", s(c, "CONFIG", "REWRITE"));
+        }
+        assertFalse(Files.readString(conf).contains("user "), Files.readString(conf));
+        try (ServerFixture node = ServerFixture.startWithConfig(conf); RespClient c = node.client()) {
+            assertEquals("+PONG\r\n", s(c, "PING"));
+        }
+    }
+
+    @Test
     void protectedModeFollowsTheDefaultUsersNopass() {
         try (ServerFixture node = ServerFixture.start(); RespClient c = node.client()) {
             assertTrue(node.context().defaultUserNoPass);

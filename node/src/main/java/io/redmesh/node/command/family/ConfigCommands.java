@@ -71,7 +71,10 @@ final class ConfigCommands implements CommandFamily {
             throw RedisException.err("The server is running without a config file");
         }
         try {
-            ConfigRewriter.rewrite(c.server.config, io.redmesh.node.acl.Acl.of(c.server).userLines());
+            // With an aclfile the users live there (ACL SAVE); redis.conf gets none, as in Redis
+            // 7.0 (users in both would refuse the next start).
+            ConfigRewriter.rewrite(c.server.config, c.server.config.getString("aclfile").isEmpty()
+                    ? io.redmesh.node.acl.Acl.of(c.server).userLines() : List.of());
         } catch (java.io.IOException e) {
             throw RedisException.err("Rewriting config file: " + e.getMessage());
         }
