@@ -309,6 +309,9 @@ final class ConfigDirectives {
         // long (ms) a peer may take to finish one before it is closed.
         enumeration("tls-provider", null, MODIFIABLE | HIDDEN, "auto", "auto", "openssl", "jdk");
         num("tls-handshake-timeout", null, MODIFIABLE | HIDDEN, NumType.INT, ConfigValues.INTEGER, 1, INT_MAX, 10_000);
+        // Which part of a verified client certificate names the ACL user the connection runs as
+        // (tls/CertificateIdentity): off (Redis's behaviour), cn, or uri (a SPIFFE-style SAN).
+        enumeration("tls-auth-clients-user", null, MODIFIABLE | HIDDEN, "off", "off", "cn", "uri");
         // the certificate, key and CA files are VOLATILE_CONFIG: setting the same path re-reads it
         for (String n : List.of("tls-cert-file", "tls-key-file", "tls-client-cert-file", "tls-client-key-file",
                 "tls-dh-params-file", "tls-ca-cert-file", "tls-ca-cert-dir")) {

@@ -187,6 +187,19 @@ public final class TestCertificates implements AutoCloseable {
     }
 
     /**
+     * Issues a client certificate from the trusted CA with any subject (several CNs, odd bytes)
+     * and the given URI subject alternative names (SPIFFE IDs), for certificate-to-user tests.
+     */
+    public Identity newClient(X500Name subject, String... uris) {
+        try {
+            return issue(ca, "client-" + SERIAL.incrementAndGet(), subject, List.of(uris), false,
+                    Instant.now().minus(Duration.ofDays(1)), Instant.now().plus(Duration.ofDays(30)), ec());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
      * Server directives for a TLS-only node on a free port: tls-port, port 0, cert, key, CA,
      * then the extra directives, which win.
      */
@@ -272,7 +285,11 @@ public final class TestCertificates implements AutoCloseable {
 
     private Identity issue(Identity issuer, String file, String cn, boolean serverCert, Instant from, Instant to,
                            KeyPair kp) throws Exception {
-        X500Name subject = new X500Name("O=RedMesh Test,CN=" + cn);
+        return issue(issuer, file, new X500Name("O=RedMesh Test,CN=" + cn), List.of(), serverCert, from, to, kp);
+    }
+
+    private Identity issue(Identity issuer, String file, X500Name subject, List<String> uris, boolean serverCert,
+                           Instant from, Instant to, KeyPair kp) throws Exception {
         X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(issuer.cert,
                 BigInteger.valueOf(SERIAL.incrementAndGet()), Date.from(from), Date.from(to), subject, kp.getPublic());
         JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
@@ -288,6 +305,9 @@ public final class TestCertificates implements AutoCloseable {
             b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
                 new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
                 new GeneralName(GeneralName.dNSName, "localhost")}));
+        } else if (!uris.isEmpty()) {
+            b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(uris.stream()
+                    .map(u -> new GeneralName(GeneralName.uniformResourceIdentifier, u)).toArray(GeneralName[]::new)));
         }
         X509Certificate cert = sign(b, issuer.key());
         return write(file, kp, cert);
