@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.redmesh.node.command.CommandFlag;
 import io.redmesh.node.command.CommandSpec;
+import io.redmesh.node.command.CommandTable;
 import io.redmesh.node.command.KeySpec;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -42,11 +43,21 @@ class AclEnforcementCompatTest {
         }
     }
 
-    /** The leaf commands of our table: top-level commands without subcommands, and subcommands. */
+    /**
+     * The leaf commands of our table that Redis 7.0 also has: top-level commands without
+     * subcommands, and subcommands (not what commands-extra.json adds beyond 7.0).
+     */
     private static List<CommandSpec> leaves() {
+        java.util.Set<String> extras = new java.util.HashSet<>();
+        try (java.io.InputStream in = CommandTable.class.getResourceAsStream(CommandTable.EXTRA_RESOURCE)) {
+            new com.fasterxml.jackson.databind.ObjectMapper().readTree(in).path("commands")
+                    .forEach(c -> extras.add(c.path("name").asText()));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         List<CommandSpec> out = new ArrayList<>();
         for (CommandSpec c : diff.ours.context().table().all()) {
-            if (!c.isContainer()) {
+            if (!c.isContainer() && !extras.contains(c.fullName)) {
                 out.add(c);
             }
         }
@@ -76,7 +87,7 @@ class AclEnforcementCompatTest {
 
     /** The fields of the newest ACL LOG entry that do not depend on time or connection ids. */
     private static final Pattern VOLATILE = Pattern.compile(
-            "(\\$11\r\nage-seconds\r\n)[^\r]*\r\n|(\\$11\r\nclient-info\r\n)\\$\\d+\r\n[^\r]*\r\n"
+            "(\\$11\r\nage-seconds\r\n)(?:\\$\\d+\r\n)?[^\r]*\r\n|(\\$11\r\nclient-info\r\n)\\$\\d+\r\n[^\r]*\r\n"
                     + "|(\\$(?:8\r\nentry-id|17\r\ntimestamp-created|22\r\ntimestamp-last-updated)\r\n):\\d+\r\n");
 
     private static String stable(String reply) {
@@ -121,7 +132,7 @@ class AclEnforcementCompatTest {
                 String reply = p.soft(minimalRequest(c, "x"));
                 // DEBUG's own enable-debug-command check comes first, as in Redis; EXEC's refusal
                 // is an EXECABORT quoting the NOPERM text.
-                if (!reply.startsWith("-DEBUG command not allowed")) {
+                if (!reply.contains("DEBUG command not allowed")) {
                     assertTrue(reply.contains("NOPERM"), c.fullName + " answered " + reply);
                 }
                 admin.sameNormalized(AclEnforcementCompatTest::stable, "ACL", "LOG", "1");
@@ -140,9 +151,9 @@ class AclEnforcementCompatTest {
             }
             setUser("on", "nopass", "-@all");
             try (Diff.Pair p = asM()) {
-                String reply = p.soft(c.fullName.split("\\|")[0]);
+                String name = c.fullName.split("\\|")[0];
+                String reply = p.sameNormalized(r -> r.replaceAll("\\$2\r\nid\r\n:\\d+", "id"), name);
                 assertFalse(reply.startsWith("-NOPERM"), c.fullName + " refused: " + reply);
-                p.verify();
             } catch (IllegalStateException closed) {
                 // QUIT/RESET end the exchange; that is what they do
             }
