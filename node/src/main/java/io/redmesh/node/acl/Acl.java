@@ -311,6 +311,9 @@ public final class Acl {
 
     /** A new connection's state: the default user, authenticated when it is nopass and on. */
     public void resetSession(Session s) {
+        if (s.certificateUser != null && loginWithoutPassword(s, s.certificateUser)) {
+            return; // a certificate-bound connection's own identity is its certificate's user
+        }
         s.user = "default";
         s.authenticated = defaultUser.nopass() && defaultUser.enabled();
         s.aclUnrestricted = defaultUser.unrestricted();

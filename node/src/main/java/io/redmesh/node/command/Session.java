@@ -36,6 +36,8 @@ public final class Session {
     public boolean authenticated;
     /** The ACL user this session runs as. */
     public String user = "default";
+    /** The user a verified client certificate logged this connection in as (tls-auth-clients-user), or null. */
+    public String certificateUser;
     /**
      * Whether that user's root selector allows every command, key and channel, so the ACL
      * check can be skipped (kept current by the ACL layer whenever the user changes).

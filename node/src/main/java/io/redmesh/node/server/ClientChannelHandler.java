@@ -8,6 +8,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.unix.UnixChannel;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.redmesh.node.acl.CertificateLogin;
 import io.redmesh.node.command.ServerContext;
 import io.redmesh.node.command.Session;
 import io.redmesh.node.command.SessionTransport;
@@ -68,6 +70,14 @@ final class ClientChannelHandler extends ChannelInboundHandlerAdapter implements
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
         session.flush();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof SslHandshakeCompletionEvent e && e.isSuccess()) {
+            CertificateLogin.handshakeDone(server, session, peerCertificates());
+        }
+        ctx.fireUserEventTriggered(evt);
     }
 
     @Override

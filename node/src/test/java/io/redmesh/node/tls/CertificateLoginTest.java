@@ -1,0 +1,190 @@
+package io.redmesh.node.tls;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.redmesh.node.testing.RespClient;
+import io.redmesh.node.testing.ServerFixture;
+import io.redmesh.node.testing.TestCertificates;
+import io.redmesh.node.testing.TestCertificates.Identity;
+import java.io.IOException;
+import java.util.List;
+import javax.net.ssl.SSLSocket;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.X500NameBuilder;
+import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Certificate-bound users ({@code tls-auth-clients-user}, the {@code certonly} user flag) over
+ * real TLS connections: a JDK TLS socket and Debian's redis-cli presenting client certificates
+ * made here with BouncyCastle.
+ */
+class CertificateLoginTest {
+    private static final String ADMIN_PASS = "admin-secret";
+    private static TestCertificates certs;
+
+    @BeforeAll
+    static void make() {
+        certs = TestCertificates.create();
+    }
+
+    @AfterAll
+    static void clean() {
+        certs.close();
+    }
+
+    /** A node with a password on the default user, TLS with optional client certificates. */
+    private static ServerFixture start(String mode) {
+        ServerFixture s = ServerFixture.start(certs.serverArgs("--tls-auth-clients", "optional",
+                "--tls-auth-clients-user", mode, "--requirepass", ADMIN_PASS));
+        try (RespClient admin = admin(s)) {
+            assertEquals("+OK\r\n", admin.callString("ACL", "SETUSER", "alice", "on", "certonly", ">alice-pass",
+                    "~alice:*", "+@all"));
+            assertEquals("+OK\r\n", admin.callString("ACL", "SETUSER", "spiffe://prod.example/ns/cache/sa/api",
+                    "on", "certonly", "~*", "+@read", "+acl|whoami"));
+        }
+        return s;
+    }
+
+    private static RespClient admin(ServerFixture s) {
+        RespClient c = s.client();
+        assertEquals("+OK\r\n", c.callString("AUTH", ADMIN_PASS));
+        return c;
+    }
+
+    private static SSLSocket connect(ServerFixture s, Identity as) throws IOException {
+        return TlsPeers.connect(s.tlsPort(), certs.clientContext(as));
+    }
+
+    private static String whoami(SSLSocket c) throws IOException {
+        return TlsPeers.call(c, "ACL", "WHOAMI");
+    }
+
+    private static String lastLogEntry(ServerFixture s) {
+        try (RespClient admin = admin(s)) {
+            return admin.callString("ACL", "LOG", "1");
+        }
+    }
+
+    @Test
+    void aCertificateCommonNameLogsTheConnectionInAsThatUser() throws Exception {
+        try (ServerFixture s = start("cn"); SSLSocket c = connect(s, certs.newClient("alice"))) {
+            assertEquals("$5", whoami(c));
+            assertEquals("alice", TlsPeers.readLine(c.getInputStream()));
+            assertEquals("+OK", TlsPeers.call(c, "SET", "alice:1", "v"));
+            assertTrue(TlsPeers.call(c, "SET", "bob:1", "v").startsWith("-NOPERM"));
+            // RESET returns to the connection's own identity: the certificate's user
+            assertEquals("+RESET", TlsPeers.call(c, "RESET"));
+            assertEquals("$5", whoami(c));
+            TlsPeers.readLine(c.getInputStream());
+        }
+    }
+
+    @Test
+    void certonlyUsersRefusePasswordLogins() throws Exception {
+        try (ServerFixture s = start("cn"); RespClient plain = s.client()) {
+            // the right password, but alice may only be used through a verified certificate
+            assertEquals("-WRONGPASS invalid username-password pair or user is disabled.\r\n",
+                    plain.callString("AUTH", "alice", "alice-pass"));
+            assertTrue(lastLogEntry(s).contains("auth"));
+            try (RespClient admin = admin(s)) {
+                String list = admin.callString("ACL", "LIST");
+                assertTrue(list.contains("user alice on certonly "), list);
+                // the flag can be lifted, and then the password works as usual
+                assertEquals("+OK\r\n", admin.callString("ACL", "SETUSER", "alice", "nocertonly"));
+            }
+            assertEquals("+OK\r\n", plain.callString("AUTH", "alice", "alice-pass"));
+        }
+    }
+
+    @Test
+    void anUnknownNameStaysOnTheDefaultUserAndIsLogged() throws Exception {
+        try (ServerFixture s = start("cn"); SSLSocket c = connect(s, certs.newClient("mallory"))) {
+            assertTrue(whoami(c).startsWith("-NOAUTH"));
+            String log = lastLogEntry(s);
+            assertTrue(log.contains("tls-cert") && log.contains("mallory"), log);
+        }
+    }
+
+    @Test
+    void ambiguousOrNulBearingCertificatesAreNeverMapped() throws Exception {
+        X500Name twoCns = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, "mallory")
+                .addRDN(BCStyle.CN, "alice").build();
+        X500Name nul = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, "alice\0.evil").build();
+        try (ServerFixture s = start("cn")) {
+            for (X500Name subject : List.of(twoCns, nul)) {
+                try (SSLSocket c = connect(s, certs.newClient(subject))) {
+                    assertTrue(whoami(c).startsWith("-NOAUTH"), subject.toString());
+                }
+                assertTrue(lastLogEntry(s).contains("tls-cert"));
+            }
+        }
+    }
+
+    @Test
+    void uriModeMapsTheOneSpiffeIdAndRefusesTwo() throws Exception {
+        String id = "spiffe://prod.example/ns/cache/sa/api";
+        try (ServerFixture s = start("uri")) {
+            try (SSLSocket c = connect(s, certs.newClient(new X500Name("CN=alice"), id))) {
+                assertEquals("$" + id.length(), whoami(c));
+                assertEquals(id, TlsPeers.readLine(c.getInputStream()));
+                assertTrue(TlsPeers.call(c, "SET", "k", "v").startsWith("-NOPERM")); // +@read only
+            }
+            try (SSLSocket c = connect(s, certs.newClient(new X500Name("CN=alice"), id, "spiffe://prod.example/x"))) {
+                assertTrue(whoami(c).startsWith("-NOAUTH"));
+            }
+        }
+    }
+
+    @Test
+    void offIgnoresCertificatesAndTheModeChangesAtRuntime() throws Exception {
+        try (ServerFixture s = start("off")) {
+            try (SSLSocket c = connect(s, certs.newClient("alice"))) {
+                assertTrue(whoami(c).startsWith("-NOAUTH"));
+            }
+            try (RespClient admin = admin(s)) {
+                assertEquals("+OK\r\n", admin.callString("CONFIG", "SET", "tls-auth-clients-user", "CN"));
+                assertTrue(admin.callString("CONFIG", "GET", "tls-auth-clients-user").contains("cn"));
+                assertTrue(admin.callString("CONFIG", "SET", "tls-auth-clients-user", "dn").startsWith("-ERR"));
+            }
+            try (SSLSocket c = connect(s, certs.newClient("alice"))) {
+                assertEquals("$5", whoami(c));
+            }
+        }
+    }
+
+    @Test
+    void deletingTheUserClosesItsCertificateConnections() throws Exception {
+        try (ServerFixture s = start("cn"); SSLSocket c = connect(s, certs.newClient("alice"))) {
+            assertEquals("$5", whoami(c));
+            TlsPeers.readLine(c.getInputStream());
+            try (RespClient admin = admin(s)) {
+                assertEquals(":1\r\n", admin.callString("ACL", "DELUSER", "alice"));
+            }
+            assertThrows(IOException.class, () -> TlsPeers.call(c, "PING"));
+        }
+    }
+
+    @Test
+    void redisCliWithAClientCertificateRunsAsItsUser() throws Exception {
+        Assumptions.assumeTrue(TlsPeers.available("redis-cli"));
+        Identity alice = certs.newClient("alice");
+        try (ServerFixture s = start("cn")) {
+            List<String> tls = List.of("--tls", "--cacert", certs.ca().certFile().toString(),
+                    "--cert", alice.certFile().toString(), "--key", alice.keyFile().toString());
+            assertEquals("alice", TlsPeers.redisCli(s.tlsPort(), tls, "ACL", "WHOAMI").output().trim());
+            assertEquals("OK", TlsPeers.redisCli(s.tlsPort(), tls, "SET", "alice:k", "1").output().trim());
+            String denied = TlsPeers.redisCli(s.tlsPort(), tls, "GET", "other").output();
+            assertTrue(denied.contains("NOPERM"), denied);
+            // no certificate: the default user, which needs a password
+            List<String> noCert = List.of("--tls", "--cacert", certs.ca().certFile().toString());
+            assertFalse(TlsPeers.redisCli(s.tlsPort(), noCert, "ACL", "WHOAMI").output().contains("alice"));
+        }
+    }
+}
