@@ -9,7 +9,20 @@ import io.redmesh.node.testing.RespClient;
 import io.redmesh.node.testing.ServerFixture;
 import io.redmesh.node.testing.TestCertificates;
 import io.redmesh.node.testing.TestCertificates.Identity;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SslOptions;
+import io.lettuce.core.SslVerifyMode;
+import io.lettuce.core.api.StatefulRedisConnection;
 import java.io.IOException;
+import java.time.Duration;
+import javax.net.ssl.SSLParameters;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.exceptions.JedisAccessControlException;
 import java.util.List;
 import javax.net.ssl.SSLSocket;
 import org.bouncycastle.asn1.x500.X500Name;
@@ -22,8 +35,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Certificate-bound users ({@code tls-auth-clients-user}, the {@code certonly} user flag) over
- * real TLS connections: a JDK TLS socket and Debian's redis-cli presenting client certificates
- * made here with BouncyCastle.
+ * real TLS connections: a JDK TLS socket, Jedis, Lettuce and Debian's redis-cli presenting client
+ * certificates made here with BouncyCastle.
  */
 class CertificateLoginTest {
     private static final String ADMIN_PASS = "admin-secret";
@@ -48,6 +61,7 @@ class CertificateLoginTest {
                     "~alice:*", "+@all"));
             assertEquals("+OK\r\n", admin.callString("ACL", "SETUSER", "spiffe://prod.example/ns/cache/sa/api",
                     "on", "certonly", "~*", "+@read", "+acl|whoami"));
+            assertEquals("+OK\r\n", admin.callString("ACL", "SETUSER", "bob", "on", ">bob-pass", "~*", "+@all"));
         }
         return s;
     }
@@ -168,6 +182,56 @@ class CertificateLoginTest {
                 assertEquals(":1\r\n", admin.callString("ACL", "DELUSER", "alice"));
             }
             assertThrows(IOException.class, () -> TlsPeers.call(c, "PING"));
+        }
+    }
+
+    private static Jedis jedis(ServerFixture s, Identity as, String user, String pass) {
+        SSLParameters p = new SSLParameters();
+        p.setEndpointIdentificationAlgorithm("HTTPS");
+        DefaultJedisClientConfig.Builder b = DefaultJedisClientConfig.builder().ssl(true)
+                .sslSocketFactory(certs.clientContext(as).getSocketFactory()).sslParameters(p).timeoutMillis(5000);
+        if (user != null) {
+            b.user(user).password(pass);
+        }
+        return new Jedis(new HostAndPort("127.0.0.1", s.tlsPort()), b.build());
+    }
+
+    @Test
+    void jedisOverTlsRunsAsTheCertificateUserOrLogsInWithAPassword() {
+        try (ServerFixture s = start("cn")) {
+            try (Jedis alice = jedis(s, certs.newClient("alice"), null, null)) {
+                assertEquals("alice", alice.aclWhoAmI());
+                assertEquals("OK", alice.set("alice:j", "1"));
+                assertThrows(JedisAccessControlException.class, () -> alice.get("bob:j"));
+            }
+            try (Jedis bob = jedis(s, null, "bob", "bob-pass")) {
+                assertEquals("bob", bob.aclWhoAmI());
+            }
+            // a certificate for bob does not make AUTH as alice possible
+            assertThrows(JedisAccessControlException.class, () -> {
+                try (Jedis j = jedis(s, certs.newClient("bob"), "alice", "alice-pass")) {
+                    j.ping();
+                }
+            });
+        }
+    }
+
+    @Test
+    void lettuceOverTlsRunsAsTheCertificateUser() {
+        Identity alice = certs.newClient("alice");
+        try (ServerFixture s = start("cn")) {
+            SslOptions ssl = SslOptions.builder().jdkSslProvider().trustManager(certs.ca().certFile().toFile())
+                    .keyManager(alice.certFile().toFile(), alice.keyFile().toFile(), null).build();
+            RedisClient client = RedisClient.create(RedisURI.Builder.redis("127.0.0.1", s.tlsPort()).withSsl(true)
+                    .withVerifyPeer(SslVerifyMode.FULL).withTimeout(Duration.ofSeconds(5)).build());
+            client.setOptions(ClientOptions.builder().sslOptions(ssl).build());
+            try (StatefulRedisConnection<String, String> c = client.connect()) {
+                assertEquals("alice", c.sync().aclWhoami());
+                assertEquals("OK", c.sync().set("alice:l", "v"));
+                assertThrows(RedisCommandExecutionException.class, () -> c.sync().get("other"));
+            } finally {
+                client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+            }
         }
     }
 
