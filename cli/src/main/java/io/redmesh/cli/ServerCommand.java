@@ -39,7 +39,8 @@ public final class ServerCommand implements Callable<Integer> {
             return 0;
         }
         ServerConfig config = new ServerConfig();
-        ConfigLoader loader = new ConfigLoader(config, ServerContext.REDIS_VERSION);
+        ConfigLoader loader = new ConfigLoader(config, ServerContext.REDIS_VERSION)
+                .checkUserLines(io.redmesh.node.acl.AclFile::checkUserDeclaration);
         try {
             loader.loadArgs(argv);
         } catch (ConfigLoader.FatalConfigError e) {

@@ -30,6 +30,46 @@ public final class AclFile {
         }
     }
 
+    /** A parser over every declared command, for checking config lines before any server exists. */
+    private static AclRuleParser declarationParser;
+
+    /**
+     * config.c's check of a redis.conf "user" line (ACLAppendUserForLoading()): the rules are
+     * tried on a throwaway user; unknown commands are left for start-up, as Redis leaves them.
+     * The error names {@code argv[j]} of the whole line ("user" included) for the failing rule j,
+     * which is how 7.0.15 reports it (one word to the left of the culprit).
+     */
+    public static String checkUserDeclaration(List<String> line) {
+        List<String> argv = new java.util.ArrayList<>();
+        argv.add("user");
+        argv.addAll(line);
+        int[] bad = new int[1];
+        List<String> rules = AclRuleParser.mergeSelectorArguments(line.subList(1, line.size()), bad);
+        if (rules == null) {
+            // 7.0.15 prints whatever errno held: in practice ENOENT's text
+            return "Error in user declaration '" + argv.get(bad[0]) + "': "
+                    + AclRuleException.Kind.UNKNOWN_COMMAND.message;
+        }
+        AclRuleParser parser;
+        synchronized (AclFile.class) {
+            if (declarationParser == null) {
+                declarationParser = new AclRuleParser(io.redmesh.node.command.CommandTable.load(List.of()), () -> 0);
+            }
+            parser = declarationParser;
+        }
+        AclUser scratch = parser.newUser(line.get(0));
+        for (int j = 0; j < rules.size(); j++) {
+            try {
+                parser.apply(scratch, rules.get(j));
+            } catch (AclRuleException e) {
+                if (e.kind != AclRuleException.Kind.UNKNOWN_COMMAND) {
+                    return "Error in user declaration '" + argv.get(Math.min(j, argv.size() - 1)) + "': " + e.getMessage();
+                }
+            }
+        }
+        return null;
+    }
+
     /**
      * ACLLoadUsersAtStartup(): {@code userLines} are the redis.conf "user" directives (each
      * without the "user" keyword), {@code aclfile} the aclfile directive ("" for none).

@@ -31,9 +31,23 @@ public final class ConfigLoader {
     /** rename-command pairs (old, new), applied to the command table. */
     private final List<String[]> renames = new ArrayList<>();
 
+    /** Checks a "user" line while the file is read (the ACL layer supplies it; config cannot depend on it). */
+    public interface UserLineCheck {
+        /** @param argv the line without "user"; returns Redis's error text, or null when valid */
+        String check(List<String> argv);
+    }
+
+    private UserLineCheck userLineCheck = argv -> null;
+
     public ConfigLoader(ServerConfig config, String version) {
         this.config = config;
         this.version = version;
+    }
+
+    /** Makes a bad "user" line a FATAL CONFIG FILE ERROR at its line, as in Redis. */
+    public ConfigLoader checkUserLines(UserLineCheck check) {
+        this.userLineCheck = check;
+        return this;
     }
 
     public List<List<String>> userLines() {
@@ -217,6 +231,10 @@ public final class ConfigLoader {
                 break;
             case "user":
                 if (!argv.isEmpty()) {
+                    String error = userLineCheck.check(argv);
+                    if (error != null) {
+                        throw new ConfigException(error);
+                    }
                     userLines.add(argv);
                     config.addUserLine(argv);
                     return;

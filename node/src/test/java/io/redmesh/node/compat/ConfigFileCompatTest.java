@@ -68,6 +68,16 @@ class ConfigFileCompatTest {
         "enable-debug-command maybe\n",
         "SLAVE-READ-ONLY maybe\n",
         "\"port\" \"x\"\n",
+        "user\n",
+        "user alice on >x badrule\n",
+        "user alice badrule\n",
+        "user alice on #abc\n",
+        "user alice on (~x +get\n",
+        "user alice on ~x allkeys2\n",
+        "user alice on ~x allkeys %Q~y\n",
+        "user alice on allchannels &y\n",
+        "user alice on <nosuchpass\n",
+        "user alice on \"(~x +get)\" \"(nonsense)\"\n",
     };
 
     private static String redisReport(Path conf, String... extra) throws IOException, InterruptedException {
@@ -85,7 +95,8 @@ class ConfigFileCompatTest {
         List<String> args = new ArrayList<>(List.of(conf.toString()));
         args.addAll(List.of(extra));
         ConfigLoader.FatalConfigError e = assertThrows(ConfigLoader.FatalConfigError.class,
-                () -> new ConfigLoader(new ServerConfig(), ServerContext.REDIS_VERSION).loadArgs(args));
+                () -> new ConfigLoader(new ServerConfig(), ServerContext.REDIS_VERSION)
+                        .checkUserLines(io.redmesh.node.acl.AclFile::checkUserDeclaration).loadArgs(args));
         return e.getMessage() + "\n"; // the launcher prints it with println, as Redis's fprintf ends it
     }
 

@@ -55,7 +55,8 @@ public final class ServerFixture implements AutoCloseable {
         args.addAll(Arrays.asList(directives));
         ServerConfig config = new ServerConfig();
         try {
-            new ConfigLoader(config, ServerContext.REDIS_VERSION).loadArgs(args);
+            new ConfigLoader(config, ServerContext.REDIS_VERSION)
+                    .checkUserLines(io.redmesh.node.acl.AclFile::checkUserDeclaration).loadArgs(args);
         } catch (ConfigLoader.FatalConfigError e) {
             throw new IllegalArgumentException(e.getMessage());
         }
