@@ -93,12 +93,15 @@ public final class Snapshot {
 
     /**
      * Walks every database and then calls {@link SnapshotSink#end}. Run it on a thread of its own,
-     * NOT holding the lock: it takes the lock for short slices. Throws the sink's failure (from
+     * NOT holding the lock: it takes the lock for short slices. (Called holding the lock, as a
+     * synchronous SAVE does, it walks everything in one go.) Throws the sink's failure (from
      * the walk or from a writer's {@link #preserve}); after an {@link #abort} throws
      * {@link java.util.concurrent.CancellationException}. Either way the snapshot is detached
      * from the keyspace when this returns.
      */
     public void walk() throws IOException {
+        // Called holding the lock (SAVE, SHUTDOWN): one uninterrupted pass, nobody to yield to.
+        boolean held = lock.isHeldByCurrentThread();
         try {
             for (int db = 0; db < dicts.length; db++) {
                 Dict d = dicts[db];
@@ -112,14 +115,16 @@ public final class Snapshot {
                         long deadline = System.nanoTime() + sliceNanos;
                         do {
                             cursor = d.scan(cursor, visitor);
-                        } while (cursor != 0 && System.nanoTime() < deadline);
+                        } while (cursor != 0 && (held || System.nanoTime() < deadline));
                     } catch (UncheckedIOException e) {
                         failure = e.getCause();
                         check();
                     } finally {
                         lock.unlock();
                     }
-                    yieldToWaiters();
+                    if (!held) {
+                        yieldToWaiters();
+                    }
                 } while (cursor != 0);
             }
             lock.lock();
