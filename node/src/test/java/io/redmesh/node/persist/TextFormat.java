@@ -1,0 +1,83 @@
+package io.redmesh.node.persist;
+
+import io.redmesh.node.db.DictEntry;
+import io.redmesh.node.db.Sized;
+import io.redmesh.node.db.SnapshotSink;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A stand-in for the RDB writer: one line per key ("db hexkey value ttl"), framed by BEGIN and
+ * END so a truncated file is told from a complete one. {@link #endGate} lets a test hold the next
+ * save open (end() is called outside the server lock).
+ */
+final class TextFormat implements BackgroundSaver.Format {
+    volatile CountDownLatch endGate;
+    /** Milliseconds end() sleeps (a subprocess killed mid-save). */
+    volatile long endDelayMillis;
+
+    @Override
+    public SnapshotSink writer(OutputStream out) {
+        CountDownLatch g = endGate; // each save holds on to the gate set when it started
+        endGate = null;
+        return new SnapshotSink() {
+            @Override
+            public void begin(long[] keys, long[] volatileKeys) throws IOException {
+                out.write("BEGIN\n".getBytes(StandardCharsets.ISO_8859_1));
+            }
+
+            @Override
+            public void entry(int db, DictEntry e) throws IOException {
+                out.write((db + " " + HexFormat.of().formatHex(e.key) + " " + render(e.value) + " " + e.expireAt + "\n")
+                        .getBytes(StandardCharsets.ISO_8859_1));
+            }
+
+            @Override
+            public void end() throws IOException {
+                try {
+                    if (g != null) {
+                        g.await(60, TimeUnit.SECONDS);
+                    }
+                    if (endDelayMillis > 0) {
+                        Thread.sleep(endDelayMillis);
+                    }
+                } catch (InterruptedException ex) {
+                    throw new IOException(ex);
+                }
+                out.write("END\n".getBytes(StandardCharsets.ISO_8859_1));
+            }
+        };
+    }
+
+    static String render(Object v) {
+        if (v instanceof byte[]) {
+            return HexFormat.of().formatHex((byte[]) v);
+        }
+        return ((Sized) v).typeName() + "/" + ((Sized) v).length();
+    }
+
+    /** "db hexkey" -> "value ttl" of a complete file; throws when the file is not complete. */
+    static Map<String, String> read(Path p) throws IOException {
+        List<String> lines = Files.readAllLines(p, StandardCharsets.ISO_8859_1);
+        if (lines.isEmpty() || !lines.get(0).equals("BEGIN") || !lines.get(lines.size() - 1).equals("END")) {
+            throw new IOException("incomplete snapshot file " + p);
+        }
+        Map<String, String> m = new HashMap<>();
+        for (String l : lines.subList(1, lines.size() - 1)) {
+            String[] f = l.split(" ", 3);
+            if (m.put(f[0] + " " + f[1], f[2]) != null) {
+                throw new IOException("key twice: " + l);
+            }
+        }
+        return m;
+    }
+}
