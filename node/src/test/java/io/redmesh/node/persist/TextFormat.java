@@ -1,6 +1,10 @@
 package io.redmesh.node.persist;
 
 import io.redmesh.node.db.DictEntry;
+import io.redmesh.node.db.HashValue;
+import io.redmesh.node.db.ListValue;
+import io.redmesh.node.db.SetValue;
+import io.redmesh.node.db.ZSetValue;
 import io.redmesh.node.db.Sized;
 import io.redmesh.node.db.SnapshotSink;
 import java.io.IOException;
@@ -8,6 +12,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -22,6 +27,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class TextFormat implements BackgroundSaver.Format {
     volatile CountDownLatch endGate;
+    /** Nanoseconds each entry takes to write (under the lock, like a real serializer). */
+    volatile long entryDelayNanos;
     /** Milliseconds end() sleeps (a subprocess killed mid-save). */
     volatile long endDelayMillis;
 
@@ -37,6 +44,10 @@ final class TextFormat implements BackgroundSaver.Format {
 
             @Override
             public void entry(int db, DictEntry e) throws IOException {
+                long spin = System.nanoTime() + entryDelayNanos;
+                while (System.nanoTime() < spin) {
+                    Thread.onSpinWait(); // a slow writer, so that commands interleave with the walk
+                }
                 out.write((db + " " + HexFormat.of().formatHex(e.key) + " " + render(e.value) + " " + e.expireAt + "\n")
                         .getBytes(StandardCharsets.ISO_8859_1));
             }
@@ -58,11 +69,38 @@ final class TextFormat implements BackgroundSaver.Format {
         };
     }
 
+    /** A value as one line, collections in full (sets and hashes sorted, as their order is not data). */
     static String render(Object v) {
+        HexFormat h = HexFormat.of();
         if (v instanceof byte[]) {
-            return HexFormat.of().formatHex((byte[]) v);
+            return h.formatHex((byte[]) v);
         }
-        return ((Sized) v).typeName() + "/" + ((Sized) v).length();
+        List<String> parts = new ArrayList<>();
+        if (v instanceof ListValue) {
+            ListValue l = (ListValue) v;
+            for (int i = 0; i < l.length(); i++) {
+                parts.add(h.formatHex(l.get(i)));
+            }
+        } else if (v instanceof HashValue) {
+            ((HashValue) v).forEach((f, x) -> parts.add(h.formatHex(f) + "=" + h.formatHex(x)));
+            parts.sort(null);
+        } else if (v instanceof SetValue) {
+            ((SetValue) v).forEach(m -> parts.add(h.formatHex(m)));
+            parts.sort(null);
+        } else if (v instanceof ZSetValue) {
+            ((ZSetValue) v).forEach((m, score) -> parts.add(h.formatHex(m) + "=" + score));
+        }
+        return ((Sized) v).typeName() + ":" + String.join(",", parts);
+    }
+
+    /** What a save taken now would hold: call under the server lock. */
+    static Map<String, String> instant(io.redmesh.node.db.Keyspace ks) {
+        Map<String, String> m = new HashMap<>();
+        for (int i = 0; i < ks.count(); i++) {
+            int db = i;
+            ks.db(i).dict().forEach(e -> m.put(db + " " + HexFormat.of().formatHex(e.key), render(e.value) + " " + e.expireAt));
+        }
+        return m;
     }
 
     /** "db hexkey" -> "value ttl" of a complete file; throws when the file is not complete. */
