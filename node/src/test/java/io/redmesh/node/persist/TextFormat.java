@@ -29,6 +29,11 @@ final class TextFormat implements BackgroundSaver.Format {
     volatile CountDownLatch endGate;
     /** Nanoseconds each entry takes to write (under the lock, like a real serializer). */
     volatile long entryDelayNanos;
+    /**
+     * While this file exists, each entry takes 100 µs and end() waits: a subprocess test holds a
+     * save open from outside the process this way.
+     */
+    volatile Path holdFile;
     /** Milliseconds end() sleeps (a subprocess killed mid-save). */
     volatile long endDelayMillis;
 
@@ -44,7 +49,9 @@ final class TextFormat implements BackgroundSaver.Format {
 
             @Override
             public void entry(int db, DictEntry e) throws IOException {
-                long spin = System.nanoTime() + entryDelayNanos;
+                Path hold = holdFile;
+                long delay = hold != null && Files.exists(hold) ? 100_000 : entryDelayNanos;
+                long spin = System.nanoTime() + delay;
                 while (System.nanoTime() < spin) {
                     Thread.onSpinWait(); // a slow writer, so that commands interleave with the walk
                 }
@@ -57,6 +64,9 @@ final class TextFormat implements BackgroundSaver.Format {
                 try {
                     if (g != null) {
                         g.await(60, TimeUnit.SECONDS);
+                    }
+                    while (holdFile != null && Files.exists(holdFile)) {
+                        Thread.sleep(10);
                     }
                     if (endDelayMillis > 0) {
                         Thread.sleep(endDelayMillis);
