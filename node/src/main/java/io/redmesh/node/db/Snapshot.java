@@ -48,6 +48,13 @@ public final class Snapshot {
     private volatile boolean aborted;
     private IOException failure;
     private long entries;
+    private IoAction betweenSlices = () -> {};
+
+    /** Work the walk does outside the lock after each slice (moving buffered output to disk). */
+    @FunctionalInterface
+    public interface IoAction {
+        void run() throws IOException;
+    }
 
     private Snapshot(Keyspace keyspace, ReentrantLock lock, SnapshotSink sink, long sliceNanos) {
         this.keyspace = keyspace;
@@ -123,6 +130,7 @@ public final class Snapshot {
                         lock.unlock();
                     }
                     if (!held) {
+                        betweenSlices.run();
                         yieldToWaiters();
                     }
                 } while (cursor != 0);
@@ -134,6 +142,7 @@ public final class Snapshot {
             } finally {
                 lock.unlock();
             }
+            betweenSlices.run();
             sink.end();
         } finally {
             lock.lock();
@@ -152,6 +161,14 @@ public final class Snapshot {
     public void abort() {
         aborted = true;
         detach();
+    }
+
+    /**
+     * Sets what the walk runs outside the lock after each slice and before {@link SnapshotSink#end}.
+     * Set it right after {@link #begin}, before {@link #walk}.
+     */
+    public void betweenSlices(IoAction a) {
+        betweenSlices = a;
     }
 
     public boolean aborted() {

@@ -168,11 +168,12 @@ public final class BackgroundSaver implements PersistenceHooks {
         Path dir = Path.of(server.config.getString("dir"));
         Path target = dir.resolve(server.config.getString("dbfilename"));
         Path tmp = dir.resolve("temp-bg-" + ServerLog.pid() + ".rdb");
-        OutputStream out = null;
+        DeferredOutput out = null;
         Snapshot snap;
         try {
-            out = DiskFiles.create(tmp, DiskFiles.Kind.RDB);
+            out = new DeferredOutput(DiskFiles.create(tmp, DiskFiles.Kind.RDB));
             snap = Snapshot.begin(server.keyspace, server.lock, format.writer(out), sliceNanos);
+            snap.betweenSlices(out::drain);
         } catch (IOException | RuntimeException e) {
             ServerLog.warning("Failed opening the temp RDB file " + tmp.getFileName() + " (in server root dir "
                     + dir.toAbsolutePath() + ") for saving: " + e.getMessage());

@@ -69,7 +69,7 @@ class BackgroundSaveTest {
             c.call("SELECT", "3");
             c.call("RPUSH", "list", "a", "b", "c");
             c.call("SELECT", "0");
-            expected.put("3 " + hex("list"), "list/3 0");
+            expected.put("3 " + hex("list"), "list:61,62,63 0");
             long before = Long.parseLong(c.callString("LASTSAVE").substring(1).trim());
             CountDownLatch gate = new CountDownLatch(1);
             f.endGate = gate;
@@ -94,7 +94,7 @@ class BackgroundSaveTest {
             assertEquals("1", info(c, "rdb_saves"));
             assertEquals("3500", info(c, "rdb_changes_since_last_save")); // 1500 writes + FLUSHDB of 2000 keys during the save
             assertFalse(Files.exists(tmp));
-            assertEquals(expected, TextFormat.read(dir.resolve("dump.rdb")));
+            assertEquals("", SnapshotDiff.diff(expected, TextFormat.read(dir.resolve("dump.rdb"))));
             long after = Long.parseLong(c.callString("LASTSAVE").substring(1).trim());
             assertTrue(after >= before && Long.parseLong(info(c, "rdb_last_save_time")) == after);
             assertEquals("-1", info(c, "rdb_current_bgsave_time_sec"));
