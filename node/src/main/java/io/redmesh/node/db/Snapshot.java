@@ -49,6 +49,8 @@ public final class Snapshot {
     private IOException failure;
     private long entries;
     private IoAction betweenSlices = () -> {};
+    /** Longest time the walk held the lock in one slice (wall clock, preemption included). */
+    private volatile long maxSliceNanos;
 
     /** Work the walk does outside the lock after each slice (moving buffered output to disk). */
     @FunctionalInterface
@@ -117,9 +119,10 @@ public final class Snapshot {
                 long cursor = 0;
                 do {
                     lock.lock();
+                    long start = System.nanoTime();
                     try {
                         check();
-                        long deadline = System.nanoTime() + sliceNanos;
+                        long deadline = start + sliceNanos;
                         do {
                             cursor = d.scan(cursor, visitor);
                         } while (cursor != 0 && (held || System.nanoTime() < deadline));
@@ -127,6 +130,7 @@ public final class Snapshot {
                         failure = e.getCause();
                         check();
                     } finally {
+                        maxSliceNanos = Math.max(maxSliceNanos, System.nanoTime() - start);
                         lock.unlock();
                     }
                     if (!held) {
@@ -173,6 +177,11 @@ public final class Snapshot {
 
     public boolean aborted() {
         return aborted;
+    }
+
+    /** The longest slice so far: how long the walk kept clients waiting at most. */
+    public long maxSliceNanos() {
+        return maxSliceNanos;
     }
 
     /** Entries handed to the sink so far. */

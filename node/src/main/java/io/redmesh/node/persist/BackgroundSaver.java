@@ -56,6 +56,8 @@ public final class BackgroundSaver implements PersistenceHooks {
     private long saves;
     private long lastLoadKeysLoaded;
     private long lastLoadKeysExpired;
+    /** The last background save's longest lock hold, in microseconds (the bench reports it). */
+    volatile long lastMaxSliceMicros;
 
     /** The running background save: Redis's child process. */
     final class Job {
@@ -233,6 +235,7 @@ public final class BackgroundSaver implements PersistenceHooks {
 
     /** Redis's backgroundSaveDoneHandlerDisk(). */
     private void done(Job j, Outcome outcome) {
+        lastMaxSliceMicros = j.snapshot.maxSliceNanos() / 1000;
         if (job != j) {
             return;
         }
