@@ -35,8 +35,11 @@ import java.util.function.Consumer;
  * the write paths pay one null check.
  */
 public final class Snapshot {
-    /** How long the walk holds the server lock per slice. */
-    public static final long DEFAULT_SLICE_NANOS = TimeUnit.MICROSECONDS.toNanos(1000);
+    /**
+     * How long the walk holds the server lock per slice. BgsavePauseBench: 1M keys save in about
+     * 2 s with 250 µs slices as with 1 ms ones, with a lower client p99.
+     */
+    public static final long DEFAULT_SLICE_NANOS = TimeUnit.MICROSECONDS.toNanos(250);
 
     private final Keyspace keyspace;
     private final ReentrantLock lock;

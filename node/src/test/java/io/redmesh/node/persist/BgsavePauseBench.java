@@ -18,7 +18,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * only when asked:
  *
  * <pre>
- * mvn -q -B -o -pl node test -Dtest=BgsavePauseBench -Dbench.keys=1000000 [-Dbench.slice.us=1000]
+ * mvn -q -B -o -pl node test -Dtest=BgsavePauseBench -Dbench.keys=1000000 [-Dbench.slice.us=250]
  * </pre>
  *
  * Loads N string keys, then a probe connection issues PING/GET back to back (one in flight)
@@ -112,7 +112,7 @@ class BgsavePauseBench {
     @Test
     void longestPauseDuringBgsave() throws Exception {
         int keys = Integer.getInteger("bench.keys");
-        long sliceUs = Long.getLong("bench.slice.us", 1000);
+        long sliceUs = Long.getLong("bench.slice.us", 250);
         Path dir = Files.createTempDirectory("rm-bgsave-bench");
         try (ServerFixture s = ServerFixture.start("--dir", dir.toString())) {
             BackgroundSaver saver = s.server().saver();
