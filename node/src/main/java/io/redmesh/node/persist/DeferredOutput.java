@@ -13,14 +13,14 @@ import java.util.Arrays;
  * <p>{@link #flush} does nothing (a sink may flush under the lock); {@link #close} drains and
  * closes the file.
  */
-final class DeferredOutput extends OutputStream {
+public final class DeferredOutput extends OutputStream {
     private final OutputStream file;
     private byte[] buf = new byte[256 * 1024];
     private int n;
     /** The drained array, reused: only the walk thread touches it. */
     private byte[] spare = new byte[256 * 1024];
 
-    DeferredOutput(OutputStream file) {
+    public DeferredOutput(OutputStream file) {
         this.file = file;
     }
 
@@ -44,7 +44,7 @@ final class DeferredOutput extends OutputStream {
     }
 
     /** Moves what was written so far to the file. Call without the server lock. */
-    void drain() throws IOException {
+    public void drain() throws IOException {
         byte[] full;
         int len;
         synchronized (this) {

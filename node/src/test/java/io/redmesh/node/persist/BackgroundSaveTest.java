@@ -223,6 +223,24 @@ class BackgroundSaveTest {
     }
 
     @Test
+    void sigtermSavesLikeShutdownAndAFailedSaveKeepsTheServerUp() throws Exception {
+        TextFormat f = new TextFormat();
+        Path sub = Files.createDirectory(dir.resolve("sig"));
+        try (ServerFixture s = ServerFixture.start("--dir", sub.toString(), "--save", "3600 1");
+                RespClient c = s.client()) {
+            s.server().saver().format(f);
+            c.call("SET", "a", "1");
+            Files.delete(sub);
+            s.server().shutdownOnSignal("TERM"); // the save fails: "can't exit"
+            assertEquals("+PONG\r\n", c.callString("PING"));
+            Files.createDirectory(sub);
+            s.server().shutdownOnSignal("TERM");
+            assertTrue(c.closedByServer(10_000));
+            assertEquals(Map.of("0 " + hex("a"), hex("1") + " 0"), TextFormat.read(sub.resolve("dump.rdb")));
+        }
+    }
+
+    @Test
     void shutdownKillsARunningBgsaveAndItsTempFileNeverReplacesTheFinalSave() throws Exception {
         TextFormat f = new TextFormat();
         try (ServerFixture s = start(f, "--save", "3600 1"); RespClient c = s.client()) {
