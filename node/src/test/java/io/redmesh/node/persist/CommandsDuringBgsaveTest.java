@@ -132,7 +132,7 @@ class CommandsDuringBgsaveTest {
         }
     }
 
-    @RepeatedTest(3)
+    @RepeatedTest(2)
     void aBgsaveUnderEveryWriteCommandHoldsTheInstant() throws Exception {
         TextFormat f = new TextFormat();
         f.entryDelayNanos = 100_000;
