@@ -132,9 +132,11 @@ class BgsavePauseBench {
                 String baseline = p.report();
                 p.reset();
                 long t0;
+                long up0;
                 try (RespClient c = s.client()) {
                     p.recording.set(true);
                     t0 = System.nanoTime();
+                    up0 = java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime();
                     String r = c.callString("BGSAVE");
                     if (!r.startsWith("+Background saving started")) {
                         throw new AssertionError(r);
@@ -149,9 +151,10 @@ class BgsavePauseBench {
                 p.join();
                 Thread.sleep(100);
                 System.out.printf("BGSAVE pause bench: keys=%d slice=%dus%n  baseline (no save, 3 s): %s%n"
-                        + "  during BGSAVE (%d ms, file %d bytes): %s%n  longest lock hold by the walk: %dus%n",
+                        + "  during BGSAVE (%d ms, file %d bytes): %s%n  longest lock hold by the walk: %dus"
+                        + " (JVM uptime %.3fs..%.3fs, to match against -Xlog:gc)%n",
                         keys, sliceUs, baseline, ms, Files.size(dir.resolve("dump.rdb")), p.report(),
-                        saver.lastMaxSliceMicros);
+                        saver.lastMaxSliceMicros, up0 / 1000.0, (up0 + ms) / 1000.0);
             }
         } finally {
             try (var files = Files.list(dir)) {
