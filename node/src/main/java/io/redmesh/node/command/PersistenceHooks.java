@@ -15,6 +15,12 @@ public interface PersistenceHooks {
      */
     boolean prepareForShutdown(boolean save, boolean nosave, boolean force);
 
+    /**
+     * SAVE ran (Redis's saveCommand/rdbSave): it counts in rdb_saves, and a success clears a
+     * failed BGSAVE's status (and so -MISCONF).
+     */
+    void syncSaveDone(boolean ok);
+
     /** After FLUSHALL emptied the keyspace: kill a BGSAVE, save the empty dataset if save points exist. */
     void flushedAll();
 
@@ -28,6 +34,9 @@ public interface PersistenceHooks {
         public boolean prepareForShutdown(boolean save, boolean nosave, boolean force) {
             return true;
         }
+
+        @Override
+        public void syncSaveDone(boolean ok) {}
 
         @Override
         public void flushedAll() {}

@@ -356,9 +356,12 @@ public final class BackgroundSaver implements PersistenceHooks {
         return true;
     }
 
-    /** SAVE counts in rdb_saves as BGSAVE does (stat_rdb_saves). */
-    public void countSave() {
+    @Override
+    public void syncSaveDone(boolean ok) {
         saves++;
+        if (ok) {
+            lastOk = true;
+        }
     }
 
     /**

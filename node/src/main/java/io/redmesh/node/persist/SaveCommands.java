@@ -7,7 +7,7 @@ import io.redmesh.node.util.Errors;
 import io.redmesh.node.util.RedisException;
 
 /**
- * Background saving and its clock.
+ * Background saving (SAVE, LASTSAVE, DUMP and RESTORE live in family/PersistenceCommands).
  *
  * <pre>
  * BGSAVE [SCHEDULE]
@@ -15,8 +15,6 @@ import io.redmesh.node.util.RedisException;
  * +Background saving scheduled        (SCHEDULE while an AOF rewrite runs, or inside MULTI)
  * -ERR Background save already in progress
  * -ERR Another child process is active (AOF?): can't BGSAVE right now. Use BGSAVE SCHEDULE ...
- * LASTSAVE
- * :1795815150                         (unix time of the last successful save)
  * </pre>
  */
 public final class SaveCommands implements CommandFamily {
@@ -34,8 +32,7 @@ public final class SaveCommands implements CommandFamily {
 
     @Override
     public void register(CommandTable.Binder b) {
-        b.bind("bgsave", this::bgsave)
-         .bind("lastsave", c -> c.reply.integer(c.server.lastSaveSeconds));
+        b.bind("bgsave", this::bgsave);
     }
 
     /** Redis 7.0's bgsaveCommand(). */

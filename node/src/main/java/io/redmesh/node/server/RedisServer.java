@@ -27,6 +27,9 @@ import io.redmesh.node.config.ConfigException;
 import io.redmesh.node.config.ServerConfig;
 import io.redmesh.node.persist.BackgroundSaver;
 import io.redmesh.node.persist.SaveCommands;
+import io.redmesh.node.persist.rdb.RdbFiles;
+import io.redmesh.node.persist.rdb.RdbLoader;
+import io.redmesh.node.persist.rdb.RdbWriter;
 import io.redmesh.node.resp.RespDecoder;
 import io.redmesh.node.tls.TlsContextProvider;
 import io.redmesh.node.tls.TlsMaterialException;
@@ -82,6 +85,9 @@ public final class RedisServer {
         this.tls = new TlsContextProvider();
         this.saver = new BackgroundSaver(context);
         context.persistence = saver;
+        context.bgsaveInProgress = saver::inProgress;
+        // BGSAVE writes RDB; the writer's options (aux fields, LRU/LFU metadata) are read at the instant.
+        saver.format(out -> new RdbWriter(out, RdbFiles.options(config, context.keyspace)));
         List<CommandFamily> families = new ArrayList<>(Families.all(this::requestShutdown));
         families.add(new SaveCommands(saver));
         families.addAll(extraFamilies);
@@ -212,8 +218,11 @@ public final class RedisServer {
             return;
         }
         try {
-            io.redmesh.node.persist.rdb.RdbFiles.loadAtStart(config, context.keyspace);
-        } catch (io.redmesh.node.persist.rdb.RdbLoader.LoadException e) {
+            RdbLoader.Result loaded = RdbFiles.loadAtStart(config, context.keyspace);
+            if (loaded != null) {
+                saver.lastLoad(loaded.keysLoaded, loaded.keysExpired);
+            }
+        } catch (RdbLoader.LoadException e) {
             ServerLog.warning(e.getMessage());
             throw new StartupException(e.getMessage());
         }
