@@ -146,6 +146,7 @@ public final class Database {
         if (e == null) {
             return null;
         }
+        created(e);
         keyspace.touch(e);
         account(e);
         if (value instanceof Sized) {
