@@ -12,7 +12,7 @@ final class Signals {
         for (String name : new String[] {"TERM", "INT"}) {
             Signal.handle(new Signal(name), sig -> {
                 ServerLog.warning("Received SIG" + name + " scheduling shutdown...");
-                server.requestShutdown();
+                server.shutdownOnSignal(name);
             });
         }
     }

@@ -43,6 +43,8 @@ public final class ServerContext {
     public final Set<Session> monitors = ConcurrentHashMap.newKeySet();
     public final List<ExecutedCommandListener> writeListeners = new CopyOnWriteArrayList<>();
     public final List<InfoSection> infoSections = new CopyOnWriteArrayList<>();
+    /** RDB persistence as INFO, SHUTDOWN and FLUSHALL see it (persist.BackgroundSaver). */
+    public volatile PersistenceHooks persistence = PersistenceHooks.NONE;
     public final long startMillis = System.currentTimeMillis();
     public final String runId;
     private CommandTable table;

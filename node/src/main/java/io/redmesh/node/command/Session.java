@@ -57,6 +57,11 @@ public final class Session {
     boolean inExec;
     final List<QueuedCommand> queued = new ArrayList<>();
     int queuedFlags;
+
+    /** Whether a queued command of the open transaction writes (EXEC then counts as a write). */
+    public boolean queuedWrite() {
+        return (queuedFlags & CommandFlag.WRITE.bit) != 0;
+    }
     /** WATCHed (db, key) pairs; set dirty by WatchRegistry when any of them changes. */
     final List<WatchRegistry.WatchedKey> watched = new ArrayList<>();
     boolean dirtyCas;

@@ -192,6 +192,10 @@ public final class ConfigLoader {
     private void apply(String name, List<String> argv) throws FatalConfigError {
         ConfigParam p = config.param(name);
         if (p != null) {
+            if (p.multiArg && argv.size() == 1 && !argv.get(0).isBlank()) {
+                // One quoted argument ("--save '3600 1'") is split on spaces, as Redis 7.0 does.
+                argv = List.of(argv.get(0).trim().split(" +"));
+            }
             if (!p.multiArg && argv.size() != 1) {
                 throw new ConfigException("wrong number of arguments");
             }

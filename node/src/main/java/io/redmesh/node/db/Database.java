@@ -70,12 +70,16 @@ public final class Database {
         return e.value;
     }
 
-    /** Like {@link #lookup} but for writes: no hit/miss accounting. */
+    /**
+     * Like {@link #lookup} but for writes: no hit/miss accounting. The caller may change a
+     * collection in place afterwards, so a running snapshot gets the key first.
+     */
     public Object lookupWrite(byte[] key) {
         DictEntry e = entry(key);
         if (e == null) {
             return null;
         }
+        beforeWrite(e);
         keyspace.touch(e);
         return e.value;
     }
@@ -106,8 +110,10 @@ public final class Database {
         DictEntry e = entry(key);
         if (e == null) {
             e = main.addNew(key, value);
+            created(e);
             keyspace.touch(e);
         } else {
+            beforeWrite(e);
             e.value = value;
             if (!keepTtl && e.expireAt != 0) {
                 e.expireAt = 0;
@@ -122,6 +128,7 @@ public final class Database {
     /** Adds a key that the caller checked is absent (dbAdd); signals readiness for blockers. */
     public DictEntry add(byte[] key, Object value) {
         DictEntry e = main.addNew(key, value);
+        created(e);
         keyspace.touch(e);
         account(e);
         if (value instanceof Sized) {
@@ -139,6 +146,7 @@ public final class Database {
         if (e == null) {
             return null;
         }
+        created(e);
         keyspace.touch(e);
         account(e);
         if (value instanceof Sized) {
@@ -171,11 +179,34 @@ public final class Database {
     private void removeEntry(byte[] key) {
         DictEntry e = main.remove(key);
         if (e != null) {
+            beforeWrite(e); // unlinked, but its key, value and TTL are still those of the instant
             usedBytes -= e.accounted;
             keyspace.usedBytes -= e.accounted;
             if (e.expireAt != 0) {
                 volatileKeys.remove(key);
             }
+        }
+    }
+
+    // ------------------------------------------------------------------ snapshot hooks
+
+    /**
+     * Called before a key that may predate a running snapshot changes in any way (value replaced
+     * or changed in place, TTL set or dropped, deleted): the snapshot takes it as it was first.
+     * Without a snapshot this is one field check. FLUSHDB and SWAPDB need no hook: the snapshot
+     * holds on to the dicts of the instant, which they detach or move but never change.
+     */
+    private void beforeWrite(DictEntry e) {
+        Snapshot s = keyspace.snapshot;
+        if (s != null) {
+            s.preserve(main, e);
+        }
+    }
+
+    /** A key born after a running snapshot's instant is not part of it. */
+    private void created(DictEntry e) {
+        if (keyspace.snapshot != null) {
+            e.snapEpoch = keyspace.snapshotEpoch;
         }
     }
 
@@ -209,6 +240,7 @@ public final class Database {
 
     /** Sets the absolute expiry (ms) of an existing key. */
     public void setExpire(DictEntry e, long whenMs) {
+        beforeWrite(e);
         if (e.expireAt == 0) {
             volatileKeys.addNew(e.key, e);
         }
@@ -220,6 +252,7 @@ public final class Database {
         if (e.expireAt == 0) {
             return false;
         }
+        beforeWrite(e);
         e.expireAt = 0;
         volatileKeys.remove(e.key);
         return true;

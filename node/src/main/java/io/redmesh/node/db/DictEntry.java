@@ -16,6 +16,11 @@ public final class DictEntry {
     public int lru;
     /** Bytes this key was last accounted for in used_memory. */
     public int accounted;
+    /**
+     * The epoch of the last snapshot that has this key "handled": already given to the sink, or
+     * created after that snapshot's instant. Fits in the object's alignment padding.
+     */
+    int snapEpoch;
     DictEntry next;
 
     DictEntry(byte[] key, int hash, Object value) {

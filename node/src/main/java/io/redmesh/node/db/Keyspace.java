@@ -22,6 +22,10 @@ public final class Keyspace {
     private boolean frozen;
     private boolean expireAllowed = true;
     private ExpiredKeyHook expiredHook = (db, key) -> {};
+    /** The running point-in-time snapshot, or null: the one field every write path checks. */
+    Snapshot snapshot;
+    /** Epoch of the last snapshot begun; entries stamped with it are handled for that snapshot. */
+    int snapshotEpoch;
 
     /** Told about every key removed by expiry (replication propagates a DEL). */
     public interface ExpiredKeyHook {
@@ -62,6 +66,11 @@ public final class Keyspace {
 
     public void expireAllowed(boolean allowed) {
         expireAllowed = allowed;
+    }
+
+    /** Whether a snapshot (BGSAVE, AOF rewrite, full resync) is walking the keyspace. */
+    public boolean snapshotRunning() {
+        return snapshot != null;
     }
 
     // ------------------------------------------------------------------ clock

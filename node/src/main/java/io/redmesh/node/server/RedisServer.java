@@ -25,6 +25,11 @@ import io.redmesh.node.command.Session;
 import io.redmesh.node.command.family.Families;
 import io.redmesh.node.config.ConfigException;
 import io.redmesh.node.config.ServerConfig;
+import io.redmesh.node.persist.BackgroundSaver;
+import io.redmesh.node.persist.SaveCommands;
+import io.redmesh.node.persist.rdb.RdbFiles;
+import io.redmesh.node.persist.rdb.RdbLoader;
+import io.redmesh.node.persist.rdb.RdbWriter;
 import io.redmesh.node.resp.RespDecoder;
 import io.redmesh.node.tls.TlsContextProvider;
 import io.redmesh.node.tls.TlsMaterialException;
@@ -49,6 +54,8 @@ public final class RedisServer {
     private String badRename;
     private final ServerContext context;
     private final TlsContextProvider tls;
+    /** BGSAVE, save points, the final save on SHUTDOWN/SIGTERM. */
+    private final BackgroundSaver saver;
     private EventLoopGroup group;
     /**
      * Listening sockets live on their own small event loop, not on the I/O loops: CONFIG SET
@@ -76,7 +83,13 @@ public final class RedisServer {
         this.config = config;
         this.context = new ServerContext(config);
         this.tls = new TlsContextProvider();
+        this.saver = new BackgroundSaver(context);
+        context.persistence = saver;
+        context.bgsaveInProgress = saver::inProgress;
+        // BGSAVE writes RDB; the writer's options (aux fields, LRU/LFU metadata) are read at the instant.
+        saver.format(out -> new RdbWriter(out, RdbFiles.options(config, context.keyspace)));
         List<CommandFamily> families = new ArrayList<>(Families.all(this::requestShutdown));
+        families.add(new SaveCommands(saver));
         families.addAll(extraFamilies);
         CommandTable table = CommandTable.load(families);
         for (String[] r : config.commandRenames()) {
@@ -87,6 +100,8 @@ public final class RedisServer {
         context.table(table);
         new Dispatcher(context);
         io.redmesh.node.command.family.AclCommands.install(context);
+        // -MISCONF after the ACL check, as in Redis's processCommand
+        context.dispatcher.addGate(this::diskErrorGate);
         this.pipeline = new ClientPipeline(context, config, tls);
         config.onChange("proto-max-bulk-len", v -> pipeline.protoMaxBulkLen = (Long) v);
         config.onChange("client-query-buffer-limit", v -> pipeline.queryBufferLimit = (Long) v);
@@ -203,8 +218,11 @@ public final class RedisServer {
             return;
         }
         try {
-            io.redmesh.node.persist.rdb.RdbFiles.loadAtStart(config, context.keyspace);
-        } catch (io.redmesh.node.persist.rdb.RdbLoader.LoadException e) {
+            RdbLoader.Result loaded = RdbFiles.loadAtStart(config, context.keyspace);
+            if (loaded != null) {
+                saver.lastLoad(loaded.keysLoaded, loaded.keysExpired);
+            }
+        } catch (RdbLoader.LoadException e) {
             ServerLog.warning(e.getMessage());
             throw new StartupException(e.getMessage());
         }
@@ -447,6 +465,7 @@ public final class RedisServer {
                 long budgetNanos = (1_000_000_000L / hz) * (25 + 2 * (effort - 1)) / 100;
                 context.keyspace.activeExpireCycle(budgetNanos);
             }
+            saver.cron();
             if (context.keyspace.usedBytes() > context.stats.peakUsedMemory) {
                 context.stats.peakUsedMemory = context.keyspace.usedBytes();
             }
@@ -481,6 +500,45 @@ public final class RedisServer {
                 ServerLog.warning("Failed to write PID file: " + e.getMessage());
             }
         }
+    }
+
+    /**
+     * Redis 7.0 refuses writes, and PING, while RDB saving fails (stop-writes-on-bgsave-error
+     * with save points): the -MISCONF error, before the command is queued or run.
+     */
+    private String diskErrorGate(Session s, io.redmesh.node.command.CommandSpec cmd,
+            byte[][] argv) {
+        if (!saver.writesDenied()) {
+            return null;
+        }
+        boolean write = cmd.has(io.redmesh.node.command.CommandFlag.WRITE) || cmd.fullName.equals("ping")
+                || (cmd.fullName.equals("exec") && s.queuedWrite());
+        return write ? SaveCommands.MISCONF : null;
+    }
+
+    /**
+     * SIGTERM/SIGINT: Redis's prepareForShutdown() with shutdown-on-sigterm/sigint's flags (by
+     * default: save when save points exist). If that save fails the server keeps running.
+     */
+    public void shutdownOnSignal(String sig) {
+        String flags = config.getString(sig.equals("INT") ? "shutdown-on-sigint" : "shutdown-on-sigterm");
+        java.util.Set<String> f = java.util.Set.of(flags.toLowerCase(java.util.Locale.ROOT).split("\\s+"));
+        context.lock.lock();
+        try {
+            if (!saver.prepareForShutdown(f.contains("save"), f.contains("nosave"), f.contains("force"))) {
+                ServerLog.warning("SIG" + sig + " received but errors trying to shut down the server, "
+                        + "check the logs for more information");
+                return;
+            }
+        } finally {
+            context.lock.unlock();
+        }
+        requestShutdown();
+    }
+
+    /** The saver, for the RDB module to plug its writer into and for SAVE. */
+    public BackgroundSaver saver() {
+        return saver;
     }
 
     /** SHUTDOWN and signals end up here; the process exits once listeners are closed. */

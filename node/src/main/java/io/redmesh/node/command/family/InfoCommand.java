@@ -294,22 +294,27 @@ final class InfoCommand {
     private static void persistence(StringBuilder sb, ServerContext srv) {
         line(sb, "loading", 0);
         line(sb, "async_loading", 0);
-        line(sb, "current_cow_peak", 0);
-        line(sb, "current_cow_size", 0);
-        line(sb, "current_cow_size_age", 0);
-        line(sb, "current_fork_perc", "0.00");
-        line(sb, "current_save_keys_processed", 0);
-        line(sb, "current_save_keys_total", 0);
-        line(sb, "rdb_changes_since_last_save", srv.dirty);
-        line(sb, "rdb_bgsave_in_progress", 0);
-        line(sb, "rdb_last_save_time", srv.lastSaveSeconds);
-        line(sb, "rdb_last_bgsave_status", "ok");
-        line(sb, "rdb_last_bgsave_time_sec", -1);
-        line(sb, "rdb_current_bgsave_time_sec", -1);
-        line(sb, "rdb_saves", 0);
-        line(sb, "rdb_last_cow_size", 0);
-        line(sb, "rdb_last_load_keys_expired", 0);
-        line(sb, "rdb_last_load_keys_loaded", 0);
+        String rdb = srv.persistence.info();
+        if (rdb != null) {
+            sb.append(rdb); // current_cow_peak .. rdb_last_load_keys_loaded
+        } else {
+            line(sb, "current_cow_peak", 0);
+            line(sb, "current_cow_size", 0);
+            line(sb, "current_cow_size_age", 0);
+            line(sb, "current_fork_perc", "0.00");
+            line(sb, "current_save_keys_processed", 0);
+            line(sb, "current_save_keys_total", 0);
+            line(sb, "rdb_changes_since_last_save", srv.dirty);
+            line(sb, "rdb_bgsave_in_progress", 0);
+            line(sb, "rdb_last_save_time", srv.lastSaveSeconds);
+            line(sb, "rdb_last_bgsave_status", "ok");
+            line(sb, "rdb_last_bgsave_time_sec", -1);
+            line(sb, "rdb_current_bgsave_time_sec", -1);
+            line(sb, "rdb_saves", 0);
+            line(sb, "rdb_last_cow_size", 0);
+            line(sb, "rdb_last_load_keys_expired", 0);
+            line(sb, "rdb_last_load_keys_loaded", 0);
+        }
         line(sb, "aof_enabled", 0);
         line(sb, "aof_rewrite_in_progress", 0);
         line(sb, "aof_rewrite_scheduled", 0);

@@ -46,8 +46,10 @@ final class PersistenceCommands implements CommandFamily {
             RdbFiles.save(cfg, c.server.keyspace, RdbFiles.options(cfg, c.server.keyspace));
         } catch (IOException e) {
             ServerLog.warning("Failed saving the DB: " + e.getMessage());
+            c.server.persistence.syncSaveDone(false);
             throw new RedisException("ERR");
         }
+        c.server.persistence.syncSaveDone(true);
         ServerLog.notice("DB saved on disk");
         c.server.dirty = 0;
         c.server.lastSaveSeconds = System.currentTimeMillis() / 1000;

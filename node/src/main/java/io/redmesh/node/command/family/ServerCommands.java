@@ -85,6 +85,7 @@ final class ServerCommands implements CommandFamily {
             db.clear();
         }
         c.dirty(Math.max(1, n));
+        c.server.persistence.flushedAll();
         c.reply.ok();
     }
 
@@ -116,20 +117,24 @@ final class ServerCommands implements CommandFamily {
     }
 
     /**
-     * SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]. Nothing is persisted yet (persistence is its
-     * own issue), so SAVE/NOSAVE only validate. On success there is no reply: the connection
-     * closes and the process exits, as with Redis.
+     * SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]. Saves first when asked or when save points
+     * exist (unless NOSAVE); if that fails (and not FORCE) the server keeps running and answers
+     * an error, as Redis does. On success there is no reply: the connection closes and the
+     * process exits.
      */
     void shutdownCommand(CommandContext c) {
         boolean abort = false;
         boolean save = false;
         boolean nosave = false;
+        boolean force = false;
         for (int i = 1; i < c.argc(); i++) {
             if (c.argIs(i, "NOSAVE")) {
                 nosave = true;
             } else if (c.argIs(i, "SAVE")) {
                 save = true;
-            } else if (c.argIs(i, "NOW") || c.argIs(i, "FORCE")) {
+            } else if (c.argIs(i, "FORCE")) {
+                force = true;
+            } else if (c.argIs(i, "NOW")) {
                 continue;
             } else if (c.argIs(i, "ABORT")) {
                 abort = true;
@@ -142,6 +147,10 @@ final class ServerCommands implements CommandFamily {
         }
         if (abort) {
             throw RedisException.err("No shutdown in progress.");
+        }
+        if (!c.server.persistence.prepareForShutdown(save, nosave, force)) {
+            ServerLog.warning("Errors trying to shut down the server. Check the logs for more information.");
+            throw RedisException.err("Errors trying to SHUTDOWN. Check logs.");
         }
         c.session.closeAfterReply = true;
         shutdown.run();

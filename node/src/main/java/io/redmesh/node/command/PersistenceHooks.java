@@ -1,0 +1,44 @@
+package io.redmesh.node.command;
+
+/**
+ * What commands outside persist/ need from RDB persistence (INFO, SHUTDOWN, FLUSHALL), so that
+ * command/ does not depend on persist/. persist.BackgroundSaver provides it; the default is a
+ * server without RDB persistence. Called under the server lock.
+ */
+public interface PersistenceHooks {
+    /** INFO persistence from current_cow_peak to rdb_last_load_keys_loaded, or null for defaults. */
+    String info();
+
+    /**
+     * Redis's prepareForShutdown() save step (SHUTDOWN [SAVE|NOSAVE] [FORCE], SIGTERM): false when
+     * saving failed and the server must keep running.
+     */
+    boolean prepareForShutdown(boolean save, boolean nosave, boolean force);
+
+    /**
+     * SAVE ran (Redis's saveCommand/rdbSave): it counts in rdb_saves, and a success clears a
+     * failed BGSAVE's status (and so -MISCONF).
+     */
+    void syncSaveDone(boolean ok);
+
+    /** After FLUSHALL emptied the keyspace: kill a BGSAVE, save the empty dataset if save points exist. */
+    void flushedAll();
+
+    PersistenceHooks NONE = new PersistenceHooks() {
+        @Override
+        public String info() {
+            return null;
+        }
+
+        @Override
+        public boolean prepareForShutdown(boolean save, boolean nosave, boolean force) {
+            return true;
+        }
+
+        @Override
+        public void syncSaveDone(boolean ok) {}
+
+        @Override
+        public void flushedAll() {}
+    };
+}
