@@ -190,6 +190,39 @@ public final class Dispatcher {
     }
 
     /**
+     * Runs a command read back from an append-only file, as Redis's loadSingleAppendOnlyFile():
+     * none of processCommand()'s checks (authentication, ACL, memory), MULTI queuing as there,
+     * replies discarded by the caller. Returns false when no such command exists. Takes the lock.
+     */
+    public boolean replay(Session s, byte[][] argv) {
+        String name = Bytes.latin1(argv[0]).toLowerCase(Locale.ROOT);
+        CommandSpec cmd = server.table().get(name);
+        if (cmd != null && cmd.isContainer() && argv.length >= 2) {
+            CommandSpec sub = cmd.subcommand(Bytes.latin1(argv[1]).toLowerCase(Locale.ROOT));
+            cmd = sub == null ? cmd : sub;
+        }
+        if (cmd == null) {
+            return false;
+        }
+        server.lock.lock();
+        server.keyspace.freezeClock();
+        try {
+            if (!cmd.arityOk(argv.length) || cmd.handler == null) {
+                s.reply.error("ERR wrong number of arguments for '" + cmd.fullName + "' command");
+            } else if (s.inMulti && !Transactions.runsImmediately(cmd)) {
+                s.queued.add(new Session.QueuedCommand(cmd, argv));
+                s.queuedFlags |= cmd.flagBits;
+            } else {
+                call(s, cmd, argv, true);
+            }
+        } finally {
+            server.keyspace.thawClock();
+            server.lock.unlock();
+        }
+        return true;
+    }
+
+    /**
      * Redis's allowProtectedAction() for DEBUG and MODULE: their enable-debug-command /
      * enable-module-command directive says no, yes, or local (unix socket or a loopback peer).
      */
@@ -256,6 +289,17 @@ public final class Dispatcher {
      * propagation and memory accounting. Used for direct commands and for each command of EXEC.
      */
     public void call(Session s, CommandSpec cmd, byte[][] argv, boolean topLevel) {
+        server.executionDepth++;
+        try {
+            execute(s, cmd, argv);
+        } finally {
+            if (--server.executionDepth == 0) {
+                server.propagatePending();
+            }
+        }
+    }
+
+    private void execute(Session s, CommandSpec cmd, byte[][] argv) {
         CommandContext c = new CommandContext(server, s, cmd, argv);
         Reply r = s.reply;
         long errorsBefore = r.errorsWritten();
@@ -312,10 +356,10 @@ public final class Dispatcher {
         if (!server.writeListeners.isEmpty()) {
             if (c.propagateAs != null) {
                 for (byte[][] a : c.propagateAs) {
-                    server.propagate(s.db().index, a);
+                    server.alsoPropagate(s.db().index, a);
                 }
             } else {
-                server.propagate(s.db().index, c.argv);
+                server.alsoPropagate(s.db().index, c.argv);
             }
         }
     }

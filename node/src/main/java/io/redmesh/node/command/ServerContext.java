@@ -42,6 +42,23 @@ public final class ServerContext {
     public final ServerStats stats = new ServerStats();
     public final Set<Session> monitors = ConcurrentHashMap.newKeySet();
     public final List<ExecutedCommandListener> writeListeners = new CopyOnWriteArrayList<>();
+    /**
+     * INFO persistence's aof_* fields from the AOF: [0] the fields before module_fork_*, [1] the
+     * ones Redis adds after them while AOF is on. Null: the defaults of a server without AOF.
+     */
+    public volatile java.util.function.Supplier<String[]> aofInfo;
+    /** Set while replies must wait for the AOF (see DurabilityBarrier); null otherwise. */
+    public volatile DurabilityBarrier durability;
+    /**
+     * Writes of the execution unit in progress (a top-level command with what it runs, e.g.
+     * EXEC's queue, and keys it expired), emitted together when it ends: Redis 7.0's
+     * also_propagate array.
+     */
+    private final List<Object[]> pendingPropagation = new ArrayList<>();
+    /** Nesting of Dispatcher.call (EXEC calls its queued commands). */
+    int executionDepth;
+    private static final byte[][] MULTI = {"MULTI".getBytes(java.nio.charset.StandardCharsets.US_ASCII)};
+    private static final byte[][] EXEC = {"EXEC".getBytes(java.nio.charset.StandardCharsets.US_ASCII)};
     public final List<InfoSection> infoSections = new CopyOnWriteArrayList<>();
     /** RDB persistence as INFO, SHUTDOWN and FLUSHALL see it (persist.BackgroundSaver). */
     public volatile PersistenceHooks persistence = PersistenceHooks.NONE;
@@ -89,6 +106,9 @@ public final class ServerContext {
         byte[] id = new byte[20];
         new SecureRandom().nextBytes(id);
         this.runId = HexFormat.of().formatHex(id);
+        // Expired and evicted keys reach replicas and the AOF as DEL, as Redis's propagateDeletion().
+        keyspace.expiredHook((db, key) -> alsoPropagate(db.index,
+                new byte[][] {"DEL".getBytes(java.nio.charset.StandardCharsets.US_ASCII), key}));
         keyspace.listener(new KeyspaceListener() {
             @Override
             public void keyModified(Database db, byte[] key) {
@@ -183,6 +203,43 @@ public final class ServerContext {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Queues a write of the current execution unit (Redis's alsoPropagate); outside any command
+     * (active expiry in the cron) it is emitted at once. Called under the lock.
+     */
+    public void alsoPropagate(int db, byte[][] argv) {
+        if (writeListeners.isEmpty()) {
+            return;
+        }
+        if (executionDepth == 0) {
+            propagate(db, argv);
+        } else {
+            pendingPropagation.add(new Object[] {db, argv});
+        }
+    }
+
+    /**
+     * Emits the execution unit's writes (Redis 7.0's propagatePendingCommands): more than one are
+     * wrapped in MULTI/EXEC so that replicas and the AOF apply them atomically; MULTI takes the
+     * first write's database (a SELECT goes before it), EXEC the last one's.
+     */
+    void propagatePending() {
+        int n = pendingPropagation.size();
+        if (n == 0) {
+            return;
+        }
+        if (n > 1) {
+            propagate((Integer) pendingPropagation.get(0)[0], MULTI);
+        }
+        for (Object[] op : pendingPropagation) {
+            propagate((Integer) op[0], (byte[][]) op[1]);
+        }
+        if (n > 1) {
+            propagate((Integer) pendingPropagation.get(n - 1)[0], EXEC);
+        }
+        pendingPropagation.clear();
     }
 
     /** Feeds the stream of executed writes to replication/AOF listeners. */

@@ -28,6 +28,8 @@ public final class Session {
     private ByteBuf out;
     public final Reply reply;
     private boolean flushScheduled;
+    /** Buffer end when a flush started waiting for the durability barrier. */
+    private int barrierMark = -1;
 
     Database db;
     public byte[] name;
@@ -173,10 +175,33 @@ public final class Session {
      * thread may be writing to this session (a blocked client it serves) at the same time.
      */
     public void flush() {
+        flush(false);
+    }
+
+    /**
+     * @param afterBarrier the durability barrier was just awaited for what the buffer held at
+     *                     {@code barrierMark}; if nothing was added since, it need not be asked again
+     */
+    private void flush(boolean afterBarrier) {
         server.lock.lock();
         try {
             flushScheduled = false;
             if (out.isReadable()) {
+                DurabilityBarrier barrier = server.durability;
+                if (barrier != null && !(afterBarrier && out.writerIndex() == barrierMark)) {
+                    long ticket = barrier.pending();
+                    if (ticket >= 0) {
+                        // Group commit: the wait runs after the I/O batch, so one fsync covers
+                        // every connection that wrote in it. Later flush requests join this one.
+                        flushScheduled = true;
+                        barrierMark = out.writerIndex();
+                        transport.execute(() -> {
+                            barrier.await(ticket);
+                            flush(true);
+                        });
+                        return;
+                    }
+                }
                 netOutput += out.readableBytes();
                 server.stats.netOutputBytes += out.readableBytes();
                 ByteBuf full = out;

@@ -105,6 +105,72 @@ public final class DiskFiles {
         return new BufferedInputStream(wrapIn(Files.newInputStream(p), kind), 64 * 1024);
     }
 
+    /**
+     * A file written at its end (the AOF's incr files), opened through {@link #openAppend} so
+     * that sealing can wrap it. {@link #sync} is fdatasync.
+     */
+    public interface AppendChannel extends java.io.Closeable {
+        void write(java.nio.ByteBuffer b) throws IOException;
+
+        void sync() throws IOException;
+    }
+
+    /** Opens {@code p} for appending (created if missing; emptied first when {@code truncate}). */
+    public static AppendChannel openAppend(Path p, Kind kind, boolean truncate) throws IOException {
+        FileChannel ch = truncate
+                ? FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                        StandardOpenOption.TRUNCATE_EXISTING)
+                : FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        if (!truncate) {
+            ch.position(ch.size());
+        }
+        return new AppendChannel() {
+            @Override
+            public void write(java.nio.ByteBuffer b) throws IOException {
+                while (b.hasRemaining()) {
+                    ch.write(b);
+                }
+            }
+
+            @Override
+            public void sync() throws IOException {
+                ch.force(false);
+            }
+
+            @Override
+            public void close() throws IOException {
+                ch.close();
+            }
+        };
+    }
+
+    /**
+     * A new file for a snapshot or a rewrite whose {@code close()} flushes and fsyncs before
+     * closing, so that a following {@link #commit} renames durable data.
+     */
+    public static OutputStream createDurable(Path p, Kind kind) throws IOException {
+        FileChannel ch = createChannel(p);
+        return new BufferedOutputStream(Channels.newOutputStream(ch), 64 * 1024) {
+            @Override
+            public void close() throws IOException {
+                try {
+                    flush();
+                    ch.force(true);
+                } finally {
+                    ch.close();
+                }
+            }
+        };
+    }
+
+    /** Cuts a file at {@code size} (the AOF loader dropping an incomplete last command). */
+    public static void truncate(Path p, long size) throws IOException {
+        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE)) {
+            ch.truncate(size);
+            ch.force(true);
+        }
+    }
+
     /** fsync of a file's data, then of its directory entry after a rename. */
     public static void fsync(FileChannel ch) throws IOException {
         ch.force(true);
@@ -116,7 +182,7 @@ public final class DiskFiles {
         syncDirectory(target.toAbsolutePath().getParent());
     }
 
-    static void syncDirectory(Path dir) {
+    public static void syncDirectory(Path dir) {
         try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
             d.force(true);
         } catch (IOException | UnsupportedOperationException ignored) {

@@ -56,6 +56,7 @@ public final class RedisServer {
     private final TlsContextProvider tls;
     /** BGSAVE, save points, the final save on SHUTDOWN/SIGTERM. */
     private final BackgroundSaver saver;
+    private final io.redmesh.node.persist.aof.AppendOnlyFile aof;
     private EventLoopGroup group;
     /**
      * Listening sockets live on their own small event loop, not on the I/O loops: CONFIG SET
@@ -83,6 +84,7 @@ public final class RedisServer {
         this.config = config;
         this.context = new ServerContext(config);
         this.tls = new TlsContextProvider();
+        this.aof = new io.redmesh.node.persist.aof.AppendOnlyFile(context);
         this.saver = new BackgroundSaver(context);
         context.persistence = saver;
         context.bgsaveInProgress = saver::inProgress;
@@ -90,6 +92,7 @@ public final class RedisServer {
         saver.format(out -> new RdbWriter(out, RdbFiles.options(config, context.keyspace)));
         List<CommandFamily> families = new ArrayList<>(Families.all(this::requestShutdown));
         families.add(new SaveCommands(saver));
+        families.add(new io.redmesh.node.persist.aof.AofCommands(aof));
         families.addAll(extraFamilies);
         CommandTable table = CommandTable.load(families);
         for (String[] r : config.commandRenames()) {
@@ -203,28 +206,35 @@ public final class RedisServer {
                 + ", io-threads=" + threads + (wantTls ? ", tls-provider=" + tls.provider() : "") + ".");
         ServerLog.notice("RedMesh " + ServerContext.REDMESH_VERSION + " port: " + context.tcpPort + " PID: " + pid);
         writePidFile();
-        startCron();
         ServerLog.notice("Server initialized");
+        startCron();
         ServerLog.notice("Ready to accept connections");
     }
 
     /**
-     * loadDataFromDisk: the dataset is in memory before any listener accepts. A file that exists
-     * but cannot be loaded refuses start-up (starting empty would let the next save overwrite it).
-     * With appendonly yes the AOF is the source instead (persist/aof).
+     * Redis's loadDataFromDisk() then aofOpenIfNeededOnServerStart(): the dataset is in memory
+     * before any listener accepts. With appendonly yes the AOF is the source (an RDB file is then
+     * ignored, as in Redis) and its files are opened for appending; otherwise the RDB file. A file
+     * that exists but cannot be loaded refuses start-up (starting empty would let the next save
+     * overwrite it).
      */
     private void loadDataFromDisk() throws StartupException {
-        if (config.getBool("appendonly")) {
-            return;
-        }
         try {
-            RdbLoader.Result loaded = RdbFiles.loadAtStart(config, context.keyspace);
-            if (loaded != null) {
-                saver.lastLoad(loaded.keysLoaded, loaded.keysExpired);
+            if (!aof.loadAtStart()) {
+                RdbLoader.Result loaded = RdbFiles.loadAtStart(config, context.keyspace);
+                if (loaded != null) {
+                    saver.lastLoad(loaded.keysLoaded, loaded.keysExpired);
+                }
             }
+            aof.openAtStart();
+        } catch (io.redmesh.node.persist.aof.AofLoader.LoadException e) {
+            throw new StartupException(e.getMessage());
         } catch (RdbLoader.LoadException e) {
             ServerLog.warning(e.getMessage());
             throw new StartupException(e.getMessage());
+        } catch (java.io.IOException e) {
+            ServerLog.warning("Can't open the append-only file: " + e.getMessage());
+            throw new StartupException("Can't open the append-only file: " + e.getMessage());
         }
     }
 
@@ -581,6 +591,7 @@ public final class RedisServer {
             }
         }
         shutdownGroup();
+        aof.shutdown();
         ServerLog.warning("RedMesh is now ready to exit, bye bye...");
         stopped.countDown();
     }

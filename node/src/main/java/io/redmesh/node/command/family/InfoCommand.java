@@ -315,18 +315,26 @@ final class InfoCommand {
             line(sb, "rdb_last_load_keys_expired", 0);
             line(sb, "rdb_last_load_keys_loaded", 0);
         }
-        line(sb, "aof_enabled", 0);
-        line(sb, "aof_rewrite_in_progress", 0);
-        line(sb, "aof_rewrite_scheduled", 0);
-        line(sb, "aof_last_rewrite_time_sec", -1);
-        line(sb, "aof_current_rewrite_time_sec", -1);
-        line(sb, "aof_last_bgrewrite_status", "ok");
-        line(sb, "aof_rewrites", 0);
-        line(sb, "aof_rewrites_consecutive_failures", 0);
-        line(sb, "aof_last_write_status", "ok");
-        line(sb, "aof_last_cow_size", 0);
+        String[] aof = srv.aofInfo == null ? null : srv.aofInfo.get();
+        if (aof != null) {
+            sb.append(aof[0]);
+        } else {
+            line(sb, "aof_enabled", 0);
+            line(sb, "aof_rewrite_in_progress", 0);
+            line(sb, "aof_rewrite_scheduled", 0);
+            line(sb, "aof_last_rewrite_time_sec", -1);
+            line(sb, "aof_current_rewrite_time_sec", -1);
+            line(sb, "aof_last_bgrewrite_status", "ok");
+            line(sb, "aof_rewrites", 0);
+            line(sb, "aof_rewrites_consecutive_failures", 0);
+            line(sb, "aof_last_write_status", "ok");
+            line(sb, "aof_last_cow_size", 0);
+        }
         line(sb, "module_fork_in_progress", 0);
         line(sb, "module_fork_last_cow_size", 0);
+        if (aof != null) {
+            sb.append(aof[1]); // aof_current_size ... while AOF is on
+        }
     }
 
     private static void stats(StringBuilder sb, ServerContext srv) {

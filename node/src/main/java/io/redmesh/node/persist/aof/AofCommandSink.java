@@ -1,0 +1,125 @@
+package io.redmesh.node.persist.aof;
+
+import io.redmesh.node.db.DictEntry;
+import io.redmesh.node.db.HashValue;
+import io.redmesh.node.db.ListValue;
+import io.redmesh.node.db.SetValue;
+import io.redmesh.node.db.SnapshotSink;
+import io.redmesh.node.db.ZSetValue;
+import io.redmesh.node.util.Doubles;
+import java.io.IOException;
+import java.io.OutputStream;
+
+/**
+ * Writes a point-in-time keyspace as the commands that rebuild it: an AOF base file without RDB
+ * preamble, as Redis 7.0's rewriteAppendOnlyFileRio() writes it. A SELECT when the database
+ * changes, then per key SET / RPUSH / SADD / HMSET / ZADD (collections in commands of at most
+ * {@value #ITEMS_PER_CMD} items, AOF_REWRITE_ITEMS_PER_CMD) and a PEXPIREAT for a key with a TTL.
+ */
+public final class AofCommandSink implements SnapshotSink {
+    static final int ITEMS_PER_CMD = 128;
+    private static final int FLUSH_AT = 64 * 1024;
+
+    private final OutputStream out;
+    private final AofBuffer b = new AofBuffer(FLUSH_AT + 1024);
+    private int selected = -1;
+    private long keys;
+
+    public AofCommandSink(OutputStream out) {
+        this.out = out;
+    }
+
+    public long keys() {
+        return keys;
+    }
+
+    @Override
+    public void begin(long[] keys, long[] volatileKeys) {
+    }
+
+    @Override
+    public void entry(int db, DictEntry e) throws IOException {
+        if (db != selected) {
+            b.count('*', 2);
+            b.bulk("SELECT");
+            b.bulk(db);
+            selected = db;
+        }
+        byte[] key = e.key;
+        Object v = e.value;
+        if (v instanceof byte[] s) {
+            b.count('*', 3);
+            b.bulk("SET");
+            b.bulk(key);
+            b.bulk(s);
+        } else if (v instanceof ListValue l) {
+            int n = l.length();
+            for (int i = 0; i < n; i++) {
+                header(i, n, 1, "RPUSH", key);
+                b.bulk(l.get(i));
+                maybeFlush();
+            }
+        } else if (v instanceof SetValue set) {
+            int n = set.length();
+            int[] i = {0};
+            set.forEach(m -> {
+                header(i[0]++, n, 1, "SADD", key);
+                b.bulk(m);
+            });
+        } else if (v instanceof HashValue h) {
+            int n = h.length();
+            int[] i = {0};
+            h.forEach((f, val) -> {
+                header(i[0]++, n, 2, "HMSET", key);
+                b.bulk(f);
+                b.bulk(val);
+            });
+        } else if (v instanceof ZSetValue z) {
+            int n = z.length();
+            int[] i = {0};
+            z.forEach((m, score) -> {
+                header(i[0]++, n, 2, "ZADD", key);
+                b.bulk(Doubles.formatG17(score));
+                b.bulk(m);
+            });
+        } else {
+            throw new IOException("AOF rewrite: unsupported value type " + v.getClass().getSimpleName());
+        }
+        if (e.expireAt != 0) {
+            b.count('*', 3);
+            b.bulk("PEXPIREAT");
+            b.bulk(key);
+            b.bulk(e.expireAt);
+        }
+        keys++;
+        maybeFlush();
+    }
+
+    /** Starts a new command every ITEMS_PER_CMD items, sized for what remains. */
+    private void header(int index, int total, int argsPerItem, String cmd, byte[] key) {
+        if (index % ITEMS_PER_CMD == 0) {
+            int items = Math.min(ITEMS_PER_CMD, total - index);
+            b.count('*', 2 + (long) items * argsPerItem);
+            b.bulk(cmd);
+            b.bulk(key);
+        }
+    }
+
+    private void maybeFlush() throws IOException {
+        if (b.length() >= FLUSH_AT) {
+            flush();
+        }
+    }
+
+    private void flush() throws IOException {
+        java.nio.ByteBuffer v = b.view();
+        out.write(v.array(), 0, v.limit());
+        b.clear();
+    }
+
+    @Override
+    public void end() throws IOException {
+        flush();
+        out.flush();
+    }
+}

@@ -1,0 +1,388 @@
+package io.redmesh.node.persist.aof;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import io.redmesh.node.command.Session;
+import io.redmesh.node.command.SessionTransport;
+import io.redmesh.node.persist.DiskFiles;
+import io.redmesh.node.util.ServerLog;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PushbackInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
+
+/**
+ * Loads the AOF at start-up as Redis 7.0's loadAppendOnlyFiles() / loadSingleAppendOnlyFile():
+ * the base file (RDB if it starts with "REDIS", else commands), then each incr file, every command
+ * run through the dispatcher by a session whose replies go nowhere. A short last command is cut
+ * off and loading goes on with {@code aof-load-truncated yes} (only in the last file), or refused;
+ * a format error refuses start-up naming the file and the offset of the bad command.
+ */
+public final class AofLoader {
+    /** Redis's AOF_ANNOTATION_LINE_MAX_LEN: the fgets buffer for "*n" / "$n" lines. */
+    private static final int LINE_MAX = 1024;
+
+    enum Result { OK, NOT_EXIST, EMPTY, TRUNCATED, FAILED }
+
+    /** Start-up must stop: the log lines are already written. */
+    public static final class LoadException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        LoadException(String message) {
+            super(message);
+        }
+    }
+
+    private final AppendOnlyFile aof;
+    long totalSize;
+    long baseSize;
+
+    AofLoader(AppendOnlyFile aof) {
+        this.aof = aof;
+    }
+
+    /** aofLoadManifestFromDisk(): an absent directory or manifest is an empty manifest. */
+    static AofManifest readManifestIfPresent(Path dir, String fileName) throws LoadException {
+        Path p = dir.resolve(fileName + ".manifest");
+        if (!Files.isDirectory(dir) || !Files.exists(p)) {
+            return new AofManifest();
+        }
+        byte[] content;
+        try (InputStream in = DiskFiles.open(p, DiskFiles.Kind.AOF)) {
+            content = in.readAllBytes();
+        } catch (IOException e) {
+            ServerLog.warning("Fatal error: can't open the AOF manifest file " + p + " for reading: " + e.getMessage());
+            throw new LoadException("Can't read the AOF manifest " + p);
+        }
+        try {
+            return AofManifest.parse(content);
+        } catch (AofManifest.ManifestException e) {
+            for (String l : e.logLines()) {
+                ServerLog.warning(l);
+            }
+            throw new LoadException("Bad AOF manifest " + p + (e.line != null ? " at line " + e.lineNumber : "")
+                    + ": " + e.getMessage());
+        }
+    }
+
+    /** loadAppendOnlyFiles(). */
+    Result loadAll(AofManifest am) throws LoadException {
+        if (am.base == null && am.incr.isEmpty()) {
+            return Result.NOT_EXIST;
+        }
+        List<AofManifest.Info> files = new ArrayList<>();
+        if (am.base != null) {
+            files.add(am.base);
+        }
+        files.addAll(am.incr);
+        for (AofManifest.Info ai : files) {
+            Path p = aof.dir().resolve(ai.fileName());
+            try {
+                totalSize += Files.size(p);
+            } catch (NoSuchFileException e) {
+                ServerLog.warning("The append log file " + ai.fileName() + " doesn't exist: No such file or directory");
+                throw new LoadException("The AOF file " + ai.fileName() + " named by the manifest is missing");
+            } catch (IOException e) {
+                throw new LoadException("Can't stat the AOF file " + ai.fileName() + ": " + e.getMessage());
+            }
+        }
+        if (totalSize == 0) {
+            return Result.EMPTY;
+        }
+        Result ret = Result.OK;
+        for (int i = 0; i < files.size(); i++) {
+            AofManifest.Info ai = files.get(i);
+            boolean last = i == files.size() - 1;
+            long start = System.nanoTime();
+            ret = loadOne(ai.fileName());
+            if (ret == Result.OK || (ret == Result.TRUNCATED && last)) {
+                ServerLog.notice(String.format("DB loaded from %s file %s: %.3f seconds",
+                        ai.type() == AofManifest.BASE ? "base" : "incr", ai.fileName(), (System.nanoTime() - start) / 1e9));
+            }
+            if (ai.type() == AofManifest.BASE) {
+                baseSize = fileSize(ai.fileName());
+            }
+            if (ret == Result.TRUNCATED && !last) {
+                ServerLog.warning("Fatal error: the truncated file is not the last file");
+                throw new LoadException("The AOF file " + ai.fileName() + " is truncated but is not the last file");
+            }
+            if (ret == Result.EMPTY) {
+                ret = Result.OK;
+            }
+        }
+        totalSize = 0;
+        for (AofManifest.Info ai : files) {
+            totalSize += fileSize(ai.fileName());
+        }
+        return ret;
+    }
+
+    private long fileSize(String name) {
+        try {
+            return Files.size(aof.dir().resolve(name));
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    /** loadSingleAppendOnlyFile(): OK, EMPTY or TRUNCATED; anything else throws. */
+    Result loadOne(String fileName) throws LoadException {
+        Path p = aof.dir().resolve(fileName);
+        long size = fileSize(fileName);
+        if (size == 0) {
+            return Result.EMPTY;
+        }
+        Session fake = new Session(Long.MAX_VALUE, aof.server, new DiscardingTransport());
+        try (CountingInput in = new CountingInput(DiskFiles.open(p, DiskFiles.Kind.AOF))) {
+            byte[] sig = in.peek(5);
+            if (sig != null && new String(sig, StandardCharsets.ISO_8859_1).equals("REDIS")) {
+                ServerLog.notice("Reading RDB base file on AOF loading...");
+                AppendOnlyFile.RdbFormat rdb = AppendOnlyFile.rdbFormat;
+                if (rdb == null) {
+                    ServerLog.warning("Error reading the RDB base file " + fileName + ", AOF loading aborted");
+                    throw new LoadException("The AOF base file " + fileName + " is in RDB format, which this build cannot load yet");
+                }
+                try {
+                    rdb.load(in, aof.server);
+                } catch (IOException e) {
+                    ServerLog.warning("Error reading the RDB base file " + fileName + ", AOF loading aborted");
+                    throw new LoadException("Error reading the RDB base file " + fileName + ": " + e.getMessage());
+                }
+                return Result.OK; // a 7.0 base file is RDB only; no AOF tail follows
+            }
+            return replay(fileName, p, in, fake);
+        } catch (IOException e) {
+            ServerLog.warning("Unrecoverable error reading the append only file " + fileName + ": " + e.getMessage());
+            throw new LoadException("Unrecoverable error reading the append only file " + fileName + ": " + e.getMessage());
+        }
+    }
+
+    private Result replay(String fileName, Path p, CountingInput in, Session fake) throws IOException, LoadException {
+        long validUpTo = 0;
+        long validBeforeMulti = 0;
+        boolean truncatedOk = aof.config.getBool("aof-load-truncated");
+        ByteBuf out = fake.reply.target();
+        while (true) {
+            long cmdStart = in.position;
+            byte[] line = in.fgets(LINE_MAX);
+            if (line == null) {
+                break; // clean end of file
+            }
+            if (line[0] == '#') {
+                validUpTo = in.position;
+                continue; // annotation
+            }
+            if (line[0] != '*') {
+                return formatError(fileName, cmdStart);
+            }
+            if (line.length == 1 || (line.length >= 2 && line[1] == 0)) {
+                return shortRead(fileName, p, validUpTo, truncatedOk);
+            }
+            long argc = atoi(line, 1);
+            if (argc < 1) {
+                return formatError(fileName, cmdStart);
+            }
+            byte[][] argv = new byte[(int) Math.min(argc, 1 << 20)][];
+            boolean shortRead = false;
+            for (int j = 0; j < argc; j++) {
+                byte[] l = in.fgets(LINE_MAX);
+                if (l == null) {
+                    shortRead = true;
+                    break;
+                }
+                if (l[0] != '$') {
+                    return formatError(fileName, cmdStart);
+                }
+                long len = atoi(l, 1);
+                byte[] arg = in.readFully((int) Math.max(0, len));
+                if (arg == null || in.readFully(2) == null) {
+                    shortRead = true;
+                    break;
+                }
+                argv[j] = arg;
+            }
+            if (shortRead) {
+                return shortRead(fileName, p, validUpTo, truncatedOk);
+            }
+            boolean isMulti = new String(argv[0], StandardCharsets.ISO_8859_1).equalsIgnoreCase("multi");
+            if (isMulti) {
+                validBeforeMulti = validUpTo;
+            }
+            if (!aof.server.dispatcher.replay(fake, argv)) {
+                ServerLog.warning("Unknown command '" + new String(argv[0], StandardCharsets.ISO_8859_1)
+                        + "' reading the append only file " + fileName);
+                throw new LoadException("Unknown command '" + new String(argv[0], StandardCharsets.ISO_8859_1)
+                        + "' reading the append only file " + fileName + " at offset " + cmdStart);
+            }
+            out.clear(); // replies go nowhere
+            validUpTo = in.position;
+        }
+        if (fake.inMulti()) {
+            ServerLog.warning("Revert incomplete MULTI/EXEC transaction in AOF file " + fileName);
+            return shortRead(fileName, p, validBeforeMulti, truncatedOk);
+        }
+        return Result.OK;
+    }
+
+    private Result formatError(String fileName, long offset) throws LoadException {
+        ServerLog.warning("Bad file format reading the append only file " + fileName
+                + ": make a backup of your AOF file, then use ./redis-check-aof --fix <filename.manifest>");
+        throw new LoadException("Bad file format reading the append only file " + fileName + " at offset " + offset);
+    }
+
+    /** Redis's uxeof: cut the file after the last complete command, or refuse. */
+    private Result shortRead(String fileName, Path p, long validUpTo, boolean truncatedOk) throws LoadException {
+        if (truncatedOk) {
+            ServerLog.warning("!!! Warning: short read while loading the AOF file " + fileName + "!!!");
+            ServerLog.warning("!!! Truncating the AOF " + fileName + " at offset " + validUpTo + " !!!");
+            try {
+                DiskFiles.truncate(p, validUpTo);
+                ServerLog.warning("AOF " + fileName + " loaded anyway because aof-load-truncated is enabled");
+                return Result.TRUNCATED;
+            } catch (IOException e) {
+                ServerLog.warning("Error truncating the AOF file " + fileName + ": " + e.getMessage());
+            }
+        }
+        ServerLog.warning("Unexpected end of file reading the append only file " + fileName + ". You can: "
+                + "1) Make a backup of your AOF file, then use ./redis-check-aof --fix <filename.manifest>. "
+                + "2) Alternatively you can set the 'aof-load-truncated' configuration option to yes and restart the server.");
+        throw new LoadException("Unexpected end of file reading the append only file " + fileName
+                + " (last complete command ends at offset " + validUpTo + ")");
+    }
+
+    /** C's atoi/strtol from {@code from}: optional sign, digits up to the first other byte. */
+    private static long atoi(byte[] b, int from) {
+        int i = from;
+        while (i < b.length && (b[i] == ' ' || b[i] == '\t')) {
+            i++;
+        }
+        boolean neg = false;
+        if (i < b.length && (b[i] == '-' || b[i] == '+')) {
+            neg = b[i] == '-';
+            i++;
+        }
+        long v = 0;
+        while (i < b.length && b[i] >= '0' && b[i] <= '9' && v < Integer.MAX_VALUE) {
+            v = v * 10 + (b[i] - '0');
+            i++;
+        }
+        return neg ? -v : v;
+    }
+
+    /** An input stream that knows its offset and reads as C's fgets/fread do. */
+    static final class CountingInput extends PushbackInputStream {
+        long position;
+
+        CountingInput(InputStream in) {
+            super(in, 8);
+        }
+
+        /** The next n bytes without consuming them, or null if fewer remain. */
+        byte[] peek(int n) throws IOException {
+            byte[] b = new byte[n];
+            int got = 0;
+            while (got < n) {
+                int r = super.read(b, got, n - got);
+                if (r < 0) {
+                    break;
+                }
+                got += r;
+            }
+            if (got > 0) {
+                unread(b, 0, got);
+            }
+            return got == n ? b : null;
+        }
+
+        /** fgets: up to max-1 bytes or through '\n'; null at end of file with nothing read. */
+        byte[] fgets(int max) throws IOException {
+            ByteArrayOutputStream l = new ByteArrayOutputStream(32);
+            while (l.size() < max - 1) {
+                int c = read();
+                if (c < 0) {
+                    break;
+                }
+                position++;
+                l.write(c);
+                if (c == '\n') {
+                    break;
+                }
+            }
+            return l.size() == 0 ? null : l.toByteArray();
+        }
+
+        /** fread of exactly n bytes, or null on a short read. */
+        byte[] readFully(int n) throws IOException {
+            byte[] b = new byte[n];
+            int got = 0;
+            while (got < n) {
+                int r = read(b, got, n - got);
+                if (r < 0) {
+                    return null;
+                }
+                got += r;
+                position += r;
+            }
+            return b;
+        }
+    }
+
+    /** The fake client's transport: nothing is ever sent. */
+    private static final class DiscardingTransport implements SessionTransport {
+        @Override
+        public void write(ByteBuf buf) {
+            buf.release();
+        }
+
+        @Override
+        public void execute(Runnable task) {
+        }
+
+        @Override
+        public Future<?> schedule(Runnable task, long delayMillis) {
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public boolean inIoThread() {
+            return true;
+        }
+
+        @Override
+        public void close() {
+        }
+
+        @Override
+        public void autoRead(boolean on) {
+        }
+
+        @Override
+        public ByteBufAllocator alloc() {
+            return UnpooledByteBufAllocator.DEFAULT;
+        }
+
+        @Override
+        public long pendingOutputBytes() {
+            return 0;
+        }
+
+        @Override
+        public String remoteAddress() {
+            return "";
+        }
+
+        @Override
+        public String localAddress() {
+            return "";
+        }
+    }
+}

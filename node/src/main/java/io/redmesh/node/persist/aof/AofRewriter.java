@@ -1,0 +1,226 @@
+package io.redmesh.node.persist.aof;
+
+import io.redmesh.node.command.ServerContext;
+import io.redmesh.node.db.Database;
+import io.redmesh.node.db.SnapshotSink;
+import io.redmesh.node.persist.DiskFiles;
+import io.redmesh.node.util.ServerLog;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * AOF rewrite (BGREWRITEAOF, auto-aof-rewrite-percentage, CONFIG SET appendonly yes), following
+ * Redis 7.0's rewriteAppendOnlyFileBackground() and backgroundRewriteDoneHandler():
+ * <ol>
+ * <li>at the snapshot instant, writes are pointed at a new incr file (recorded in the manifest),
+ *     or, while the AOF is being turned on, at {@code temp-<appendfilename>.incr};</li>
+ * <li>the snapshot is written to {@code temp-rewriteaof-bg-<pid>.aof} in {@code dir} (RDB format
+ *     with aof-use-rdb-preamble when the RDB writer is available, else commands), fsynced;</li>
+ * <li>it is renamed to the next base file; the old base and the incr files it covers become
+ *     history; the manifest is rewritten atomically; history files are deleted (unless
+ *     aof-disable-auto-gc).</li>
+ * </ol>
+ * A crash at any point leaves the previous manifest and the files it names intact.
+ *
+ * <p>The snapshot is, for now, a full walk of the keyspace under the server lock (so the incr
+ * switch and the snapshot are the same instant); the fork-less snapshot runner replaces it.
+ */
+public final class AofRewriter {
+    private final AppendOnlyFile aof;
+    volatile boolean inProgress;
+    volatile long startedMillis;
+    volatile long lastRewriteSeconds = -1;
+    volatile boolean lastOk = true;
+    volatile long rewrites;
+    volatile int consecutiveFailures;
+
+    AofRewriter(AppendOnlyFile aof) {
+        this.aof = aof;
+    }
+
+    public boolean inProgress() {
+        return inProgress;
+    }
+
+    /** Starts a rewrite; the server lock is held. Throws IllegalStateException if one runs. */
+    public void start() throws IOException {
+        if (inProgress) {
+            throw new IllegalStateException("Background append only file rewriting already in progress");
+        }
+        inProgress = true;
+        startedMillis = System.currentTimeMillis();
+        Path temp = Path.of(aof.config.getString("dir")).resolve("temp-rewriteaof-bg-" + ServerLog.pid() + ".aof");
+        String fileName = aof.fileName();
+        Path dir = aof.dir();
+        try {
+            // 1. openNewIncrAofForAppend()
+            // (with appendonly no there is no incr file: the rewrite only makes a new base)
+            Files.createDirectories(dir);
+            if (aof.state != AppendOnlyFile.State.OFF) {
+                AofManifest next = null;
+                String incrName;
+                if (aof.state == AppendOnlyFile.State.ON) {
+                    next = aof.manifest.copy();
+                    incrName = next.newIncr(fileName);
+                } else {
+                    incrName = tempIncrName();
+                }
+                DiskFiles.AppendChannel ch = DiskFiles.openAppend(dir.resolve(incrName), DiskFiles.Kind.AOF, true);
+                if (next != null) {
+                    aof.persistManifest(next);
+                    aof.manifest = next;
+                }
+                ServerLog.notice("Creating AOF incr file " + incrName + " on background rewrite");
+                aof.switchIncr(ch);
+                if (aof.state == AppendOnlyFile.State.WAIT_REWRITE) {
+                    aof.turnOnWaiting();
+                }
+            }
+            ServerLog.notice("Background append only file rewriting started by pid " + ServerLog.pid());
+            // 2. the snapshot, at this same instant
+            writeBase(temp);
+            ServerLog.notice("AOF rewrite: snapshot written");
+            // 3. backgroundRewriteDoneHandler()
+            done(temp);
+        } catch (IOException | RuntimeException e) {
+            failed(temp, e);
+            throw e;
+        } finally {
+            inProgress = false;
+        }
+    }
+
+    String tempIncrName() {
+        return "temp-" + aof.fileName() + ".incr";
+    }
+
+    /** rewriteAppendOnlyFile(): the whole keyspace into {@code p}, durable when this returns. */
+    void writeBase(Path p) throws IOException {
+        try (OutputStream out = DiskFiles.createDurable(p, DiskFiles.Kind.TEMP)) {
+            SnapshotSink sink = aof.rdbBase() ? AppendOnlyFile.rdbFormat.writer(out) : new AofCommandSink(out);
+            walk(aof.server, sink);
+        }
+    }
+
+    /** A point-in-time walk: every key of every database, under the server lock. */
+    static void walk(ServerContext server, SnapshotSink sink) throws IOException {
+        server.lock.lock();
+        try {
+            int n = server.keyspace.count();
+            long[] keys = new long[n];
+            long[] vol = new long[n];
+            for (int i = 0; i < n; i++) {
+                keys[i] = server.keyspace.db(i).size();
+                vol[i] = server.keyspace.db(i).expiresSize();
+            }
+            sink.begin(keys, vol);
+            for (int i = 0; i < n; i++) {
+                Database db = server.keyspace.db(i);
+                int index = i;
+                db.dict().forEach(e -> {
+                    try {
+                        sink.entry(index, e);
+                    } catch (IOException x) {
+                        throw new UncheckedIOException(x);
+                    }
+                });
+            }
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        } finally {
+            server.lock.unlock();
+        }
+        sink.end();
+    }
+
+    private void done(Path temp) throws IOException {
+        String fileName = aof.fileName();
+        Path dir = aof.dir();
+        AofManifest next = aof.manifest.copy();
+        String baseName = next.newBase(fileName, aof.rdbBase());
+        Path base = dir.resolve(baseName);
+        DiskFiles.commit(temp, base);
+        ServerLog.notice("Successfully renamed the temporary AOF base file " + temp.getFileName() + " into " + baseName);
+        boolean waiting = aof.state == AppendOnlyFile.State.WAIT_REWRITE;
+        if (waiting) {
+            String incrName = next.newIncr(fileName);
+            Files.move(dir.resolve(tempIncrName()), dir.resolve(incrName), StandardCopyOption.ATOMIC_MOVE);
+            ServerLog.notice("Successfully renamed the temporary AOF incr file " + tempIncrName() + " into " + incrName);
+        }
+        next.markRewrittenIncrAsHistory(aof.state != AppendOnlyFile.State.OFF);
+        aof.persistManifest(next);
+        aof.manifest = next;
+        if (waiting) {
+            aof.state = AppendOnlyFile.State.ON;
+        }
+        aof.currentSize = Files.size(base) + aof.lastIncrSize;
+        aof.rewriteBaseSize = aof.currentSize;
+        ServerLog.notice("Background AOF rewrite terminated with success");
+        deleteHistory();
+        rewrites++;
+        lastOk = true;
+        consecutiveFailures = 0;
+        lastRewriteSeconds = (System.currentTimeMillis() - startedMillis) / 1000;
+        ServerLog.notice("Background AOF rewrite finished successfully");
+    }
+
+    /** aofDelHistoryFiles(). */
+    private void deleteHistory() throws IOException {
+        AofManifest m = aof.manifest;
+        if (aof.config.getBool("aof-disable-auto-gc") || m.history.isEmpty()) {
+            return;
+        }
+        AofManifest next = m.copy();
+        for (AofManifest.Info ai : m.history) {
+            ServerLog.notice("Removing the history file " + ai.fileName() + " in the background");
+            Files.deleteIfExists(aof.dir().resolve(ai.fileName()));
+        }
+        next.history.clear();
+        aof.persistManifest(next);
+        aof.manifest = next;
+    }
+
+    private void failed(Path temp, Exception e) {
+        ServerLog.warning("Background AOF rewrite failed: " + e);
+        lastOk = false;
+        consecutiveFailures++;
+        try {
+            Files.deleteIfExists(temp);
+        } catch (IOException ignored) {
+            // nothing more to do
+        }
+        if (aof.state == AppendOnlyFile.State.WAIT_REWRITE) {
+            aof.abortWaiting();
+        }
+    }
+
+    /** serverCron's auto-aof-rewrite-percentage / auto-aof-rewrite-min-size check. */
+    void autoRewriteIfDue() {
+        long perc = aof.config.getLong("auto-aof-rewrite-percentage");
+        if (aof.state != AppendOnlyFile.State.ON || inProgress || perc == 0
+                || aof.currentSize <= aof.config.getLong("auto-aof-rewrite-min-size")) {
+            return;
+        }
+        long base = aof.rewriteBaseSize == 0 ? 1 : aof.rewriteBaseSize;
+        long growth = aof.currentSize * 100 / base - 100;
+        if (growth < perc) {
+            return;
+        }
+        aof.server.lock.lock();
+        try {
+            if (inProgress || aof.state != AppendOnlyFile.State.ON) {
+                return;
+            }
+            ServerLog.notice("Starting automatic rewriting of AOF on " + growth + "% growth");
+            start();
+        } catch (IOException | RuntimeException e) {
+            // logged by start()
+        } finally {
+            aof.server.lock.unlock();
+        }
+    }
+}
