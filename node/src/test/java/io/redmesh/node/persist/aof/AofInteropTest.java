@@ -1,0 +1,91 @@
+package io.redmesh.node.persist.aof;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.redmesh.node.testing.RealRedis;
+import io.redmesh.node.testing.RespClient;
+import io.redmesh.node.testing.ServerFixture;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Our appendonlydir against Redis 7.0.15's tools: redis-check-aof accepts it, a real
+ * redis-server loads the same data from it, and we load what a real redis-server wrote.
+ */
+class AofInteropTest {
+    private Path dir;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        dir = AofTestSupport.tempDir("aof-interop");
+    }
+
+    @AfterEach
+    void tearDown() {
+        AofTestSupport.deleteTree(dir);
+    }
+
+    @Test
+    void ourAofIsValidForRedisCheckAofAndLoadsInRealRedis() throws Exception {
+        String ours;
+        try (ServerFixture node = ServerFixture.start("--dir", dir.toString(), "--appendonly", "yes",
+                "--aof-use-rdb-preamble", "no");
+             RespClient c = node.client()) {
+            AofTestSupport.populate(c);
+            ours = AofTestSupport.dataset(c);
+        }
+        Path manifest = dir.resolve("appendonlydir/appendonly.aof.manifest");
+        assertEquals("file appendonly.aof.1.base.aof seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n",
+                Files.readString(manifest));
+        Assumptions.assumeTrue(RealRedis.available());
+        String[] check = AofTestSupport.run("redis-check-aof", manifest.toString());
+        assertEquals("0", check[0], check[1]);
+        assertTrue(check[1].contains("is valid"), check[1]);
+
+        try (ServerFixture again = ServerFixture.start("--dir", dir.toString(), "--appendonly", "yes");
+             RespClient c = again.client()) {
+            assertEquals(ours, AofTestSupport.dataset(c));
+        }
+        try (RealRedis real = RealRedis.start("--dir", dir.toString(), "--appendonly", "yes");
+             RespClient c = real.client()) {
+            assertEquals(ours, AofTestSupport.dataset(c));
+        }
+    }
+
+    @Test
+    void weLoadWhatRealRedisWrote() throws Exception {
+        Assumptions.assumeTrue(RealRedis.available());
+        String theirs;
+        try (RealRedis real = RealRedis.start("--dir", dir.toString(), "--appendonly", "yes",
+                "--aof-use-rdb-preamble", "no");
+             RespClient c = real.client()) {
+            AofTestSupport.populate(c);
+            // a rewrite too, so the base holds data and incr files continue after it
+            c.callString("BGREWRITEAOF");
+            waitRewrite(c);
+            c.callString("SET", "after-rewrite", "1");
+            c.callString("RPUSH", "biglist", "tail");
+            theirs = AofTestSupport.dataset(c);
+        }
+        try (ServerFixture node = ServerFixture.start("--dir", dir.toString(), "--appendonly", "yes");
+             RespClient c = node.client()) {
+            assertEquals(theirs, AofTestSupport.dataset(c));
+        }
+    }
+
+    static void waitRewrite(RespClient c) throws InterruptedException {
+        for (int i = 0; i < 200; i++) {
+            String info = c.callString("INFO", "persistence");
+            if (info.contains("aof_rewrite_in_progress:0") && info.contains("aof_rewrite_scheduled:0")) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("rewrite did not finish");
+    }
+}
