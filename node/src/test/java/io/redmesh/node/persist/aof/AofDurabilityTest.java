@@ -1,0 +1,162 @@
+package io.redmesh.node.persist.aof;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.redmesh.node.testing.NodeProcess;
+import io.redmesh.node.testing.RealRedis;
+import io.redmesh.node.testing.RespClient;
+import io.redmesh.node.testing.ServerFixture;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * No acknowledged write is lost: kill -9 with appendfsync always (and everysec, whose writes
+ * reach the kernel before the reply), rewrites while writes continue, CONFIG SET appendonly yes.
+ */
+class AofDurabilityTest {
+    private Path dir;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        dir = AofTestSupport.tempDir("aof-durable");
+    }
+
+    @AfterEach
+    void tearDown() {
+        AofTestSupport.deleteTree(dir);
+    }
+
+    @Test
+    void killNineLosesNoAcknowledgedWriteWithAlways() throws Exception {
+        killNine("always");
+    }
+
+    @Test
+    void killNineLosesNoAcknowledgedWriteWithEverysec() throws Exception {
+        // everysec fsyncs once a second, but the write reaches the kernel before the reply: a
+        // process crash (not an OS crash) loses nothing acknowledged, as with Redis.
+        killNine("everysec");
+    }
+
+    private void killNine(String fsync) throws Exception {
+        int threads = 4;
+        AtomicLong[] acked = new AtomicLong[threads];
+        try (NodeProcess node = NodeProcess.start(dir.resolve("node.log"), "--dir", dir.toString(),
+                "--appendonly", "yes", "--appendfsync", fsync)) {
+            AtomicBoolean stop = new AtomicBoolean();
+            List<Thread> writers = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int id = t;
+                acked[t] = new AtomicLong();
+                Thread w = new Thread(() -> {
+                    try (RespClient c = RespClient.connect(node.port())) {
+                        for (long i = 1; !stop.get(); i++) {
+                            String r = c.callString("SET", "k" + id + ":" + i, "v" + i);
+                            if (!r.equals("+OK\r\n")) {
+                                return;
+                            }
+                            c.callString("INCR", "counter" + id);
+                            acked[id].set(i);
+                        }
+                    } catch (RuntimeException e) {
+                        // the kill
+                    }
+                });
+                w.start();
+                writers.add(w);
+            }
+            Thread.sleep(1500);
+            node.kill9();
+            stop.set(true);
+            for (Thread w : writers) {
+                w.join(10_000);
+            }
+        }
+        try (ServerFixture again = ServerFixture.start("--dir", dir.toString(), "--appendonly", "yes");
+             RespClient c = again.client()) {
+            for (int t = 0; t < threads; t++) {
+                long n = acked[t].get();
+                assertTrue(n > 10, "writer " + t + " made progress");
+                assertEquals("$" + (Long.toString(n).length() + 1) + "\r\nv" + n + "\r\n", c.callString("GET", "k" + t + ":" + n));
+                long counter = Long.parseLong(c.callString("GET", "counter" + t).split("\r\n")[1]);
+                assertTrue(counter >= n, "counter" + t + " " + counter + " >= " + n);
+            }
+        }
+    }
+
+    @Test
+    void rewriteWhileWritesContinueLosesNothing() throws Exception {
+        AtomicLong acked = new AtomicLong();
+        try (ServerFixture node = ServerFixture.start("--dir", dir.toString(), "--appendonly", "yes",
+                "--aof-use-rdb-preamble", "no")) {
+            AtomicBoolean stop = new AtomicBoolean();
+            Thread w = new Thread(() -> {
+                try (RespClient c = node.client()) {
+                    while (!stop.get()) {
+                        c.callString("INCR", "n");
+                        c.callString("RPUSH", "l", Long.toString(acked.get()));
+                        acked.incrementAndGet();
+                    }
+                }
+            });
+            w.start();
+            try (RespClient c = node.client()) {
+                for (int i = 0; i < 5; i++) {
+                    Thread.sleep(150);
+                    assertEquals("+Background append only file rewriting started\r\n", c.callString("BGREWRITEAOF"));
+                    AofInteropTest.waitRewrite(c);
+                }
+                stop.set(true);
+                w.join();
+                String info = c.callString("INFO", "persistence");
+                assertTrue(info.contains("aof_rewrites:5"), info);
+            }
+        }
+        // history files are gone, the manifest names one base and one incr
+        Path aofDir = dir.resolve("appendonlydir");
+        String manifest = Files.readString(aofDir.resolve("appendonly.aof.manifest"));
+        assertEquals("file appendonly.aof.6.base.aof seq 6 type b\nfile appendonly.aof.6.incr.aof seq 6 type i\n", manifest);
+        try (var files = Files.list(aofDir)) {
+            assertEquals(3, files.count());
+        }
+        try (ServerFixture again = ServerFixture.start("--dir", dir.toString(), "--appendonly", "yes");
+             RespClient c = again.client()) {
+            long n = acked.get();
+            assertEquals(":" + n + "\r\n", c.callString("INCR", "n").replace(":" + (n + 1), ":" + n));
+            assertEquals(":" + n + "\r\n", c.callString("LLEN", "l"));
+        }
+        if (RealRedis.available()) {
+            String[] check = AofTestSupport.run("redis-check-aof", aofDir.resolve("appendonly.aof.manifest").toString());
+            assertEquals("0", check[0], check[1]);
+        }
+    }
+
+    @Test
+    void configSetAppendonlyYesStartsWithARewrite() throws Exception {
+        String before;
+        try (ServerFixture node = ServerFixture.start("--dir", dir.toString(), "--aof-use-rdb-preamble", "no");
+             RespClient c = node.client()) {
+            AofTestSupport.populate(c);
+            assertEquals("+OK\r\n", c.callString("CONFIG", "SET", "appendonly", "yes"));
+            AofInteropTest.waitRewrite(c);
+            c.callString("SET", "after", "on");
+            before = AofTestSupport.dataset(c);
+            assertTrue(c.callString("INFO", "persistence").contains("aof_enabled:1"));
+        }
+        assertEquals("file appendonly.aof.1.base.aof seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n",
+                Files.readString(dir.resolve("appendonlydir/appendonly.aof.manifest")));
+        try (ServerFixture again = ServerFixture.start("--dir", dir.toString(), "--appendonly", "yes");
+             RespClient c = again.client()) {
+            assertEquals(before, AofTestSupport.dataset(c));
+        }
+    }
+}
