@@ -185,6 +185,9 @@ public final class Session {
     private void flush(boolean afterBarrier) {
         server.lock.lock();
         try {
+            if (afterBarrier && closed) {
+                return; // closed while waiting: the buffer is gone
+            }
             flushScheduled = false;
             if (out.isReadable()) {
                 DurabilityBarrier barrier = server.durability;

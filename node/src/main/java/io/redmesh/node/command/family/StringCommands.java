@@ -268,6 +268,7 @@ final class StringCommands implements CommandFamily {
         byte[] old = getString(c.db(), c.arg(1));
         if (old != null) {
             c.db().delete(c.arg(1));
+            c.propagateAs(new byte[][] {Bytes.of("DEL"), c.arg(1)}); // as Redis 7.0 propagates GETDEL
             c.dirty();
         }
         c.reply.bulk(old);

@@ -242,7 +242,6 @@ public final class AppendOnlyFile implements ExecutedCommandListener, Durability
         state = State.OFF;
         server.writeListeners.remove(this);
         server.durability = null;
-        ServerLog.notice("Background append only file rewriting is disabled"); // keeps logs greppable
     }
 
     /** At shutdown: Redis flushes and fsyncs the AOF before exiting. */

@@ -1,0 +1,112 @@
+package io.redmesh.node.persist.aof;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.redmesh.node.testing.RealRedis;
+import io.redmesh.node.testing.RespClient;
+import io.redmesh.node.testing.ServerFixture;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The incr file byte for byte against Redis 7.0.15's for the same requests: SELECT on database
+ * change, MULTI/EXEC around a transaction's writes (none for a single write), rewritten commands
+ * (EXPIREAT as PEXPIREAT, INCRBYFLOAT as SET KEEPTTL, blocking pops as pops), lazily expired keys
+ * as DEL. Only deterministic requests (no relative TTLs, no random pops).
+ */
+class AofStreamCompatTest {
+    private static final List<String[]> SCRIPT = List.of(
+            new String[] {"SET", "a", "1"},
+            new String[] {"set", "b", "2"},
+            new String[] {"GET", "a"},
+            new String[] {"SET", "a", "1", "NX"},
+            new String[] {"MULTI"}, new String[] {"INCR", "a"}, new String[] {"INCR", "b"}, new String[] {"EXEC"},
+            new String[] {"MULTI"}, new String[] {"INCR", "a"}, new String[] {"GET", "b"}, new String[] {"EXEC"},
+            new String[] {"MULTI"}, new String[] {"GET", "a"}, new String[] {"EXEC"},
+            new String[] {"MULTI"}, new String[] {"SET", "x", "0"}, new String[] {"SELECT", "2"},
+            new String[] {"SET", "y", "2"}, new String[] {"EXEC"},
+            new String[] {"SET", "z", "in2"},
+            new String[] {"SELECT", "0"},
+            new String[] {"EXPIREAT", "a", "4102444800"},
+            new String[] {"PEXPIREAT", "b", "4102444800000"},
+            new String[] {"SET", "c", "v", "PXAT", "4102444800000"},
+            new String[] {"PERSIST", "a"},
+            new String[] {"INCRBYFLOAT", "f", "2.5"},
+            new String[] {"HINCRBYFLOAT", "h", "x", "1.25"},
+            new String[] {"RPUSH", "l", "1", "2", "3"},
+            new String[] {"BLPOP", "l", "0"},
+            new String[] {"BRPOPLPUSH", "l", "l2", "0"},
+            new String[] {"DEL", "nosuchkey"},
+            new String[] {"SET", "old", "v", "PXAT", "1000"},
+            new String[] {"GET", "old"},
+            new String[] {"EXPIREAT", "c", "1"},
+            new String[] {"ZADD", "zs", "1", "a", "2", "b"},
+            new String[] {"ZINCRBY", "zs", "1.5", "a"},
+            new String[] {"BZPOPMIN", "zs", "0"},
+            new String[] {"SADD", "s", "a"},
+            new String[] {"SREM", "s", "a"},
+            new String[] {"MSET", "m1", "1", "m2", "2"},
+            new String[] {"RENAME", "m1", "m3"},
+            new String[] {"EXPIRE", "m2", "-5"},
+            new String[] {"GETEX", "b", "PXAT", "4102444800000"},
+            new String[] {"GETEX", "b", "PERSIST"},
+            new String[] {"GETDEL", "b"},
+            new String[] {"RPUSH", "l3", "a", "b", "c", "d"},
+            new String[] {"LMPOP", "1", "l3", "LEFT", "COUNT", "2"},
+            new String[] {"LMOVE", "l3", "l4", "LEFT", "RIGHT"},
+            new String[] {"ZADD", "zz", "1", "a", "2", "b", "3", "c"},
+            new String[] {"ZMPOP", "1", "zz", "MIN", "COUNT", "2"},
+            new String[] {"HSET", "hh", "a", "1"},
+            new String[] {"HDEL", "hh", "a"},
+            new String[] {"SETRANGE", "sr", "2", "xy"},
+            new String[] {"PEXPIRE", "sr", "0"},
+            new String[] {"FLUSHDB"});
+
+    private Path ourDir;
+    private Path realDir;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        ourDir = AofTestSupport.tempDir("aof-stream-ours");
+        realDir = AofTestSupport.tempDir("aof-stream-real");
+    }
+
+    @AfterEach
+    void tearDown() {
+        AofTestSupport.deleteTree(ourDir);
+        AofTestSupport.deleteTree(realDir);
+    }
+
+    @Test
+    void incrFileMatchesRedis() throws Exception {
+        Assumptions.assumeTrue(RealRedis.available());
+        String[] directives = {"--appendonly", "yes", "--aof-use-rdb-preamble", "no", "--appendfsync", "always"};
+        try (ServerFixture node = ServerFixture.start(concat(new String[] {"--dir", ourDir.toString()}, directives));
+             RealRedis real = RealRedis.start(concat(new String[] {"--dir", realDir.toString()}, directives));
+             RespClient o = node.client();
+             RespClient r = real.client()) {
+            for (String[] cmd : SCRIPT) {
+                assertEquals(r.callString(cmd), o.callString(cmd), String.join(" ", cmd));
+            }
+            assertEquals(read(realDir), read(ourDir));
+        }
+    }
+
+    private static String read(Path dir) throws Exception {
+        return new String(Files.readAllBytes(dir.resolve("appendonlydir/appendonly.aof.1.incr.aof")),
+                StandardCharsets.ISO_8859_1).replace("\r\n", " ");
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] r = new String[a.length + b.length];
+        System.arraycopy(a, 0, r, 0, a.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
+    }
+}
