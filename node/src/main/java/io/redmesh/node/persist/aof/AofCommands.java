@@ -35,7 +35,7 @@ public final class AofCommands implements CommandFamily {
         try {
             rw.start();
         } catch (IOException | RuntimeException e) {
-            throw RedisException.err("Background AOF rewrite failed. Check server logs.");
+            throw RedisException.err("Can't execute an AOF background rewriting. Please check the server logs for more information.");
         }
         c.reply.simple("Background append only file rewriting started");
     }
