@@ -131,6 +131,7 @@ public final class AppendOnlyFile implements ExecutedCommandListener, Durability
             return false;
         }
         manifest = AofLoader.readManifestIfPresent(dir(), fileName());
+        upgradeOldStyleIfNeeded();
         long start = System.nanoTime();
         AofLoader loader = new AofLoader(this);
         AofLoader.Result r = loader.loadAll(manifest);
@@ -141,6 +142,41 @@ public final class AppendOnlyFile implements ExecutedCommandListener, Durability
         currentSize = loader.totalSize;
         rewriteBaseSize = loader.baseSize;
         return true;
+    }
+
+    /**
+     * A single appendonly.aof in {@code dir} (Redis before 7.0) becomes the base of a new AOF
+     * directory, as loadAppendOnlyFiles()/aofUpgradePrepare() do: the manifest first, then the
+     * file moves, so a crash in between is retried at the next start.
+     */
+    private void upgradeOldStyleIfNeeded() throws AofLoader.LoadException {
+        Path old = Path.of(config.getString("dir")).resolve(fileName());
+        if (!Files.isRegularFile(old)) {
+            return;
+        }
+        boolean upgrade = !Files.isDirectory(dir())
+                || (manifest.base == null && manifest.incr.isEmpty())
+                || (manifest.base != null && manifest.incr.isEmpty()
+                    && manifest.base.fileName().equals(fileName()) && !Files.exists(dir().resolve(fileName())));
+        if (!upgrade) {
+            return;
+        }
+        try {
+            Files.createDirectories(dir());
+            AofManifest am = new AofManifest();
+            am.base = new AofManifest.Info(fileName(), 1, AofManifest.BASE);
+            am.currBaseSeq = 1;
+            persistManifest(am);
+            Files.move(old, dir().resolve(fileName()), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            DiskFiles.syncDirectory(dir());
+            manifest = am;
+        } catch (IOException e) {
+            ServerLog.warning("Error trying to move the old AOF file " + fileName() + " into dir " + config.getString("appenddirname")
+                    + ": " + e.getMessage());
+            throw new AofLoader.LoadException("Can't migrate the old AOF file " + old + ": " + e.getMessage());
+        }
+        ServerLog.notice("Successfully migrated an old-style AOF file (" + fileName() + ") into the AOF directory ("
+                + config.getString("appenddirname") + ").");
     }
 
     /**

@@ -153,6 +153,23 @@ class AofLoadTest {
     }
 
     @Test
+    void oldStyleAppendOnlyFileIsMigrated() throws Exception {
+        Files.writeString(dir.resolve("appendonly.aof"),
+                "*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n*3\r\n$3\r\nSET\r\n$3\r\nold\r\n$5\r\nstyle\r\n");
+        try (ServerFixture node = start(); RespClient c = node.client()) {
+            assertEquals("$5\r\nstyle\r\n", c.callString("GET", "old"));
+            c.callString("SET", "new", "1");
+        }
+        assertTrue(Files.notExists(dir.resolve("appendonly.aof")));
+        assertEquals("file appendonly.aof seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n",
+                Files.readString(aofDir.resolve("appendonly.aof.manifest")));
+        try (ServerFixture node = start(); RespClient c = node.client()) {
+            assertEquals("$5\r\nstyle\r\n", c.callString("GET", "old"));
+            assertEquals("$1\r\n1\r\n", c.callString("GET", "new"));
+        }
+    }
+
+    @Test
     void aofTakesPrecedenceOverRdbFile() throws Exception {
         writeSome();
         // An RDB file that is not even valid: with appendonly yes it is never read.
