@@ -34,6 +34,20 @@ final class AofBuffer {
         }
     }
 
+    /** An annotation line, "#<text>\r\n" (skipped by loaders). */
+    void annotation(String text) {
+        bulkless('#' + text);
+    }
+
+    private void bulkless(String line) {
+        ensure(line.length() + 2);
+        for (int i = 0; i < line.length(); i++) {
+            buf[len++] = (byte) line.charAt(i);
+        }
+        buf[len++] = '\r';
+        buf[len++] = '\n';
+    }
+
     void count(char prefix, long n) {
         ensure(24);
         buf[len++] = (byte) prefix;

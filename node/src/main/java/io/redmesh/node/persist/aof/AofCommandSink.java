@@ -25,8 +25,12 @@ public final class AofCommandSink implements SnapshotSink {
     private int selected = -1;
     private long keys;
 
-    public AofCommandSink(OutputStream out) {
+    private final boolean timestamp;
+
+    /** @param timestamp aof-timestamp-enabled: the file starts with a "#TS:" annotation */
+    public AofCommandSink(OutputStream out, boolean timestamp) {
         this.out = out;
+        this.timestamp = timestamp;
     }
 
     public long keys() {
@@ -35,6 +39,9 @@ public final class AofCommandSink implements SnapshotSink {
 
     @Override
     public void begin(long[] keys, long[] volatileKeys) {
+        if (timestamp) {
+            b.annotation("TS:" + System.currentTimeMillis() / 1000);
+        }
     }
 
     @Override

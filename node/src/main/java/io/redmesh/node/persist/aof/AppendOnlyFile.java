@@ -66,6 +66,9 @@ public final class AppendOnlyFile implements ExecutedCommandListener, Durability
     private volatile long lastFsyncMillis = System.currentTimeMillis();
     private volatile boolean fsyncAlways;
     private volatile boolean fsyncEverysec;
+    /** aof-timestamp-enabled: "#TS:" annotations that redis-check-aof can truncate to. */
+    private volatile boolean timestamps;
+    private long lastTimestamp;
     private ScheduledExecutorService timer;
     private boolean started;
     final AofRewriter rewriter;
@@ -84,6 +87,7 @@ public final class AppendOnlyFile implements ExecutedCommandListener, Durability
             fsyncAlways = "always".equals(v);
             fsyncEverysec = "everysec".equals(v);
         });
+        config.onChange("aof-timestamp-enabled", v -> timestamps = (Boolean) v);
         config.onChange("appendonly", v -> {
             if (started) {
                 if ((Boolean) v && state == State.OFF) {
@@ -322,6 +326,14 @@ public final class AppendOnlyFile implements ExecutedCommandListener, Durability
             return;
         }
         int before = buf.length();
+        if (timestamps) {
+            // genAofTimestampAnnotationIfNeeded(): "#TS:<unix time>" when the second changed
+            long sec = System.currentTimeMillis() / 1000;
+            if (sec > lastTimestamp) {
+                buf.annotation("TS:" + sec);
+                lastTimestamp = sec;
+            }
+        }
         if (db != selectedDb) {
             buf.count('*', 2);
             buf.bulk("SELECT");
