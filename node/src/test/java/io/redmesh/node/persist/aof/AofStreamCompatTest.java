@@ -98,6 +98,28 @@ class AofStreamCompatTest {
         }
     }
 
+    @Test
+    void activelyExpiredAndEvictedKeysBecomeDel() throws Exception {
+        try (ServerFixture node = ServerFixture.start("--dir", ourDir.toString(), "--appendonly", "yes",
+                "--aof-use-rdb-preamble", "no", "--hz", "100");
+             RespClient c = node.client()) {
+            c.callString("SET", "short", "v", "PX", "20");
+            String aof = "";
+            for (int i = 0; i < 100 && !aof.contains("DEL $5 short"); i++) {
+                Thread.sleep(50); // the cron's active expiry, never touched by a client
+                aof = read(ourDir);
+            }
+            org.junit.jupiter.api.Assertions.assertTrue(aof.contains("*2 $3 DEL $5 short "), aof);
+            // eviction: with a tiny maxmemory every write evicts the other key
+            c.callString("CONFIG", "SET", "maxmemory-policy", "allkeys-lru");
+            c.callString("SET", "victim", "x".repeat(1000));
+            c.callString("CONFIG", "SET", "maxmemory", "1");
+            c.callString("SET", "other", "y");
+            c.callString("CONFIG", "SET", "maxmemory", "0");
+            org.junit.jupiter.api.Assertions.assertTrue(read(ourDir).contains("*2 $3 DEL $6 victim "), read(ourDir));
+        }
+    }
+
     private static String read(Path dir) throws Exception {
         return new String(Files.readAllBytes(dir.resolve("appendonlydir/appendonly.aof.1.incr.aof")),
                 StandardCharsets.ISO_8859_1).replace("\r\n", " ");
