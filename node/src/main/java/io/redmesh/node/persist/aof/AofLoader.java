@@ -146,7 +146,7 @@ public final class AofLoader {
             byte[] sig = in.peek(5);
             if (sig != null && new String(sig, StandardCharsets.ISO_8859_1).equals("REDIS")) {
                 ServerLog.notice("Reading RDB base file on AOF loading...");
-                AppendOnlyFile.RdbFormat rdb = AppendOnlyFile.rdbFormat;
+                AppendOnlyFile.RdbFormat rdb = aof.rdbFormat();
                 if (rdb == null) {
                     ServerLog.warning("Error reading the RDB base file " + fileName + ", AOF loading aborted");
                     throw new LoadException("The AOF base file " + fileName + " is in RDB format, which this build cannot load yet");

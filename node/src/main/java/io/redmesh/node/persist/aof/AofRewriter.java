@@ -101,7 +101,7 @@ public final class AofRewriter {
     /** rewriteAppendOnlyFile(): the whole keyspace into {@code p}, durable when this returns. */
     void writeBase(Path p) throws IOException {
         try (OutputStream out = DiskFiles.createDurable(p, DiskFiles.Kind.TEMP)) {
-            SnapshotSink sink = aof.rdbBase() ? AppendOnlyFile.rdbFormat.writer(out) : new AofCommandSink(out, aof.config.getBool("aof-timestamp-enabled"));
+            SnapshotSink sink = aof.rdbBase() ? aof.rdbFormat().writer(out) : new AofCommandSink(out, aof.config.getBool("aof-timestamp-enabled"));
             walk(aof.server, sink);
         }
     }

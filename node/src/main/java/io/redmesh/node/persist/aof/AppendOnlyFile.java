@@ -49,7 +49,16 @@ public final class AppendOnlyFile implements ExecutedCommandListener, Durability
         void load(InputStream in, ServerContext server) throws IOException;
     }
 
-    public static volatile RdbFormat rdbFormat;
+    private volatile RdbFormat rdbFormat;
+
+    /** Plugs in the RDB format (the base of aof-use-rdb-preamble yes, and loading RDB bases). */
+    public void rdbFormat(RdbFormat f) {
+        rdbFormat = f;
+    }
+
+    RdbFormat rdbFormat() {
+        return rdbFormat;
+    }
 
     final ServerContext server;
     final ServerConfig config;
