@@ -98,10 +98,23 @@ class AofDurabilityTest {
         AtomicLong acked = new AtomicLong();
         try (ServerFixture node = ServerFixture.start("--dir", dir.toString(), "--appendonly", "yes",
                 "--aof-use-rdb-preamble", "no")) {
+            try (RespClient c = node.client()) {
+                // enough keys that the snapshot walk takes many slices while the writer runs
+                for (int batch = 0; batch < 50; batch++) {
+                    String[] mset = new String[1 + 2 * 1000];
+                    mset[0] = "MSET";
+                    for (int i = 0; i < 1000; i++) {
+                        mset[1 + 2 * i] = "key:" + batch + ":" + i;
+                        mset[2 + 2 * i] = "v" + i;
+                    }
+                    c.callString(mset);
+                }
+            }
             AtomicBoolean stop = new AtomicBoolean();
             Thread w = new Thread(() -> {
                 try (RespClient c = node.client()) {
                     while (!stop.get()) {
+                        c.callString("SET", "key:" + (acked.get() % 50) + ":" + (acked.get() % 1000), "w" + acked.get());
                         c.callString("INCR", "n");
                         c.callString("RPUSH", "l", Long.toString(acked.get()));
                         acked.incrementAndGet();
@@ -133,6 +146,10 @@ class AofDurabilityTest {
             long n = acked.get();
             assertEquals(":" + n + "\r\n", c.callString("INCR", "n").replace(":" + (n + 1), ":" + n));
             assertEquals(":" + n + "\r\n", c.callString("LLEN", "l"));
+            assertEquals(":50002\r\n", c.callString("DBSIZE"));
+            long last = n - 1;
+            assertEquals("$" + ("w" + last).length() + "\r\nw" + last + "\r\n",
+                    c.callString("GET", "key:" + (last % 50) + ":" + (last % 1000)));
         }
         if (RealRedis.available()) {
             String[] check = AofTestSupport.run("redis-check-aof", aofDir.resolve("appendonly.aof.manifest").toString());

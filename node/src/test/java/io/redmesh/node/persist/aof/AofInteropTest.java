@@ -64,6 +64,7 @@ class AofInteropTest {
              RespClient c = node.client()) {
             c.callString("SET", "a", "1");
             c.callString("BGREWRITEAOF");
+            waitRewrite(c);
             c.callString("SET", "b", "2");
         }
         Path aofDir = dir.resolve("appendonlydir");
