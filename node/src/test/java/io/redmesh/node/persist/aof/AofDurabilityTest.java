@@ -158,6 +158,39 @@ class AofDurabilityTest {
     }
 
     @Test
+    void rewriteAskedDuringBgsaveIsScheduled() throws Exception {
+        try {
+            Class.forName("io.redmesh.node.db.Snapshot"); // BGSAVE and the fork-less snapshot
+        } catch (ClassNotFoundException e) {
+            org.junit.jupiter.api.Assumptions.abort("needs BGSAVE");
+        }
+        try (ServerFixture node = ServerFixture.start("--dir", dir.toString(), "--appendonly", "yes");
+             RespClient c = node.client()) {
+            for (int i = 0; i < 20_000; i++) {
+                c.send(RespClient.encode(RespClient.args("SET", "k" + i, "v" + i)));
+            }
+            for (int i = 0; i < 20_000; i++) {
+                c.readReply();
+            }
+            // both in one packet: the rewrite is asked while the BGSAVE walk runs
+            c.send(concat(RespClient.encode(RespClient.args("BGSAVE")), RespClient.encode(RespClient.args("BGREWRITEAOF"))));
+            assertEquals("+Background saving started\r\n", c.readReplyString());
+            assertEquals("+Background append only file rewriting scheduled\r\n", c.readReplyString());
+            for (int i = 0; i < 200 && !c.callString("INFO", "persistence").contains("aof_rewrites:1"); i++) {
+                Thread.sleep(50);
+            }
+            String info = c.callString("INFO", "persistence");
+            assertTrue(info.contains("aof_rewrites:1") && info.contains("aof_rewrite_scheduled:0"), info);
+        }
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] r = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
+    }
+
+    @Test
     void configSetAppendonlyYesStartsWithARewrite() throws Exception {
         String before;
         try (ServerFixture node = ServerFixture.start("--dir", dir.toString(), "--aof-use-rdb-preamble", "no");
