@@ -28,8 +28,9 @@ public final class Session {
     private ByteBuf out;
     public final Reply reply;
     private boolean flushScheduled;
-    /** Buffer end when a flush started waiting for the durability barrier. */
+    /** Buffer end and ticket when a flush last started waiting for the durability barrier. */
     private int barrierMark = -1;
+    private long barrierTicket = -1;
 
     Database db;
     public byte[] name;
@@ -175,38 +176,43 @@ public final class Session {
      * thread may be writing to this session (a blocked client it serves) at the same time.
      */
     public void flush() {
-        flush(false);
+        flush(-1);
     }
 
     /**
-     * @param afterBarrier the durability barrier was just awaited for what the buffer held at
-     *                     {@code barrierMark}; if nothing was added since, it need not be asked again
+     * @param awaited the durability ticket the caller just waited for (-1: none). The barrier is
+     *                not asked again only when nothing was added to the buffer since the latest
+     *                wait began and that wait's ticket is covered; otherwise replies added
+     *                meanwhile (a pipeline read while waiting) could leave before their write.
      */
-    private void flush(boolean afterBarrier) {
+    private void flush(long awaited) {
         server.lock.lock();
         try {
-            if (afterBarrier && closed) {
+            if (awaited >= 0 && closed) {
                 return; // closed while waiting: the buffer is gone
             }
             flushScheduled = false;
             if (out.isReadable()) {
                 DurabilityBarrier barrier = server.durability;
-                if (barrier != null && !(afterBarrier && out.writerIndex() == barrierMark)) {
+                boolean covered = awaited >= 0 && out.writerIndex() == barrierMark && awaited >= barrierTicket;
+                if (barrier != null && !covered) {
                     long ticket = barrier.pending();
                     if (ticket >= 0) {
                         // Group commit: the wait runs after the I/O batch, so one fsync covers
                         // every connection that wrote in it. Later flush requests join this one.
                         flushScheduled = true;
                         barrierMark = out.writerIndex();
+                        barrierTicket = ticket;
                         transport.execute(() -> {
                             barrier.await(ticket);
-                            flush(true);
+                            flush(ticket);
                         });
                         return;
                     }
                 }
                 netOutput += out.readableBytes();
                 server.stats.netOutputBytes += out.readableBytes();
+                barrierMark = -1; // a new buffer: a stale waiter must ask the barrier again
                 ByteBuf full = out;
                 out = transport.alloc().buffer(256);
                 reply.target(out);
