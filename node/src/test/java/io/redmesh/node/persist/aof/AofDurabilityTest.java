@@ -47,6 +47,8 @@ class AofDurabilityTest {
         killNine("everysec");
     }
 
+    private long pipelinedAcked;
+
     private void killNine(String fsync) throws Exception {
         int threads = 4;
         AtomicLong[] acked = new AtomicLong[threads];
@@ -74,8 +76,36 @@ class AofDurabilityTest {
                 w.start();
                 writers.add(w);
             }
+            // and a pipelining client: batches of 50 SETs, acknowledged when all replies are in
+            AtomicLong pipelined = new AtomicLong();
+            Thread p = new Thread(() -> {
+                try (RespClient c = RespClient.connect(node.port())) {
+                    for (long base = 0; !stop.get(); base += 50) {
+                        java.io.ByteArrayOutputStream batch = new java.io.ByteArrayOutputStream();
+                        for (long i = base + 1; i <= base + 50; i++) {
+                            batch.writeBytes(RespClient.encode(RespClient.args("SET", "p:" + i, "v" + i)));
+                        }
+                        c.send(batch.toByteArray());
+                        for (int i = 0; i < 50; i++) {
+                            if (!c.readReplyString().equals("+OK\r\n")) {
+                                return;
+                            }
+                        }
+                        pipelined.set(base + 50);
+                    }
+                } catch (RuntimeException e) {
+                    // the kill
+                }
+            });
+            p.start();
+            writers.add(p);
             Thread.sleep(1500);
             node.kill9();
+            stop.set(true);
+            for (Thread w : writers) {
+                w.join(10_000);
+            }
+            pipelinedAcked = pipelined.get();
             stop.set(true);
             for (Thread w : writers) {
                 w.join(10_000);
@@ -83,6 +113,11 @@ class AofDurabilityTest {
         }
         try (ServerFixture again = ServerFixture.start("--dir", dir.toString(), "--appendonly", "yes");
              RespClient c = again.client()) {
+            long p = pipelinedAcked;
+            assertTrue(p >= 50, "the pipelining writer made progress");
+            for (long i = 1; i <= p; i++) {
+                assertEquals("$" + ("v" + i).length() + "\r\nv" + i + "\r\n", c.callString("GET", "p:" + i));
+            }
             for (int t = 0; t < threads; t++) {
                 long n = acked[t].get();
                 assertTrue(n > 10, "writer " + t + " made progress");
