@@ -102,6 +102,32 @@ class AofInteropTest {
         }
     }
 
+    @Test
+    void infoPersistenceFieldsAsRedisWithAofOn() throws Exception {
+        Assumptions.assumeTrue(RealRedis.available());
+        Path other = AofTestSupport.tempDir("aof-info-real");
+        try (ServerFixture node = ServerFixture.start("--dir", dir.toString(), "--appendonly", "yes");
+             RealRedis real = RealRedis.start("--dir", other.toString(), "--appendonly", "yes");
+             RespClient o = node.client();
+             RespClient r = real.client()) {
+            assertEquals(fieldNames(r.callString("INFO", "persistence")), fieldNames(o.callString("INFO", "persistence")));
+            assertTrue(o.callString("INFO", "persistence").contains("aof_enabled:1"));
+        } finally {
+            AofTestSupport.deleteTree(other);
+        }
+    }
+
+    private static java.util.List<String> fieldNames(String info) {
+        java.util.List<String> names = new java.util.ArrayList<>();
+        for (String l : info.split("\r\n")) {
+            int colon = l.indexOf(':');
+            if (colon > 0 && !l.startsWith("$")) {
+                names.add(l.substring(0, colon));
+            }
+        }
+        return names;
+    }
+
     /** RDB bases need the RDB module; these tests run once it is on the branch. */
     static boolean rdbAvailable() {
         try {
