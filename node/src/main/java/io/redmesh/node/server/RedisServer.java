@@ -187,6 +187,7 @@ public final class RedisServer {
                 tls.reload(TlsSettings.from(config));
             } catch (TlsMaterialException e) {
                 shutdownGroup();
+                aof.shutdown();
                 ServerLog.warning(e.getMessage());
                 throw new StartupException("Failed to configure TLS. Check logs for more info.");
             }
@@ -200,6 +201,7 @@ public final class RedisServer {
         } catch (StartupException e) {
             closeListeners();
             shutdownGroup();
+            aof.shutdown();
             throw e;
         }
         ServerLog.notice("Running mode=standalone, port=" + context.tcpPort + (wantTls ? ", tls-port=" + context.tlsPort : "")
