@@ -145,19 +145,33 @@ public final class AofLoader {
         try (CountingInput in = new CountingInput(DiskFiles.open(p, DiskFiles.Kind.AOF))) {
             byte[] sig = in.peek(5);
             if (sig != null && new String(sig, StandardCharsets.ISO_8859_1).equals("REDIS")) {
-                ServerLog.notice("Reading RDB base file on AOF loading...");
+                // An old-style AOF (appendfilename itself, migrated) is an RDB preamble + commands.
+                boolean oldStyle = fileName.equals(aof.fileName());
+                ServerLog.notice(oldStyle ? "Reading RDB preamble from AOF file..." : "Reading RDB base file on AOF loading...");
                 AppendOnlyFile.RdbFormat rdb = aof.rdbFormat();
                 if (rdb == null) {
                     ServerLog.warning("Error reading the RDB base file " + fileName + ", AOF loading aborted");
                     throw new LoadException("The AOF base file " + fileName + " is in RDB format, which this build cannot load yet");
                 }
+                byte[] trailing;
                 try {
-                    rdb.load(in, aof.server);
+                    trailing = rdb.load(in, fileName, aof.server);
                 } catch (IOException e) {
-                    ServerLog.warning("Error reading the RDB base file " + fileName + ", AOF loading aborted");
+                    ServerLog.warning(oldStyle
+                            ? "Error reading the RDB preamble of the AOF file " + fileName + ", AOF loading aborted"
+                            : "Error reading the RDB base file " + fileName + ", AOF loading aborted");
                     throw new LoadException("Error reading the RDB base file " + fileName + ": " + e.getMessage());
                 }
-                return Result.OK; // a 7.0 base file is RDB only; no AOF tail follows
+                if (!oldStyle) {
+                    return Result.OK; // a 7.0 base file is RDB only; no AOF tail follows
+                }
+                ServerLog.notice("Reading the remaining AOF tail...");
+                long tailStart = in.position - trailing.length;
+                try (CountingInput tail = new CountingInput(new java.io.SequenceInputStream(
+                        new java.io.ByteArrayInputStream(trailing), in))) {
+                    tail.position = tailStart;
+                    return replay(fileName, p, tail, fake);
+                }
             }
             return replay(fileName, p, in, fake);
         } catch (IOException e) {
@@ -303,6 +317,24 @@ public final class AofLoader {
             return got == n ? b : null;
         }
 
+        @Override
+        public int read() throws IOException {
+            int c = super.read();
+            if (c >= 0) {
+                position++;
+            }
+            return c;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int r = super.read(b, off, len);
+            if (r > 0) {
+                position += r;
+            }
+            return r;
+        }
+
         /** fgets: up to max-1 bytes or through '\n'; null at end of file with nothing read. */
         byte[] fgets(int max) throws IOException {
             ByteArrayOutputStream l = new ByteArrayOutputStream(32);
@@ -311,7 +343,6 @@ public final class AofLoader {
                 if (c < 0) {
                     break;
                 }
-                position++;
                 l.write(c);
                 if (c == '\n') {
                     break;
@@ -330,7 +361,6 @@ public final class AofLoader {
                     return null;
                 }
                 got += r;
-                position += r;
             }
             return b;
         }

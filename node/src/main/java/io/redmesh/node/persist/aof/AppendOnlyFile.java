@@ -45,8 +45,11 @@ public final class AppendOnlyFile implements ExecutedCommandListener, Durability
     public interface RdbFormat {
         io.redmesh.node.db.SnapshotSink writer(OutputStream out);
 
-        /** Loads an RDB stream into the keyspace (the RDB loader, AOF-preamble flavour). */
-        void load(InputStream in, ServerContext server) throws IOException;
+        /**
+         * Loads an RDB stream into the keyspace (the RDB loader, AOF-preamble flavour); returns
+         * the bytes it read past the RDB's end (an old-style AOF's command tail starts there).
+         */
+        byte[] load(InputStream in, String name, ServerContext server) throws IOException;
     }
 
     private volatile RdbFormat rdbFormat;
@@ -92,6 +95,7 @@ public final class AppendOnlyFile implements ExecutedCommandListener, Durability
         this.server = server;
         this.config = server.config;
         this.rewriter = new AofRewriter(this);
+        this.rdbFormat = new AofRdbFormat(server);
         config.onChange("appendfsync", v -> {
             fsyncAlways = "always".equals(v);
             fsyncEverysec = "everysec".equals(v);

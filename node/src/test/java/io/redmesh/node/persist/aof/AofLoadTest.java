@@ -170,6 +170,29 @@ class AofLoadTest {
     }
 
     @Test
+    void oldStyleRdbPreambleWithCommandTail() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(AofInteropTest.rdbAvailable());
+        // an RDB base (the preamble) + commands after it, as Redis 4-6 wrote appendonly.aof
+        try (ServerFixture node = start("--aof-use-rdb-preamble", "yes"); RespClient c = node.client()) {
+            c.callString("SET", "inrdb", "1");
+            c.callString("RPUSH", "list", "a", "b");
+            c.callString("BGREWRITEAOF");
+            AofInteropTest.waitRewrite(c);
+        }
+        java.io.ByteArrayOutputStream old = new java.io.ByteArrayOutputStream();
+        old.writeBytes(Files.readAllBytes(aofDir.resolve("appendonly.aof.2.base.rdb")));
+        old.writeBytes("*3\r\n$3\r\nSET\r\n$6\r\nintail\r\n$1\r\n2\r\n*3\r\n$5\r\nRPUSH\r\n$4\r\nlist\r\n$1\r\nc\r\n"
+                .getBytes(StandardCharsets.ISO_8859_1));
+        AofTestSupport.deleteTree(aofDir);
+        Files.write(dir.resolve("appendonly.aof"), old.toByteArray());
+        try (ServerFixture node = start(); RespClient c = node.client()) {
+            assertEquals("$1\r\n1\r\n", c.callString("GET", "inrdb"));
+            assertEquals("$1\r\n2\r\n", c.callString("GET", "intail"));
+            assertEquals(":3\r\n", c.callString("LLEN", "list"));
+        }
+    }
+
+    @Test
     void aofTakesPrecedenceOverRdbFile() throws Exception {
         writeSome();
         // An RDB file that is not even valid: with appendonly yes it is never read.
