@@ -93,6 +93,7 @@ public final class RedisServer {
         List<CommandFamily> families = new ArrayList<>(Families.all(this::requestShutdown));
         families.add(new SaveCommands(saver));
         families.add(new io.redmesh.node.persist.aof.AofCommands(aof));
+        saver.otherChildActive(() -> aof.rewriter().inProgress()); // BGSAVE sees the rewrite as a child
         families.addAll(extraFamilies);
         CommandTable table = CommandTable.load(families);
         for (String[] r : config.commandRenames()) {

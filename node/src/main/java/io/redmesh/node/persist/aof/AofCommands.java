@@ -33,7 +33,10 @@ public final class AofCommands implements CommandFamily {
             throw RedisException.err("Background append only file rewriting already in progress");
         }
         try {
-            rw.start();
+            if (!rw.start()) {
+                c.reply.simple("Background append only file rewriting scheduled");
+                return;
+            }
         } catch (IOException | RuntimeException e) {
             throw RedisException.err("Can't execute an AOF background rewriting. Please check the server logs for more information.");
         }

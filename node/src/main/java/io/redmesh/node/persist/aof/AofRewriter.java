@@ -2,6 +2,8 @@ package io.redmesh.node.persist.aof;
 
 import io.redmesh.node.command.ServerContext;
 import io.redmesh.node.db.Database;
+import io.redmesh.node.db.Snapshot;
+import io.redmesh.node.persist.DeferredOutput;
 import io.redmesh.node.db.SnapshotSink;
 import io.redmesh.node.persist.DiskFiles;
 import io.redmesh.node.util.ServerLog;
@@ -26,12 +28,16 @@ import java.nio.file.StandardCopyOption;
  * </ol>
  * A crash at any point leaves the previous manifest and the files it names intact.
  *
- * <p>The snapshot is, for now, a full walk of the keyspace under the server lock (so the incr
- * switch and the snapshot are the same instant); the fork-less snapshot runner replaces it.
+ * <p>The snapshot is the fork-less {@link Snapshot}: taken at the instant the incr file is
+ * switched (under the lock), walked on its own thread in short lock slices; one snapshot runs at
+ * a time, so a rewrite asked for during a BGSAVE is scheduled, as Redis does with a child busy.
  */
 public final class AofRewriter {
     private final AppendOnlyFile aof;
     volatile boolean inProgress;
+    /** BGREWRITEAOF while another snapshot ran: started by the cron once it ends. */
+    volatile boolean scheduled;
+    private volatile Snapshot running;
     volatile long startedMillis;
     volatile long lastRewriteSeconds = -1;
     volatile boolean lastOk = true;
@@ -46,16 +52,26 @@ public final class AofRewriter {
         return inProgress;
     }
 
-    /** Starts a rewrite; the server lock is held. Throws IllegalStateException if one runs. */
-    public void start() throws IOException {
+    /**
+     * Starts a rewrite; the server lock is held. Returns false when it is only scheduled (another
+     * snapshot, e.g. a BGSAVE, is running: it starts when that one ends). Throws
+     * IllegalStateException if a rewrite runs.
+     */
+    public boolean start() throws IOException {
         if (inProgress) {
             throw new IllegalStateException("Background append only file rewriting already in progress");
         }
+        if (aof.server.keyspace.snapshotRunning()) {
+            scheduled = true;
+            return false;
+        }
+        scheduled = false;
         inProgress = true;
         startedMillis = System.currentTimeMillis();
         Path temp = Path.of(aof.config.getString("dir")).resolve("temp-rewriteaof-bg-" + ServerLog.pid() + ".aof");
         String fileName = aof.fileName();
         Path dir = aof.dir();
+        DeferredOutput out = null;
         try {
             // 1. openNewIncrAofForAppend()
             // (with appendonly no there is no incr file: the rewrite only makes a new base)
@@ -80,17 +96,76 @@ public final class AofRewriter {
                     aof.turnOnWaiting();
                 }
             }
+            // 2. the snapshot instant is now: the fork-less walk runs on its own thread, writers
+            //    hand it keys it has not reached yet; what they hand over under the lock is
+            //    buffered and reaches the file between slices.
+            out = new DeferredOutput(DiskFiles.createDurable(temp, DiskFiles.Kind.TEMP));
+            Snapshot snap = Snapshot.begin(aof.server.keyspace, aof.server.lock, sink(out));
+            snap.betweenSlices(out::drain);
+            running = snap;
+            DeferredOutput o = out;
+            Thread t = new Thread(() -> runWalk(snap, o, temp), "redmesh-aof-rewrite");
+            t.setDaemon(true);
+            t.start();
             ServerLog.notice("Background append only file rewriting started by pid " + ServerLog.pid());
-            // 2. the snapshot, at this same instant
-            writeBase(temp);
-            ServerLog.notice("AOF rewrite: snapshot written");
-            // 3. backgroundRewriteDoneHandler()
-            done(temp);
+            return true;
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(out);
+            failed(temp, e);
+            inProgress = false;
+            throw e;
+        }
+    }
+
+    private SnapshotSink sink(OutputStream out) {
+        return aof.rdbBase() ? aof.rdbFormat().writer(out)
+                : new AofCommandSink(out, aof.config.getBool("aof-timestamp-enabled"));
+    }
+
+    /** The rewrite "child": walk, fsync; then backgroundRewriteDoneHandler() under the lock. */
+    private void runWalk(Snapshot snap, DeferredOutput out, Path temp) {
+        Exception failure = null;
+        try {
+            snap.walk();
+            out.close(); // drain, fsync, close
+        } catch (IOException | RuntimeException e) {
+            failure = e;
+            closeQuietly(out);
+        }
+        aof.server.lock.lock();
+        try {
+            running = null;
+            if (failure == null) {
+                ServerLog.notice("Background AOF rewrite terminated with success");
+                done(temp);
+            } else {
+                failed(temp, failure);
+            }
         } catch (IOException | RuntimeException e) {
             failed(temp, e);
-            throw e;
         } finally {
             inProgress = false;
+            aof.server.lock.unlock();
+        }
+    }
+
+    /** Kills a running rewrite (CONFIG SET appendonly no, shutdown), as killAppendOnlyChild(). */
+    void kill() {
+        Snapshot s = running;
+        if (s != null) {
+            ServerLog.notice("Killing running AOF rewrite child: " + ServerLog.pid());
+            s.abort();
+        }
+        scheduled = false;
+    }
+
+    private static void closeQuietly(OutputStream o) {
+        if (o != null) {
+            try {
+                o.close();
+            } catch (IOException ignored) {
+                // already failing
+            }
         }
     }
 
@@ -101,8 +176,7 @@ public final class AofRewriter {
     /** rewriteAppendOnlyFile(): the whole keyspace into {@code p}, durable when this returns. */
     void writeBase(Path p) throws IOException {
         try (OutputStream out = DiskFiles.createDurable(p, DiskFiles.Kind.TEMP)) {
-            SnapshotSink sink = aof.rdbBase() ? aof.rdbFormat().writer(out) : new AofCommandSink(out, aof.config.getBool("aof-timestamp-enabled"));
-            walk(aof.server, sink);
+            walk(aof.server, sink(out));
         }
     }
 
@@ -159,7 +233,6 @@ public final class AofRewriter {
         }
         aof.currentSize = Files.size(base) + aof.lastIncrSize;
         aof.rewriteBaseSize = aof.currentSize;
-        ServerLog.notice("Background AOF rewrite terminated with success");
         deleteHistory();
         rewrites++;
         lastOk = true;
@@ -200,6 +273,19 @@ public final class AofRewriter {
 
     /** serverCron's auto-aof-rewrite-percentage / auto-aof-rewrite-min-size check. */
     void autoRewriteIfDue() {
+        if (scheduled && !inProgress && !aof.server.keyspace.snapshotRunning()) {
+            aof.server.lock.lock();
+            try {
+                if (scheduled && !inProgress && !aof.server.keyspace.snapshotRunning()) {
+                    start();
+                }
+            } catch (IOException | RuntimeException e) {
+                // logged by start()
+            } finally {
+                aof.server.lock.unlock();
+            }
+            return;
+        }
         long perc = aof.config.getLong("auto-aof-rewrite-percentage");
         if (aof.state != AppendOnlyFile.State.ON || inProgress || perc == 0
                 || aof.currentSize <= aof.config.getLong("auto-aof-rewrite-min-size")) {

@@ -290,6 +290,7 @@ public final class AppendOnlyFile implements ExecutedCommandListener, Durability
 
     /** CONFIG SET appendonly no: what is buffered is written and fsynced, the file closed. */
     private void stopAppendOnly() {
+        rewriter.kill();
         writeOutLocked();
         closeIncr();
         state = State.OFF;
@@ -301,6 +302,7 @@ public final class AppendOnlyFile implements ExecutedCommandListener, Durability
     public void shutdown() {
         server.lock.lock();
         try {
+            rewriter.kill();
             if (state != State.OFF) {
                 writeOutLocked();
                 closeIncr();
@@ -488,7 +490,7 @@ public final class AppendOnlyFile implements ExecutedCommandListener, Durability
         StringBuilder a = new StringBuilder();
         field(a, "aof_enabled", state != State.OFF ? 1 : 0);
         field(a, "aof_rewrite_in_progress", rw.inProgress ? 1 : 0);
-        field(a, "aof_rewrite_scheduled", 0);
+        field(a, "aof_rewrite_scheduled", rw.scheduled ? 1 : 0);
         field(a, "aof_last_rewrite_time_sec", rw.lastRewriteSeconds);
         field(a, "aof_current_rewrite_time_sec", rw.inProgress
                 ? (System.currentTimeMillis() - rw.startedMillis) / 1000 : -1);
