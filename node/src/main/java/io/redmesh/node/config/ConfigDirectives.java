@@ -322,6 +322,14 @@ final class ConfigDirectives {
             str(n, null, MODIFIABLE, "");
         }
 
+        // --- RedMesh additions: encryption at rest (persist/seal, docs/ENCRYPTION.md), hidden like
+        // tls-provider so CONFIG GET * lists exactly Redis's names; settable and readable by name.
+        bool("encryption-at-rest", null, MODIFIABLE | HIDDEN, false);
+        str("encryption-key-file", null, MODIFIABLE | HIDDEN | VOLATILE, "");
+        special("encryption-seal", null, MODIFIABLE | HIDDEN | MULTI_ARG, "rdb aof temp",
+                io.redmesh.node.persist.seal.Sealing::parseKinds);
+        bool("encryption-load-plaintext", null, MODIFIABLE | HIDDEN, false);
+
         // --- special
         special("dir", null, MODIFIABLE | PROTECTED | DENY_LOADING, Path.of("").toAbsolutePath().toString(),
                 ConfigSpecials::dir);

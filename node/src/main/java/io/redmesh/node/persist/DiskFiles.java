@@ -1,7 +1,16 @@
 package io.redmesh.node.persist;
 
+import io.redmesh.node.persist.seal.SealException;
+import io.redmesh.node.persist.seal.SealedAppendFile;
+import io.redmesh.node.persist.seal.SealedFiles;
+import io.redmesh.node.persist.seal.SealedInputStream;
+import io.redmesh.node.persist.seal.SealedOutputStream;
+import io.redmesh.node.persist.seal.Sealing;
+import io.redmesh.node.util.ServerLog;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
+import java.io.Closeable;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -11,17 +20,63 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The one place persistence opens files, so that encryption at rest can wrap every stream that
  * reaches or leaves the disk (RDB, AOF, their temp files) and nothing is written around it.
  * Crash safety: a snapshot is written to a temp file, fsynced, then atomically renamed.
+ *
+ * <p>Sealing (docs/ENCRYPTION.md): a server registers its {@code dir} with its {@link Sealing};
+ * every file under a registered directory is created sealed when {@code encryption-at-rest} seals
+ * its {@link Kind}, and opened sealed or plain by its magic. Files outside any registered
+ * directory are plain (tools, tests).
+ *
+ * <ul>
+ * <li>{@link #create}: a whole file written once (RDB, temp, AOF base). Its {@code close()} writes
+ *     the final segment, then flushes and fsyncs: close before {@link #commit}.
+ * <li>{@link #open}: reads a file, sealed or plain, verifying every segment of a sealed one (a
+ *     tampered, truncated or mis-keyed file throws {@link SealException} naming the file).
+ * <li>{@link #append}: an append log (AOF incr): {@code flush()} hands what was written to the OS
+ *     (sealed: one segment), {@code sync()} also fsyncs, {@code close()} ends the file.
+ * </ul>
+ * Never write persistence bytes through {@link #createChannel} directly when sealing may be on:
+ * it is kept for callers that need a raw channel for non-data purposes.
  */
 public final class DiskFiles {
     /** What a file holds; encryption at rest may seal each kind or not. */
     public enum Kind { RDB, AOF, TEMP }
 
+    private static final Map<Path, Sealing> SEALING = new ConcurrentHashMap<>();
+
     private DiskFiles() {}
+
+    // ------------------------------------------------------------------ sealing registry
+
+    /** Files under {@code dir} follow {@code s} (a server's directory). */
+    public static void register(Path dir, Sealing s) {
+        SEALING.put(dir.toAbsolutePath().normalize(), s);
+    }
+
+    public static void unregister(Path dir, Sealing s) {
+        SEALING.remove(dir.toAbsolutePath().normalize(), s);
+    }
+
+    /** The sealing governing {@code p} (its nearest registered ancestor directory), or null. */
+    public static Sealing sealingFor(Path p) {
+        Path d = p.toAbsolutePath().normalize().getParent();
+        while (d != null) {
+            Sealing s = SEALING.get(d);
+            if (s != null) {
+                return s;
+            }
+            d = d.getParent();
+        }
+        return null;
+    }
+
+    // ------------------------------------------------------------------ files
 
     /** A new file (truncated if present) for writing; {@link #fsync} before closing matters. */
     public static FileChannel createChannel(Path p) throws IOException {
@@ -29,44 +84,257 @@ public final class DiskFiles {
                 StandardOpenOption.TRUNCATE_EXISTING);
     }
 
-    public static OutputStream create(Path p, Kind kind) throws IOException {
-        return new BufferedOutputStream(wrapOut(Channels.newOutputStream(createChannel(p)), kind), 64 * 1024);
+    /** What {@link #create} returns: an output stream that can fsync and fsyncs on close. */
+    public static final class Output extends FilterOutputStream {
+        private final FileChannel ch;
+        private final OutputStream buffered;
+        private final boolean sealed;
+        private boolean closed;
+
+        Output(OutputStream out, OutputStream buffered, FileChannel ch, boolean sealed) {
+            super(out);
+            this.ch = ch;
+            this.buffered = buffered;
+            this.sealed = sealed;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+        }
+
+        /** Whether the bytes are sealed on disk. */
+        public boolean sealed() {
+            return sealed;
+        }
+
+        /**
+         * Flushes and fsyncs what is complete (rdb-save-incremental-fsync); a sealed file's last,
+         * partly filled segment reaches the disk at {@link #close()}.
+         */
+        public void sync() throws IOException {
+            out.flush();
+            ch.force(false);
+        }
+
+        /** Ends the file (final segment when sealed), flushes, fsyncs and closes. */
+        @Override
+        public void close() throws IOException {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try {
+                out.close(); // a sealed stream writes its final segment; the buffer flushes
+                buffered.flush();
+                ch.force(true);
+            } finally {
+                ch.close();
+            }
+        }
+    }
+
+    public static Output create(Path p, Kind kind) throws IOException {
+        FileChannel ch = createChannel(p);
+        OutputStream buffered = new BufferedOutputStream(Channels.newOutputStream(ch), 64 * 1024) {
+            @Override
+            public void close() throws IOException {
+                flush(); // the channel closes after the fsync, in Output.close()
+            }
+        };
+        Sealing s = sealingFor(p);
+        if (s != null && s.seals(kind)) {
+            try {
+                return new Output(new SealedOutputStream(buffered, s.keys().active(), s.segmentSize()), buffered, ch,
+                        true);
+            } catch (IOException | RuntimeException e) {
+                ch.close();
+                throw e;
+            }
+        }
+        return new Output(buffered, buffered, ch, false);
     }
 
     /**
-     * Every stream that writes a persistence file passes here (create, createAtomic): the one
-     * place where encryption at rest wraps them. Plain for now.
+     * Opens a file for reading: a sealed file (by its magic) is verified segment by segment as
+     * it is read; a plain one is refused when sealing is required for its kind (unless
+     * encryption-load-plaintext). An empty file reads as empty.
      */
-    static OutputStream wrapOut(OutputStream raw, Kind kind) throws IOException {
-        return raw;
+    public static InputStream open(Path p, Kind kind) throws IOException {
+        BufferedInputStream in = new BufferedInputStream(Files.newInputStream(p), 64 * 1024);
+        try {
+            in.mark(8);
+            byte[] m = in.readNBytes(8);
+            in.reset();
+            Sealing s = sealingFor(p);
+            boolean sealed = io.redmesh.node.persist.seal.SealHeader.isMagic(m, m.length);
+            if (sealed) {
+                if (s == null || s.keys() == null) {
+                    throw new SealException(SealException.Reason.KEY_FILE, p + " is sealed (encryption at rest) but "
+                            + "no encryption-key-file is configured");
+                }
+                boolean lenient = s.acceptsCrashTail(kind);
+                return new SealedInputStream(in, s.keys(), p.toString(), lenient) {
+                    @Override
+                    public void close() throws IOException {
+                        if (truncatedTail() != null) {
+                            ServerLog.warning("!!! Warning: " + p + " was cut by a crash (" + truncatedTail()
+                                    + "); loaded up to its last whole segment because aof-load-truncated is enabled");
+                        }
+                        super.close();
+                    }
+                };
+            }
+            if (m.length > 0 && s != null && s.refusesPlaintext(kind)) {
+                throw Sealing.plaintextRefused(p, kind);
+            }
+            return in;
+        } catch (IOException | RuntimeException e) {
+            in.close();
+            throw e;
+        }
     }
 
-    /** Every stream that reads a persistence file passes here (open). Plain for now. */
-    static InputStream wrapIn(InputStream raw, Kind kind) throws IOException {
-        return raw;
+    /** An append-only log file (AOF incr), sealed or plain. */
+    public interface AppendFile extends Closeable {
+        void write(byte[] b, int off, int len) throws IOException;
+
+        default void write(byte[] b) throws IOException {
+            write(b, 0, b.length);
+        }
+
+        /** Hands everything written to the OS (a process crash keeps it); sealed: one segment. */
+        void flush() throws IOException;
+
+        /** {@link #flush()} then fsync (appendfsync always / everysec). */
+        void sync() throws IOException;
+
+        /** Bytes on disk. */
+        long size() throws IOException;
+
+        boolean sealed();
+    }
+
+    /**
+     * Opens (creating if absent) an append log. When sealing is on for {@code kind}, a sealed
+     * file continues in a new chained run; an existing plaintext file (migration with
+     * encryption-load-plaintext) is first sealed in place, so no plaintext is appended to.
+     */
+    public static AppendFile append(Path p, Kind kind) throws IOException {
+        Sealing s = sealingFor(p);
+        boolean existingSealed = Files.exists(p) && Files.size(p) > 0 && SealedFiles.isSealed(p);
+        if (s != null && (s.seals(kind) || existingSealed)) {
+            if (s.keys() == null) {
+                throw new SealException(SealException.Reason.KEY_FILE, p + " is sealed (encryption at rest) but no "
+                        + "encryption-key-file is configured");
+            }
+            if (!existingSealed && Files.exists(p) && Files.size(p) > 0) {
+                ServerLog.notice("Encryption at rest: sealing the plaintext " + p + " before appending to it");
+                SealedFiles.seal(p, p, s.keys().active(), s.segmentSize());
+            }
+            SealedAppendFile f = SealedAppendFile.open(p, s.keys(), s.segmentSize());
+            if (f.repaired() != null) {
+                ServerLog.warning(p + ": " + f.repaired() + " (a crash while appending)");
+            }
+            s.track(f);
+            return new AppendFile() {
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    f.write(b, off, len);
+                }
+
+                @Override
+                public void flush() throws IOException {
+                    f.flush();
+                }
+
+                @Override
+                public void sync() throws IOException {
+                    f.sync();
+                }
+
+                @Override
+                public long size() throws IOException {
+                    return f.size();
+                }
+
+                @Override
+                public boolean sealed() {
+                    return true;
+                }
+
+                @Override
+                public void close() throws IOException {
+                    s.untrack(f);
+                    f.close();
+                }
+            };
+        }
+        if (existingSealed) {
+            throw new SealException(SealException.Reason.KEY_FILE, p + " is sealed (encryption at rest) but no "
+                    + "encryption-key-file is configured");
+        }
+        FileChannel ch = FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.APPEND);
+        return new AppendFile() {
+            private final BufferedOutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 64 * 1024);
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                out.write(b, off, len);
+            }
+
+            @Override
+            public void flush() throws IOException {
+                out.flush();
+            }
+
+            @Override
+            public void sync() throws IOException {
+                out.flush();
+                ch.force(false);
+            }
+
+            @Override
+            public long size() throws IOException {
+                out.flush();
+                return ch.size();
+            }
+
+            @Override
+            public boolean sealed() {
+                return false;
+            }
+
+            @Override
+            public void close() throws IOException {
+                try {
+                    out.flush();
+                    ch.force(false);
+                } finally {
+                    ch.close();
+                }
+            }
+        };
     }
 
     /**
      * A file written whole then swapped in: the content goes to {@code tmp}; {@link #commit}
-     * flushes, fsyncs and atomically renames it over the target; {@link #close} without a commit
+     * ends it, fsyncs and atomically renames it over the target; {@link #close} without a commit
      * deletes the temp file, so a failed or interrupted write leaves the previous file intact.
      */
-    public static final class AtomicFile implements java.io.Closeable {
+    public static final class AtomicFile implements Closeable {
         private final Path tmp;
         private final Path target;
-        private final FileChannel channel;
-        private final OutputStream out;
+        private final Output out;
         private boolean committed;
 
         private AtomicFile(Path tmp, Path target, Kind kind) throws IOException {
             this.tmp = tmp;
             this.target = target;
-            this.channel = createChannel(tmp);
-            // The content becomes the target's: it is written (and sealed) as the target's kind.
-            this.out = wrapOut(Channels.newOutputStream(channel), kind);
+            this.out = create(tmp, kind);
         }
 
-        /** Unbuffered: writers bring their own large buffer. */
         public OutputStream stream() {
             return out;
         }
@@ -75,10 +343,8 @@ public final class DiskFiles {
             return tmp;
         }
 
-        /** fsync, close, rename over the target, fsync the directory. */
+        /** End, fsync, close, rename over the target, fsync the directory. */
         public void commit() throws IOException {
-            out.flush();
-            fsync(channel);
             out.close();
             DiskFiles.commit(tmp, target);
             committed = true;
@@ -101,8 +367,9 @@ public final class DiskFiles {
         return new AtomicFile(tmp, target, kind);
     }
 
-    public static InputStream open(Path p, Kind kind) throws IOException {
-        return new BufferedInputStream(wrapIn(Files.newInputStream(p), kind), 64 * 1024);
+    /** Whether a file on disk is sealed (starts with the seal magic). */
+    public static boolean isSealed(Path p) throws IOException {
+        return Files.exists(p) && SealedFiles.isSealed(p);
     }
 
     /**
@@ -176,8 +443,26 @@ public final class DiskFiles {
         ch.force(true);
     }
 
+    /** fsync of a closed file by path. */
+    public static void fsync(Path p) throws IOException {
+        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE)) {
+            ch.force(true);
+        }
+    }
+
     /** Atomically replaces {@code target} with the fully written {@code tmp}, then syncs the directory. */
     public static void commit(Path tmp, Path target) throws IOException {
+        Sealing s = sealingFor(target);
+        if (s == null) {
+            move(tmp, target);
+            return;
+        }
+        synchronized (s.commitLock) { // an online re-key must not put an older file back over this one
+            move(tmp, target);
+        }
+    }
+
+    private static void move(Path tmp, Path target) throws IOException {
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         syncDirectory(target.toAbsolutePath().getParent());
     }

@@ -30,6 +30,8 @@ import io.redmesh.node.persist.SaveCommands;
 import io.redmesh.node.persist.rdb.RdbFiles;
 import io.redmesh.node.persist.rdb.RdbLoader;
 import io.redmesh.node.persist.rdb.RdbWriter;
+import io.redmesh.node.persist.seal.SealException;
+import io.redmesh.node.persist.seal.Sealing;
 import io.redmesh.node.resp.RespDecoder;
 import io.redmesh.node.tls.TlsContextProvider;
 import io.redmesh.node.tls.TlsMaterialException;
@@ -57,6 +59,8 @@ public final class RedisServer {
     /** BGSAVE, save points, the final save on SHUTDOWN/SIGTERM. */
     private final BackgroundSaver saver;
     private final io.redmesh.node.persist.aof.AppendOnlyFile aof;
+    /** Encryption at rest: directives, master keys, re-key (persist/seal). */
+    private final Sealing sealing;
     private EventLoopGroup group;
     /**
      * Listening sockets live on their own small event loop, not on the I/O loops: CONFIG SET
@@ -90,6 +94,7 @@ public final class RedisServer {
         context.bgsaveInProgress = saver::inProgress;
         // BGSAVE writes RDB; the writer's options (aux fields, LRU/LFU metadata) are read at the instant.
         saver.format(out -> new RdbWriter(out, RdbFiles.options(config, context.keyspace)));
+        this.sealing = Sealing.install(config);
         List<CommandFamily> families = new ArrayList<>(Families.all(this::requestShutdown));
         families.add(new SaveCommands(saver));
         families.add(new io.redmesh.node.persist.aof.AofCommands(aof));
@@ -166,6 +171,12 @@ public final class RedisServer {
             ServerLog.logfile(config.getString("logfile"));
         } catch (java.io.IOException e) {
             throw new StartupException("Can't open the log file: " + e.getMessage());
+        }
+        try {
+            sealing.start(); // before anything is loaded: a wrong key or plaintext file refuses start-up
+        } catch (SealException e) {
+            throw new StartupException("Fatal error loading the persistence files (encryption at rest): "
+                    + e.getMessage());
         }
         long pid = ServerLog.pid();
         ServerLog.warning("oO0OoO0OoO0Oo RedMesh is starting oO0OoO0OoO0Oo");
@@ -595,6 +606,7 @@ public final class RedisServer {
         }
         shutdownGroup();
         aof.shutdown();
+        sealing.stop();
         ServerLog.warning("RedMesh is now ready to exit, bye bye...");
         stopped.countDown();
     }

@@ -335,6 +335,10 @@ final class InfoCommand {
         if (aof != null) {
             sb.append(aof[1]); // aof_current_size ... while AOF is on
         }
+        var sealing = io.redmesh.node.persist.seal.Sealing.of(srv.config);
+        if (sealing != null) {
+            sb.append(sealing.infoLines()); // RedMesh: encryption at rest (persist/seal)
+        }
     }
 
     private static void stats(StringBuilder sb, ServerContext srv) {

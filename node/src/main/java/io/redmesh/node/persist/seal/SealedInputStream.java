@@ -21,7 +21,7 @@ import javax.crypto.AEADBadTagException;
  * as {@code aof-load-truncated yes} accepts a plaintext AOF cut by a crash; {@link #truncatedTail()}
  * then describes what was cut. Files written as streams (RDB) never get that leniency.
  */
-public final class SealedInputStream extends InputStream {
+public class SealedInputStream extends InputStream {
     /** How far around a failing position the reader looks for where a segment belongs. */
     private static final int REORDER_SEARCH = 64;
 
