@@ -14,6 +14,7 @@ import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -135,6 +136,14 @@ public final class DiskFiles {
     }
 
     public static Output create(Path p, Kind kind) throws IOException {
+        return createSealedLike(p, p, kind);
+    }
+
+    /**
+     * Creates {@code p}, sealed when {@code governing}'s directory seals {@code kind}. An AOF
+     * manifest is never sealed: it holds file names, not data, and tools read it.
+     */
+    private static Output createSealedLike(Path p, Path governing, Kind kind) throws IOException {
         FileChannel ch = createChannel(p);
         OutputStream buffered = new BufferedOutputStream(Channels.newOutputStream(ch), 64 * 1024) {
             @Override
@@ -142,8 +151,9 @@ public final class DiskFiles {
                 flush(); // the channel closes after the fsync, in Output.close()
             }
         };
-        Sealing s = sealingFor(p);
-        if (s != null && s.seals(kind)) {
+        Sealing s = sealingFor(governing);
+        boolean manifest = governing.getFileName().toString().endsWith(".manifest");
+        if (s != null && s.seals(kind) && !manifest) {
             try {
                 return new Output(new SealedOutputStream(buffered, s.keys().active(), s.segmentSize()), buffered, ch,
                         true);
@@ -185,7 +195,8 @@ public final class DiskFiles {
                     }
                 };
             }
-            if (m.length > 0 && s != null && s.refusesPlaintext(kind)) {
+            if (m.length > 0 && s != null && s.refusesPlaintext(kind)
+                    && !p.getFileName().toString().endsWith(".manifest")) {
                 throw Sealing.plaintextRefused(p, kind);
             }
             return in;
@@ -195,133 +206,163 @@ public final class DiskFiles {
         }
     }
 
-    /** An append-only log file (AOF incr), sealed or plain. */
-    public interface AppendFile extends Closeable {
-        void write(byte[] b, int off, int len) throws IOException;
+    /**
+     * A file written at its end (the AOF's incr files), opened through {@link #openAppend} so
+     * that sealing can wrap it. Each {@link #write} hands its bytes to the OS (sealed: as one
+     * segment, so a process crash keeps them); {@link #sync} is fdatasync; {@code close()} ends
+     * the file (sealed: final segment) and fsyncs.
+     */
+    public interface AppendChannel extends Closeable {
+        void write(ByteBuffer b) throws IOException;
 
-        default void write(byte[] b) throws IOException {
-            write(b, 0, b.length);
-        }
-
-        /** Hands everything written to the OS (a process crash keeps it); sealed: one segment. */
-        void flush() throws IOException;
-
-        /** {@link #flush()} then fsync (appendfsync always / everysec). */
         void sync() throws IOException;
 
-        /** Bytes on disk. */
-        long size() throws IOException;
-
-        boolean sealed();
+        /** Whether the bytes are sealed on disk. */
+        default boolean sealed() {
+            return false;
+        }
     }
 
     /**
-     * Opens (creating if absent) an append log. When sealing is on for {@code kind}, a sealed
-     * file continues in a new chained run; an existing plaintext file (migration with
-     * encryption-load-plaintext) is first sealed in place, so no plaintext is appended to.
+     * Opens {@code p} for appending (created if missing; emptied first when {@code truncate}).
+     * When sealing is on for {@code kind}, or the file is already sealed, it is a sealed append
+     * file: an existing one continues in a new chained run (see {@link SealedAppendFile}); an
+     * existing plaintext one (migration with encryption-load-plaintext) is sealed in place
+     * first, so nothing is ever appended to plaintext.
      */
-    public static AppendFile append(Path p, Kind kind) throws IOException {
+    public static AppendChannel openAppend(Path p, Kind kind, boolean truncate) throws IOException {
         Sealing s = sealingFor(p);
+        if (truncate) {
+            Files.deleteIfExists(p);
+        }
         boolean existingSealed = Files.exists(p) && Files.size(p) > 0 && SealedFiles.isSealed(p);
         if (s != null && (s.seals(kind) || existingSealed)) {
-            if (s.keys() == null) {
-                throw new SealException(SealException.Reason.KEY_FILE, p + " is sealed (encryption at rest) but no "
-                        + "encryption-key-file is configured");
-            }
-            if (!existingSealed && Files.exists(p) && Files.size(p) > 0) {
-                ServerLog.notice("Encryption at rest: sealing the plaintext " + p + " before appending to it");
-                SealedFiles.seal(p, p, s.keys().active(), s.segmentSize());
-            }
-            SealedAppendFile f = SealedAppendFile.open(p, s.keys(), s.segmentSize());
-            if (f.repaired() != null) {
-                ServerLog.warning(p + ": " + f.repaired() + " (a crash while appending)");
-            }
-            s.track(f);
-            return new AppendFile() {
-                @Override
-                public void write(byte[] b, int off, int len) throws IOException {
-                    f.write(b, off, len);
-                }
-
-                @Override
-                public void flush() throws IOException {
-                    f.flush();
-                }
-
-                @Override
-                public void sync() throws IOException {
-                    f.sync();
-                }
-
-                @Override
-                public long size() throws IOException {
-                    return f.size();
-                }
-
-                @Override
-                public boolean sealed() {
-                    return true;
-                }
-
-                @Override
-                public void close() throws IOException {
-                    s.untrack(f);
-                    f.close();
-                }
-            };
+            return sealedAppend(p, s, existingSealed);
         }
         if (existingSealed) {
-            throw new SealException(SealException.Reason.KEY_FILE, p + " is sealed (encryption at rest) but no "
-                    + "encryption-key-file is configured");
+            throw noKey(p);
         }
         FileChannel ch = FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.APPEND);
-        return new AppendFile() {
-            private final BufferedOutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 64 * 1024);
-
+        ch.position(ch.size());
+        return new AppendChannel() {
             @Override
-            public void write(byte[] b, int off, int len) throws IOException {
-                out.write(b, off, len);
-            }
-
-            @Override
-            public void flush() throws IOException {
-                out.flush();
+            public void write(ByteBuffer b) throws IOException {
+                while (b.hasRemaining()) {
+                    ch.write(b);
+                }
             }
 
             @Override
             public void sync() throws IOException {
-                out.flush();
                 ch.force(false);
             }
 
             @Override
-            public long size() throws IOException {
-                out.flush();
-                return ch.size();
-            }
-
-            @Override
-            public boolean sealed() {
-                return false;
-            }
-
-            @Override
             public void close() throws IOException {
-                try {
-                    out.flush();
-                    ch.force(false);
-                } finally {
-                    ch.close();
-                }
+                ch.close();
             }
         };
     }
 
+    private static AppendChannel sealedAppend(Path p, Sealing s, boolean existingSealed) throws IOException {
+        if (s.keys() == null) {
+            throw noKey(p);
+        }
+        if (!existingSealed && Files.exists(p) && Files.size(p) > 0) {
+            ServerLog.notice("Encryption at rest: sealing the plaintext " + p + " before appending to it");
+            SealedFiles.seal(p, p, s.keys().active(), s.segmentSize());
+        }
+        SealedAppendFile f = SealedAppendFile.open(p, s.keys(), s.segmentSize());
+        if (f.repaired() != null) {
+            ServerLog.warning(p + ": " + f.repaired() + " (a crash while appending)");
+        }
+        s.track(f);
+        return new AppendChannel() {
+            @Override
+            public void write(ByteBuffer b) throws IOException {
+                if (b.hasArray()) {
+                    f.write(b.array(), b.arrayOffset() + b.position(), b.remaining());
+                    b.position(b.limit());
+                } else {
+                    byte[] copy = new byte[b.remaining()];
+                    b.get(copy);
+                    f.write(copy, 0, copy.length);
+                }
+                f.flush();
+            }
+
+            @Override
+            public void sync() throws IOException {
+                f.sync();
+            }
+
+            @Override
+            public boolean sealed() {
+                return true;
+            }
+
+            @Override
+            public void close() throws IOException {
+                s.untrack(f);
+                f.close();
+            }
+        };
+    }
+
+    private static SealException noKey(Path p) {
+        return new SealException(SealException.Reason.KEY_FILE, p + " is sealed (encryption at rest) but no "
+                + "encryption-key-file is configured");
+    }
+
+    /** A new file whose {@code close()} ends it (sealed: final segment), flushes and fsyncs. */
+    public static Output createDurable(Path p, Kind kind) throws IOException {
+        return create(p, kind);
+    }
+
     /**
-     * A file written whole then swapped in: the content goes to {@code tmp}; {@link #commit}
-     * ends it, fsyncs and atomically renames it over the target; {@link #close} without a commit
-     * deletes the temp file, so a failed or interrupted write leaves the previous file intact.
+     * Cuts a file at {@code size} (the AOF loader dropping an incomplete last command). For a
+     * sealed file {@code size} is a plaintext offset: the kept prefix is re-sealed into a new
+     * append file that replaces it atomically (new data key: no nonce is ever reused).
+     */
+    public static void truncate(Path p, long size) throws IOException {
+        if (isSealed(p)) {
+            Sealing s = sealingFor(p);
+            if (s == null || s.keys() == null) {
+                throw noKey(p);
+            }
+            Path tmp = p.resolveSibling("temp-truncate-" + p.getFileName());
+            Files.deleteIfExists(tmp);
+            try (InputStream in = open(p, Kind.AOF);
+                 SealedAppendFile out = SealedAppendFile.open(tmp, s.keys(), s.segmentSize())) {
+                byte[] buf = new byte[64 * 1024];
+                long left = size;
+                while (left > 0) {
+                    int n = in.read(buf, 0, (int) Math.min(buf.length, left));
+                    if (n < 0) {
+                        break;
+                    }
+                    out.write(buf, 0, n);
+                    left -= n;
+                }
+            } catch (IOException | RuntimeException e) {
+                Files.deleteIfExists(tmp);
+                throw e;
+            }
+            commit(tmp, p);
+            return;
+        }
+        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE)) {
+            ch.truncate(size);
+            ch.force(true);
+        }
+    }
+
+    /**
+     * A file written whole then swapped in: the content goes to {@code tmp} (sealed as the
+     * target's kind when sealing is on); {@link #commit} ends it, fsyncs and atomically renames
+     * it over the target; {@link #close} without a commit deletes the temp file, so a failed or
+     * interrupted write leaves the previous file intact.
      */
     public static final class AtomicFile implements Closeable {
         private final Path tmp;
@@ -332,7 +373,8 @@ public final class DiskFiles {
         private AtomicFile(Path tmp, Path target, Kind kind) throws IOException {
             this.tmp = tmp;
             this.target = target;
-            this.out = create(tmp, kind);
+            // The content becomes the target's: it is written (and sealed) as the target's kind.
+            this.out = createSealedLike(tmp, target, kind);
         }
 
         public OutputStream stream() {
@@ -343,7 +385,7 @@ public final class DiskFiles {
             return tmp;
         }
 
-        /** End, fsync, close, rename over the target, fsync the directory. */
+        /** End (final segment), fsync, close, rename over the target, fsync the directory. */
         public void commit() throws IOException {
             out.close();
             DiskFiles.commit(tmp, target);

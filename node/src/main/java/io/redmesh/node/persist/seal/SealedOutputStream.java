@@ -82,16 +82,22 @@ public final class SealedOutputStream extends OutputStream {
         return plainBytes;
     }
 
-    /** Seals the final segment and closes the underlying stream. */
-    @Override
-    public void close() throws IOException {
+    /** Seals the final segment and flushes, leaving the underlying stream open (to fsync it). */
+    public void finish() throws IOException {
         if (closed) {
             return;
         }
         closed = true;
+        emit(true);
+        Arrays.fill(plain, (byte) 0);
+        out.flush();
+    }
+
+    /** Seals the final segment and closes the underlying stream. */
+    @Override
+    public void close() throws IOException {
         try {
-            emit(true);
-            Arrays.fill(plain, (byte) 0);
+            finish();
         } finally {
             out.close();
         }

@@ -79,7 +79,7 @@ public final class Sealing {
     /** encryption-seal: a set of rdb, aof, temp, printed back in that order. */
     public static String parseKinds(List<String> args) {
         Set<DiskFiles.Kind> set = EnumSet.noneOf(DiskFiles.Kind.class);
-        for (String a : args) {
+        for (String a : String.join(" ", args).split(" ")) {
             if (a.isEmpty()) {
                 continue;
             }

@@ -1,0 +1,188 @@
+package io.redmesh.node.persist.seal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.redmesh.node.persist.DiskFiles;
+import io.redmesh.node.testing.RespClient;
+import io.redmesh.node.testing.ServerFixture;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HexFormat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Sealing in a running server: directives, DiskFiles by kind, start-up refusals, re-key, INFO. */
+class SealingServerTest {
+    static final String KEY1 = "11".repeat(32);
+    static final String KEY2 = "22".repeat(32);
+
+    @TempDir
+    Path dir;
+
+    Path keyFile(String name, String content) throws IOException {
+        Path k = dir.getParent().resolve(dir.getFileName() + "-" + name);
+        Files.writeString(k, content);
+        Files.setPosixFilePermissions(k, PosixFilePermissions.fromString("rw-------"));
+        return k;
+    }
+
+    ServerFixture start(Path key, String... more) {
+        String[] base = {"--dir", dir.toString(), "--encryption-at-rest", "yes", "--encryption-key-file",
+            key.toString()};
+        String[] all = new String[base.length + more.length];
+        System.arraycopy(base, 0, all, 0, base.length);
+        System.arraycopy(more, 0, all, base.length, more.length);
+        return ServerFixture.start(all);
+    }
+
+    static void write(Path p, DiskFiles.Kind kind, String text) throws IOException {
+        try (OutputStream out = DiskFiles.create(p, kind)) {
+            out.write(text.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    static String read(Path p, DiskFiles.Kind kind) throws IOException {
+        try (InputStream in = DiskFiles.open(p, kind)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    static boolean containsBytes(Path p, String needle) throws IOException {
+        return new String(Files.readAllBytes(p), StandardCharsets.ISO_8859_1).contains(needle);
+    }
+
+    @Test
+    void filesUnderTheServersDirAreSealedByKindAndReadBack() throws IOException {
+        Path key = keyFile("k", "k1 " + KEY1 + "\n");
+        try (ServerFixture s = start(key, "--encryption-seal", "rdb aof")) {
+            Path rdb = dir.resolve("dump.rdb");
+            write(rdb, DiskFiles.Kind.RDB, "REDIS0010 secret-rdb-value");
+            assertTrue(DiskFiles.isSealed(rdb));
+            assertFalse(containsBytes(rdb, "secret"));
+            assertEquals("REDIS0010 secret-rdb-value", read(rdb, DiskFiles.Kind.RDB));
+            Path tmp = dir.resolve("temp-1.rdb");
+            write(tmp, DiskFiles.Kind.TEMP, "plain temp");
+            assertFalse(DiskFiles.isSealed(tmp), "temp is not in encryption-seal");
+
+            Files.createDirectories(dir.resolve("appendonlydir"));
+            Path incr = dir.resolve("appendonlydir/appendonly.aof.1.incr.aof");
+            try (DiskFiles.AppendChannel ch = DiskFiles.openAppend(incr, DiskFiles.Kind.AOF, false)) {
+                ch.write(ByteBuffer.wrap("*1\r\n$4\r\nPING\r\n".getBytes()));
+                ch.sync();
+            }
+            try (DiskFiles.AppendChannel ch = DiskFiles.openAppend(incr, DiskFiles.Kind.AOF, false)) {
+                ch.write(ByteBuffer.wrap("*2\r\n$3\r\nGET\r\n$6\r\nsecret\r\n".getBytes()));
+            }
+            assertFalse(containsBytes(incr, "secret"));
+            assertEquals("*1\r\n$4\r\nPING\r\n*2\r\n$3\r\nGET\r\n$6\r\nsecret\r\n", read(incr, DiskFiles.Kind.AOF));
+            DiskFiles.truncate(incr, 14);
+            assertEquals("*1\r\n$4\r\nPING\r\n", read(incr, DiskFiles.Kind.AOF));
+
+            Path manifest = dir.resolve("appendonlydir/appendonly.aof.manifest");
+            write(manifest, DiskFiles.Kind.AOF, "file appendonly.aof.1.incr.aof seq 1 type i\n");
+            assertFalse(DiskFiles.isSealed(manifest), "manifests hold names, not data");
+
+            try (RespClient c = s.client()) {
+                String info = c.callString("INFO", "persistence");
+                assertTrue(info.contains("encryption_at_rest:1\r\n"), info);
+                assertTrue(info.contains("encryption_key_id:k1\r\n"), info);
+                assertTrue(c.callString("CONFIG", "GET", "encryption-seal").contains("rdb aof"));
+                assertTrue(c.callString("CONFIG", "SET", "encryption-seal", "rdb nope").startsWith("-ERR CONFIG SET "
+                        + "failed (possibly related to argument 'encryption-seal') - Invalid file kind 'nope'"));
+                assertEquals("+PONG\r\n", c.callString("PING"));
+            }
+        }
+    }
+
+    @Test
+    void startUpRefusesAWrongKeyAPlaintextFileAndAnOpenKeyFile() throws IOException {
+        Path key = keyFile("k", "k1 " + KEY1 + "\n");
+        Path rdb = dir.resolve("dump.rdb");
+        try (ServerFixture s = start(key)) {
+            write(rdb, DiskFiles.Kind.RDB, "REDIS0010 v");
+        }
+        Path other = keyFile("other", "k1 " + KEY2 + "\n");
+        String e = assertThrows(IllegalStateException.class, () -> start(other)).getMessage();
+        assertTrue(e.contains(rdb.toString()) && e.contains("wrong master key"), e);
+        Path unknown = keyFile("unknown", "k7 " + KEY2 + "\n");
+        e = assertThrows(IllegalStateException.class, () -> start(unknown)).getMessage();
+        assertTrue(e.contains("'k1', which is not configured"), e);
+        assertEquals("REDIS0010 v", new String(readWith(rdb, key)), "the sealed file is untouched");
+
+        Files.writeString(rdb, "REDIS0010 plaintext");
+        e = assertThrows(IllegalStateException.class, () -> start(key)).getMessage();
+        assertTrue(e.contains("is not sealed") && e.contains("encryption-load-plaintext"), e);
+        try (ServerFixture s = start(key, "--encryption-load-plaintext", "yes")) {
+            assertEquals("REDIS0010 plaintext", read(rdb, DiskFiles.Kind.RDB));
+        }
+
+        Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-r--r--"));
+        e = assertThrows(IllegalStateException.class, () -> start(key)).getMessage();
+        assertTrue(e.contains("accessible by group or others"), e);
+    }
+
+    static byte[] readWith(Path p, Path key) throws IOException {
+        return new SealedInputStream(Files.newInputStream(p), new Keyring(KeyFileProvider.load(key)), p.toString(),
+                false).readAllBytes();
+    }
+
+    @Test
+    void configSetOfANewKeyFileRewrapsEveryFileOnline() throws Exception {
+        Path key = keyFile("k", "k1 " + KEY1 + "\n");
+        try (ServerFixture s = start(key)) {
+            Path rdb = dir.resolve("dump.rdb");
+            write(rdb, DiskFiles.Kind.RDB, "REDIS0010 before-rekey");
+            Files.createDirectories(dir.resolve("appendonlydir"));
+            Path incr = dir.resolve("appendonlydir/a.incr.aof");
+            DiskFiles.AppendChannel open = DiskFiles.openAppend(incr, DiskFiles.Kind.AOF, false);
+            open.write(ByteBuffer.wrap("one ".getBytes()));
+            Path key2 = keyFile("k2", "k2 " + KEY2 + "\n");
+            try (RespClient c = s.client()) {
+                assertEquals("+OK\r\n", c.callString("CONFIG", "SET", "encryption-key-file", key2.toString()));
+                Sealing.of(s.context().config).awaitRekey();
+                String info = c.callString("INFO", "persistence");
+                assertTrue(info.contains("encryption_key_id:k2\r\n") && info.contains("encryption_rekey_in_progress:0")
+                        && info.contains("encryption_last_rekey_status:ok"), info);
+                Path bad = keyFile("bad", "k3 nothex\n");
+                assertTrue(c.callString("CONFIG", "SET", "encryption-key-file", bad.toString()).contains("line 1"));
+            }
+            open.write(ByteBuffer.wrap("two".getBytes()));
+            open.close();
+            assertEquals("k2", SealedFiles.header(rdb).keyId());
+            assertEquals("REDIS0010 before-rekey", new String(readWith(rdb, key2)));
+            assertEquals("one two", new String(readWith(incr, key2)));
+            write(dir.resolve("new.rdb"), DiskFiles.Kind.RDB, "x");
+            assertEquals("k2", SealedFiles.header(dir.resolve("new.rdb")).keyId());
+        }
+    }
+
+    @Test
+    void aSealedFileNeedsAKeyEvenWithSealingOff() throws IOException {
+        Path key = keyFile("k", "k1 " + KEY1 + "\n");
+        Path rdb = dir.resolve("dump.rdb");
+        try (ServerFixture s = start(key)) {
+            write(rdb, DiskFiles.Kind.RDB, "REDIS0010 v");
+        }
+        String e = assertThrows(IllegalStateException.class, () -> ServerFixture.start("--dir", dir.toString()))
+                .getMessage();
+        assertTrue(e.contains("is sealed but no encryption-key-file"), e);
+        // going back to plaintext: sealing off, the key kept to read what is sealed
+        try (ServerFixture s = ServerFixture.start("--dir", dir.toString(), "--encryption-key-file", key.toString())) {
+            assertEquals("REDIS0010 v", read(rdb, DiskFiles.Kind.RDB));
+            write(dir.resolve("plain.rdb"), DiskFiles.Kind.RDB, "p");
+            assertFalse(DiskFiles.isSealed(dir.resolve("plain.rdb")));
+        }
+        assertArrayEquals("REDIS0010 v".getBytes(), readWith(rdb, key));
+        assertEquals(64, HexFormat.of().parseHex(KEY1).length * 2);
+    }
+}
