@@ -184,16 +184,9 @@ public final class DiskFiles {
                             + "no encryption-key-file is configured");
                 }
                 boolean lenient = s.acceptsCrashTail(kind);
-                return new SealedInputStream(in, s.keys(), p.toString(), lenient) {
-                    @Override
-                    public void close() throws IOException {
-                        if (truncatedTail() != null) {
-                            ServerLog.warning("!!! Warning: " + p + " was cut by a crash (" + truncatedTail()
-                                    + "); loaded up to its last whole segment because aof-load-truncated is enabled");
-                        }
-                        super.close();
-                    }
-                };
+                return new SealedInputStream(in, s.keys(), p.toString(), lenient).onCrashTail(what ->
+                        ServerLog.warning("!!! Warning: " + p + " was cut by a crash (" + what + "); loaded up to "
+                                + "its last whole segment because aof-load-truncated is enabled !!!"));
             }
             if (m.length > 0 && s != null && s.refusesPlaintext(kind)
                     && !p.getFileName().toString().endsWith(".manifest")) {

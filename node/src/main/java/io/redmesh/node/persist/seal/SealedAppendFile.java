@@ -183,10 +183,14 @@ public final class SealedAppendFile implements Closeable {
         emit(true);
         ch.force(false);
         ch.close();
-        SealedFiles.rewrap(path, keys);
-        ch = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        ch.position(ch.size());
-        startRun(keys.active(), lastTag);
+        try {
+            SealedFiles.rewrap(path, keys);
+        } finally {
+            // re-wrapped or not, appending goes on, in a new run under the new key
+            ch = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            ch.position(ch.size());
+            startRun(keys.active(), lastTag);
+        }
     }
 
     /** Writes the final segment, fsyncs and closes. */

@@ -112,6 +112,19 @@ public final class SealedFiles {
      * written) when every run already uses the active key.
      */
     public static boolean rewrap(Path p, Keyring keys) throws IOException {
+        Path tmp = rewrapCopy(p, keys);
+        if (tmp == null) {
+            return false;
+        }
+        replace(tmp, p);
+        return true;
+    }
+
+    /**
+     * The first half of {@link #rewrap}: writes and fsyncs the re-wrapped copy and returns it
+     * (null when nothing needs re-wrapping), so a caller can swap it in under its own lock.
+     */
+    public static Path rewrapCopy(Path p, Keyring keys) throws IOException {
         MasterKeyProvider active = keys.active();
         boolean[] needed = {false};
         try (InputStream in = new BufferedInputStream(Files.newInputStream(p), 64 * 1024)) {
@@ -128,7 +141,7 @@ public final class SealedFiles {
             throw e.in(p);
         }
         if (!needed[0]) {
-            return false;
+            return null;
         }
         Path tmp = tempFor(p);
         try (InputStream in = new BufferedInputStream(Files.newInputStream(p), 64 * 1024);
@@ -168,8 +181,7 @@ public final class SealedFiles {
             Files.deleteIfExists(tmp);
             throw e;
         }
-        replace(tmp, p);
-        return true;
+        return tmp;
     }
 
     /** A temp file next to {@code target} ("temp-" prefix, as Redis names its temp files). */
@@ -178,7 +190,8 @@ public final class SealedFiles {
         return abs.resolveSibling("temp-seal-" + ProcessHandle.current().pid() + "-" + abs.getFileName());
     }
 
-    static void replace(Path tmp, Path target) throws IOException {
+    /** Atomic rename of a fully written file over {@code target}, then a directory fsync. */
+    public static void replace(Path tmp, Path target) throws IOException {
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         try (FileChannel d = FileChannel.open(target.toAbsolutePath().getParent(), StandardOpenOption.READ)) {
             d.force(true);

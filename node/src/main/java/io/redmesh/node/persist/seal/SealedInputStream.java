@@ -21,7 +21,7 @@ import javax.crypto.AEADBadTagException;
  * as {@code aof-load-truncated yes} accepts a plaintext AOF cut by a crash; {@link #truncatedTail()}
  * then describes what was cut. Files written as streams (RDB) never get that leniency.
  */
-public class SealedInputStream extends InputStream {
+public final class SealedInputStream extends InputStream {
     /** How far around a failing position the reader looks for where a segment belongs. */
     private static final int REORDER_SEARCH = 64;
 
@@ -122,6 +122,15 @@ public class SealedInputStream extends InputStream {
     private void crashTail(String what) {
         truncatedTail = what;
         eof = true;
+        onCrashTail.accept(what);
+    }
+
+    private java.util.function.Consumer<String> onCrashTail = w -> {};
+
+    /** Called once if a crash-cut tail is accepted (the server logs it). */
+    public SealedInputStream onCrashTail(java.util.function.Consumer<String> c) {
+        onCrashTail = c;
+        return this;
     }
 
     /** Reads, verifies and decrypts the next segment; false at the end of the file. */

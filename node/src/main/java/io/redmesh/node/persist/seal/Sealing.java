@@ -345,18 +345,30 @@ public final class Sealing {
 
     /**
      * Re-wraps {@code p} unless it was replaced meanwhile (a snapshot committed a new file: that
-     * one is already sealed under the new key): the copy is made outside the lock, the swap under
-     * {@link #commitLock}, which {@link DiskFiles#commit} also takes.
+     * one is already sealed under the new key, and the old one must not be put back over it):
+     * the copy is made outside any lock, the swap under {@link #commitLock}, which
+     * {@link DiskFiles#commit} also takes, after checking the file is still the one copied.
      */
     private boolean rewrapIfUnchanged(Path p, Keyring reading) throws IOException {
-        Object before = Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+        Object before = fileKey(p);
+        Path tmp = SealedFiles.rewrapCopy(p, reading);
+        if (tmp == null) {
+            return false;
+        }
         synchronized (commitLock) {
-            if (!Files.exists(p) || !java.util.Objects.equals(before,
-                    Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class).fileKey())) {
+            if (!Files.exists(p) || !java.util.Objects.equals(before, fileKey(p))) {
+                Files.deleteIfExists(tmp);
                 return false;
             }
-            return SealedFiles.rewrap(p, reading);
+            SealedFiles.replace(tmp, p);
+            return true;
         }
+    }
+
+    private static Object fileKey(Path p) throws IOException {
+        var a = Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class);
+        Object k = a.fileKey();
+        return k == null ? a.lastModifiedTime() + "/" + a.size() : k + "/" + a.lastModifiedTime() + "/" + a.size();
     }
 
     /** Waits for a running re-key (tests, SHUTDOWN). */
