@@ -185,4 +185,39 @@ class SealingServerTest {
         assertArrayEquals("REDIS0010 v".getBytes(), readWith(rdb, key));
         assertEquals(64, HexFormat.of().parseHex(KEY1).length * 2);
     }
+
+    @Test
+    void aCrashCutAppendFileLoadsOnlyWithAofLoadTruncated() throws IOException {
+        Path key = keyFile("k", "k1 " + KEY1 + "\n");
+        try (ServerFixture s = start(key); RespClient c = s.client()) {
+            Path incr = Files.createDirectories(dir.resolve("appendonlydir")).resolve("x.incr.aof");
+            SealedAppendFile f = SealedAppendFile.open(incr, new Keyring(KeyFileProvider.load(key)), 64);
+            f.write("*1\r\n$4\r\nPING\r\n".getBytes());
+            f.flush();
+            f.write("lost".getBytes());
+            f.abandon(); // kill -9
+            assertEquals("*1\r\n$4\r\nPING\r\n", read(incr, DiskFiles.Kind.AOF));
+            assertEquals("+OK\r\n", c.callString("CONFIG", "SET", "aof-load-truncated", "no"));
+            SealException e = assertThrows(SealException.class, () -> read(incr, DiskFiles.Kind.AOF));
+            assertEquals(SealException.Reason.TRUNCATED, e.reason());
+            assertTrue(e.getMessage().startsWith(incr.toString()), e.getMessage());
+        }
+    }
+
+    @Test
+    void configRewriteKeepsTheEncryptionDirectives() throws IOException {
+        Path key = keyFile("k", "k1 " + KEY1 + "\n");
+        Path conf = dir.resolve("redis.conf");
+        Files.writeString(conf, "encryption-at-rest yes\nencryption-key-file " + key + "\n");
+        try (ServerFixture s = ServerFixture.startWithConfig(conf, "--dir", dir.toString());
+             RespClient c = s.client()) {
+            assertEquals("+OK\r\n", c.callString("CONFIG", "SET", "encryption-seal", "aof rdb"));
+            assertEquals("*2\r\n$15\r\nencryption-seal\r\n$7\r\nrdb aof\r\n",
+                    c.callString("CONFIG", "GET", "encryption-seal"));
+            assertEquals("+OK\r\n", c.callString("CONFIG", "REWRITE"));
+        }
+        String text = Files.readString(conf);
+        assertTrue(text.contains("encryption-at-rest yes") && text.contains("encryption-key-file \"" + key + "\"")
+                && text.contains("encryption-seal rdb aof"), text);
+    }
 }
