@@ -160,10 +160,18 @@ public final class SealedAppendFile implements Closeable {
         }
     }
 
-    /** {@link #flush()}, then fsync (fdatasync) the file. */
-    public synchronized void sync() throws IOException {
-        flush();
-        ch.force(false);
+    /**
+     * {@link #flush()}, then fsync (fdatasync) the file. The fsync runs outside this object's
+     * lock, as with a plain file: the AOF's background fsync must not stall writers (which hold
+     * the server lock) for the duration of a disk flush.
+     */
+    public void sync() throws IOException {
+        FileChannel c;
+        synchronized (this) {
+            flush();
+            c = ch;
+        }
+        c.force(false);
     }
 
     /** Bytes on disk (sealed size). */
