@@ -168,6 +168,15 @@ public final class Sealing {
                     + " with master key '" + keys.active().keyId() + "'");
         }
         register();
+        try {
+            checkFiles();
+        } catch (SealException e) {
+            DiskFiles.unregister(registeredDir, this); // start-up fails: this server writes nothing
+            throw e;
+        }
+    }
+
+    private void checkFiles() throws SealException {
         for (Path p : persistenceFiles()) {
             try {
                 if (Files.size(p) == 0) {
