@@ -332,6 +332,8 @@ public final class Sealing {
                 if (SealedFiles.isSealed(p) && rewrapIfUnchanged(p, reading)) {
                     rewrapped++;
                 }
+            } catch (java.nio.file.NoSuchFileException e) {
+                // deleted meanwhile (an AOF rewrite retiring history files): nothing to re-wrap
             } catch (IOException e) {
                 error = e.getMessage();
             }
