@@ -60,8 +60,8 @@ public final class SealedFiles {
      * plaintext length. Throws SealException naming the file and the failure.
      */
     public static long verify(Path p, Keyring keys, boolean acceptCrashTail) throws IOException {
-        try (SealedInputStream in = new SealedInputStream(new BufferedInputStream(Files.newInputStream(p), 64 * 1024),
-                keys, p.toString(), acceptCrashTail)) {
+        try (InputStream raw = new BufferedInputStream(Files.newInputStream(p), 64 * 1024);
+             SealedInputStream in = new SealedInputStream(raw, keys, p.toString(), acceptCrashTail)) {
             return in.verifyAll();
         }
     }
@@ -93,8 +93,8 @@ public final class SealedFiles {
     public static long unseal(Path sealed, Path plain, Keyring keys, boolean acceptCrashTail) throws IOException {
         Path tmp = tempFor(plain);
         long n;
-        try (SealedInputStream in = new SealedInputStream(new BufferedInputStream(Files.newInputStream(sealed),
-                64 * 1024), keys, sealed.toString(), acceptCrashTail);
+        try (InputStream raw = new BufferedInputStream(Files.newInputStream(sealed), 64 * 1024);
+             SealedInputStream in = new SealedInputStream(raw, keys, sealed.toString(), acceptCrashTail);
              OutputStream out = Files.newOutputStream(tmp)) {
             n = in.transferTo(out);
         } catch (IOException | RuntimeException e) {
