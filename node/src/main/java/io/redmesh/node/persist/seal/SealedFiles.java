@@ -95,7 +95,7 @@ public final class SealedFiles {
         long n;
         try (InputStream raw = new BufferedInputStream(Files.newInputStream(sealed), 64 * 1024);
              SealedInputStream in = new SealedInputStream(raw, keys, sealed.toString(), acceptCrashTail);
-             OutputStream out = Files.newOutputStream(tmp)) {
+             OutputStream out = ownerOnly(tmp)) {
             n = in.transferTo(out);
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(tmp);
@@ -182,6 +182,18 @@ public final class SealedFiles {
             throw e;
         }
         return tmp;
+    }
+
+    /** A new file readable by its owner only (decrypted data is as sensitive as the key). */
+    private static OutputStream ownerOnly(Path p) throws IOException {
+        Files.deleteIfExists(p);
+        try {
+            Files.createFile(p, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException e) {
+            Files.createFile(p);
+        }
+        return Files.newOutputStream(p, StandardOpenOption.WRITE);
     }
 
     /** A temp file next to {@code target} ("temp-" prefix, as Redis names its temp files). */
