@@ -393,9 +393,15 @@ public final class Sealing {
         }
     }
 
-    /** INFO persistence fields (RedMesh additions). */
+    /**
+     * INFO persistence fields (RedMesh additions), only when encryption at rest is in use (a key
+     * file configured): without it INFO persistence is exactly Redis 7.0's.
+     */
     public String infoLines() {
         Keyring k = keys;
+        if (k == null && !config.getBool("encryption-at-rest")) {
+            return "";
+        }
         return "encryption_at_rest:" + (config.getBool("encryption-at-rest") && k != null ? 1 : 0) + "\r\n"
                 + "encryption_key_id:" + (k == null ? "" : k.active().keyId()) + "\r\n"
                 + "encryption_rekey_in_progress:" + (rekeyInProgress ? 1 : 0) + "\r\n"
