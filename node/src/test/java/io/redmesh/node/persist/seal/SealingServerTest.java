@@ -25,6 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 class SealingServerTest {
     static final String KEY1 = "11".repeat(32);
     static final String KEY2 = "22".repeat(32);
+    /** A valid empty RDB v10 (EOF opcode, checksum 0 = unchecked), as Latin-1 text. */
+    static final String EMPTY_RDB = "REDIS0010\u00ff\0\0\0\0\0\0\0\0";
 
     @TempDir
     Path dir;
@@ -47,13 +49,13 @@ class SealingServerTest {
 
     static void write(Path p, DiskFiles.Kind kind, String text) throws IOException {
         try (OutputStream out = DiskFiles.create(p, kind)) {
-            out.write(text.getBytes(StandardCharsets.UTF_8));
+            out.write(text.getBytes(StandardCharsets.ISO_8859_1));
         }
     }
 
     static String read(Path p, DiskFiles.Kind kind) throws IOException {
         try (InputStream in = DiskFiles.open(p, kind)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
         }
     }
 
@@ -109,7 +111,7 @@ class SealingServerTest {
         Path key = keyFile("k", "k1 " + KEY1 + "\n");
         Path rdb = dir.resolve("dump.rdb");
         try (ServerFixture s = start(key)) {
-            write(rdb, DiskFiles.Kind.RDB, "REDIS0010 v");
+            write(rdb, DiskFiles.Kind.RDB, EMPTY_RDB);
         }
         Path other = keyFile("other", "k1 " + KEY2 + "\n");
         String e = assertThrows(IllegalStateException.class, () -> start(other)).getMessage();
@@ -117,13 +119,13 @@ class SealingServerTest {
         Path unknown = keyFile("unknown", "k7 " + KEY2 + "\n");
         e = assertThrows(IllegalStateException.class, () -> start(unknown)).getMessage();
         assertTrue(e.contains("'k1', which is not configured"), e);
-        assertEquals("REDIS0010 v", new String(readWith(rdb, key)), "the sealed file is untouched");
+        assertEquals(EMPTY_RDB, new String(readWith(rdb, key), StandardCharsets.ISO_8859_1), "the sealed file is untouched");
 
-        Files.writeString(rdb, "REDIS0010 plaintext");
+        Files.write(rdb, EMPTY_RDB.getBytes(StandardCharsets.ISO_8859_1));
         e = assertThrows(IllegalStateException.class, () -> start(key)).getMessage();
         assertTrue(e.contains("is not sealed") && e.contains("encryption-load-plaintext"), e);
         try (ServerFixture s = start(key, "--encryption-load-plaintext", "yes")) {
-            assertEquals("REDIS0010 plaintext", read(rdb, DiskFiles.Kind.RDB));
+            assertEquals(EMPTY_RDB, read(rdb, DiskFiles.Kind.RDB));
         }
 
         Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-r--r--"));
@@ -171,18 +173,18 @@ class SealingServerTest {
         Path key = keyFile("k", "k1 " + KEY1 + "\n");
         Path rdb = dir.resolve("dump.rdb");
         try (ServerFixture s = start(key)) {
-            write(rdb, DiskFiles.Kind.RDB, "REDIS0010 v");
+            write(rdb, DiskFiles.Kind.RDB, EMPTY_RDB);
         }
         String e = assertThrows(IllegalStateException.class, () -> ServerFixture.start("--dir", dir.toString()))
                 .getMessage();
         assertTrue(e.contains("is sealed but no encryption-key-file"), e);
         // going back to plaintext: sealing off, the key kept to read what is sealed
         try (ServerFixture s = ServerFixture.start("--dir", dir.toString(), "--encryption-key-file", key.toString())) {
-            assertEquals("REDIS0010 v", read(rdb, DiskFiles.Kind.RDB));
+            assertEquals(EMPTY_RDB, read(rdb, DiskFiles.Kind.RDB));
             write(dir.resolve("plain.rdb"), DiskFiles.Kind.RDB, "p");
             assertFalse(DiskFiles.isSealed(dir.resolve("plain.rdb")));
         }
-        assertArrayEquals("REDIS0010 v".getBytes(), readWith(rdb, key));
+        assertArrayEquals(EMPTY_RDB.getBytes(StandardCharsets.ISO_8859_1), readWith(rdb, key));
         assertEquals(64, HexFormat.of().parseHex(KEY1).length * 2);
     }
 
