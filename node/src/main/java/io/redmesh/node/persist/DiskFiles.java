@@ -494,6 +494,7 @@ public final class DiskFiles {
         }
         synchronized (s.commitLock) { // an online re-key must not put an older file back over this one
             move(tmp, target);
+            s.committed(target); // sealed under a key rotated out meanwhile: re-wrapped now
         }
     }
 

@@ -267,8 +267,8 @@ public final class Sealing {
     /**
      * CONFIG SET encryption-key-file: the new file's first key seals from now on (new snapshots
      * get new data keys under it); the previous keys stay readable while a background task
-     * re-wraps every sealed file's data keys (headers only, each file atomically replaced); then
-     * they are dropped. A key file that does not load refuses the CONFIG SET.
+     * re-wraps every sealed file's data keys (headers only, each file atomically replaced). A key
+     * file that does not load refuses the CONFIG SET.
      */
     private void keyFileChanged(String path) {
         if (registeredDir == null) {
@@ -339,9 +339,8 @@ public final class Sealing {
             }
         }
         synchronized (this) {
-            if (error.isEmpty() && keys == reading) {
-                keys = fresh; // every file re-wrapped: the old keys are no longer needed
-            }
+            // The old keys stay in memory (never on disk) until restart: a snapshot that began
+            // before the rotation may still commit a file sealed under one; committed() re-wraps it.
             lastRekeyError = error;
             rekeysDone++;
             rekeyInProgress = rekeyThread != Thread.currentThread();
@@ -380,6 +379,22 @@ public final class Sealing {
         var a = Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class);
         Object k = a.fileKey();
         return k == null ? a.lastModifiedTime() + "/" + a.size() : k + "/" + a.lastModifiedTime() + "/" + a.size();
+    }
+
+    /**
+     * A file was just renamed into place (DiskFiles.commit, under {@link #commitLock}): if a
+     * snapshot that began before a rotation sealed it under an older master key, its data key is
+     * re-wrapped now, so no file on disk ever needs a key that is no longer in the key file.
+     */
+    public void committed(Path target) throws IOException {
+        Keyring k = keys;
+        if (k == null || !SealedFiles.isSealed(target)
+                || SealedFiles.header(target).keyId().equals(k.active().keyId())) {
+            return;
+        }
+        SealedFiles.rewrap(target, k);
+        ServerLog.notice("Encryption at rest: " + target + " was sealed under an older master key; re-wrapped under '"
+                + k.active().keyId() + "'");
     }
 
     /** Waits for a running re-key (tests, SHUTDOWN). */

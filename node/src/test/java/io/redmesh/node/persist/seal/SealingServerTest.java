@@ -222,4 +222,20 @@ class SealingServerTest {
         assertTrue(text.contains("encryption-at-rest yes") && text.contains("encryption-key-file \"" + key + "\"")
                 && text.contains("encryption-seal rdb aof"), text);
     }
+
+    @Test
+    void aSnapshotStartedBeforeARotationIsRewrappedWhenCommitted() throws Exception {
+        Path key = keyFile("k", "k1 " + KEY1 + "\n");
+        try (ServerFixture s = start(key); RespClient c = s.client()) {
+            Path rdb = dir.resolve("dump.rdb");
+            DiskFiles.AtomicFile f = DiskFiles.createAtomic(dir.resolve("temp-bg.rdb"), rdb, DiskFiles.Kind.RDB);
+            f.stream().write(EMPTY_RDB.getBytes(StandardCharsets.ISO_8859_1));
+            Path key2 = keyFile("k2", "k2 " + KEY2 + "\n"); // the old key is not in the new file
+            assertEquals("+OK\r\n", c.callString("CONFIG", "SET", "encryption-key-file", key2.toString()));
+            Sealing.of(s.context().config).awaitRekey();
+            f.commit(); // the BGSAVE that began under k1 ends now
+            assertEquals("k2", SealedFiles.header(rdb).keyId());
+            assertEquals(EMPTY_RDB, new String(readWith(rdb, key2), StandardCharsets.ISO_8859_1));
+        }
+    }
 }
