@@ -106,6 +106,26 @@ class SealedPersistenceTest {
     }
 
     @Test
+    void saveAndBgsaveLeaveNoPlaintextAndLoadBack() throws Exception {
+        Path k = key("k1", "5a".repeat(32));
+        try (ServerFixture s = start(k); RespClient c = s.client()) {
+            assumePersistence(c, false);
+            writeKnownValues(c, 0);
+            assertEquals("+OK\r\n", c.callString("SAVE"));
+            c.call("SET", "after-save", "secret-bg");
+            assertEquals("+Background saving started\r\n", c.callString("BGSAVE"));
+            awaitIdle(c);
+            assertEquals(List.of(), filesContaining("secret"), "plaintext on disk");
+            assertTrue(SealedFiles.isSealed(dir.resolve("dump.rdb")));
+        }
+        assertEquals(List.of(), filesContaining("secret"), "plaintext on disk after SHUTDOWN");
+        try (ServerFixture s = start(k); RespClient c = s.client()) {
+            assertKnownValues(c, 200);
+            assertEquals("$9\r\nsecret-bg\r\n", c.callString("GET", "after-save"));
+        }
+    }
+
+    @Test
     void noPlaintextReachesDiskAndEverythingComesBack() throws Exception {
         Path k = key("k1", "5a".repeat(32));
         try (ServerFixture s = start(k, "--appendonly", "yes", "--appendfsync", "always");
