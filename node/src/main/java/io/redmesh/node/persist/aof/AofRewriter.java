@@ -99,7 +99,7 @@ public final class AofRewriter {
             // 2. the snapshot instant is now: the fork-less walk runs on its own thread, writers
             //    hand it keys it has not reached yet; what they hand over under the lock is
             //    buffered and reaches the file between slices.
-            out = new DeferredOutput(DiskFiles.createDurable(temp, DiskFiles.Kind.TEMP));
+            out = new DeferredOutput(DiskFiles.createDurable(temp, DiskFiles.Kind.AOF)); // becomes the base
             Snapshot snap = Snapshot.begin(aof.server.keyspace, aof.server.lock, sink(out));
             snap.betweenSlices(out::drain);
             running = snap;
@@ -175,7 +175,7 @@ public final class AofRewriter {
 
     /** rewriteAppendOnlyFile(): the whole keyspace into {@code p}, durable when this returns. */
     void writeBase(Path p) throws IOException {
-        try (OutputStream out = DiskFiles.createDurable(p, DiskFiles.Kind.TEMP)) {
+        try (OutputStream out = DiskFiles.createDurable(p, DiskFiles.Kind.AOF)) { // becomes the base
             walk(aof.server, sink(out));
         }
     }
