@@ -29,12 +29,20 @@ run() { # port user -> "test rps" lines
   redis-benchmark -h 127.0.0.1 -p "$1" --user "$2" -a pw -n "$N" -r 100000 -c 50 -t "$TESTS" --csv 2>/dev/null \
     | tail -n +2 | tr -d '"' | cut -d, -f1,2
 }
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+TICK_US=$((1000000 / $(getconf CLK_TCK)))
 echo "# acl-cost rounds=$ROUNDS n=$N $(date -u +%FT%TZ) load=$(cut -d' ' -f1-3 /proc/loadavg)"
+echo "# per round and user: each test's rps, then the server's CPU microseconds per request over all tests"
 echo "round server user test rps"
 for r in $(seq "$ROUNDS"); do
-  for srv in redis:$RP redmesh:$OP; do
+  for srv in redis:$RP:$RPID redmesh:$OP:$OPID; do
+    IFS=: read -r name port pid <<<"$srv"
     for u in full restricted; do
-      run "${srv#*:}" "$u" | while IFS=, read -r t rps; do echo "$r ${srv%%:*} $u $t $rps"; done
+      before=$(cpu_ticks "$pid")
+      run "$port" "$u" | while IFS=, read -r t rps; do echo "$r $name $u $t $rps"; done
+      after=$(cpu_ticks "$pid")
+      tests=$(echo "$TESTS" | tr ',' '\n' | wc -l)
+      echo "$r $name $u CPU_US_PER_REQ $(awk "BEGIN{printf \"%.2f\", ($after - $before) * $TICK_US / ($tests * $N)}")"
     done
   done
 done
