@@ -26,12 +26,7 @@ import io.redmesh.node.command.family.Families;
 import io.redmesh.node.config.ConfigException;
 import io.redmesh.node.config.ServerConfig;
 import io.redmesh.node.persist.BackgroundSaver;
-import io.redmesh.node.persist.SaveCommands;
-import io.redmesh.node.persist.rdb.RdbFiles;
-import io.redmesh.node.persist.rdb.RdbLoader;
-import io.redmesh.node.persist.rdb.RdbWriter;
-import io.redmesh.node.persist.seal.SealException;
-import io.redmesh.node.persist.seal.Sealing;
+import io.redmesh.node.persist.Persistence;
 import io.redmesh.node.resp.RespDecoder;
 import io.redmesh.node.tls.TlsContextProvider;
 import io.redmesh.node.tls.TlsMaterialException;
@@ -56,11 +51,8 @@ public final class RedisServer {
     private String badRename;
     private final ServerContext context;
     private final TlsContextProvider tls;
-    /** BGSAVE, save points, the final save on SHUTDOWN/SIGTERM. */
-    private final BackgroundSaver saver;
-    private final io.redmesh.node.persist.aof.AppendOnlyFile aof;
-    /** Encryption at rest: directives, master keys, re-key (persist/seal). */
-    private final Sealing sealing;
+    /** RDB snapshots, the AOF and encryption at rest. */
+    private final Persistence persistence;
     private EventLoopGroup group;
     /**
      * Listening sockets live on their own small event loop, not on the I/O loops: CONFIG SET
@@ -88,17 +80,9 @@ public final class RedisServer {
         this.config = config;
         this.context = new ServerContext(config);
         this.tls = new TlsContextProvider();
-        this.aof = new io.redmesh.node.persist.aof.AppendOnlyFile(context);
-        this.saver = new BackgroundSaver(context);
-        context.persistence = saver;
-        context.bgsaveInProgress = saver::inProgress;
-        // BGSAVE writes RDB; the writer's options (aux fields, LRU/LFU metadata) are read at the instant.
-        saver.format(out -> new RdbWriter(out, RdbFiles.options(config, context.keyspace)));
-        this.sealing = Sealing.install(config);
+        this.persistence = new Persistence(context, config);
         List<CommandFamily> families = new ArrayList<>(Families.all(this::requestShutdown));
-        families.add(new SaveCommands(saver));
-        families.add(new io.redmesh.node.persist.aof.AofCommands(aof));
-        saver.otherChildActive(() -> aof.rewriter().inProgress()); // BGSAVE sees the rewrite as a child
+        families.addAll(persistence.families());
         families.addAll(extraFamilies);
         CommandTable table = CommandTable.load(families);
         for (String[] r : config.commandRenames()) {
@@ -110,7 +94,7 @@ public final class RedisServer {
         new Dispatcher(context);
         io.redmesh.node.command.family.AclCommands.install(context);
         // -MISCONF after the ACL check, as in Redis's processCommand
-        context.dispatcher.addGate(this::diskErrorGate);
+        context.dispatcher.addGate(persistence::diskErrorGate);
         this.pipeline = new ClientPipeline(context, config, tls);
         config.onChange("proto-max-bulk-len", v -> pipeline.protoMaxBulkLen = (Long) v);
         config.onChange("client-query-buffer-limit", v -> pipeline.queryBufferLimit = (Long) v);
@@ -172,12 +156,6 @@ public final class RedisServer {
         } catch (java.io.IOException e) {
             throw new StartupException("Can't open the log file: " + e.getMessage());
         }
-        try {
-            sealing.start(); // before anything is loaded: a wrong key or plaintext file refuses start-up
-        } catch (SealException e) {
-            throw new StartupException("Fatal error loading the persistence files (encryption at rest): "
-                    + e.getMessage());
-        }
         long pid = ServerLog.pid();
         ServerLog.warning("oO0OoO0OoO0Oo RedMesh is starting oO0OoO0OoO0Oo");
         ServerLog.warning("RedMesh version=" + ServerContext.REDMESH_VERSION + " (Redis "
@@ -188,7 +166,11 @@ public final class RedisServer {
         } else {
             ServerLog.warning("Configuration loaded");
         }
-        loadDataFromDisk();
+        try {
+            persistence.loadAtStart(); // the dataset is in memory before any listener accepts
+        } catch (Persistence.StartupFailure e) {
+            throw new StartupException(e.getMessage());
+        }
         int threads = config.getInt("io-threads");
         IoHandlerFactory factory = Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("redmesh-io", true), factory);
@@ -199,7 +181,7 @@ public final class RedisServer {
                 tls.reload(TlsSettings.from(config));
             } catch (TlsMaterialException e) {
                 shutdownGroup();
-                aof.shutdown();
+                persistence.stop();
                 ServerLog.warning(e.getMessage());
                 throw new StartupException("Failed to configure TLS. Check logs for more info.");
             }
@@ -213,7 +195,7 @@ public final class RedisServer {
         } catch (StartupException e) {
             closeListeners();
             shutdownGroup();
-            aof.shutdown();
+            persistence.stop();
             throw e;
         }
         ServerLog.notice("Running mode=standalone, port=" + context.tcpPort + (wantTls ? ", tls-port=" + context.tlsPort : "")
@@ -223,33 +205,6 @@ public final class RedisServer {
         ServerLog.notice("Server initialized");
         startCron();
         ServerLog.notice("Ready to accept connections");
-    }
-
-    /**
-     * Redis's loadDataFromDisk() then aofOpenIfNeededOnServerStart(): the dataset is in memory
-     * before any listener accepts. With appendonly yes the AOF is the source (an RDB file is then
-     * ignored, as in Redis) and its files are opened for appending; otherwise the RDB file. A file
-     * that exists but cannot be loaded refuses start-up (starting empty would let the next save
-     * overwrite it).
-     */
-    private void loadDataFromDisk() throws StartupException {
-        try {
-            if (!aof.loadAtStart()) {
-                RdbLoader.Result loaded = RdbFiles.loadAtStart(config, context.keyspace);
-                if (loaded != null) {
-                    saver.lastLoad(loaded.keysLoaded, loaded.keysExpired);
-                }
-            }
-            aof.openAtStart();
-        } catch (io.redmesh.node.persist.aof.AofLoader.LoadException e) {
-            throw new StartupException(e.getMessage());
-        } catch (RdbLoader.LoadException e) {
-            ServerLog.warning(e.getMessage());
-            throw new StartupException(e.getMessage());
-        } catch (java.io.IOException e) {
-            ServerLog.warning("Can't open the append-only file: " + e.getMessage());
-            throw new StartupException("Can't open the append-only file: " + e.getMessage());
-        }
     }
 
     private void bindAll(boolean tlsListener) throws StartupException {
@@ -489,7 +444,7 @@ public final class RedisServer {
                 long budgetNanos = (1_000_000_000L / hz) * (25 + 2 * (effort - 1)) / 100;
                 context.keyspace.activeExpireCycle(budgetNanos);
             }
-            saver.cron();
+            persistence.cron();
             if (context.keyspace.usedBytes() > context.stats.peakUsedMemory) {
                 context.stats.peakUsedMemory = context.keyspace.usedBytes();
             }
@@ -527,42 +482,21 @@ public final class RedisServer {
     }
 
     /**
-     * Redis 7.0 refuses writes, and PING, while RDB saving fails (stop-writes-on-bgsave-error
-     * with save points): the -MISCONF error, before the command is queued or run.
-     */
-    private String diskErrorGate(Session s, io.redmesh.node.command.CommandSpec cmd,
-            byte[][] argv) {
-        if (!saver.writesDenied()) {
-            return null;
-        }
-        boolean write = cmd.has(io.redmesh.node.command.CommandFlag.WRITE) || cmd.fullName.equals("ping")
-                || (cmd.fullName.equals("exec") && s.queuedWrite());
-        return write ? SaveCommands.MISCONF : null;
-    }
-
-    /**
      * SIGTERM/SIGINT: Redis's prepareForShutdown() with shutdown-on-sigterm/sigint's flags (by
      * default: save when save points exist). If that save fails the server keeps running.
      */
     public void shutdownOnSignal(String sig) {
-        String flags = config.getString(sig.equals("INT") ? "shutdown-on-sigint" : "shutdown-on-sigterm");
-        java.util.Set<String> f = java.util.Set.of(flags.toLowerCase(java.util.Locale.ROOT).split("\\s+"));
-        context.lock.lock();
-        try {
-            if (!saver.prepareForShutdown(f.contains("save"), f.contains("nosave"), f.contains("force"))) {
-                ServerLog.warning("SIG" + sig + " received but errors trying to shut down the server, "
-                        + "check the logs for more information");
-                return;
-            }
-        } finally {
-            context.lock.unlock();
+        if (!persistence.prepareForSignal(sig)) {
+            ServerLog.warning("SIG" + sig + " received but errors trying to shut down the server, "
+                    + "check the logs for more information");
+            return;
         }
         requestShutdown();
     }
 
-    /** The saver, for the RDB module to plug its writer into and for SAVE. */
+    /** The saver, for SAVE and for tests. */
     public BackgroundSaver saver() {
-        return saver;
+        return persistence.saver();
     }
 
     /** SHUTDOWN and signals end up here; the process exits once listeners are closed. */
@@ -605,8 +539,7 @@ public final class RedisServer {
             }
         }
         shutdownGroup();
-        aof.shutdown();
-        sealing.stop();
+        persistence.stop();
         ServerLog.warning("RedMesh is now ready to exit, bye bye...");
         stopped.countDown();
     }

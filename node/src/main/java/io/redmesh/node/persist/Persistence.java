@@ -1,0 +1,136 @@
+package io.redmesh.node.persist;
+
+import io.redmesh.node.command.CommandFamily;
+import io.redmesh.node.command.CommandFlag;
+import io.redmesh.node.command.CommandSpec;
+import io.redmesh.node.command.ServerContext;
+import io.redmesh.node.command.Session;
+import io.redmesh.node.config.ServerConfig;
+import io.redmesh.node.persist.aof.AofCommands;
+import io.redmesh.node.persist.aof.AofLoader;
+import io.redmesh.node.persist.aof.AppendOnlyFile;
+import io.redmesh.node.persist.rdb.RdbFiles;
+import io.redmesh.node.persist.rdb.RdbLoader;
+import io.redmesh.node.persist.rdb.RdbWriter;
+import io.redmesh.node.persist.seal.SealException;
+import io.redmesh.node.persist.seal.Sealing;
+import io.redmesh.node.util.ServerLog;
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * A node's persistence as the server sees it: RDB snapshots (BGSAVE, save points, the final
+ * save), the append-only file and encryption at rest, wired together once. The server calls it
+ * at the points of its life Redis calls the same parts: start-up load, cron, the -MISCONF check
+ * before commands, shutdown.
+ */
+public final class Persistence {
+    /** Start-up cannot go on: the message is what to log, as Redis words it. */
+    public static final class StartupFailure extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        StartupFailure(String message) {
+            super(message);
+        }
+    }
+
+    private final ServerContext context;
+    private final ServerConfig config;
+    private final BackgroundSaver saver;
+    private final AppendOnlyFile aof;
+    private final Sealing sealing;
+
+    public Persistence(ServerContext context, ServerConfig config) {
+        this.context = context;
+        this.config = config;
+        this.aof = new AppendOnlyFile(context);
+        this.saver = new BackgroundSaver(context);
+        context.persistence = saver;
+        context.bgsaveInProgress = saver::inProgress;
+        // BGSAVE writes RDB; the writer's options (aux fields, LRU/LFU metadata) are read at the instant.
+        saver.format(out -> new RdbWriter(out, RdbFiles.options(config, context.keyspace)));
+        saver.otherChildActive(() -> aof.rewriter().inProgress()); // BGSAVE sees the rewrite as a child
+        this.sealing = Sealing.install(config);
+    }
+
+    /** BGSAVE/LASTSAVE-side commands and BGREWRITEAOF, to add to the command table. */
+    public List<CommandFamily> families() {
+        return List.of(new SaveCommands(saver), new AofCommands(aof));
+    }
+
+    public BackgroundSaver saver() {
+        return saver;
+    }
+
+    /**
+     * Sealing first (a wrong key or a plaintext file refuses start-up before anything is read),
+     * then Redis's loadDataFromDisk() and aofOpenIfNeededOnServerStart(): with appendonly yes the
+     * AOF is the source (an RDB file is then ignored, as in Redis), otherwise the RDB file. A file
+     * that exists but cannot be loaded refuses start-up: starting empty would let the next save
+     * overwrite it.
+     */
+    public void loadAtStart() throws StartupFailure {
+        try {
+            sealing.start();
+        } catch (SealException e) {
+            throw new StartupFailure("Fatal error loading the persistence files (encryption at rest): "
+                    + e.getMessage());
+        }
+        try {
+            if (!aof.loadAtStart()) {
+                RdbLoader.Result loaded = RdbFiles.loadAtStart(config, context.keyspace);
+                if (loaded != null) {
+                    saver.lastLoad(loaded.keysLoaded, loaded.keysExpired);
+                }
+            }
+            aof.openAtStart();
+        } catch (AofLoader.LoadException e) {
+            throw new StartupFailure(e.getMessage());
+        } catch (RdbLoader.LoadException e) {
+            ServerLog.warning(e.getMessage());
+            throw new StartupFailure(e.getMessage());
+        } catch (IOException e) {
+            ServerLog.warning("Can't open the append-only file: " + e.getMessage());
+            throw new StartupFailure("Can't open the append-only file: " + e.getMessage());
+        }
+    }
+
+    /** serverCron()'s persistence part: save points, scheduled saves and rewrites. Under the lock. */
+    public void cron() {
+        saver.cron();
+    }
+
+    /**
+     * A Dispatcher gate: Redis 7.0 refuses writes, and PING, while RDB saving fails
+     * (stop-writes-on-bgsave-error with save points): -MISCONF, before the command is queued or run.
+     */
+    public String diskErrorGate(Session s, CommandSpec cmd, byte[][] argv) {
+        if (!saver.writesDenied()) {
+            return null;
+        }
+        boolean write = cmd.has(CommandFlag.WRITE) || cmd.fullName.equals("ping")
+                || (cmd.fullName.equals("exec") && s.queuedWrite());
+        return write ? SaveCommands.MISCONF : null;
+    }
+
+    /**
+     * prepareForShutdown() for SIGTERM/SIGINT with shutdown-on-sigterm/sigint's flags (by
+     * default: save when save points exist). False when that save failed: the server keeps running.
+     */
+    public boolean prepareForSignal(String sig) {
+        String flags = config.getString(sig.equals("INT") ? "shutdown-on-sigint" : "shutdown-on-sigterm");
+        java.util.Set<String> f = java.util.Set.of(flags.toLowerCase(java.util.Locale.ROOT).split("\\s+"));
+        context.lock.lock();
+        try {
+            return saver.prepareForShutdown(f.contains("save"), f.contains("nosave"), f.contains("force"));
+        } finally {
+            context.lock.unlock();
+        }
+    }
+
+    /** Closes the AOF and stops the re-key task; idempotent. */
+    public void stop() {
+        aof.shutdown();
+        sealing.stop();
+    }
+}
