@@ -92,6 +92,12 @@ public final class ServerContext {
      * command layer does not depend on the ACL package that builds on it.
      */
     public volatile Object acl;
+    /**
+     * What an unrecoverable error does (an AOF write failing under appendfsync always): Redis
+     * exits at once so that no reply acknowledging the lost write leaves. halt(), not exit():
+     * shutdown hooks would flush those replies.
+     */
+    public volatile Runnable fatalExit = () -> Runtime.getRuntime().halt(1);
     /** The default ACL user's "nopass" and "on" flags, kept current by the ACL layer. */
     public volatile boolean defaultUserNoPass = true;
     public volatile boolean defaultUserEnabled = true;

@@ -225,8 +225,9 @@ public final class DiskFiles {
      */
     public static AppendChannel openAppend(Path p, Kind kind, boolean truncate) throws IOException {
         Sealing s = sealingFor(p);
-        if (truncate) {
-            Files.deleteIfExists(p);
+        if (truncate && Files.exists(p)) {
+            // O_TRUNC, as Redis opens a new incr file: emptied in place (a link is followed)
+            FileChannel.open(p, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING).close();
         }
         boolean existingSealed = Files.exists(p) && Files.size(p) > 0 && SealedFiles.isSealed(p);
         if (s != null && (s.seals(kind) || existingSealed)) {

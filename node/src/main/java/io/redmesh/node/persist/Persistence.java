@@ -102,15 +102,21 @@ public final class Persistence {
 
     /**
      * A Dispatcher gate: Redis 7.0 refuses writes, and PING, while RDB saving fails
-     * (stop-writes-on-bgsave-error with save points): -MISCONF, before the command is queued or run.
+     * (stop-writes-on-bgsave-error with save points) or while the AOF cannot be written:
+     * -MISCONF, before the command is queued or run.
      */
     public String diskErrorGate(Session s, CommandSpec cmd, byte[][] argv) {
-        if (!saver.writesDenied()) {
+        // writeCommandsDeniedByDiskError(): the RDB's error first, then the AOF's
+        String aofError = aof.writeError();
+        if (!saver.writesDenied() && aofError == null) {
             return null;
         }
         boolean write = cmd.has(CommandFlag.WRITE) || cmd.fullName.equals("ping")
                 || (cmd.fullName.equals("exec") && s.queuedWrite());
-        return write ? SaveCommands.MISCONF : null;
+        if (!write) {
+            return null;
+        }
+        return saver.writesDenied() ? SaveCommands.MISCONF : "MISCONF Errors writing to the AOF file: " + aofError;
     }
 
     /**

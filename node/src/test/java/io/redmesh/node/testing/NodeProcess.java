@@ -76,6 +76,11 @@ public final class NodeProcess implements AutoCloseable {
         return process.pid();
     }
 
+    /** Waits for the process to end by itself; its exit code, or -1 if it still runs. */
+    public int awaitExit(long seconds) throws InterruptedException {
+        return process.waitFor(seconds, TimeUnit.SECONDS) ? process.exitValue() : -1;
+    }
+
     /** SIGKILL: no shutdown hook, no flush, as a crash. */
     public void kill9() {
         process.destroyForcibly();

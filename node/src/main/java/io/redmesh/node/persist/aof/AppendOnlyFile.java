@@ -90,6 +90,8 @@ public final class AppendOnlyFile implements ExecutedCommandListener, Durability
     long rewriteBaseSize;
     long lastIncrSize;
     volatile boolean lastWriteOk = true;
+    /** strerror() of the last failed write or fsync, for -MISCONF; null while writes succeed. */
+    private volatile String writeError;
 
     public AppendOnlyFile(ServerContext server) {
         this.server = server;
@@ -371,12 +373,26 @@ public final class AppendOnlyFile implements ExecutedCommandListener, Durability
             written = appended;
             currentSize += n;
             lastIncrSize += n;
+            if (!lastWriteOk) {
+                ServerLog.warning("AOF write error looks solved, Redis can write again.");
+            }
             lastWriteOk = true;
+            writeError = null;
         } catch (IOException e) {
-            // As Redis: the data stays buffered and is retried; INFO shows the failure.
+            if (fsyncAlways) {
+                // Replies acknowledging these writes are waiting for this very write: they must
+                // never leave, and the dataset cannot be rolled back. Redis exits here too.
+                ServerLog.warning("Can't recover from AOF write error when the AOF fsync policy is 'always'. "
+                        + "Exiting...");
+                server.fatalExit.run();
+                return;
+            }
+            // As Redis: the data stays buffered and is retried; writes are refused with -MISCONF
+            // meanwhile (Persistence.diskErrorGate) and INFO shows the failure.
             if (lastWriteOk) {
                 ServerLog.warning("Error writing to the AOF file: " + e.getMessage());
             }
+            writeError = e.getMessage();
             lastWriteOk = false;
         }
     }
@@ -410,6 +426,11 @@ public final class AppendOnlyFile implements ExecutedCommandListener, Durability
         if (fsyncAlways && synced.get() < ticket) {
             fsync();
         }
+    }
+
+    /** strerror() of the pending AOF write failure, or null: Redis then refuses writes with -MISCONF. */
+    public String writeError() {
+        return state == State.OFF ? null : writeError;
     }
 
     /** fsyncs the current incr file up to what was written; one at a time, never under the server lock. */
