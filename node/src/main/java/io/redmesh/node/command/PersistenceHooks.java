@@ -16,10 +16,11 @@ public interface PersistenceHooks {
     boolean prepareForShutdown(boolean save, boolean nosave, boolean force);
 
     /**
-     * SAVE ran (Redis's saveCommand/rdbSave): it counts in rdb_saves, and a success clears a
-     * failed BGSAVE's status (and so -MISCONF).
+     * SAVE: writes the RDB file now, under the server lock (Redis's rdbSave); counts in
+     * rdb_saves even when it fails, as Redis's SAVE does, and a success clears a failed BGSAVE's
+     * status (and so -MISCONF). False when the file could not be written (the old one is kept).
      */
-    void syncSaveDone(boolean ok);
+    boolean save();
 
     /** After FLUSHALL emptied the keyspace: kill a BGSAVE, save the empty dataset if save points exist. */
     void flushedAll();
@@ -36,7 +37,9 @@ public interface PersistenceHooks {
         }
 
         @Override
-        public void syncSaveDone(boolean ok) {}
+        public boolean save() {
+            return false;
+        }
 
         @Override
         public void flushedAll() {}

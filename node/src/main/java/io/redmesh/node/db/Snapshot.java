@@ -74,6 +74,37 @@ public final class Snapshot {
     }
 
     /**
+     * The whole keyspace through {@code sink} in one go (Redis's rdbSaveRio walk, for SAVE and
+     * the final save on shutdown): the caller holds the server lock throughout, so no write can
+     * interleave and no per-key hooks are needed.
+     */
+    public static void copyNow(Keyspace ks, SnapshotSink sink) throws IOException {
+        int n = ks.count();
+        long[] keys = new long[n];
+        long[] vol = new long[n];
+        for (int i = 0; i < n; i++) {
+            keys[i] = ks.db(i).size();
+            vol[i] = ks.db(i).expiresSize();
+        }
+        sink.begin(keys, vol);
+        for (int i = 0; i < n; i++) {
+            int db = i;
+            try {
+                ks.db(i).dict().forEach(e -> {
+                    try {
+                        sink.entry(db, e);
+                    } catch (IOException x) {
+                        throw new UncheckedIOException(x);
+                    }
+                });
+            } catch (UncheckedIOException e) {
+                throw e.getCause();
+            }
+        }
+        sink.end();
+    }
+
+    /**
      * Takes the snapshot instant. Must be called holding {@code lock} (normally from a command).
      * Calls {@link SnapshotSink#begin}; if that fails nothing is left running.
      *

@@ -310,9 +310,10 @@ public final class BackgroundSaver implements PersistenceHooks {
     // ------------------------------------------------------------------ synchronous save
 
     /**
-     * Redis's rdbSave(): the whole snapshot written while holding the lock (SAVE, SHUTDOWN, the
-     * final save on SIGTERM) to {@code temp-<pid>.rdb}, fsynced and renamed over dbfilename.
-     * Returns false (after logging) when it failed or there is no writer.
+     * Redis's rdbSave(): the whole keyspace written while holding the lock (SAVE, SHUTDOWN, the
+     * final save on SIGTERM, FLUSHALL's save) to {@code temp-<pid>.rdb}, fsynced and renamed over
+     * dbfilename. Returns false (after logging) when it failed or there is no writer; the
+     * previous file is then untouched.
      */
     public boolean saveSync() {
         if (!server.lock.isHeldByCurrentThread()) {
@@ -320,10 +321,6 @@ public final class BackgroundSaver implements PersistenceHooks {
         }
         if (format == null) {
             ServerLog.warning("Can't save the DB: no RDB writer is available");
-            return false;
-        }
-        if (server.keyspace.snapshotRunning()) {
-            ServerLog.warning("Can't save the DB while another snapshot (AOF rewrite) runs");
             return false;
         }
         Path dir = Path.of(server.config.getString("dir"));
@@ -338,8 +335,7 @@ public final class BackgroundSaver implements PersistenceHooks {
             return false;
         }
         try {
-            Snapshot s = Snapshot.begin(server.keyspace, server.lock, format.writer(out));
-            s.walk();
+            Snapshot.copyNow(server.keyspace, format.writer(out)); // under the lock: no write interleaves
             out.close();
             fsync(tmp);
             DiskFiles.commit(tmp, target);
@@ -357,11 +353,9 @@ public final class BackgroundSaver implements PersistenceHooks {
     }
 
     @Override
-    public void syncSaveDone(boolean ok) {
+    public boolean save() {
         saves++;
-        if (ok) {
-            lastOk = true;
-        }
+        return saveSync();
     }
 
     /**

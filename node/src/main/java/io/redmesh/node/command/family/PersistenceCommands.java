@@ -7,12 +7,9 @@ import io.redmesh.node.config.ServerConfig;
 import io.redmesh.node.db.Database;
 import io.redmesh.node.db.DictEntry;
 import io.redmesh.node.persist.rdb.DumpPayload;
-import io.redmesh.node.persist.rdb.RdbFiles;
 import io.redmesh.node.persist.rdb.RdbValueReader;
 import io.redmesh.node.util.Bytes;
 import io.redmesh.node.util.RedisException;
-import io.redmesh.node.util.ServerLog;
-import java.io.IOException;
 
 /**
  * Snapshot and serialization commands on the RDB format.
@@ -41,18 +38,9 @@ final class PersistenceCommands implements CommandFamily {
         if (c.server.bgsaveInProgress.getAsBoolean()) {
             throw RedisException.err("Background save already in progress");
         }
-        ServerConfig cfg = c.server.config;
-        try {
-            RdbFiles.save(cfg, c.server.keyspace, RdbFiles.options(cfg, c.server.keyspace));
-        } catch (IOException e) {
-            ServerLog.warning("Failed saving the DB: " + e.getMessage());
-            c.server.persistence.syncSaveDone(false);
+        if (!c.server.persistence.save()) {
             throw new RedisException("ERR");
         }
-        c.server.persistence.syncSaveDone(true);
-        ServerLog.notice("DB saved on disk");
-        c.server.dirty = 0;
-        c.server.lastSaveSeconds = System.currentTimeMillis() / 1000;
         c.reply.ok();
     }
 

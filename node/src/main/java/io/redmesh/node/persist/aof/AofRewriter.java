@@ -1,7 +1,5 @@
 package io.redmesh.node.persist.aof;
 
-import io.redmesh.node.command.ServerContext;
-import io.redmesh.node.db.Database;
 import io.redmesh.node.db.Snapshot;
 import io.redmesh.node.persist.DeferredOutput;
 import io.redmesh.node.db.SnapshotSink;
@@ -9,7 +7,6 @@ import io.redmesh.node.persist.DiskFiles;
 import io.redmesh.node.util.ServerLog;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -176,39 +173,13 @@ public final class AofRewriter {
     /** rewriteAppendOnlyFile(): the whole keyspace into {@code p}, durable when this returns. */
     void writeBase(Path p) throws IOException {
         try (OutputStream out = DiskFiles.createDurable(p, DiskFiles.Kind.AOF)) { // becomes the base
-            walk(aof.server, sink(out));
-        }
-    }
-
-    /** A point-in-time walk: every key of every database, under the server lock. */
-    static void walk(ServerContext server, SnapshotSink sink) throws IOException {
-        server.lock.lock();
-        try {
-            int n = server.keyspace.count();
-            long[] keys = new long[n];
-            long[] vol = new long[n];
-            for (int i = 0; i < n; i++) {
-                keys[i] = server.keyspace.db(i).size();
-                vol[i] = server.keyspace.db(i).expiresSize();
+            aof.server.lock.lock();
+            try {
+                Snapshot.copyNow(aof.server.keyspace, sink(out));
+            } finally {
+                aof.server.lock.unlock();
             }
-            sink.begin(keys, vol);
-            for (int i = 0; i < n; i++) {
-                Database db = server.keyspace.db(i);
-                int index = i;
-                db.dict().forEach(e -> {
-                    try {
-                        sink.entry(index, e);
-                    } catch (IOException x) {
-                        throw new UncheckedIOException(x);
-                    }
-                });
-            }
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
-        } finally {
-            server.lock.unlock();
         }
-        sink.end();
     }
 
     private void done(Path temp) throws IOException {

@@ -1,7 +1,6 @@
 package io.redmesh.node.persist.rdb;
 
 import io.redmesh.node.config.ServerConfig;
-import io.redmesh.node.db.Database;
 import io.redmesh.node.db.EvictionPolicy;
 import io.redmesh.node.db.Keyspace;
 import io.redmesh.node.persist.DiskFiles;
@@ -42,53 +41,6 @@ public final class RdbFiles {
         o.idleSeconds = ks::idleSeconds;
         o.frequency = ks::frequency;
         return o;
-    }
-
-    /**
-     * Streams the whole keyspace through {@code sink} (Redis's rdbSaveRio walk): the caller holds
-     * the server lock for the duration, so this is the point-in-time snapshot of SAVE.
-     */
-    public static void walk(Keyspace ks, io.redmesh.node.db.SnapshotSink sink) throws IOException {
-        int n = ks.count();
-        long[] keys = new long[n];
-        long[] vol = new long[n];
-        for (int i = 0; i < n; i++) {
-            keys[i] = ks.db(i).size();
-            vol[i] = ks.db(i).expiresSize();
-        }
-        sink.begin(keys, vol);
-        IOException[] err = {null};
-        for (int i = 0; i < n; i++) {
-            Database d = ks.db(i);
-            int db = i;
-            d.dict().forEach(e -> {
-                if (err[0] == null) {
-                    try {
-                        sink.entry(db, e);
-                    } catch (IOException x) {
-                        err[0] = x;
-                    }
-                }
-            });
-            if (err[0] != null) {
-                throw err[0];
-            }
-        }
-        sink.end();
-    }
-
-    /**
-     * SAVE: writes the keyspace to {@code dir}/{@code dbfilename} via temp-&lt;pid&gt;.rdb, fsync and
-     * rename. The caller holds the server lock. On failure the previous file is untouched.
-     */
-    public static void save(ServerConfig cfg, Keyspace ks, RdbWriter.Options opt) throws IOException {
-        Path target = rdbPath(cfg);
-        Path tmp = tempPath(cfg, ServerLog.pid());
-        try (DiskFiles.AtomicFile f = DiskFiles.createAtomic(tmp, target, DiskFiles.Kind.RDB)) {
-            RdbWriter w = new RdbWriter(f.stream(), opt);
-            walk(ks, w);
-            f.commit();
-        }
     }
 
     /**

@@ -77,7 +77,7 @@ class RdbBenchmarkTest {
         for (int round = 0; round < 3; round++) {
             long t0 = System.nanoTime();
             try (DiskFiles.AtomicFile f = DiskFiles.createAtomic(dir.resolve("tmp.rdb"), file, DiskFiles.Kind.RDB)) {
-                RdbFiles.walk(ks, new RdbWriter(f.stream(), new RdbWriter.Options()));
+                io.redmesh.node.db.Snapshot.copyNow(ks, new RdbWriter(f.stream(), new RdbWriter.Options()));
                 f.commit();
             }
             long t1 = System.nanoTime();

@@ -118,7 +118,7 @@ class RdbWriterTest {
         Keyspace src = new Keyspace(16);
         src.db(0).add(Bytes.of("a"), Bytes.of("1"));
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        RdbFiles.walk(src, new RdbWriter(bytes, new RdbWriter.Options()));
+        io.redmesh.node.db.Snapshot.copyNow(src, new RdbWriter(bytes, new RdbWriter.Options()));
         byte[] tail = Bytes.of("*1\r\n$4\r\nPING\r\n");
         bytes.write(tail);
         Keyspace dst = new Keyspace(16);
