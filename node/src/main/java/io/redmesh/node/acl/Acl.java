@@ -161,7 +161,7 @@ public final class Acl {
                 s.user = "default";
                 s.authenticated = false;
                 s.aclUnrestricted = defaultUser.unrestricted();
-                s.closeAsync();
+                s.kill();
             }
         }
     }
@@ -229,7 +229,7 @@ public final class Acl {
                 }
             }
             if (kill) {
-                s.closeAsync();
+                s.kill();
             }
         }
     }

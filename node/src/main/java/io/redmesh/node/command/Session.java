@@ -237,8 +237,8 @@ public final class Session {
      * client served by another client's push), preserving order with the session's own replies.
      */
     public void deliver(Consumer<Reply> writer) {
-        if (closed) {
-            return;
+        if (closed || closeAfterReply) {
+            return; // Redis adds no reply to a client flagged to close (prepareClientToWrite)
         }
         if (transport.inIoThread()) {
             writer.accept(reply);
@@ -283,6 +283,19 @@ public final class Session {
         if (out.refCnt() > 0) {
             out.release();
         }
+    }
+
+    /**
+     * Another client's command ends this one (CLIENT KILL, ACL DELUSER, revoked channels), as
+     * Redis's freeClient(): from now on it runs no request and is sent no message, even those
+     * its own thread reads or publishes before the close task runs there. Under the lock.
+     */
+    public void kill() {
+        closeAfterReply = true;
+        if (server.blocking.unblock(this) != null) {
+            pending.clear(); // a key fed meanwhile must not be served to (popped for) a dead client
+        }
+        closeAsync();
     }
 
     /** Closes the connection once pending replies are written (QUIT, CLIENT KILL). */

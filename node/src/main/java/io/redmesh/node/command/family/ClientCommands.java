@@ -304,7 +304,7 @@ final class ClientCommands implements CommandFamily {
             if (s == c.session) {
                 s.closeAfterReply = true; // killing itself: after this reply
             } else {
-                s.closeAsync();
+                s.kill();
             }
             killed++;
         }

@@ -1,0 +1,94 @@
+package io.redmesh.node.command;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.redmesh.node.command.BlockedQueueDeterministicTest.FakeTransport;
+import io.redmesh.node.command.family.AclCommands;
+import io.redmesh.node.command.family.Families;
+import io.redmesh.node.config.ServerConfig;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/**
+ * ACL state of sessions when users change, driven step by step with fake transports so that
+ * what real threads hit only in a narrow window happens every time: a session opened while the
+ * default user changes, a killed client whose own thread still has requests or messages to
+ * handle before its close task runs, a subscriber whose channels were narrowed from allchannels.
+ */
+class AclSessionStateDeterministicTest {
+    private static byte[][] cmd(String... a) {
+        byte[][] r = new byte[a.length][];
+        for (int i = 0; i < a.length; i++) {
+            r[i] = a[i].getBytes(StandardCharsets.UTF_8);
+        }
+        return r;
+    }
+
+    private static ServerContext server() {
+        ServerContext server = new ServerContext(new ServerConfig());
+        server.table(CommandTable.load(Families.all(() -> {})));
+        new Dispatcher(server);
+        AclCommands.install(server);
+        return server;
+    }
+
+    /** Runs a command on an "admin" session and returns its reply. */
+    private static String run(ServerContext server, Session s, FakeTransport t, String... argv) {
+        server.dispatcher.process(s, cmd(argv));
+        s.flush();
+        t.runTasks();
+        String out = t.output();
+        t.written.reset();
+        return out;
+    }
+
+    @Test
+    void deletedUsersClientRunsNothingMoreBeforeItsCloseTaskRuns() {
+        ServerContext server = server();
+        FakeTransport ta = new FakeTransport();
+        FakeTransport tb = new FakeTransport();
+        Session admin = server.openSession(ta);
+        Session alice = server.openSession(tb);
+        run(server, admin, ta, "ACL", "SETUSER", "alice", "on", ">pw", "~alice:*", "+@all");
+        assertEquals("+OK\r\n", run(server, alice, tb, "AUTH", "alice", "pw"));
+        assertEquals(":1\r\n", run(server, admin, ta, "ACL", "DELUSER", "alice"));
+        // alice's thread decodes one more pipelined request before the close task reaches it:
+        // Redis frees the client at once, so it must not run (here it would run as "default").
+        server.dispatcher.process(alice, cmd("SET", "outside", "x"));
+        tb.runTasks();
+        assertTrue(alice.closed);
+        assertEquals("$-1\r\n", run(server, admin, ta, "GET", "outside"));
+    }
+
+    @Test
+    void killedClientRunsNothingMoreBeforeItsCloseTaskRuns() {
+        ServerContext server = server();
+        FakeTransport ta = new FakeTransport();
+        FakeTransport tb = new FakeTransport();
+        Session admin = server.openSession(ta);
+        Session victim = server.openSession(tb);
+        assertEquals(":1\r\n", run(server, admin, ta, "CLIENT", "KILL", "ID", Long.toString(victim.id)));
+        server.dispatcher.process(victim, cmd("SET", "after-kill", "x"));
+        tb.runTasks();
+        assertEquals("$-1\r\n", run(server, admin, ta, "GET", "after-kill"));
+    }
+
+    @Test
+    void killedBlockedClientIsNotServedAnyMore() {
+        ServerContext server = server();
+        FakeTransport ta = new FakeTransport();
+        FakeTransport tb = new FakeTransport();
+        Session admin = server.openSession(ta);
+        Session victim = server.openSession(tb);
+        server.dispatcher.process(victim, cmd("BLPOP", "jobs", "0"));
+        assertTrue(victim.isBlocked());
+        assertEquals(":1\r\n", run(server, admin, ta, "CLIENT", "KILL", "ID", Long.toString(victim.id)));
+        // a push before the victim's close task runs: Redis freed the client, the job stays queued
+        assertEquals(":1\r\n", run(server, admin, ta, "RPUSH", "jobs", "j1"));
+        tb.runTasks();
+        assertEquals(":1\r\n", run(server, admin, ta, "LLEN", "jobs"));
+        assertFalse(tb.output().contains("j1"), tb.output());
+    }
+}
