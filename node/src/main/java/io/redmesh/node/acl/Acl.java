@@ -196,6 +196,12 @@ public final class Acl {
         }
         boolean match = true;
         for (AclSelector s : before.selectors) {
+            if (s.allChannels()) {
+                // allchannels before, a channel list now: a narrowing even though the old
+                // selectors list no pattern (7.0.15 checks this too)
+                match = false;
+                break;
+            }
             for (String c : s.channels) {
                 if (!upcoming.contains(c)) {
                     match = false;

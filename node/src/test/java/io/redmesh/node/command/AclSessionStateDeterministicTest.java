@@ -76,6 +76,46 @@ class AclSessionStateDeterministicTest {
     }
 
     @Test
+    void subscriberNarrowedFromAllChannelsIsKilledAndSentNothingMore() {
+        ServerContext server = server();
+        FakeTransport ta = new FakeTransport();
+        FakeTransport tb = new FakeTransport();
+        Session admin = server.openSession(ta);
+        Session alice = server.openSession(tb);
+        run(server, admin, ta, "ACL", "SETUSER", "alice", "on", ">pw", "~*", "&*", "+@all");
+        run(server, alice, tb, "AUTH", "alice", "pw");
+        String sub = run(server, alice, tb, "SUBSCRIBE", "secret");
+        assertTrue(sub.contains("secret"), sub);
+        // allchannels -> one channel: 7.0.15 disconnects the subscriber of "secret"
+        assertEquals("+OK\r\n", run(server, admin, ta, "ACL", "SETUSER", "alice", "resetchannels", "&public"));
+        // A publish on alice's own thread before her close task runs must not reach her.
+        tb.ioThread = true;
+        run(server, admin, ta, "PUBLISH", "secret", "after-revocation");
+        tb.ioThread = false;
+        tb.runTasks();
+        assertTrue(alice.closed, "subscriber of a revoked channel is disconnected");
+        assertFalse(tb.output().contains("after-revocation"), tb.output());
+    }
+
+    @Test
+    void subscriberKeepingItsChannelsStays() {
+        ServerContext server = server();
+        FakeTransport ta = new FakeTransport();
+        FakeTransport tb = new FakeTransport();
+        Session admin = server.openSession(ta);
+        Session alice = server.openSession(tb);
+        run(server, admin, ta, "ACL", "SETUSER", "alice", "on", ">pw", "~*", "&*", "+@all");
+        run(server, alice, tb, "AUTH", "alice", "pw");
+        run(server, alice, tb, "SUBSCRIBE", "news");
+        run(server, admin, ta, "ACL", "SETUSER", "alice", "resetchannels", "&news");
+        tb.runTasks();
+        assertFalse(alice.closed, "still allowed: not disconnected");
+        run(server, admin, ta, "PUBLISH", "news", "hello");
+        tb.runTasks();
+        assertTrue(tb.output().contains("hello"), tb.output());
+    }
+
+    @Test
     void killedBlockedClientIsNotServedAnyMore() {
         ServerContext server = server();
         FakeTransport ta = new FakeTransport();
