@@ -35,6 +35,12 @@ public final class Acl {
     private final Function<Session, String> clientInfo;
     private volatile int pubsubDefault; // AclSelector.FLAG_ALLCHANNELS or 0
     private volatile long logMaxLen = 128;
+    /**
+     * Bumped whenever a user's rules change or users go away: a session whose
+     * {@link Session#aclEpoch} differs re-reads its user before trusting its cached
+     * {@link Session#aclUnrestricted}. Starts above a new session's -1.
+     */
+    private long epoch;
 
     // INFO stats acl_access_denied_* (what Redis 7.2 added; RedMesh shows them with 7.0 replies)
     public long deniedAuth;
@@ -164,10 +170,17 @@ public final class Acl {
                 s.kill();
             }
         }
+        epoch++;
     }
 
-    /** Re-reads the state sessions cache after a user's rules changed. */
+    /**
+     * Re-reads the state sessions cache after a user's rules changed. The epoch moves too, so a
+     * session this loop cannot see (one being opened on another thread right now, which read
+     * the old default user's state) re-reads its user at its next check instead of skipping
+     * the ACL with a stale {@code aclUnrestricted}.
+     */
     void userChanged(String name) {
+        epoch++;
         AclUser u = users.get(name);
         boolean fast = u != null && u.unrestricted();
         for (Session s : server.sessions()) {
@@ -332,6 +345,9 @@ public final class Acl {
      * else the NOPERM error line (after an ACL LOG entry and a denial count).
      */
     public String check(Session s, CommandSpec cmd, byte[][] argv) {
+        if (s.aclEpoch != epoch) {
+            refresh(s);
+        }
         if (s.aclUnrestricted) {
             return null; // root selector has allcommands, allkeys, allchannels: nothing to check
         }
@@ -358,6 +374,9 @@ public final class Acl {
      * queued. Null when allowed, else the error line for that command's slot in the reply.
      */
     public String checkAtExec(Session s, CommandSpec cmd, byte[][] argv) {
+        if (s.aclEpoch != epoch) {
+            refresh(s);
+        }
         if (s.aclUnrestricted) {
             return null;
         }
@@ -375,6 +394,13 @@ public final class Acl {
         };
         return "NOPERM ACLs rules changed between the moment the transaction was accumulated and the EXEC call. "
                 + "This command is no longer allowed for the following reason: " + reason;
+    }
+
+    /** Recomputes a session's cached fast-path flag from its user's current rules. */
+    private void refresh(Session s) {
+        AclUser u = users.get(s.user);
+        s.aclUnrestricted = u != null && u.unrestricted();
+        s.aclEpoch = epoch;
     }
 
     private void deny(Session s, CommandSpec cmd, byte[][] argv, AclPermissions.Result r, String context) {

@@ -46,6 +46,8 @@ public final class Session {
      * check can be skipped (kept current by the ACL layer whenever the user changes).
      */
     public boolean aclUnrestricted = true;
+    /** The ACL epoch {@link #aclUnrestricted} was computed at (-1: never; the ACL layer re-reads it). */
+    public long aclEpoch = -1;
     public ReplyMode replyMode = ReplyMode.ON;
     public boolean noEvict;
     public boolean closeAfterReply;

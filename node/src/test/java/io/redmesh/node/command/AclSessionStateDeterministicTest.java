@@ -45,6 +45,23 @@ class AclSessionStateDeterministicTest {
     }
 
     @Test
+    void sessionOpenedWhileTheDefaultUserIsRestrictedIsChecked() {
+        ServerContext server = server();
+        FakeTransport ta = new FakeTransport();
+        Session admin = server.openSession(ta);
+        run(server, admin, ta, "SET", "secret", "v");
+        // A connection being opened on another thread reads the (unrestricted) default user...
+        FakeTransport tn = new FakeTransport();
+        Session late = new Session(1000, server, tn);
+        // ...the default user is restricted meanwhile (its loop over sessions cannot see it)...
+        assertEquals("+OK\r\n", run(server, admin, ta, "ACL", "SETUSER", "default", "resetkeys", "~pub:*"));
+        // ...and only then is the new session registered.
+        server.sessions.put(late.id, late);
+        assertEquals("-NOPERM this user has no permissions to access one of the keys used as arguments\r\n",
+                run(server, late, tn, "GET", "secret"));
+    }
+
+    @Test
     void deletedUsersClientRunsNothingMoreBeforeItsCloseTaskRuns() {
         ServerContext server = server();
         FakeTransport ta = new FakeTransport();
