@@ -190,7 +190,8 @@ public final class Acl {
         }
         if (u == defaultUser) {
             server.defaultUserNoPass = defaultUser.nopass();
-            server.defaultUserEnabled = defaultUser.enabled();
+            // A certonly default user is no implicit login: only a certificate reaches it.
+            server.defaultUserEnabled = defaultUser.enabled() && !defaultUser.certOnly();
             server.defaultUserUnrestricted = defaultUser.unrestricted();
         }
     }
@@ -334,7 +335,7 @@ public final class Acl {
             return; // a certificate-bound connection's own identity is its certificate's user
         }
         s.user = "default";
-        s.authenticated = defaultUser.nopass() && defaultUser.enabled();
+        s.authenticated = defaultUser.nopass() && defaultUser.enabled() && !defaultUser.certOnly();
         s.aclUnrestricted = defaultUser.unrestricted();
     }
 

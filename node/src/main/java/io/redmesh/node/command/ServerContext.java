@@ -98,7 +98,11 @@ public final class ServerContext {
      * shutdown hooks would flush those replies.
      */
     public volatile Runnable fatalExit = () -> Runtime.getRuntime().halt(1);
-    /** The default ACL user's "nopass" and "on" flags, kept current by the ACL layer. */
+    /**
+     * The default ACL user's "nopass" and "on" flags, kept current by the ACL layer (which
+     * clears "enabled" for a certonly default user too: no connection is logged in as it
+     * without a certificate).
+     */
     public volatile boolean defaultUserNoPass = true;
     public volatile boolean defaultUserEnabled = true;
     /** Whether the default user may run everything (new sessions skip ACL checks then). */

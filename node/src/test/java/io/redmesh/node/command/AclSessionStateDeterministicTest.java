@@ -133,6 +133,36 @@ class AclSessionStateDeterministicTest {
     }
 
     @Test
+    void certonlyDefaultUserIsNoImplicitLogin() {
+        ServerContext server = server();
+        FakeTransport ta = new FakeTransport();
+        Session admin = server.openSession(ta);
+        run(server, admin, ta, "ACL", "SETUSER", "admin", "on", ">pw", "~*", "&*", "+@all");
+        run(server, admin, ta, "AUTH", "admin", "pw");
+        // "reachable only through a verified certificate": a plain connection is not logged in
+        assertEquals("+OK\r\n", run(server, admin, ta, "ACL", "SETUSER", "default", "certonly"));
+        FakeTransport tn = new FakeTransport();
+        Session plain = server.openSession(tn);
+        assertEquals("-NOAUTH Authentication required.\r\n", run(server, plain, tn, "GET", "k"));
+        assertEquals("-WRONGPASS invalid username-password pair or user is disabled.\r\n",
+                run(server, plain, tn, "AUTH", "default", "anything"));
+        assertEquals("+OK\r\n", run(server, plain, tn, "AUTH", "admin", "pw"));
+        // RESET of a plain connection does not land on the certonly default user either
+        assertEquals("+RESET\r\n", run(server, plain, tn, "RESET"));
+        assertEquals("-NOAUTH Authentication required.\r\n", run(server, plain, tn, "GET", "k"));
+        // a certificate naming it still logs in
+        FakeTransport tc = new FakeTransport();
+        Session cert = server.openSession(tc);
+        assertTrue(io.redmesh.node.acl.Acl.of(server).loginWithoutPassword(cert, "default"));
+        assertEquals("$-1\r\n", run(server, cert, tc, "GET", "k"));
+        // nocertonly restores Redis's behaviour
+        run(server, admin, ta, "ACL", "SETUSER", "default", "nocertonly");
+        FakeTransport t2 = new FakeTransport();
+        Session again = server.openSession(t2);
+        assertEquals("$-1\r\n", run(server, again, t2, "GET", "k"));
+    }
+
+    @Test
     void killedBlockedClientIsNotServedAnyMore() {
         ServerContext server = server();
         FakeTransport ta = new FakeTransport();
