@@ -1,5 +1,6 @@
 package io.redmesh.node.tls;
 
+import java.nio.charset.StandardCharsets;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -116,6 +117,9 @@ public final class CertificateIdentity {
         if (name.indexOf('\0') >= 0) {
             return Result.refused("the certificate " + what + " contains a NUL byte");
         }
-        return Result.ok(name);
+        // ACL user names are byte strings (held one char per byte, as AUTH's argument arrives):
+        // the name a certificate gives is its UTF-8 bytes, so "jos\u00e9" maps to the user a
+        // UTF-8 client created as "jos\u00e9", not to one whose name is the single byte 0xE9.
+        return Result.ok(new String(name.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1));
     }
 }

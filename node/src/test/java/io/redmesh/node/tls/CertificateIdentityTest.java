@@ -102,4 +102,15 @@ class CertificateIdentityTest {
         assertEquals(Mode.URI, Mode.of("uri"));
         assertEquals(Mode.OFF, Mode.of("Off"));
     }
+
+    @Test
+    void aNonAsciiCommonNameNamesTheUserByItsUtf8Bytes() {
+        // ACL SETUSER from a UTF-8 client names the user by the bytes of "jos\u00e9"; the model
+        // holds names one char per byte (Latin-1), so that is the string the certificate must give.
+        X500Name subject = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, "jos\u00e9").build();
+        Result r = CertificateIdentity.of(cert(subject), Mode.CN);
+        String utf8AsLatin1 = new String("jos\u00e9".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertEquals(utf8AsLatin1, r.user());
+    }
 }
