@@ -71,10 +71,14 @@ final class ConnectionCommands implements CommandFamily {
      * error while the default user is nopass. Passwords are redacted from SLOWLOG and MONITOR.
      */
     static void auth(CommandContext c) {
+        // Every argument, before anything can fail: a malformed AUTH still holds a password
+        // (7.0.15 checks the count first and lets "AUTH user pass extra" reach SLOWLOG/MONITOR).
+        for (int i = 1; i < c.argc(); i++) {
+            c.redact(i);
+        }
         if (c.argc() > 3) {
             throw Errors.E_SYNTAX;
         }
-        c.redact(1);
         byte[] user;
         byte[] pass;
         if (c.argc() == 2) {
@@ -87,7 +91,6 @@ final class ConnectionCommands implements CommandFamily {
         } else {
             user = c.arg(1);
             pass = c.arg(2);
-            c.redact(2);
         }
         authenticate(c, user, pass);
         c.reply.ok();
