@@ -490,6 +490,9 @@ public final class AppendOnlyFile implements ExecutedCommandListener, Durability
             incr = next;
         }
         lastIncrSize = 0;
+        // Each file is replayed by a fresh client starting in db 0: the new one must begin with a
+        // SELECT (rewriteAppendOnlyFileBackground sets aof_selected_db = -1 for this).
+        selectedDb = -1;
     }
 
     // ------------------------------------------------------------------ manifest
