@@ -132,6 +132,12 @@ public final class AofRewriter {
         aof.server.lock.lock();
         try {
             running = null;
+            if (failure == null && snap.aborted()) {
+                // Killed (SHUTDOWN, appendonly no) after the walk ended: as killAppendOnlyChild(),
+                // nothing of it is installed. Going on would make every incr file history and
+                // delete it, writes since the instant included.
+                failure = new java.util.concurrent.CancellationException("rewrite killed");
+            }
             if (failure == null) {
                 ServerLog.notice("Background AOF rewrite terminated with success");
                 done(temp);

@@ -3,18 +3,27 @@ package io.redmesh.node.persist.aof;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.redmesh.node.command.ServerContext;
+import io.redmesh.node.db.DictEntry;
+import io.redmesh.node.db.SnapshotSink;
 import io.redmesh.node.testing.RespClient;
 import io.redmesh.node.testing.ServerFixture;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * BGREWRITEAOF edges: the incr file a rewrite opens must start with a SELECT (each file is
- * replayed from db 0).
+ * replayed from db 0), and a rewrite killed after its walk (SHUTDOWN, appendonly no) must not
+ * install its base and delete the incr files that hold the writes made since its instant.
  */
 class AofRewriteEdgesTest {
     private Path dir;
@@ -52,6 +61,66 @@ class AofRewriteEdgesTest {
             assertEquals("+OK\r\n", c.callString("SELECT", "3"));
             assertEquals("$1\r\n1\r\n", c.callString("GET", "before"));
             assertEquals("$1\r\n2\r\n", c.callString("GET", "after"));
+        }
+    }
+
+    @Test
+    void aRewriteKilledAfterItsWalkDoesNotDropTheIncrFiles() throws Exception {
+        try (ServerFixture node = start(); RespClient c = node.client()) {
+            ServerContext ctx = node.context();
+            AppendOnlyFile aof = (AppendOnlyFile) ctx.durability;
+            AppendOnlyFile.RdbFormat real = aof.rdbFormat();
+            CountDownLatch atEnd = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            // The walk is over (the snapshot detached) but the rewrite has not reported back yet.
+            aof.rdbFormat(new AppendOnlyFile.RdbFormat() {
+                @Override
+                public SnapshotSink writer(OutputStream out) {
+                    SnapshotSink s = real.writer(out);
+                    return new SnapshotSink() {
+                        @Override
+                        public void begin(long[] keys, long[] volatileKeys) throws IOException {
+                            s.begin(keys, volatileKeys);
+                        }
+
+                        @Override
+                        public void entry(int db, DictEntry e) throws IOException {
+                            s.entry(db, e);
+                        }
+
+                        @Override
+                        public void end() throws IOException {
+                            atEnd.countDown();
+                            try {
+                                release.await(20, TimeUnit.SECONDS);
+                            } catch (InterruptedException ex) {
+                                Thread.currentThread().interrupt();
+                            }
+                            s.end();
+                        }
+                    };
+                }
+
+                @Override
+                public byte[] load(InputStream in, String name, ServerContext server) throws IOException {
+                    return real.load(in, name, server);
+                }
+            });
+            assertEquals("+OK\r\n", c.callString("SET", "k1", "v1"));
+            assertEquals("+Background append only file rewriting started\r\n", c.callString("BGREWRITEAOF"));
+            assertEquals("+OK\r\n", c.callString("SET", "k2", "v2")); // after the instant: only in the new incr
+            assertTrue(atEnd.await(20, TimeUnit.SECONDS));
+            aof.shutdown(); // what SHUTDOWN does: kills the rewrite, closes the incr file
+            release.countDown();
+            long deadline = System.currentTimeMillis() + 20_000;
+            while (aof.rewriter().inProgress()) {
+                assertTrue(System.currentTimeMillis() < deadline, "the rewrite did not end");
+                Thread.sleep(10);
+            }
+        }
+        try (ServerFixture node = start(); RespClient c = node.client()) {
+            assertEquals("$2\r\nv1\r\n", c.callString("GET", "k1"));
+            assertEquals("$2\r\nv2\r\n", c.callString("GET", "k2"));
         }
     }
 }
