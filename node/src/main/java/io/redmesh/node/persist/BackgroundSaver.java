@@ -49,6 +49,11 @@ public final class BackgroundSaver implements PersistenceHooks {
     private long sliceNanos = Snapshot.DEFAULT_SLICE_NANOS;
 
     private Job job;
+    /**
+     * A killed save whose thread has not finished yet (Redis's child killed but not yet reaped):
+     * it still writes and then deletes temp-bg-&lt;pid&gt;.rdb, so no new save may start until it ends.
+     */
+    private Job dying;
     private boolean scheduled;
     private boolean lastOk = true;
     private long lastBgsaveTrySeconds;
@@ -109,12 +114,12 @@ public final class BackgroundSaver implements PersistenceHooks {
 
     /** Whether a BGSAVE runs (rdb_bgsave_in_progress, "Background save already in progress"). */
     public boolean inProgress() {
-        return job != null;
+        return job != null || dying != null;
     }
 
     /** Redis's hasActiveChildProcess(): a BGSAVE, an AOF rewrite, any other snapshot walk. */
     public boolean childActive() {
-        return job != null || server.keyspace.snapshotRunning() || otherChildActive.getAsBoolean();
+        return job != null || dying != null || server.keyspace.snapshotRunning() || otherChildActive.getAsBoolean();
     }
 
     public boolean lastOk() {
@@ -236,6 +241,9 @@ public final class BackgroundSaver implements PersistenceHooks {
     /** Redis's backgroundSaveDoneHandlerDisk(). */
     private void done(Job j, Outcome outcome) {
         lastMaxSliceMicros = j.snapshot.maxSliceNanos() / 1000;
+        if (dying == j) {
+            dying = null; // reaped: its temp file is gone
+        }
         if (job != j) {
             return;
         }
@@ -273,6 +281,7 @@ public final class BackgroundSaver implements PersistenceHooks {
             j.killed = true;
         }
         job = null;
+        dying = j;
         lastBgsaveTimeSeconds = (System.currentTimeMillis() - j.startMillis) / 1000;
         ServerLog.warning("Background saving terminated by signal 10");
     }
