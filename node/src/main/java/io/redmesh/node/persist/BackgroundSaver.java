@@ -402,7 +402,8 @@ public final class BackgroundSaver implements PersistenceHooks {
     @Override
     public void flushedAll() {
         kill();
-        if (!savePoints().isEmpty() && format != null && !server.keyspace.snapshotRunning()) {
+        // saveSync needs no snapshot slot: it saves even while an AOF rewrite walks, as rdbSave does.
+        if (!savePoints().isEmpty() && format != null) {
             long dirty = server.dirty;
             saveSync();
             server.dirty = dirty;
