@@ -92,6 +92,8 @@ public final class AppendOnlyFile implements ExecutedCommandListener, Durability
     volatile boolean lastWriteOk = true;
     /** strerror() of the last failed write or fsync, for -MISCONF; null while writes succeed. */
     private volatile String writeError;
+    /** strerror() of the last failed background fsync (everysec), cleared by the next good one. */
+    private volatile String fsyncError;
 
     public AppendOnlyFile(ServerContext server) {
         this.server = server;
@@ -430,7 +432,11 @@ public final class AppendOnlyFile implements ExecutedCommandListener, Durability
 
     /** strerror() of the pending AOF write failure, or null: Redis then refuses writes with -MISCONF. */
     public String writeError() {
-        return state == State.OFF ? null : writeError;
+        if (state == State.OFF) {
+            return null;
+        }
+        String w = writeError;
+        return w != null ? w : fsyncError;
     }
 
     /** fsyncs the current incr file up to what was written; one at a time, never under the server lock. */
@@ -447,10 +453,26 @@ public final class AppendOnlyFile implements ExecutedCommandListener, Durability
                 ch.sync();
                 synced.accumulateAndGet(target, Math::max);
                 lastFsyncMillis = System.currentTimeMillis();
+                fsyncError = null;
             } catch (ClosedChannelException e) {
                 // switched by a rewrite, which fsynced it first
             } catch (IOException e) {
-                ServerLog.warning("Error trying to fsync the AOF file: " + e.getMessage());
+                String why = e.getMessage();
+                if (fsyncAlways) {
+                    // The replies waiting for this fsync must never leave: Redis exits too.
+                    ServerLog.warning("Can't persist append only file with fsync policy 'always': " + why
+                            + ". Exiting...");
+                    server.fatalExit.run();
+                    return;
+                }
+                // Redis's background fsync ignores EBADF/EINVAL (a reused or special fd); any
+                // other failure refuses writes with -MISCONF until an fsync succeeds again.
+                if (!"Invalid argument".equals(why) && !"Bad file descriptor".equals(why)) {
+                    if (fsyncError == null) {
+                        ServerLog.warning("Error trying to fsync the AOF file: " + why);
+                    }
+                    fsyncError = why;
+                }
             }
         }
     }

@@ -26,7 +26,12 @@ class AofWriteErrorTest {
 
     /** Makes the incr file a rewrite opens next a link to /dev/full, then rewrites. */
     private static void breakNextIncr(RespClient c, Path dir) throws Exception {
-        Files.createSymbolicLink(dir.resolve("appendonlydir").resolve("appendonly.aof.2.incr.aof"), Path.of("/dev/full"));
+        linkNextIncr(c, dir, "/dev/full");
+    }
+
+    /** Makes the incr file a rewrite opens next a link to {@code device}, then rewrites. */
+    private static void linkNextIncr(RespClient c, Path dir, String device) throws Exception {
+        Files.createSymbolicLink(dir.resolve("appendonlydir").resolve("appendonly.aof.2.incr.aof"), Path.of(device));
         assertEquals("+Background append only file rewriting started\r\n", c.callString("BGREWRITEAOF"));
         long deadline = System.currentTimeMillis() + 10_000;
         while (!c.callString("INFO", "persistence").contains("aof_rewrite_in_progress:0")
@@ -69,6 +74,24 @@ class AofWriteErrorTest {
             assertEquals(1, n.awaitExit(10));
             assertTrue(Files.readString(log).contains(
                     "Can't recover from AOF write error when the AOF fsync policy is 'always'. Exiting..."));
+        }
+    }
+
+    /** /dev/null takes writes but refuses fsync (EINVAL): under always Redis exits, and so do we. */
+    @Test
+    void alwaysExitsWhenTheFsyncFails() throws Exception {
+        Assumptions.assumeTrue(Files.exists(Path.of("/dev/null")));
+        Path dir = Files.createDirectories(tmp.resolve("data2"));
+        Path log = tmp.resolve("node2.log");
+        try (NodeProcess n = NodeProcess.start(log, "--dir", dir.toString(), "--appendonly", "yes",
+                "--appendfsync", "always"); RespClient c = RespClient.connect(n.port())) {
+            linkNextIncr(c, dir, "/dev/null");
+            c.send(RespClient.encode(RespClient.args("SET", "lost", "1")));
+            assertTrue(c.closedByServer(10_000), "the write must never be acknowledged");
+            assertEquals(1, n.awaitExit(10));
+            assertTrue(Files.readString(log).contains(
+                    "Can't persist append only file with fsync policy 'always': Invalid argument. Exiting..."),
+                    Files.readString(log));
         }
     }
 }
