@@ -1,5 +1,6 @@
 package io.redmesh.node.acl;
 
+import io.redmesh.node.util.Sds;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
@@ -142,7 +143,7 @@ public final class AclFile {
         Map<String, AclUser> loaded = new TreeMap<>();
         for (int i = 0; i < lines.length; i++) {
             int linenum = i + 1;
-            String line = trim(lines[i], " \t\r\n");
+            String line = Sds.trim(lines[i], " \t\r\n");
             if (line.isEmpty()) {
                 continue;
             }
@@ -172,12 +173,12 @@ public final class AclFile {
             }
             for (String r : merged) {
                 try {
-                    acl.parser.apply(u, trim(r, "\t\r\n"));
+                    acl.parser.apply(u, Sds.trim(r, "\t\r\n"));
                 } catch (AclRuleException e) {
                     errors.append(filename).append(':').append(linenum).append(": ");
                     if (e.kind == AclRuleException.Kind.UNKNOWN_COMMAND) {
                         // a command name is no secret: Redis names the operation for this one
-                        errors.append("Error in applying operation '").append(cstr(trim(r, "\t\r\n"))).append("': ");
+                        errors.append("Error in applying operation '").append(cstr(Sds.trim(r, "\t\r\n"))).append("': ");
                     }
                     errors.append(e.getMessage()).append(". ");
                     if (e.kind != AclRuleException.Kind.UNKNOWN_COMMAND) {
@@ -240,16 +241,5 @@ public final class AclFile {
         return nul < 0 ? s : s.substring(0, nul);
     }
 
-    /** sdstrim(): drops the given characters from both ends. */
-    static String trim(String s, String chars) {
-        int a = 0;
-        int b = s.length();
-        while (a < b && chars.indexOf(s.charAt(a)) >= 0) {
-            a++;
-        }
-        while (b > a && chars.indexOf(s.charAt(b - 1)) >= 0) {
-            b--;
-        }
-        return s.substring(a, b);
-    }
+
 }

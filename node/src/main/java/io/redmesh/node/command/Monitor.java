@@ -1,5 +1,6 @@
 package io.redmesh.node.command;
 
+import io.redmesh.node.util.Sds;
 import java.nio.charset.StandardCharsets;
 
 /** MONITOR output: one status line per executed command, formatted as Redis formats it. */
@@ -14,7 +15,7 @@ final class Monitor {
         sb.append(source.transport.remoteAddress().isEmpty() ? "unix" : source.transport.remoteAddress());
         sb.append(']');
         for (byte[] a : argv) {
-            sb.append(' ').append(repr(a));
+            sb.append(' ').append(Sds.repr(a));
         }
         String line = sb.toString();
         for (Session m : server.monitors) {
@@ -22,31 +23,8 @@ final class Monitor {
         }
     }
 
-    /** sdscatrepr(): a quoted, escaped rendering of a byte string. */
-    static String repr(byte[] b) {
-        StringBuilder sb = new StringBuilder("\"");
-        for (byte x : b) {
-            int c = x & 0xff;
-            switch (c) {
-                case '\\': sb.append("\\\\"); break;
-                case '"': sb.append("\\\""); break;
-                case '\n': sb.append("\\n"); break;
-                case '\r': sb.append("\\r"); break;
-                case '\t': sb.append("\\t"); break;
-                case 7: sb.append("\\a"); break;
-                case '\b': sb.append("\\b"); break;
-                default:
-                    if (c >= 32 && c < 127) {
-                        sb.append((char) c);
-                    } else {
-                        sb.append(String.format("\\x%02x", c));
-                    }
-            }
-        }
-        return sb.append('"').toString();
-    }
 
     static String reprString(String s) {
-        return repr(s.getBytes(StandardCharsets.ISO_8859_1));
+        return Sds.repr(s.getBytes(StandardCharsets.ISO_8859_1));
     }
 }

@@ -1,5 +1,6 @@
 package io.redmesh.node.config;
 
+import io.redmesh.node.util.Sds;
 import io.redmesh.node.util.ArgSplitter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -100,7 +101,7 @@ public final class ConfigLoader {
                     throw new FatalConfigError("Fatal error, can't read config from stdin: " + e.getMessage());
                 }
             } else {
-                options.append(quote(a)).append(' ');
+                options.append(Sds.repr(a)).append(' ');
             }
         }
         if (options.length() > 0) {
@@ -114,21 +115,6 @@ public final class ConfigLoader {
         loadText(text.toString());
     }
 
-    /** Quotes an argument as Redis's sdscatrepr does, so spaces and empty strings survive. */
-    private static String quote(String a) {
-        StringBuilder sb = new StringBuilder("\"");
-        for (char c : a.toCharArray()) {
-            switch (c) {
-                case '\\': sb.append("\\\\"); break;
-                case '"': sb.append("\\\""); break;
-                case '\n': sb.append("\\n"); break;
-                case '\r': sb.append("\\r"); break;
-                case '\t': sb.append("\\t"); break;
-                default: sb.append(c);
-            }
-        }
-        return sb.append('"').toString();
-    }
 
     /**
      * loadServerConfigFromString(): one directive per line, split like sdssplitargs(); the first
@@ -138,7 +124,7 @@ public final class ConfigLoader {
     public void loadText(String text) throws FatalConfigError {
         String[] lines = text.split("\n", -1);
         for (int n = 0; n < lines.length; n++) {
-            String line = trim(lines[n]);
+            String line = Sds.trim(lines[n]);
             if (line.isEmpty() || line.startsWith("#")) {
                 continue;
             }
@@ -166,18 +152,6 @@ public final class ConfigLoader {
         hz.value = Math.max(1L, Math.min(500L, (Long) hz.value));
     }
 
-    /** sdstrim(line, " \t\r\n"). */
-    private static String trim(String s) {
-        int a = 0;
-        int b = s.length();
-        while (a < b && " \t\r\n".indexOf(s.charAt(a)) >= 0) {
-            a++;
-        }
-        while (b > a && " \t\r\n".indexOf(s.charAt(b - 1)) >= 0) {
-            b--;
-        }
-        return s.substring(a, b);
-    }
 
     /** Directives Redis 7.0 still accepts and ignores, with their allowed word counts. */
     private static boolean deprecated(String name, int argc) {

@@ -1,5 +1,6 @@
 package io.redmesh.node.config;
 
+import io.redmesh.node.util.Sds;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -43,7 +44,7 @@ public final class ConfigRewriter {
         Map<String, LinkedList<Integer>> optionLines = new HashMap<>();
         boolean needsSignature = true;
         for (String raw : old) {
-            String line = trim(raw);
+            String line = Sds.trim(raw, "\r\n\t ");
             if (line.isEmpty() || line.startsWith("#")) {
                 if (needsSignature && line.equals(SIGNATURE)) {
                     needsSignature = false;
@@ -139,17 +140,6 @@ public final class ConfigRewriter {
         }
     }
 
-    private static String trim(String s) {
-        int a = 0;
-        int b = s.length();
-        while (a < b && "\r\n\t ".indexOf(s.charAt(a)) >= 0) {
-            a++;
-        }
-        while (b > a && "\r\n\t ".indexOf(s.charAt(b - 1)) >= 0) {
-            b--;
-        }
-        return s.substring(a, b);
-    }
 
     // ------------------------------------------------------------------ per type
 
@@ -199,7 +189,7 @@ public final class ConfigRewriter {
             if (emptyIsNull && v.isEmpty()) {
                 return DROP;
             }
-            return one(p.name + " " + repr(v), !v.equals(p.defaultValue));
+            return one(p.name + " " + Sds.repr(v), !v.equals(p.defaultValue));
         };
     }
 
@@ -207,7 +197,7 @@ public final class ConfigRewriter {
     static Function<ConfigParam, ConfigParam.Rewrite> special(String name) {
         switch (name) {
             case "dir":
-                return p -> one("dir " + repr((String) p.value), true);
+                return p -> one("dir " + Sds.repr((String) p.value), true);
             case "save":
                 return p -> {
                     String v = (String) p.value;
@@ -238,7 +228,7 @@ public final class ConfigRewriter {
                     return new ConfigParam.Rewrite(out, false, forces);
                 };
             case "notify-keyspace-events":
-                return p -> one(p.name + " " + repr((String) p.value), !((String) p.value).isEmpty());
+                return p -> one(p.name + " " + Sds.repr((String) p.value), !((String) p.value).isEmpty());
             case "bind":
             case "replicaof":
                 return p -> {
@@ -255,26 +245,5 @@ public final class ConfigRewriter {
         }
     }
 
-    /** sdscatrepr(): a double-quoted string with C escapes. */
-    static String repr(String v) {
-        StringBuilder sb = new StringBuilder("\"");
-        for (char ch : v.toCharArray()) {
-            switch (ch) {
-                case '\\': sb.append("\\\\"); break;
-                case '"': sb.append("\\\""); break;
-                case '\n': sb.append("\\n"); break;
-                case '\r': sb.append("\\r"); break;
-                case '\t': sb.append("\\t"); break;
-                case 7: sb.append("\\a"); break;
-                case '\b': sb.append("\\b"); break;
-                default:
-                    if (ch >= 32 && ch < 127) {
-                        sb.append(ch);
-                    } else {
-                        sb.append(String.format("\\x%02x", (int) ch));
-                    }
-            }
-        }
-        return sb.append('"').toString();
-    }
+
 }

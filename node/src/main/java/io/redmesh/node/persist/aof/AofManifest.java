@@ -1,5 +1,6 @@
 package io.redmesh.node.persist.aof;
 
+import io.redmesh.node.util.Sds;
 import io.redmesh.node.util.ArgSplitter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -116,7 +117,7 @@ public final class AofManifest {
             if (!newline) {
                 throw new ManifestException("The AOF manifest file contains too long line", lineNum, null);
             }
-            String line = trim(new String(raw, StandardCharsets.ISO_8859_1));
+            String line = Sds.trim(new String(raw, StandardCharsets.ISO_8859_1));
             if (line.isEmpty()) {
                 throw new ManifestException("Invalid AOF manifest file format", lineNum, line);
             }
@@ -168,18 +169,6 @@ public final class AofManifest {
         }
     }
 
-    /** sdstrim(line, " \t\r\n"). */
-    private static String trim(String s) {
-        int a = 0;
-        int b = s.length();
-        while (a < b && " \t\r\n".indexOf(s.charAt(a)) >= 0) {
-            a++;
-        }
-        while (b > a && " \t\r\n".indexOf(s.charAt(b - 1)) >= 0) {
-            b--;
-        }
-        return s.substring(a, b);
-    }
 
     /** C's atoll: optional spaces and sign, then digits up to the first non-digit. */
     static long atoll(String s) {
@@ -216,44 +205,11 @@ public final class AofManifest {
     }
 
     private static void line(StringBuilder sb, Info i) {
-        sb.append("file ").append(needsRepr(i.fileName) ? repr(i.fileName) : i.fileName)
+        sb.append("file ").append(Sds.needsRepr(i.fileName) ? Sds.repr(i.fileName) : i.fileName)
           .append(" seq ").append(i.seq).append(" type ").append(i.type).append('\n');
     }
 
-    /** sdsneedsrepr(): a backslash, a quote, a space or anything unprintable. */
-    static boolean needsRepr(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '\\' || c == '"' || c == '\n' || c == '\r' || c == '\t' || c == '\u000b' || c == '\f'
-                    || c == ' ' || c < 32 || c >= 127) {
-                return true;
-            }
-        }
-        return false;
-    }
 
-    /** sdscatrepr(): a double-quoted string with C escapes. */
-    static String repr(String s) {
-        StringBuilder sb = new StringBuilder("\"");
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '\\': case '"': sb.append('\\').append(c); break;
-                case '\n': sb.append("\\n"); break;
-                case '\r': sb.append("\\r"); break;
-                case '\t': sb.append("\\t"); break;
-                case 7: sb.append("\\a"); break;
-                case '\b': sb.append("\\b"); break;
-                default:
-                    if (c >= 32 && c < 127) {
-                        sb.append(c);
-                    } else {
-                        sb.append(String.format("\\x%02x", (int) c & 0xff));
-                    }
-            }
-        }
-        return sb.append('"').toString();
-    }
 
     // ------------------------------------------------------------------ changes (rewrite, start)
 
