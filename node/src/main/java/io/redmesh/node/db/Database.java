@@ -127,14 +127,7 @@ public final class Database {
 
     /** Adds a key that the caller checked is absent (dbAdd); signals readiness for blockers. */
     public DictEntry add(byte[] key, Object value) {
-        DictEntry e = main.addNew(key, value);
-        created(e);
-        keyspace.touch(e);
-        account(e);
-        if (value instanceof Sized) {
-            keyspace.listener.keyReady(this, key);
-        }
-        return e;
+        return added(main.addNew(key, value));
     }
 
     /**
@@ -143,14 +136,16 @@ public final class Database {
      */
     public DictEntry addIfAbsent(byte[] key, Object value) {
         DictEntry e = main.addIfAbsent(key, value);
-        if (e == null) {
-            return null;
-        }
+        return e == null ? null : added(e);
+    }
+
+    /** What follows every new key: snapshot stamp, LRU/LFU clock, memory, blocked clients. */
+    private DictEntry added(DictEntry e) {
         created(e);
         keyspace.touch(e);
         account(e);
-        if (value instanceof Sized) {
-            keyspace.listener.keyReady(this, key);
+        if (e.value instanceof Sized) {
+            keyspace.listener.keyReady(this, e.key);
         }
         return e;
     }

@@ -60,14 +60,7 @@ public final class Dict {
                 return e;
             }
         }
-        DictEntry e = new DictEntry(key, h, value);
-        e.next = table[idx];
-        table[idx] = e;
-        size++;
-        if (size > table.length) {
-            resize(table.length * 2);
-        }
-        return e;
+        return link(key, h, idx, value);
     }
 
     /** Adds the key unless present, hashing it once; returns the new entry, or null if present. */
@@ -79,20 +72,18 @@ public final class Dict {
                 return null;
             }
         }
-        DictEntry e = new DictEntry(key, h, value);
-        e.next = table[idx];
-        table[idx] = e;
-        size++;
-        if (size > table.length) {
-            resize(table.length * 2);
-        }
-        return e;
+        return link(key, h, idx, value);
     }
 
     /** Adds a key known to be absent (saves the lookup). */
     public DictEntry addNew(byte[] key, Object value) {
         int h = hashOf(key);
         int idx = h & (table.length - 1);
+        return link(key, h, idx, value);
+    }
+
+    /** Chains a new entry at the head of bucket {@code idx}, growing the table past load factor 1. */
+    private DictEntry link(byte[] key, int h, int idx, Object value) {
         DictEntry e = new DictEntry(key, h, value);
         e.next = table[idx];
         table[idx] = e;
