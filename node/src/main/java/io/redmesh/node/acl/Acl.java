@@ -29,6 +29,8 @@ public final class Acl {
     final AclRuleParser parser;
     final AclDescriber describer;
     public final AclLog log = new AclLog();
+    /** Local changes out to the mesh, mesh decisions in. */
+    public final AclChangeFeed changes = new AclChangeFeed(this);
     /** Users by name; "default" is always present and always the same object. */
     private Map<String, AclUser> users = new TreeMap<>();
     private final AclUser defaultUser;
@@ -117,8 +119,21 @@ public final class Acl {
      * channel are disconnected and sessions are re-checked. Throws with the failing rule.
      */
     public void setUser(String name, List<String> rules) throws SetUserException {
+        setUser(name, rules, false);
+    }
+
+    /**
+     * Makes the user exactly what {@code rules} describe, starting from a blank user rather than
+     * from {@code reset} (which adds sanitize-payload): the way to reproduce an ACL LIST line.
+     * Its connections stay open unless they lose access, as with ACL SETUSER.
+     */
+    public void replaceUser(String name, List<String> rules) throws SetUserException {
+        setUser(name, rules, true);
+    }
+
+    private void setUser(String name, List<String> rules, boolean fromBlank) throws SetUserException {
         AclUser existing = users.get(name);
-        AclUser temp = existing != null ? existing.copyNamed(name) : parser.newUser(name);
+        AclUser temp = existing != null && !fromBlank ? existing.copyNamed(name) : parser.newUser(name);
         for (String r : rules) {
             try {
                 parser.apply(temp, r);

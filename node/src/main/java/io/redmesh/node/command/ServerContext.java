@@ -60,6 +60,8 @@ public final class ServerContext {
     private static final byte[][] MULTI = {"MULTI".getBytes(java.nio.charset.StandardCharsets.US_ASCII)};
     private static final byte[][] EXEC = {"EXEC".getBytes(java.nio.charset.StandardCharsets.US_ASCII)};
     public final List<InfoSection> infoSections = new CopyOnWriteArrayList<>();
+    /** Told about ACL changes clients make (the agent gossips them). */
+    public final List<io.redmesh.node.spi.AclChangeListener> aclListeners = new CopyOnWriteArrayList<>();
     /** RDB persistence as INFO, SHUTDOWN and FLUSHALL see it (persist.BackgroundSaver). */
     public volatile PersistenceHooks persistence = PersistenceHooks.NONE;
     public final long startMillis = System.currentTimeMillis();

@@ -71,6 +71,8 @@ public final class RedisServer {
     private String tcpBoundTo = "";
     private String tlsBoundTo = "";
 
+    private final List<Runnable> beforeListen = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     public RedisServer(ServerConfig config) {
         this(config, List.of());
     }
@@ -120,6 +122,36 @@ public final class RedisServer {
         });
     }
 
+    /**
+     * Runs {@code hook} during {@link #start()} once the dataset and local users are loaded and
+     * before any listener accepts a connection. The hook bounds its own wait.
+     */
+    public void beforeListen(Runnable hook) {
+        beforeListen.add(hook);
+    }
+
+    /**
+     * Revokes certificate serials: new handshakes presenting one fail, and connections that
+     * already presented one are closed (as ACL DELUSER closes a deleted user's connections).
+     * Returns how many connections were closed.
+     */
+    public int revokeCertificates(java.util.Set<java.math.BigInteger> serials) {
+        tls.revoke(serials);
+        int closed = 0;
+        context.lock.lock();
+        try {
+            for (io.redmesh.node.command.Session s : context.sessions()) {
+                if (tls.isRevoked(s.transport().peerCertificates())) {
+                    s.kill();
+                    closed++;
+                }
+            }
+        } finally {
+            context.lock.unlock();
+        }
+        return closed;
+    }
+
     public ServerContext context() {
         return context;
     }
@@ -151,6 +183,7 @@ public final class RedisServer {
         } catch (io.redmesh.node.acl.AclFile.StartupError e) {
             throw new StartupException(e.getMessage());
         }
+        io.redmesh.node.acl.Acl.of(context).changes.baseline();
         try {
             ServerLog.logfile(config.getString("logfile"));
         } catch (java.io.IOException e) {
@@ -170,6 +203,9 @@ public final class RedisServer {
             persistence.loadAtStart(); // the dataset is in memory before any listener accepts
         } catch (Persistence.StartupFailure e) {
             throw new StartupException(e.getMessage());
+        }
+        for (Runnable hook : beforeListen) {
+            hook.run(); // e.g. the agent syncing users from the mesh: no client sees stale ACLs
         }
         int threads = config.getInt("io-threads");
         IoHandlerFactory factory = Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();

@@ -42,6 +42,18 @@ public final class TlsContextProvider {
                          long generation) {}
 
     private volatile Built current;
+    /** Serials nobody may present any more (the agent gossips them); read at every handshake. */
+    private volatile java.util.Set<java.math.BigInteger> revoked = java.util.Set.of();
+
+    /** Replaces the revoked serials: the next handshakes presenting one of them fail. */
+    public void revoke(java.util.Set<java.math.BigInteger> serials) {
+        revoked = java.util.Set.copyOf(serials);
+    }
+
+    /** Whether a peer chain holds a revoked certificate (existing connections are closed on it). */
+    public boolean isRevoked(java.security.cert.Certificate[] chain) {
+        return RevocationCheckingTrustManager.anyRevoked(chain, revoked);
+    }
 
     /** The context for the next handshake, or null when TLS is not configured. */
     public SslContext current() {
@@ -86,7 +98,7 @@ public final class TlsContextProvider {
     public synchronized void reload(TlsSettings s) throws TlsMaterialException {
         SslProvider provider = resolveProvider(s);
         Built old = current;
-        Built b = build(s, provider, old == null ? 1 : old.generation + 1);
+        Built b = build(s, provider, old == null ? 1 : old.generation + 1, () -> revoked);
         current = b;
     }
 
@@ -124,7 +136,9 @@ public final class TlsContextProvider {
         return OpenSsl.isAvailable() && OpenSsl.versionString() != null && OpenSsl.versionString().startsWith("BoringSSL");
     }
 
-    private static Built build(TlsSettings s, SslProvider provider, long generation) throws TlsMaterialException {
+    private static Built build(TlsSettings s, SslProvider provider, long generation,
+                               java.util.function.Supplier<java.util.Set<java.math.BigInteger>> revoked)
+            throws TlsMaterialException {
         // The checks and their wording follow Redis's tlsConfigure()/createSSLContext().
         if (s.certFile().isEmpty()) {
             throw new TlsMaterialException("No tls-cert-file configured!");
@@ -188,7 +202,7 @@ public final class TlsContextProvider {
                     .protocols(protocols)
                     .clientAuth(clientAuth(s.authClients()));
             if (!trust.isEmpty()) {
-                b.trustManager(trust.toArray(new X509Certificate[0]));
+                b.trustManager(RevocationCheckingTrustManager.over(trust, revoked));
             }
             if (ciphers != null) {
                 b.ciphers(ciphers);

@@ -109,6 +109,7 @@ public final class AclCommands implements CommandFamily {
         } catch (Acl.SetUserException e) {
             throw RedisException.err("Error in ACL SETUSER modifier '" + cstr(e.rule) + "': " + e.getMessage());
         }
+        acl(c).changes.publish();
         c.reply.ok();
     }
 
@@ -161,6 +162,9 @@ public final class AclCommands implements CommandFamily {
             if (acl(c).deleteUser(str(c.arg(j)))) {
                 deleted++;
             }
+        }
+        if (deleted > 0) {
+            acl(c).changes.publish();
         }
         c.reply.integer(deleted);
     }
@@ -280,6 +284,7 @@ public final class AclCommands implements CommandFamily {
         if (errors != null) {
             throw RedisException.err(errors);
         }
+        acl(c).changes.publish();
         c.reply.ok();
     }
 

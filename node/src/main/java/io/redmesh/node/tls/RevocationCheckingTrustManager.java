@@ -1,0 +1,111 @@
+package io.redmesh.node.tls;
+
+import java.math.BigInteger;
+import java.net.Socket;
+import java.security.KeyStore;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
+
+/**
+ * PKIX validation against the trust bundle, then a refusal of any certificate in the chain whose
+ * serial was revoked. The revoked set is read at every handshake, so a revocation the agent
+ * learns of applies to the next handshake without rebuilding the TLS context.
+ */
+final class RevocationCheckingTrustManager extends X509ExtendedTrustManager {
+    private final X509ExtendedTrustManager pkix;
+    private final Supplier<Set<BigInteger>> revoked;
+
+    private RevocationCheckingTrustManager(X509ExtendedTrustManager pkix, Supplier<Set<BigInteger>> revoked) {
+        this.pkix = pkix;
+        this.revoked = revoked;
+    }
+
+    static RevocationCheckingTrustManager over(List<X509Certificate> anchors, Supplier<Set<BigInteger>> revoked)
+            throws TlsMaterialException {
+        try {
+            KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
+            ks.load(null, null);
+            int i = 0;
+            for (X509Certificate c : anchors) {
+                ks.setCertificateEntry("ca-" + i++, c);
+            }
+            TrustManagerFactory f = TrustManagerFactory.getInstance("PKIX");
+            f.init(ks);
+            for (TrustManager tm : f.getTrustManagers()) {
+                if (tm instanceof X509ExtendedTrustManager x) {
+                    return new RevocationCheckingTrustManager(x, revoked);
+                }
+            }
+            throw new TlsMaterialException("no X509 trust manager available");
+        } catch (java.io.IOException | java.security.GeneralSecurityException e) {
+            throw new TlsMaterialException("cannot build trust manager: " + e.getMessage());
+        }
+    }
+
+    /** Whether any certificate of {@code chain} has a revoked serial. */
+    static boolean anyRevoked(java.security.cert.Certificate[] chain, Set<BigInteger> revoked) {
+        if (chain == null || revoked.isEmpty()) {
+            return false;
+        }
+        for (java.security.cert.Certificate c : chain) {
+            if (c instanceof X509Certificate x && revoked.contains(x.getSerialNumber())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void refuseRevoked(X509Certificate[] chain) throws CertificateException {
+        if (anyRevoked(chain, revoked.get())) {
+            throw new CertificateException("certificate revoked");
+        }
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+        pkix.checkClientTrusted(chain, authType, socket);
+        refuseRevoked(chain);
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+        pkix.checkServerTrusted(chain, authType, socket);
+        refuseRevoked(chain);
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+        pkix.checkClientTrusted(chain, authType, engine);
+        refuseRevoked(chain);
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+        pkix.checkServerTrusted(chain, authType, engine);
+        refuseRevoked(chain);
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+        pkix.checkClientTrusted(chain, authType);
+        refuseRevoked(chain);
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+        pkix.checkServerTrusted(chain, authType);
+        refuseRevoked(chain);
+    }
+
+    @Override
+    public X509Certificate[] getAcceptedIssuers() {
+        return pkix.getAcceptedIssuers();
+    }
+}
