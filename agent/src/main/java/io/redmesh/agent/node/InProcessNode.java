@@ -3,7 +3,6 @@ package io.redmesh.agent.node;
 import io.redmesh.node.acl.Acl;
 import io.redmesh.node.config.ServerConfig.ConfigSetError;
 import io.redmesh.node.server.RedisServer;
-import io.redmesh.node.spi.AclChangeListener;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +17,7 @@ import java.util.concurrent.Callable;
  */
 public final class InProcessNode implements NodeAdapter {
     private final RedisServer server;
-    private AclChangeListener registered;
+    private io.redmesh.node.spi.AclChangeListener registered;
 
     public InProcessNode(RedisServer server) {
         this.server = server;
