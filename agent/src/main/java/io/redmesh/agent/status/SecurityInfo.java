@@ -1,0 +1,86 @@
+package io.redmesh.agent.status;
+
+import io.redmesh.node.spi.InfoSection;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * {@code INFO security}: this node's mesh view in Redis's "field:value" form, then one line per
+ * member (as INFO keyspace lists databases), so drift between nodes is visible from any node:
+ *
+ * <pre>
+ * mesh_name:node1
+ * mesh_role:operator
+ * mesh_members:3
+ * mesh_synced:1
+ * acl_version:1764288000123.0
+ * acl_digest:5d41402abc4b2a76
+ * acl_users:4
+ * acl_records_rejected:0
+ * cert_serial:7f3a...
+ * cert_expires_in_seconds:85000
+ * trust_roots:1
+ * revoked_serials:0
+ * member_node2:reachable=1,role=node,acl_version=...,acl_digest=...,cert_serial=...,cert_expires_in=...
+ * </pre>
+ */
+public final class SecurityInfo implements InfoSection {
+    /** What the agent knows right now: its own status, its counters and the members' statuses. */
+    public record View(MemberStatus self, long rejected, List<MemberView> members) {}
+
+    /** One member as this node sees it. */
+    public record MemberView(String name, boolean reachable, MemberStatus status) {}
+
+    private final Supplier<View> view;
+
+    public SecurityInfo(Supplier<View> view) {
+        this.view = view;
+    }
+
+    @Override
+    public String name() {
+        return "security";
+    }
+
+    @Override
+    public String render() {
+        View v = view.get();
+        long now = System.currentTimeMillis();
+        MemberStatus s = v.self();
+        StringBuilder b = new StringBuilder();
+        field(b, "mesh_name", s.name());
+        field(b, "mesh_role", s.role());
+        field(b, "mesh_members", Integer.toString(v.members().size()));
+        field(b, "mesh_synced", s.synced() ? "1" : "0");
+        field(b, "acl_version", MemberStatus.formatVersion(s.aclVersion()));
+        field(b, "acl_digest", s.aclDigest());
+        field(b, "acl_users", Integer.toString(s.aclUsers()));
+        field(b, "acl_records_rejected", Long.toString(v.rejected()));
+        field(b, "cert_serial", s.certSerial());
+        field(b, "cert_expires_in_seconds", Long.toString(s.certExpiresIn(now)));
+        field(b, "trust_roots", Integer.toString(s.trustRoots()));
+        field(b, "revoked_serials", Integer.toString(s.revoked()));
+        List<MemberView> members = new ArrayList<>(v.members());
+        members.sort(Comparator.comparing(MemberView::name));
+        for (MemberView m : members) {
+            MemberStatus ms = m.status();
+            b.append("member_").append(m.name()).append(":reachable=").append(m.reachable() ? 1 : 0);
+            if (ms != null) {
+                b.append(",role=").append(ms.role())
+                 .append(",acl_version=").append(MemberStatus.formatVersion(ms.aclVersion()))
+                 .append(",acl_digest=").append(ms.aclDigest())
+                 .append(",cert_serial=").append(ms.certSerial())
+                 .append(",cert_expires_in=").append(ms.certExpiresIn(now))
+                 .append(",status_age_ms=").append(Math.max(0, now - ms.updatedMillis()));
+            }
+            b.append("\r\n");
+        }
+        return b.toString();
+    }
+
+    private static void field(StringBuilder b, String k, String v) {
+        b.append(k).append(':').append(v == null ? "" : v).append("\r\n");
+    }
+}
