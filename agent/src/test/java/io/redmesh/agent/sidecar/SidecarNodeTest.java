@@ -261,6 +261,22 @@ class SidecarNodeTest {
     }
 
     @Test
+    void aServerThatNeverAnswersIsBoundedByTheCommandTimeout() throws Exception {
+        // A listening socket nobody reads: the connect succeeds (kernel backlog), AUTH never gets a reply.
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            SidecarConfig cfg = SidecarConfig.builder("127.0.0.1", silent.getLocalPort()).admin("admin", "pw")
+                    .commandTimeout(Duration.ofMillis(200)).connectTimeout(Duration.ofMillis(200))
+                    .retryFor(Duration.ofMillis(500)).build();
+            long t0 = System.nanoTime();
+            NodeException e = assertThrows(NodeException.class, () -> SidecarNode.connect(cfg));
+            long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+            assertTrue(e.getMessage().contains("unreachable for 500 ms") && e.getMessage().contains("timed out"),
+                    e.getMessage());
+            assertTrue(ms < 3000, "bounded: " + ms + " ms");
+        }
+    }
+
+    @Test
     void plainTcpServerDownRetriesAndRecovers() throws Exception {
         try (SidecarRedis c = SidecarRedis.plainWithTlsPort(certs);
              SidecarNode nc = SidecarNode.connect(c.sidecar().retryFor(Duration.ofSeconds(10)).build())) {
