@@ -78,8 +78,9 @@ final class AclListing {
     }
 
     /**
-     * SHA-256 (hex) over the users sorted by name, one {@code name NUL rules LF} each: equal
-     * digests mean equal ACL LIST output (the order Redis lists users in does not matter).
+     * SHA-256 (hex) over the users sorted by name, one {@code name NUL rules LF} each, the rules
+     * with a bare {@code sanitize-payload} dropped (see {@link #sameRules}): equal digests mean
+     * the same users (the order Redis lists them in does not matter).
      */
     static String digest(Map<String, String> users) {
         try {
@@ -87,7 +88,7 @@ final class AclListing {
             for (var e : new TreeMap<>(users).entrySet()) {
                 md.update(e.getKey().getBytes(StandardCharsets.UTF_8));
                 md.update((byte) 0);
-                md.update(e.getValue().getBytes(StandardCharsets.UTF_8));
+                md.update(String.join(" ", tokens(e.getValue())).getBytes(StandardCharsets.UTF_8));
                 md.update((byte) '\n');
             }
             return HexFormat.of().formatHex(md.digest());

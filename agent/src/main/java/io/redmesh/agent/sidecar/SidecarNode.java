@@ -39,7 +39,8 @@ import java.util.function.Supplier;
  * delete it (a record that would is refused with a warning and, during drift repair, a
  * {@link DriftEvent.Kind#REFUSED} event), so no record can lock the sidecar out. The
  * {@code default} user is managed by the mesh unless {@link SidecarConfig#manageDefaultUser()} is
- * false; it is never deleted as "extra" (Redis cannot delete it).
+ * false; it is never deleted as "extra" (Redis cannot delete it), and {@link #deleteUser} resets
+ * it (off, no permissions) instead.
  *
  * <h2>Drift</h2>
  * A sidecar cannot observe the commands clients send, so {@link #onLocalAclChange} never fires:
@@ -126,13 +127,21 @@ public final class SidecarNode implements NodeAdapter {
         }
     }
 
-    /** ACL DELUSER; refused for a locally managed user, and Redis refuses "default". */
+    /**
+     * ACL DELUSER; refused for a locally managed user. Redis cannot delete {@code default}: a
+     * managed default user is reset instead ({@code ACL SETUSER default reset}: off, no
+     * permissions), as InProcessNode does, so a tombstone still closes it.
+     */
     @Override
     public void deleteUser(String name) throws NodeException {
         refuseLocal(name, "ACL DELUSER");
         aclLock.lock();
         try {
-            conn.call("ACL DELUSER " + name, j -> j.aclDelUser(name));
+            if (name.equals("default")) {
+                conn.call("ACL SETUSER default reset", j -> j.aclSetUser("default", "reset"));
+            } else {
+                conn.call("ACL DELUSER " + name, j -> j.aclDelUser(name));
+            }
             applied.remove(name);
         } finally {
             aclLock.unlock();
@@ -297,12 +306,16 @@ public final class SidecarNode implements NodeAdapter {
         return refused.get();
     }
 
-    /** The digest of the server's users as last read (see {@link #digest}); null before any read. */
+    /** The digest of the server's users as last read ({@link #digest}); null before any read. */
     public String aclDigest() {
         return lastDigest;
     }
 
-    /** SHA-256 hex of a user set, independent of order: equal digests, equal ACL LIST. */
+    /**
+     * SHA-256 hex of a user set, independent of order and of a bare {@code sanitize-payload}
+     * flag (which {@code reset} adds on stock Redis and an exact in-process copy lacks), so a
+     * sidecar and an in-process node holding the same users report the same digest.
+     */
     public static String digest(Map<String, String> users) {
         return AclListing.digest(users);
     }

@@ -46,6 +46,8 @@ class AclListingTest {
         assertEquals(64, AclListing.digest(x).length());
         y.put("a", "on +get");
         assertNotEquals(AclListing.digest(x), AclListing.digest(y));
+        assertEquals(AclListing.digest(Map.of("a", "on #0a +get")),
+                AclListing.digest(Map.of("a", "on sanitize-payload #0a +get")));
         // The separator keeps "ab"+"c" apart from "a"+"bc".
         assertNotEquals(AclListing.digest(Map.of("ab", "c")), AclListing.digest(Map.of("a", "bc")));
     }

@@ -117,8 +117,18 @@ class SidecarNodeTest {
             // Redis's own refusals come back with its text, and the connection keeps serving.
             NodeException bad = assertThrows(NodeException.class, () -> na.setUser("dave", "on +nosuchcommand"));
             assertTrue(bad.getMessage().contains("ERR Error in ACL SETUSER modifier '+nosuchcommand'"), bad.getMessage());
-            NodeException def = assertThrows(NodeException.class, () -> na.deleteUser("default"));
-            assertTrue(def.getMessage().endsWith("ERR The 'default' user cannot be removed"), def.getMessage());
+            // "default" cannot be deleted on Redis: deleting it resets it (off, no permissions).
+            na.deleteUser("default");
+            assertEquals("off sanitize-payload resetchannels -@all", na.users().get("default"));
+            assertThrows(JedisDataException.class, () -> a.client("default", "").ping());
+            try (Jedis admin = a.admin()) { // back to the stock rendering (no reset, no sanitize-payload)
+                admin.aclDelUser("default"); // refused, the user stays
+            } catch (JedisDataException expected) {
+                assertEquals("ERR The 'default' user cannot be removed", expected.getMessage());
+            }
+            na.setUser("default", "on nopass ~* &* +@all");
+            assertEquals(SidecarNode.digest(nb.users()), SidecarNode.digest(na.users()),
+                    "the digest ignores reset's sanitize-payload");
 
             na.deleteUser("bob");
             na.deleteUser("bob"); // absent: no-op
@@ -154,7 +164,7 @@ class SidecarNodeTest {
             }
             waitFor(() -> {
                 try {
-                    return na.users().equals(nb.users());
+                    return SidecarNode.digest(na.users()).equals(SidecarNode.digest(nb.users()));
                 } catch (NodeException e) {
                     return false;
                 }
@@ -245,12 +255,14 @@ class SidecarNodeTest {
         SidecarConfig bad = SidecarConfig.builder("127.0.0.1", a.tlsPort()).admin("admin", "not-the-password")
                 .tls(certs.ca().certFile(), certs.client().certFile(), certs.client().keyFile()).build();
         assertFalse(bad.toString().contains("not-the-password"));
-        long t0 = System.nanoTime();
         NodeException e = assertThrows(NodeException.class, () -> SidecarNode.connect(bad));
         assertTrue(e.getMessage().contains("WRONGPASS invalid username-password pair or user is disabled."),
                 e.getMessage());
         assertFalse(e.getMessage().contains("not-the-password"));
-        assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(3), "a refusal is not retried");
+        try (SidecarNode n = new SidecarNode(bad)) {
+            assertThrows(NodeException.class, n::users);
+            assertEquals(0, n.reconnectAttempts(), "a refusal is not retried");
+        }
 
         // A server certificate from another CA: a TLS failure, named as such.
         SidecarConfig untrusted = SidecarConfig.builder("127.0.0.1", a.tlsPort())
@@ -272,7 +284,7 @@ class SidecarNodeTest {
             long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
             assertTrue(e.getMessage().contains("unreachable for 500 ms") && e.getMessage().contains("timed out"),
                     e.getMessage());
-            assertTrue(ms < 3000, "bounded: " + ms + " ms");
+            assertTrue(ms < 10_000, "bounded: " + ms + " ms");
         }
     }
 
