@@ -15,8 +15,8 @@ import java.util.TreeMap;
  * arguments of ACL SETUSER, and the digest that tells two user sets apart.
  *
  * <p>Redis 7.0 renders a user as space-separated tokens ({@code on}, {@code #<sha256>},
- * {@code ~pattern}, {@code &pattern}, {@code +cmd}, {@code (selector ...)}) and refuses user names
- * with spaces, so splitting on spaces is exact. A selector spans several tokens
+ * {@code ~pattern}, {@code &pattern}, {@code +cmd}, {@code (selector ...)}) and refuses spaces in
+ * user names and in patterns ("Syntax error"), so splitting on spaces is exact. A selector spans several tokens
  * ({@code (~y* resetchannels -@all +set)}); ACL SETUSER joins arguments from one starting with
  * {@code (} to the one ending with {@code )} back into one selector, so the split form works.
  */
