@@ -48,9 +48,9 @@ public interface NodeAdapter extends AutoCloseable {
     @Override
     void close();
 
-    /** A user changed on the server: rules is null when it was deleted. */
+    /** A user changed on the server: rules is null when it was deleted; actor says who did it. */
     interface AclChangeListener {
-        void changed(String name, String rules);
+        void changed(String name, String rules, String actor);
     }
 
     /** The files a server reads its TLS identity and trust from. */

@@ -40,7 +40,7 @@ public final class AclChangeFeed {
     }
 
     /** Tells the listeners about every user whose line changed since the last publish. */
-    public void publish() {
+    public void publish(String actor) {
         Map<String, String> now = snapshot();
         if (now.equals(published)) {
             return;
@@ -59,7 +59,7 @@ public final class AclChangeFeed {
         published = now;
         for (AclChangeListener l : acl.server.aclListeners) {
             for (String[] c : changes) {
-                l.aclChanged(c[0], c[1]);
+                l.aclChanged(c[0], c[1], actor);
             }
         }
     }

@@ -10,6 +10,7 @@ public interface AclChangeListener {
      * @param user  the user name
      * @param rules the user's ACL LIST line without {@code "user <name> "} (applying
      *              these rules to a blank user recreates it), or null when it was deleted
+     * @param actor who changed it: the client's user and address ("admin@127.0.0.1:50312")
      */
-    void aclChanged(String user, String rules);
+    void aclChanged(String user, String rules, String actor);
 }

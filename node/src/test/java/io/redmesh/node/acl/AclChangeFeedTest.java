@@ -17,7 +17,7 @@ class AclChangeFeedTest {
 
     private static List<String[]> listen(ServerFixture s) {
         List<String[]> seen = java.util.Collections.synchronizedList(new ArrayList<>());
-        s.context().aclListeners.add((user, rules) -> seen.add(new String[] {user, rules}));
+        s.context().aclListeners.add((user, rules, actor) -> seen.add(new String[] {user, rules, actor}));
         return seen;
     }
 
@@ -37,6 +37,7 @@ class AclChangeFeedTest {
             c.callString("ACL", "SETUSER", "alice", "on", ">pw", "~a:*", "+get", "(~b:* +set)");
             assertEquals(1, seen.size());
             assertEquals("alice", seen.get(0)[0]);
+            assertTrue(seen.get(0)[2].startsWith("default@127.0.0.1:"), seen.get(0)[2]);
             assertEquals("on #" + sha("pw") + " ~a:* resetchannels -@all +get (~b:* resetchannels -@all +set)",
                     seen.get(0)[1]);
             c.callString("ACL", "SETUSER", "alice", "on"); // no change: nothing published

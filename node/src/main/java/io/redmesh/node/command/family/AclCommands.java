@@ -109,7 +109,7 @@ public final class AclCommands implements CommandFamily {
         } catch (Acl.SetUserException e) {
             throw RedisException.err("Error in ACL SETUSER modifier '" + cstr(e.rule) + "': " + e.getMessage());
         }
-        acl(c).changes.publish();
+        acl(c).changes.publish(c.session.user + "@" + c.session.transport().remoteAddress());
         c.reply.ok();
     }
 
@@ -164,7 +164,7 @@ public final class AclCommands implements CommandFamily {
             }
         }
         if (deleted > 0) {
-            acl(c).changes.publish();
+            acl(c).changes.publish(c.session.user + "@" + c.session.transport().remoteAddress());
         }
         c.reply.integer(deleted);
     }
@@ -284,7 +284,7 @@ public final class AclCommands implements CommandFamily {
         if (errors != null) {
             throw RedisException.err(errors);
         }
-        acl(c).changes.publish();
+        acl(c).changes.publish(c.session.user + "@" + c.session.transport().remoteAddress());
         c.reply.ok();
     }
 

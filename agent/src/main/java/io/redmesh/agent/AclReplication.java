@@ -1,0 +1,171 @@
+package io.redmesh.agent;
+
+import io.redmesh.agent.audit.AuditLog;
+import io.redmesh.agent.mesh.Mesh;
+import io.redmesh.agent.node.NodeAdapter;
+import io.redmesh.agent.record.RecordKind;
+import io.redmesh.agent.record.RecordSigner;
+import io.redmesh.agent.record.RecordStore;
+import io.redmesh.agent.record.SignedRecord;
+import io.redmesh.node.util.ServerLog;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * ACL users between one node and the mesh. The record store is the truth; the node follows it:
+ * <ul>
+ * <li>a change a client makes on the node becomes a signed ACL_USER record (a tombstone for a
+ *     deletion) published to every member;
+ * <li>every record the store accepts, local or remote, is applied to the node;
+ * <li>after either, the node's copy of that user is compared with the store's and repaired,
+ *     so a local change that lost to a newer remote one, or that the mesh policy refused (an
+ *     administrator created on a non-operator node), does not leave this node different.
+ * </ul>
+ * All node work runs on one thread, in the order events happened, off the node's executor and
+ * the mesh's threads.
+ */
+final class AclReplication implements AutoCloseable {
+    private final NodeAdapter node;
+    private final RecordStore store;
+    private final Supplier<RecordSigner> signer;
+    private final Supplier<Mesh> mesh;
+    private final AuditLog audit;
+    private final String self;
+    private final ExecutorService worker;
+
+    AclReplication(NodeAdapter node, RecordStore store, Supplier<RecordSigner> signer, Supplier<Mesh> mesh,
+                   AuditLog audit, String self) {
+        this.node = node;
+        this.store = store;
+        this.signer = signer;
+        this.mesh = mesh;
+        this.audit = audit;
+        this.self = self;
+        this.worker = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "agent-acl-" + self);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Starts following local changes and applying accepted records. */
+    void start() {
+        node.onLocalAclChange((name, rules, actor) -> worker.execute(() -> localChange(name, rules, actor)));
+        store.addListener((now, before) -> {
+            if (now.record().kind() == RecordKind.ACL_USER) {
+                worker.execute(() -> applied(now));
+            }
+        });
+    }
+
+    /**
+     * After the first sync: users the mesh knows are made exactly the mesh's on this node; users
+     * only this node has (its aclfile or redis.conf users, on the first node of a new mesh) are
+     * published, unless the mesh holds a newer decision about them (a tombstone included).
+     * Waits for the work to finish (bounded), so the node's listeners open on synced users.
+     */
+    void reconcile() {
+        var done = worker.submit(() -> {
+            Map<String, String> local = users();
+            if (local == null) {
+                return;
+            }
+            for (SignedRecord r : store.all(RecordKind.ACL_USER)) {
+                converge(r.record().key(), local);
+            }
+            for (Map.Entry<String, String> e : local.entrySet()) {
+                if (store.get(RecordKind.ACL_USER, e.getKey()) == null) {
+                    publish(e.getKey(), e.getValue(), "agent:" + self + " (initial users)");
+                }
+            }
+        });
+        try {
+            done.get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            ServerLog.warning("Agent: applying the mesh's users took too long or failed: " + e);
+        }
+    }
+
+    private void localChange(String name, String rules, String actor) {
+        publish(name, rules, actor);
+        converge(name, null);
+    }
+
+    private void publish(String name, String rules, String actor) {
+        RecordSigner s = signer.get();
+        SignedRecord r = rules == null ? s.delete(RecordKind.ACL_USER, name)
+                : s.sign(RecordKind.ACL_USER, name, rules.getBytes(StandardCharsets.UTF_8));
+        try {
+            boolean newer = mesh.get() != null ? mesh.get().publish(r) : store.offer(r);
+            if (newer) {
+                audit(rules == null ? AuditLog.ACL_DELUSER : AuditLog.ACL_SETUSER, actor, name, r,
+                        rules == null ? Map.of() : Map.of("rules", AuditLog.redactAclRules(rules)));
+            }
+        } catch (IllegalArgumentException refused) {
+            ServerLog.warning("Agent: the change to ACL user '" + name + "' by " + actor
+                    + " is not distributed and is undone here: " + refused.getMessage());
+            audit(AuditLog.RECORD_REJECTED, actor, name, r, Map.of("reason", refused.getMessage(), "local", true));
+        }
+    }
+
+    private void applied(SignedRecord r) {
+        converge(r.record().key(), null);
+        if (!r.record().version().origin().equals(self)) {
+            audit(AuditLog.ACL_REMOTE_APPLY, r.record().version().origin(), r.record().key(), r,
+                    r.record().tombstone() ? Map.of("deleted", true) : Map.of());
+        }
+    }
+
+    /** Makes the node's user {@code name} what the store says (absent from the store: left alone). */
+    private void converge(String name, Map<String, String> localSnapshot) {
+        SignedRecord r = store.get(RecordKind.ACL_USER, name);
+        if (r == null) {
+            return;
+        }
+        Map<String, String> local = localSnapshot != null ? localSnapshot : users();
+        if (local == null) {
+            return;
+        }
+        String want = r.record().tombstone() ? null : new String(r.record().value(), StandardCharsets.UTF_8);
+        String have = local.get(name);
+        if (java.util.Objects.equals(want, have) || (want == null && name.equals("default") && have != null)) {
+            return;
+        }
+        try {
+            if (want == null) {
+                node.deleteUser(name);
+            } else {
+                node.setUser(name, want);
+            }
+        } catch (NodeAdapter.NodeException e) {
+            ServerLog.warning("Agent: could not apply ACL user '" + name + "' to " + node.describe() + ": "
+                    + e.getMessage());
+        }
+    }
+
+    private Map<String, String> users() {
+        try {
+            return node.users();
+        } catch (NodeAdapter.NodeException e) {
+            ServerLog.warning("Agent: cannot read the users of " + node.describe() + ": " + e.getMessage());
+            return null;
+        }
+    }
+
+    private void audit(String action, String actor, String subject, SignedRecord r, Map<String, ?> details) {
+        try {
+            audit.append(actor, action, subject, r.record().version().toString(), details);
+        } catch (java.io.IOException e) {
+            ServerLog.warning("Agent: audit log write failed: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        worker.shutdownNow();
+    }
+}

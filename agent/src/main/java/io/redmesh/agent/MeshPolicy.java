@@ -1,0 +1,76 @@
+package io.redmesh.agent;
+
+import io.redmesh.agent.pki.Names;
+import io.redmesh.agent.pki.Role;
+import io.redmesh.agent.record.Record;
+import io.redmesh.agent.record.RecordKind;
+import io.redmesh.agent.record.RecordPolicy;
+import io.redmesh.agent.record.RecordStore;
+import io.redmesh.node.acl.AclPrivilege;
+import io.redmesh.node.acl.AclRuleException;
+import io.redmesh.node.command.CommandTable;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
+
+/**
+ * Who may publish what, beyond "signed by a member of this mesh" (which the verifier checks).
+ * The rule, so that one compromised node cannot take over the others:
+ * <ul>
+ * <li>an ACL record that makes, changes or deletes an administrator (a user who may run any
+ *     {@code @admin} or {@code @dangerous} command: {@link AclPrivilege}) must be signed by a
+ *     node whose certificate carries the operator role (subject OU=operator, granted by the
+ *     join token an operator minted); other users may be managed from any node;
+ * <li>revocations and trust bundles must come from an operator node (trust bundles are
+ *     additionally signed by a root key, checked when they are applied);
+ * <li>rules that do not parse are refused, so a bad record cannot half-apply anywhere.
+ * </ul>
+ */
+final class MeshPolicy implements RecordPolicy {
+    static final String OPERATOR_ONLY = "operator-only";
+    static final String BAD_RULES = "bad-acl-rules";
+
+    private final CommandTable table;
+    private final RecordStore store;
+
+    MeshPolicy(CommandTable table, RecordStore store) {
+        this.table = table;
+        this.store = store;
+    }
+
+    @Override
+    public String check(Record record, X509Certificate signer) {
+        boolean operator = Names.role(signer) == Role.OPERATOR;
+        if (record.kind() != RecordKind.ACL_USER) {
+            return operator ? null : OPERATOR_ONLY;
+        }
+        if (operator) {
+            return record.tombstone() || parses(record.value()) ? null : BAD_RULES;
+        }
+        try {
+            if (!record.tombstone() && privileged(record.value())) {
+                return OPERATOR_ONLY;
+            }
+            byte[] before = store.value(RecordKind.ACL_USER, record.key());
+            if (before != null && privileged(before)) {
+                return OPERATOR_ONLY; // nor may it weaken, lock out or delete an administrator
+            }
+            return null;
+        } catch (AclRuleException e) {
+            return BAD_RULES;
+        }
+    }
+
+    /** Whether a user with these rules would be an administrator. */
+    boolean privileged(byte[] rules) throws AclRuleException {
+        return AclPrivilege.privileged(table, new String(rules, StandardCharsets.UTF_8));
+    }
+
+    private boolean parses(byte[] rules) {
+        try {
+            privileged(rules);
+            return true;
+        } catch (AclRuleException e) {
+            return false;
+        }
+    }
+}

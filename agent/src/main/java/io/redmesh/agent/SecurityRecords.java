@@ -1,0 +1,241 @@
+package io.redmesh.agent;
+
+import io.redmesh.agent.audit.AuditLog;
+import io.redmesh.agent.cert.CertificateRotator;
+import io.redmesh.agent.cert.IssuerService;
+import io.redmesh.agent.enroll.IssuerRequest;
+import io.redmesh.agent.mesh.Mesh;
+import io.redmesh.agent.node.NodeAdapter;
+import io.redmesh.agent.pki.CertificateAuthority;
+import io.redmesh.agent.pki.Keys;
+import io.redmesh.agent.pki.Pem;
+import io.redmesh.agent.pki.PkiException;
+import io.redmesh.agent.pki.RevocationList;
+import io.redmesh.agent.pki.SignedTrustBundle;
+import io.redmesh.agent.record.RecordKind;
+import io.redmesh.agent.record.RecordSigner;
+import io.redmesh.agent.record.RecordStore;
+import io.redmesh.agent.record.RecordVerifier;
+import io.redmesh.agent.record.SignedRecord;
+import io.redmesh.node.util.ServerLog;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+
+/**
+ * Revocations and trust bundles: the records that change which certificates count.
+ * <ul>
+ * <li>REVOCATION records (key = serial in hex) make the node refuse that certificate and close
+ *     connections that presented it, make the verifier drop records signed with it, make the
+ *     issuer refuse to renew it, and, when it is this node's own, renew at once;
+ * <li>a TRUST_BUNDLE record (key "bundle") is adopted when a root this node trusts signed it and
+ *     its sequence is newer: the node, the mesh and the issuer trust the new roots, and this
+ *     node renews so its leaf comes from the CA now issuing.
+ * </ul>
+ * Operators bring both in through an issuer ({@link #operatorRequest}), signed by a root key.
+ */
+final class SecurityRecords implements AutoCloseable {
+    static final String BUNDLE_KEY = "bundle";
+
+    private final String self;
+    private final NodeAdapter node;
+    private final RecordStore store;
+    private final TrustState trust;
+    private final CertificateRotator rotator;
+    private final Supplier<IssuerService> issuer;
+    private final AuditLog audit;
+    private final RecordVerifier verifier;
+    private final Set<BigInteger> revoked;
+    private final ExecutorService worker;
+
+    SecurityRecords(String self, NodeAdapter node, RecordStore store, TrustState trust, CertificateRotator rotator,
+                    Supplier<IssuerService> issuer, AuditLog audit, RecordVerifier verifier, Set<BigInteger> revoked) {
+        this.self = self;
+        this.node = node;
+        this.store = store;
+        this.trust = trust;
+        this.rotator = rotator;
+        this.issuer = issuer;
+        this.audit = audit;
+        this.verifier = verifier;
+        this.revoked = revoked;
+        this.worker = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "agent-security-" + self);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    void start() {
+        store.addListener((now, before) -> {
+            RecordKind k = now.record().kind();
+            if (k == RecordKind.REVOCATION) {
+                worker.execute(this::applyRevocations);
+            } else if (k == RecordKind.TRUST_BUNDLE) {
+                worker.execute(() -> applyBundle(now));
+            }
+        });
+    }
+
+    /** After the first sync: the current revocations and bundle. */
+    void reconcile() {
+        worker.execute(this::applyRevocations);
+        SignedRecord b = store.get(RecordKind.TRUST_BUNDLE, BUNDLE_KEY);
+        if (b != null) {
+            worker.execute(() -> applyBundle(b));
+        }
+    }
+
+    int revokedCount() {
+        return revoked.size();
+    }
+
+    boolean isRevoked(BigInteger serial) {
+        return revoked.contains(serial);
+    }
+
+    // ------------------------------------------------------------------ revocation
+
+    private void applyRevocations() {
+        Set<BigInteger> now = new HashSet<>();
+        for (SignedRecord r : store.all(RecordKind.REVOCATION)) {
+            if (r.record().tombstone()) {
+                continue;
+            }
+            try {
+                now.addAll(RevocationList.decode(r.record().value()).serials());
+            } catch (PkiException e) {
+                ServerLog.warning("Agent: unreadable revocation record " + r.record().key() + ": " + e.getMessage());
+            }
+        }
+        Set<BigInteger> added = new HashSet<>(now);
+        added.removeAll(revoked);
+        if (added.isEmpty() && now.size() == revoked.size()) {
+            return;
+        }
+        revoked.clear();
+        revoked.addAll(now);
+        try {
+            node.revoke(Set.copyOf(now));
+        } catch (NodeAdapter.NodeException e) {
+            ServerLog.warning("Agent: " + node.describe() + " refused the revocation list: " + e.getMessage());
+        }
+        IssuerService is = issuer.get();
+        if (is != null) {
+            is.setRevoked(revoked::contains);
+        }
+        for (BigInteger s : added) {
+            ServerLog.warning("Agent " + self + ": certificate #" + s.toString(16) + " is revoked: refused from now on");
+            audit("mesh", AuditLog.CERT_REVOKED, s.toString(16), Map.of());
+        }
+        CertificateRotator.Material m = rotator.current();
+        if (m != null && revoked.contains(m.leaf().getSerialNumber())) {
+            ServerLog.warning("Agent " + self + ": this node's own certificate was revoked; renewing now");
+            rotator.forceRenew();
+        }
+    }
+
+    // ------------------------------------------------------------------ trust bundles
+
+    private void applyBundle(SignedRecord r) {
+        if (r.record().tombstone()) {
+            return;
+        }
+        try {
+            SignedTrustBundle b = SignedTrustBundle.decode(r.record().value());
+            if (!trust.adopt(b)) {
+                return;
+            }
+            verifier.updateTrustAnchors(b.bundle().certificates());
+            IssuerService is = issuer.get();
+            if (is != null) {
+                is.setTrust(b.bundle());
+            }
+            ServerLog.notice("Agent " + self + ": trust bundle #" + b.sequence() + " adopted ("
+                    + b.bundle().certificates().size() + " roots); renewing this node's certificate");
+            audit(r.record().version().origin(), AuditLog.CA_ROTATED, "bundle#" + b.sequence(),
+                    Map.of("roots", b.bundle().certificates().size(), "overlap_until",
+                            String.valueOf(b.overlapUntil())));
+            rotator.updateTrust(b.bundle()).thenRun(rotator::forceRenew);
+        } catch (Exception e) {
+            ServerLog.warning("Agent " + self + ": trust bundle record refused: " + e.getMessage());
+        }
+    }
+
+    // ------------------------------------------------------------------ operator requests
+
+    /**
+     * A TRUST or REVOKE request an operator sent to this issuer; answers "OK ..." or "ERR ...".
+     * TRUST fields: bundle, issuing chain PEM, issuing key PEM, signer fingerprint, signature
+     * (the last three may be empty when no new issuing CA comes along). REVOKE fields:
+     * revocation list, signer fingerprint, signature (by a root trusted now).
+     */
+    String operatorRequest(IssuerRequest r, RecordSigner signer, Supplier<Mesh> mesh) {
+        try {
+            if (signer == null || mesh.get() == null) {
+                return "ERR this issuer has not joined the mesh yet";
+            }
+            return switch (r.type()) {
+                case TRUST -> trustRequest(r, signer, mesh.get());
+                case REVOKE -> revokeRequest(r, signer, mesh.get());
+                default -> "ERR not an operator request";
+            };
+        } catch (PkiException | RuntimeException e) {
+            return "ERR " + e.getMessage();
+        }
+    }
+
+    private String trustRequest(IssuerRequest r, RecordSigner signer, Mesh mesh) throws PkiException {
+        SignedTrustBundle b = SignedTrustBundle.decode(r.field(0));
+        b.verifyAgainst(trust.bundle(), trust.sequence());
+        IssuerService is = issuer.get();
+        if (!r.text(1).isEmpty()) {
+            X509Certificate root = b.bundle().find(r.text(3));
+            if (root == null || !Keys.verify(root.getPublicKey(),
+                    IssuerRequest.signedPart(r.fields().subList(0, 4)), r.field(4))) {
+                return "ERR the new issuing CA is not signed by a root of the bundle";
+            }
+            CertificateAuthority ca = new CertificateAuthority(Pem.parseCertificates(r.text(1), "issuing chain"),
+                    Pem.parsePrivateKey(r.text(2), null, "issuing key"));
+            is.setTrust(b.bundle());
+            is.setAuthority(ca);
+            ServerLog.notice("Agent " + self + ": now issuing with '" + io.redmesh.agent.pki.Names.commonName(
+                    ca.certificate()) + "'");
+        }
+        mesh.publish(signer.sign(RecordKind.TRUST_BUNDLE, BUNDLE_KEY, b.encode()));
+        return "OK trust bundle #" + b.sequence() + " published";
+    }
+
+    private String revokeRequest(IssuerRequest r, RecordSigner signer, Mesh mesh) throws PkiException {
+        X509Certificate root = trust.bundle().find(r.text(1));
+        if (root == null || !Keys.verify(root.getPublicKey(), IssuerRequest.signedPart(r.fields().subList(0, 2)),
+                r.field(2))) {
+            return "ERR the revocation is not signed by a trusted root";
+        }
+        RevocationList list = RevocationList.decode(r.field(0));
+        for (RevocationList.Entry e : list.entries()) {
+            mesh.publish(signer.sign(RecordKind.REVOCATION, e.serial().toString(16),
+                    RevocationList.of(e).encode()));
+        }
+        return "OK " + list.entries().size() + " revoked";
+    }
+
+    private void audit(String actor, String action, String subject, Map<String, ?> details) {
+        try {
+            audit.append(actor, action, subject, null, details);
+        } catch (java.io.IOException e) {
+            ServerLog.warning("Agent: audit log write failed: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        worker.shutdownNow();
+    }
+}
