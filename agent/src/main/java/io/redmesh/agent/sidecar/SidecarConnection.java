@@ -139,7 +139,7 @@ final class SidecarConnection implements AutoCloseable {
                 .password(config.adminPassword())
                 .connectionTimeoutMillis((int) config.connectTimeout().toMillis())
                 .socketTimeoutMillis((int) config.commandTimeout().toMillis())
-                .clientName("redmesh-sidecar")
+                // No CLIENT SETNAME: it would need one more permission (see package-info).
                 // CLIENT SETINFO is Redis 7.2; a 7.0 server would answer it with an error.
                 .clientSetInfoConfig(ClientSetInfoConfig.DISABLED);
         if (config.tls()) {

@@ -12,6 +12,13 @@
  *   <li>{@link io.redmesh.agent.sidecar.DriftEvent}: one difference found and what was done.</li>
  * </ul>
  *
+ * <h2>The admin user</h2>
+ * The sidecar sends AUTH, ACL LIST, ACL SETUSER, ACL DELUSER, CONFIG GET tls-port and CONFIG SET
+ * tls-*, nothing else (no CLIENT SETNAME/SETINFO), so the least an admin user needs is
+ * {@code user meshadmin on >pw resetchannels -@all +acl|list +acl|setuser +acl|deluser
+ * +config|get +config|set}. That is still an administrator (it can create any user): keep its
+ * password in a file only the agent reads.
+ *
  * <h2>Rules and limits (what a stock server allows)</h2>
  * <ul>
  *   <li>The admin user is managed locally only: records that would change or delete it are

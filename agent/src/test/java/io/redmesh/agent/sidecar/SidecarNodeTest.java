@@ -251,6 +251,25 @@ class SidecarNodeTest {
     }
 
     @Test
+    void anAdminWithOnlyTheDocumentedPermissionsIsEnough() throws Exception {
+        try (Jedis admin = b.admin()) {
+            admin.aclSetUser("meshadmin", "on", ">mesh-pw", "resetchannels", "-@all", "+acl|list", "+acl|setuser",
+                    "+acl|deluser", "+config|get", "+config|set");
+            SidecarConfig cfg = SidecarConfig.builder("127.0.0.1", b.tlsPort()).admin("meshadmin", "mesh-pw")
+                    .tls(certs.ca().certFile(), certs.client().certFile(), certs.client().keyFile()).build();
+            try (SidecarNode n = SidecarNode.connect(cfg)) {
+                n.setUser("frank", "on nopass +get");
+                assertTrue(n.users().containsKey("frank"));
+                n.deleteUser("frank");
+                n.installTls(new TlsFiles(b.certFile(), b.keyFile(), certs.ca().certFile()));
+                assertEquals(b.servedCertificate().getSerialNumber(), n.servedSerial());
+            } finally {
+                admin.aclDelUser("meshadmin");
+            }
+        }
+    }
+
+    @Test
     void wrongAdminPasswordIsAClearError() {
         SidecarConfig bad = SidecarConfig.builder("127.0.0.1", a.tlsPort()).admin("admin", "not-the-password")
                 .tls(certs.ca().certFile(), certs.client().certFile(), certs.client().keyFile()).build();
