@@ -49,6 +49,8 @@ public final class Acl {
     public long deniedCmd;
     public long deniedKey;
     public long deniedChannel;
+    /** Verified client certificates that named no enabled user (ACL LOG reason "tls-cert"; metrics only). */
+    public long deniedTlsCert;
 
     /** CONFIG RESETSTAT. */
     public void resetStats() {
@@ -56,6 +58,7 @@ public final class Acl {
         deniedCmd = 0;
         deniedKey = 0;
         deniedChannel = 0;
+        deniedTlsCert = 0;
     }
 
     public Acl(ServerContext server, Function<Session, String> clientInfo) {

@@ -44,6 +44,7 @@ public final class CertificateLogin {
                 return;
             }
             String why = id.mapped() ? "no enabled user named '" + id.user() + "'" : id.refusal();
+            acl.deniedTlsCert++;
             acl.logCustom(s, REASON, subject, id.mapped() ? id.user() : "");
             ServerLog.verbose("Client certificate not mapped to a user: " + why + " (subject " + subject
                     + ", addr=" + s.transport().remoteAddress() + ")");

@@ -94,6 +94,8 @@ public final class ServerContext {
      * command layer does not depend on the ACL package that builds on it.
      */
     public volatile Object acl;
+    /** The Prometheus metrics (io.redmesh.node.metrics.NodeMetrics), typed Object as {@link #acl}. */
+    public volatile Object metrics;
     /**
      * What an unrecoverable error does (an AOF write failing under appendfsync always): Redis
      * exits at once so that no reply acknowledging the lost write leaves. halt(), not exit():

@@ -330,6 +330,11 @@ final class ConfigDirectives {
                 io.redmesh.node.persist.seal.Sealing::parseKinds);
         bool("encryption-load-plaintext", null, MODIFIABLE | HIDDEN, false);
 
+        // --- RedMesh additions: the Prometheus endpoint (node/metrics), hidden like tls-provider.
+        // Off (port 0) by default; bound to loopback unless an address is given.
+        integer("metrics-port", null, MODIFIABLE | HIDDEN, 0, 65535, 0);
+        str("metrics-bind", null, MODIFIABLE | HIDDEN, "127.0.0.1", io.redmesh.node.metrics.MetricsEndpoint::checkBind);
+
         // --- special
         special("dir", null, MODIFIABLE | PROTECTED | DENY_LOADING, Path.of("").toAbsolutePath().toString(),
                 ConfigSpecials::dir);

@@ -25,6 +25,7 @@ import io.redmesh.node.command.Session;
 import io.redmesh.node.command.family.Families;
 import io.redmesh.node.config.ConfigException;
 import io.redmesh.node.config.ServerConfig;
+import io.redmesh.node.metrics.NodeMetrics;
 import io.redmesh.node.persist.BackgroundSaver;
 import io.redmesh.node.persist.Persistence;
 import io.redmesh.node.resp.RespDecoder;
@@ -53,6 +54,8 @@ public final class RedisServer {
     private final TlsContextProvider tls;
     /** RDB snapshots, the AOF and encryption at rest. */
     private final Persistence persistence;
+    /** The Prometheus endpoint (metrics-port) and the registry upper modules add to. */
+    private final NodeMetrics metrics;
     private EventLoopGroup group;
     /**
      * Listening sockets live on their own small event loop, not on the I/O loops: CONFIG SET
@@ -98,6 +101,8 @@ public final class RedisServer {
         // -MISCONF after the ACL check, as in Redis's processCommand
         context.dispatcher.addGate(persistence::diskErrorGate);
         this.pipeline = new ClientPipeline(context, config, tls);
+        this.metrics = NodeMetrics.install(context);
+        metrics.certificate(NodeMetrics.LINK_CLIENT, () -> context.tlsPort > 0 ? tls.certificate() : null);
         config.onChange("proto-max-bulk-len", v -> pipeline.protoMaxBulkLen = (Long) v);
         config.onChange("client-query-buffer-limit", v -> pipeline.queryBufferLimit = (Long) v);
         config.onChange("loglevel", v -> ServerLog.level((String) v));
@@ -228,6 +233,11 @@ public final class RedisServer {
                 bindAll(true);
             }
             bindUnix();
+            try {
+                metrics.start();
+            } catch (java.io.IOException e) {
+                throw new StartupException(e.getMessage());
+            }
         } catch (StartupException e) {
             closeListeners();
             shutdownGroup();
@@ -555,6 +565,7 @@ public final class RedisServer {
         ServerLog.warning("User requested shutdown...");
         context.shuttingDown = true;
         closeListeners();
+        metrics.stop();
         for (Session s : context.sessions()) {
             s.closeAsync();
         }
