@@ -98,12 +98,16 @@ public final class AuditLog implements AutoCloseable {
         if (abs.getParent() != null) {
             Files.createDirectories(abs.getParent());
         }
+        boolean created = true;
         try {
             Files.createFile(abs, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r-----")));
         } catch (FileAlreadyExistsException e) {
-            // an existing log: continue it
+            created = false; // an existing log: continue it
         } catch (UnsupportedOperationException e) {
             Files.createFile(abs); // not a POSIX file system
+        }
+        if (created && abs.getParent() != null) {
+            syncDirectory(abs.getParent()); // the new file's name survives a crash too
         }
         FileChannel ch = FileChannel.open(abs, StandardOpenOption.READ, StandardOpenOption.WRITE);
         FileLock lock;
@@ -124,6 +128,14 @@ public final class AuditLog implements AutoCloseable {
             throw e;
         }
         return log;
+    }
+
+    private static void syncDirectory(Path dir) {
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        } catch (IOException e) {
+            // some file systems cannot sync a directory; the file's own fsyncs still hold
+        }
     }
 
     /** Reads the tail: cuts a torn last line, checks the last complete one, takes seq and hash from it. */

@@ -223,6 +223,22 @@ class AuditLogTest {
     }
 
     @Test
+    void aFailedWriteIsReportedAndNeverChainedOnto() throws IOException {
+        Path full = Path.of("/dev/full"); // every write fails with ENOSPC
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isWritable(full));
+        try (AuditLog log = AuditLog.open(full, "n1")) {
+            IOException e = assertThrows(IOException.class,
+                    () -> log.append("agent", AuditLog.ACL_SETUSER, "bob", null, null));
+            assertTrue(e.getMessage().contains("No space left"), e.getMessage());
+            assertEquals(0, log.lastSeq());
+            // the partial write could not be cut off (a device cannot be truncated): appends refuse
+            AuditException again = assertThrows(AuditException.class,
+                    () -> log.append("agent", AuditLog.ACL_SETUSER, "bob", null, null));
+            assertTrue(again.getMessage().contains("unusable after a failed write"), again.getMessage());
+        }
+    }
+
+    @Test
     void aclRulesLoseTheirSecrets() {
         assertEquals("on >(redacted) <(redacted) #(redacted) !(redacted) ~cache:* &* resetchannels -@all +get",
                 AuditLog.redactAclRules("on >pw1 <pw2 #" + "a".repeat(64) + " !" + "b".repeat(64)

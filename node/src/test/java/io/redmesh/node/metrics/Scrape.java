@@ -17,25 +17,25 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One scrape of a metrics endpoint: the raw text and its samples by
+ * One scrape of a metrics endpoint (also used by the agent's metrics tests): the raw text and its samples by
  * {@code name{label="value",...}} (labels as written, without simpleclient's trailing comma).
  */
-record Scrape(String text, Map<String, Double> samples) {
+public record Scrape(String text, Map<String, Double> samples) {
     private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\\{(.*?),?\\})? (\\S+)$");
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    static Scrape of(String host, int port) throws IOException, InterruptedException {
+    public static Scrape of(String host, int port) throws IOException, InterruptedException {
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://" + host + ":" + port + "/metrics"))
                 .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         assertEquals(200, r.statusCode(), r.body());
         return parse(r.body());
     }
 
-    static Scrape of(int port) throws IOException, InterruptedException {
+    public static Scrape of(int port) throws IOException, InterruptedException {
         return of("127.0.0.1", port);
     }
 
-    static Scrape parse(String text) {
+    public static Scrape parse(String text) {
         Map<String, Double> samples = new HashMap<>();
         for (String line : text.split("\n")) {
             if (line.isEmpty() || line.startsWith("#")) {
@@ -52,12 +52,12 @@ record Scrape(String text, Map<String, Double> samples) {
     }
 
     /** The sample's value, or NaN when it is absent. */
-    double value(String key) {
+    public double value(String key) {
         return samples.getOrDefault(key, Double.NaN);
     }
 
     /** Runs {@code promtool check metrics} on the text: null when it passes, else its complaints. */
-    String promtoolProblems() throws IOException, InterruptedException {
+    public String promtoolProblems() throws IOException, InterruptedException {
         Process p = new ProcessBuilder(List.of("promtool", "check", "metrics")).redirectErrorStream(true).start();
         p.getOutputStream().write(text.getBytes(StandardCharsets.UTF_8));
         p.getOutputStream().close();
@@ -69,7 +69,7 @@ record Scrape(String text, Map<String, Double> samples) {
         return p.exitValue() == 0 && out.isBlank() ? null : "exit " + p.exitValue() + ": " + out;
     }
 
-    static boolean promtoolAvailable() {
+    public static boolean promtoolAvailable() {
         for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
             if (java.nio.file.Files.isExecutable(java.nio.file.Path.of(dir, "promtool"))) {
                 return true;
