@@ -36,9 +36,16 @@ final class AclReplication implements AutoCloseable {
     private final AuditLog audit;
     private final String self;
     private final ExecutorService worker;
+    private final boolean seedLocalUsers;
 
+    /**
+     * @param seedLocalUsers whether users only the node has are published at the first sync
+     *                       (a RedMesh node's own users; never a sidecar's, whose local admin
+     *                       user and password are that server's alone)
+     */
     AclReplication(NodeAdapter node, RecordStore store, Supplier<RecordSigner> signer, Supplier<Mesh> mesh,
-                   AuditLog audit, String self) {
+                   AuditLog audit, String self, boolean seedLocalUsers) {
+        this.seedLocalUsers = seedLocalUsers;
         this.node = node;
         this.store = store;
         this.signer = signer;
@@ -78,7 +85,7 @@ final class AclReplication implements AutoCloseable {
                 converge(r.record().key(), local);
             }
             for (Map.Entry<String, String> e : local.entrySet()) {
-                if (store.get(RecordKind.ACL_USER, e.getKey()) == null) {
+                if (seedLocalUsers && store.get(RecordKind.ACL_USER, e.getKey()) == null) {
                     publish(e.getKey(), e.getValue(), "agent:" + self + " (initial users)");
                 }
             }

@@ -104,7 +104,7 @@ public final class Agent implements AutoCloseable {
                 .listener(this::newMaterial)
                 .maxBackoff(Duration.ofSeconds(Math.max(2, Math.min(30, cfg.leafLifetime.toSeconds() / 10))))
                 .build();
-        this.acl = new AclReplication(node, store, () -> signer, () -> mesh, audit, cfg.name);
+        this.acl = new AclReplication(node, store, () -> signer, () -> mesh, audit, cfg.name, !cfg.isSidecar());
         this.security = new SecurityRecords(cfg.name, node, store, trust, rotator, () -> issuer, audit, verifier,
                 revoked);
     }
@@ -272,6 +272,24 @@ public final class Agent implements AutoCloseable {
         security.reconcile();
         acl.reconcile();
         timers.scheduleAtFixedRate(this::publishStatus, 0, 1, TimeUnit.SECONDS);
+    }
+
+    /**
+     * The users the mesh wants on the node (name -> rules), or null until the first sync: a
+     * sidecar's drift repair must not mistake "not known yet" for "no users".
+     */
+    public Map<String, String> wantedUsers() {
+        Mesh m = mesh;
+        if (m == null || !(synced || m.synced())) {
+            return null;
+        }
+        Map<String, String> out = new java.util.HashMap<>();
+        for (io.redmesh.agent.record.SignedRecord r : store.all(RecordKind.ACL_USER)) {
+            if (!r.record().tombstone()) {
+                out.put(r.record().key(), new String(r.record().value(), StandardCharsets.UTF_8));
+            }
+        }
+        return out;
     }
 
     // ------------------------------------------------------------------ status

@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The agent's Prometheus metrics, added to the node's registry (in-process) or served on the
+ * The agent's Prometheus metrics (names in docs/OBSERVABILITY.md), added to the node's registry (in-process) or served on the
  * agent's own endpoint (sidecar). Gauges are read at scrape time; the propagation histogram and
  * the counters are fed by the mesh.
  */
@@ -78,9 +78,15 @@ public final class AgentMetrics {
             public List<MetricFamilySamples> collect() {
                 List<MetricFamilySamples> out = new ArrayList<>();
                 var s = agent.status();
-                out.add(new GaugeMetricFamily("redmesh_acl_version",
-                        "Highest ACL record clock applied here (ms since epoch of the last change)",
-                        s.aclVersion() >>> 16));
+                out.add(new GaugeMetricFamily("redmesh_acl_version_timestamp_seconds",
+                        "Wall-clock part of the newest ACL record's version (hybrid logical clock), unix seconds",
+                        (s.aclVersion() >>> 16) / 1000.0));
+                GaugeMetricFamily info = new GaugeMetricFamily("redmesh_acl_info",
+                        "ACL state in force: version and digest (equal digests on every node: no drift)",
+                        List.of("version", "digest"));
+                info.addMetric(List.of(io.redmesh.agent.status.MemberStatus.formatVersion(s.aclVersion()),
+                        s.aclDigest()), 1);
+                out.add(info);
                 out.add(new GaugeMetricFamily("redmesh_acl_users", "ACL users in the mesh state", s.aclUsers()));
                 out.add(new GaugeMetricFamily("redmesh_mesh_members", "Mesh members known to this agent", s.members()));
                 out.add(new GaugeMetricFamily("redmesh_mesh_synced", "1 once this agent synced with the mesh",

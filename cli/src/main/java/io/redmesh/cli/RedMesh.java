@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
             AuditCommand.class,
             MeshCommand.class,
             AclCliCommand.class,
+            AgentCommand.class,
         })
 public final class RedMesh implements Runnable {
     @Override

@@ -13,7 +13,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Unmatched;
 
 /**
- * {@code redmesh server [redis.conf] [--directive value ...]}: arguments exactly as redis-server
+ * {@code redmesh server [--agent agent.conf] [redis.conf] [--directive value ...]}: arguments exactly as redis-server
  * takes them (the file first, then directives that win), so it can stand where redis-server does.
  */
 @Command(name = "server", description = "Run a node, taking redis-server's arguments: [redis.conf] [--directive value ...]")
@@ -38,6 +38,23 @@ public final class ServerCommand implements Callable<Integer> {
                     + "build=redmesh-" + ServerContext.REDMESH_VERSION);
             return 0;
         }
+        io.redmesh.agent.config.AgentConfig agentConfig = null;
+        int at = argv.indexOf("--agent");
+        if (at >= 0) {
+            if (at + 1 >= argv.size()) {
+                System.err.println("--agent needs the agent's config file");
+                return 1;
+            }
+            try {
+                agentConfig = io.redmesh.agent.config.AgentConfig.load(java.nio.file.Path.of(argv.get(at + 1)));
+            } catch (io.redmesh.agent.config.AgentConfig.ConfigError e) {
+                System.err.println(e.getMessage());
+                return 1;
+            }
+            argv = new ArrayList<>(argv);
+            argv.remove(at + 1);
+            argv.remove(at);
+        }
         ServerConfig config = new ServerConfig();
         ConfigLoader loader = new ConfigLoader(config, ServerContext.REDIS_VERSION)
                 .checkUserLines(io.redmesh.node.acl.AclFile::checkUserDeclaration);
@@ -52,10 +69,22 @@ public final class ServerCommand implements Callable<Integer> {
             server.context().configFilePath = config.configFile().toString();
         }
         server.context().executable = ProcessHandle.current().info().command().orElse("java");
+        io.redmesh.agent.Agent agent = null;
+        if (agentConfig != null) {
+            try {
+                agent = AgentRuntime.attach(server, agentConfig);
+            } catch (Exception e) {
+                ServerLog.warning("Agent " + agentConfig.name + " could not start: " + e.getMessage());
+                return 1;
+            }
+        }
         try {
             server.start();
         } catch (RedisServer.StartupException e) {
             ServerLog.warning(e.getMessage());
+            if (agent != null) {
+                agent.close();
+            }
             return 1;
         }
         Signals.install(server);
@@ -63,6 +92,10 @@ public final class ServerCommand implements Callable<Integer> {
             server.awaitStop();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            if (agent != null) {
+                agent.close();
+            }
         }
         return 0;
     }

@@ -35,6 +35,11 @@ import java.util.regex.Pattern;
  * sidecar-user meshadmin
  * sidecar-password-file /etc/redmesh/sidecar.pass
  * sidecar-tls yes
+ * sidecar-ca-file /etc/redis/ca.crt   # what the redis-server's certificate chains to (default: ca-file)
+ * sidecar-cert-file /etc/redmesh/admin.crt  # client certificate, when it requires one
+ * sidecar-key-file /etc/redmesh/admin.key
+ * metrics-port 9121               # sidecar only: the agent's own Prometheus endpoint
+ * metrics-bind 127.0.0.1
  * </pre>
  */
 public final class AgentConfig {
@@ -62,6 +67,11 @@ public final class AgentConfig {
     public String sidecarUser;
     public Path sidecarPasswordFile;
     public boolean sidecarTls = true;
+    public Path sidecarCaFile;
+    public Path sidecarCertFile;
+    public Path sidecarKeyFile;
+    public int metricsPort;
+    public String metricsBind = "127.0.0.1";
 
     /** A host and port, written host:port (or [v6]:port). */
     public record HostPort(String host, int port) {
@@ -184,6 +194,11 @@ public final class AgentConfig {
             case "sidecar-user" -> sidecarUser = one(w);
             case "sidecar-password-file" -> sidecarPasswordFile = Path.of(one(w));
             case "sidecar-tls" -> sidecarTls = yesNo(one(w));
+            case "sidecar-ca-file" -> sidecarCaFile = Path.of(one(w));
+            case "sidecar-cert-file" -> sidecarCertFile = Path.of(one(w));
+            case "sidecar-key-file" -> sidecarKeyFile = Path.of(one(w));
+            case "metrics-port" -> metricsPort = port(one(w));
+            case "metrics-bind" -> metricsBind = one(w);
             default -> throw new IllegalArgumentException("Bad directive or wrong number of arguments");
         }
     }
