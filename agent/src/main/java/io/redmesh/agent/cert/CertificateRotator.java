@@ -244,7 +244,8 @@ public final class CertificateRotator implements AutoCloseable {
         }
         if (err != null) {
             Throwable c = err instanceof java.util.concurrent.CompletionException && err.getCause() != null ? err.getCause() : err;
-            failed("issuer unreachable: " + (c instanceof java.util.concurrent.TimeoutException ? "timed out" : c.toString()));
+            failed("issuer unreachable: " + (c instanceof java.util.concurrent.TimeoutException ? "timed out"
+                    : c.getMessage() != null ? c.getMessage() : c.toString()));
             return;
         }
         Material m;

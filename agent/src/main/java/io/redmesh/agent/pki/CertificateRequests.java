@@ -124,7 +124,7 @@ public final class CertificateRequests {
         } catch (PkiException e) {
             throw e;
         } catch (GeneralSecurityException | OperatorCreationException | RuntimeException e) {
-            throw new PkiException("certificate request: unreadable: " + e.getMessage(), e);
+            throw new PkiException("certificate request: unreadable (" + Pem.reason(e) + ")", e);
         } catch (org.bouncycastle.pkcs.PKCSException e) {
             throw new PkiException("certificate request: bad self-signature", e);
         }

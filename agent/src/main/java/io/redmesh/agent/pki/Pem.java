@@ -131,7 +131,7 @@ public final class Pem {
             try {
                 out.add(conv.getCertificate(h));
             } catch (GeneralSecurityException | RuntimeException e) {
-                throw new PkiException(what + ": unreadable certificate: " + e.getMessage(), e);
+                throw new PkiException(what + ": unreadable certificate (" + reason(e) + ")", e);
             }
         }
         if (out.isEmpty()) {
@@ -190,7 +190,7 @@ public final class Pem {
                 // A wrong passphrase can also "decrypt" to garbage that only fails to parse here.
                 throw new PkiException("wrong passphrase for " + what + " (or the key file is damaged)", e);
             }
-            throw new PkiException(what + ": unreadable private key: " + e.getMessage(), e);
+            throw new PkiException(what + ": unreadable private key (" + reason(e) + ")", e);
         }
     }
 
@@ -207,12 +207,28 @@ public final class Pem {
                 out.add(o);
             }
         } catch (IOException | RuntimeException e) {
-            throw new PkiException(what + ": malformed PEM: " + e.getMessage(), e);
+            throw new PkiException(what + ": malformed PEM (" + reason(e) + ")", e);
         }
         if (out.isEmpty()) {
             throw new PkiException(what + ": no PEM block found");
         }
         return out;
+    }
+
+    /** The innermost cause's message, without exception class names (they mean nothing to operators). */
+    static String reason(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        String m = t.getMessage();
+        if (m == null || m.isBlank()) {
+            m = e.getMessage();
+        }
+        if (m == null || m.isBlank()) {
+            return "unreadable data";
+        }
+        return m.replaceAll("(?:[a-z]+\\.)+[A-Za-z]*(?:Exception|Error): ?", "").strip();
     }
 
     private static String describe(Object o) {

@@ -100,6 +100,9 @@ public final class TrustBundle {
             checkValidity(path.get(0), at);
             return;
         }
+        for (X509Certificate c : path) {
+            checkValidity(c, at);
+        }
         try {
             Set<TrustAnchor> anchors = new HashSet<>();
             for (X509Certificate c : byFingerprint.values()) {
@@ -124,9 +127,9 @@ public final class TrustBundle {
             throw new PkiException("certificate chain: the trusted CA has expired");
         } catch (CertPathValidatorException e) {
             throw new PkiException("certificate '" + Names.commonName(chain.get(0))
-                    + "' does not chain to the trust bundle: " + e.getMessage(), e);
+                    + "' does not chain to the trust bundle (" + Pem.reason(e) + ")", e);
         } catch (GeneralSecurityException | RuntimeException e) {
-            throw new PkiException("certificate chain: " + e.getMessage(), e);
+            throw new PkiException("certificate chain: " + Pem.reason(e), e);
         }
     }
 
