@@ -194,7 +194,7 @@ class CertificateRotatorTest {
     }
 
     @Test
-    void updateTrustRewritesTheCaFileAndNotifies() throws Exception {
+    void aLeafFromANewRootIsAdoptedOnlyAfterTheTrustBundleNamesIt() throws Exception {
         IssuerService issuer = new IssuerService(issuing, bundle, issuerState, Duration.ofMinutes(10),
                 SanPolicy.defaults(), Clock.systemUTC());
         FakeNetwork net = new FakeNetwork(issuer);
@@ -204,12 +204,28 @@ class CertificateRotatorTest {
                 .listener((k, c, t, f) -> trusts.add(t)).build()) {
             r.start();
             await(() -> trusts.size() == 1, Duration.ofSeconds(5), "the first certificate");
+            BigInteger first = r.current().leaf().getSerialNumber();
+            // CA rotation seen from a node: the issuer switches to a CA under a new root first.
             CertificateAuthority next = CertificateAuthority.createRoot("Root 2", Duration.ofDays(30));
+            CertificateAuthority nextIssuing = next.createIssuing("issuer-2", Duration.ofDays(10));
             TrustBundle both = bundle.with(next.certificate());
+            issuer.setTrust(both);
+            issuer.setAuthority(nextIssuing);
+            // The node does not trust the new root yet: the new leaf is refused, the old one stays.
+            int callsBefore = net.calls.get();
+            r.forceRenew();
+            await(() -> net.calls.get() > callsBefore, Duration.ofSeconds(5), "the renewal attempt");
+            Thread.sleep(200);
+            assertEquals(first, r.current().leaf().getSerialNumber());
+            assertEquals(1, trusts.size());
+            // The (gossiped) overlap bundle arrives: files rewritten, listener told, renewal succeeds.
             r.updateTrust(both).get(5, TimeUnit.SECONDS);
             assertEquals(2, trusts.size());
             assertEquals(both.certificates(), trusts.get(1));
             assertEquals(both, TrustBundle.parse(Files.readString(r.files().caCertFile()), "ca"));
+            r.forceRenew().get(10, TimeUnit.SECONDS);
+            assertEquals(nextIssuing.certificate(), r.current().chain().get(1));
+            both.verify(r.current().chain(), Instant.now());
         }
     }
 }
