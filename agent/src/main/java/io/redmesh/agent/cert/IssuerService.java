@@ -99,6 +99,16 @@ public final class IssuerService {
         return handle(request, null);
     }
 
+    /**
+     * For a mutual-TLS transport: {@code peerChain} is the client chain the TLS layer verified
+     * (null or empty when the client showed none, as on a first enrollment); its CN must then
+     * be the CSR's.
+     */
+    public byte[] handleFromPeer(byte[] request, X509Certificate[] peerChain) {
+        String peer = peerChain == null || peerChain.length == 0 ? null : Names.commonName(peerChain[0]);
+        return handle(request, peer);
+    }
+
     /** Decodes, {@link #issue}s and encodes; any failure becomes an error response. */
     public byte[] handle(byte[] request, String transportPeerName) {
         try {
@@ -133,6 +143,7 @@ public final class IssuerService {
         CertificateRequests.Parsed csr = CertificateRequests.parse(r.csrPem(), "certificate request");
         String name = Names.checkNodeName(csr.commonName());
         if (transportPeerName != null && !transportPeerName.equals(name)) {
+            // A peer authenticated as another node (or an operator) may not ask for this name.
             throw new PkiException("the request for '" + name + "' came from '" + transportPeerName + "'");
         }
         policy.check(name, csr.dnsNames(), csr.ips());

@@ -122,6 +122,12 @@ class IssuerServiceTest {
         String t6 = s.mintToken("node-6", Role.NODE, Duration.ofMinutes(5));
         e = error(s.handle(IssueRequest.withToken(csr(CertificateRequests.newKeyPair(), "node-6"), t6).encode(), "node-7"));
         assertEquals("the request for 'node-6' came from 'node-7'", e);
+        KeyPair k7 = CertificateRequests.newKeyPair();
+        String t7 = s.mintToken("node-7", Role.NODE, Duration.ofMinutes(5));
+        List<X509Certificate> c7 = chain(s.handleFromPeer(IssueRequest.withToken(csr(k7, "node-7"), t7).encode(), null));
+        e = error(s.handleFromPeer(IssueRequest.withToken(csr(CertificateRequests.newKeyPair(), "node-6"), t6).encode(),
+                c7.toArray(X509Certificate[]::new)));
+        assertEquals("the request for 'node-6' came from 'node-7'", e);
     }
 
     @Test
