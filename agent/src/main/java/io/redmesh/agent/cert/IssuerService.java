@@ -29,7 +29,8 @@ import java.util.function.Predicate;
  *
  * <p>Rules: the CSR's self-signature verifies and its SANs pass the {@link SanPolicy}. A first
  * certificate needs a join token that verifies (signed by this issuer's CA or a CA in the bundle,
- * unexpired), names the CSR's CN, and was never used here (ids persist in the state dir). A
+ * unexpired), names the CSR's CN, and was never used here (ids persist in the state dir); a
+ * token for the operator role must come from a root (an issuer cannot make administrators). A
  * renewal needs the current chain, valid now against the trust bundle, not revoked, for the
  * CSR's CN, and a proof signed by its key; the role is kept. A peer name given by the transport
  * must be that same CN. Leaves live {@code lifetime}; the answer is {@code [leaf, issuing CA]}
@@ -154,6 +155,11 @@ public final class IssuerService {
             JoinToken t = JoinToken.verify(r.token(), trust, ca.chain(), now);
             if (!t.name().equals(name)) {
                 throw new PkiException("the join token is for '" + t.name() + "', not for '" + name + "'");
+            }
+            if (t.role() == Role.OPERATOR && trust.find(t.signer()) == null) {
+                // An issuer's own key may admit nodes, not administrators: the operator role is
+                // granted only by a token from a root (the operator's offline key).
+                throw new PkiException("operator tokens must be signed by a root CA (redmesh ca token --dir ROOTDIR --role operator)");
             }
             if (!usedTokens.markUsed(t.id(), t.expiresAt())) {
                 throw new PkiException("join token already used");

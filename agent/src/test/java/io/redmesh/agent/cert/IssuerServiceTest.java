@@ -134,7 +134,10 @@ class IssuerServiceTest {
     void renewalNeedsAValidCertificateForTheSameNameAndItsKey() throws Exception {
         IssuerService s = issuer();
         KeyPair k1 = CertificateRequests.newKeyPair();
-        String token = s.mintToken("node-8", Role.OPERATOR, Duration.ofMinutes(5));
+        String byIssuer = s.mintToken("node-8", Role.OPERATOR, Duration.ofMinutes(5));
+        assertTrue(error(s.handle(IssueRequest.withToken(csr(k1, "node-8"), byIssuer).encode()))
+                .startsWith("operator tokens must be signed by a root CA"));
+        String token = JoinToken.mint(root, "node-8", Role.OPERATOR, Duration.ofMinutes(5));
         List<X509Certificate> c1 = chain(s.handle(IssueRequest.withToken(csr(k1, "node-8"), token).encode()));
 
         KeyPair k2 = CertificateRequests.newKeyPair();
