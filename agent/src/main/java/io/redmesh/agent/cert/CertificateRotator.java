@@ -80,6 +80,7 @@ public final class CertificateRotator implements AutoCloseable {
     private boolean rerun;
     private Duration backoff;
     private String warnedFor;
+    private TrustBundle pendingTrust;
     private CompletableFuture<Void> nextSuccess = new CompletableFuture<>();
     private volatile boolean closed;
 
@@ -150,6 +151,8 @@ public final class CertificateRotator implements AutoCloseable {
         return CompletableFuture.runAsync(() -> {
             Material m = current;
             if (m == null) {
+                // No certificate yet: the first one will have to chain to this bundle.
+                pendingTrust = bundle;
                 return;
             }
             Material n = new Material(m.key(), m.chain(), bundle.certificates());
@@ -297,7 +300,7 @@ public final class CertificateRotator implements AutoCloseable {
         if (m != null) {
             trust = TrustBundle.of(m.trust());
         } else {
-            trust = TrustBundle.parse(r.trustPem(), "issuer response trust bundle");
+            trust = pendingTrust != null ? pendingTrust : TrustBundle.parse(r.trustPem(), "issuer response trust bundle");
             if (initialTrust != null) {
                 initialTrust.verify(chain, clock.instant());
             }

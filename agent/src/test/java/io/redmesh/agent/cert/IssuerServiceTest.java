@@ -195,6 +195,11 @@ class IssuerServiceTest {
             String e = error(s.handle(j.getBytes(StandardCharsets.UTF_8)));
             assertTrue(!e.isEmpty() && !e.contains("Exception"), e);
         }
+        // Deep nesting within the size bound (a parser stack overflow would escape as an Error).
+        String deep = "[".repeat(IssueRequest.MAX_BYTES - 10);
+        assertTrue(!error(s.handle(deep.getBytes(StandardCharsets.US_ASCII))).isEmpty());
+        String deepObj = "{\"v\":1,\"csr\":\"x\",\"token\":" + "[".repeat(30000) + "}";
+        assertTrue(!error(s.handle(deepObj.getBytes(StandardCharsets.US_ASCII))).isEmpty());
         String e = error(s.handle(new byte[IssueRequest.MAX_BYTES + 1]));
         assertTrue(e.startsWith("request too large"), e);
         e = error(s.handle(null));
