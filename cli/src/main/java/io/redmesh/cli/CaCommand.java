@@ -44,7 +44,7 @@ import picocli.CommandLine.Spec;
  * Commands that use a CA key take {@code --passphrase-file} or {@code --passphrase-env} when the
  * key is encrypted (a root always is).
  */
-@Command(name = "ca", description = "Certificate authority: root, issuing CAs, node certificates, join tokens, rotation",
+@Command(name = "ca", mixinStandardHelpOptions = true, description = "Certificate authority: root, issuing CAs, node certificates, join tokens, rotation",
         subcommands = {CaCommand.Init.class, CaCommand.Issue.class, CaCommand.Token.class, CaRotateCommand.class})
 public final class CaCommand implements Runnable {
     @Spec
@@ -188,7 +188,7 @@ public final class CaCommand implements Runnable {
 
     // ---------------------------------------------------------------- init
 
-    @Command(name = "init", description = "Create a root CA (EC P-256) in DIR: ca.crt, ca.key (encrypted), trust.crt, trust-bundle-1.tb")
+    @Command(name = "init", mixinStandardHelpOptions = true, description = "Create a root CA (EC P-256) in DIR: ca.crt, ca.key (encrypted), trust.crt, trust-bundle-1.tb")
     static final class Init extends Base {
         @Option(names = "--name", defaultValue = "RedMesh Root CA", description = "the root's common name (default: ${DEFAULT-VALUE})")
         String name;
@@ -225,7 +225,7 @@ public final class CaCommand implements Runnable {
 
     // ---------------------------------------------------------------- issue
 
-    @Command(name = "issue", description = {
+    @Command(name = "issue", mixinStandardHelpOptions = true, description = {
         "--issuer NAME --out OUTDIR: create an issuing CA (pathLen 0) for an issuer agent in OUTDIR",
         "--csr FILE --name NODE --out FILE: sign a leaf certificate from a CSR (chain written to FILE)"})
     static final class Issue extends Base {
@@ -318,7 +318,7 @@ public final class CaCommand implements Runnable {
 
     // ---------------------------------------------------------------- token
 
-    @Command(name = "token", description = "Print a one-time join token for a node's first certificate")
+    @Command(name = "token", mixinStandardHelpOptions = true, description = "Print a one-time join token for a node's first certificate")
     static final class Token extends Base {
         @Option(names = "--name", required = true, paramLabel = "NODE", description = "the node the token is for")
         String name;

@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
  * order: trust-bundle-(N+1).tb [old, new] now, trust-bundle-(N+2).tb [new] after the overlap.
  * With {@code --issuer NAME --out OUTDIR}, also the new issuing CA for the issuer agents.
  */
-@Command(name = "rotate", description = "Replace the root CA: new root, overlap bundle [old,new], final bundle [new], new issuing CA")
+@Command(name = "rotate", mixinStandardHelpOptions = true, description = "Replace the root CA: new root, overlap bundle [old,new], final bundle [new], new issuing CA")
 final class CaRotateCommand extends CaCommand.Base {
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HHmm'Z'");
 

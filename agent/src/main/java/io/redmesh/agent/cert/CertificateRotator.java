@@ -70,6 +70,7 @@ public final class CertificateRotator implements AutoCloseable {
     private final Duration maxBackoff;
     private final Duration requestTimeout;
     private final Clock clock;
+    private final TrustBundle initialTrust;
     private final ScheduledExecutorService executor;
 
     // Confined to the executor thread, except volatile reads.
@@ -79,6 +80,7 @@ public final class CertificateRotator implements AutoCloseable {
     private boolean rerun;
     private Duration backoff;
     private String warnedFor;
+    private TrustBundle pendingTrust;
     private CompletableFuture<Void> nextSuccess = new CompletableFuture<>();
     private volatile boolean closed;
 
@@ -94,6 +96,7 @@ public final class CertificateRotator implements AutoCloseable {
         this.maxBackoff = b.maxBackoff;
         this.requestTimeout = b.requestTimeout;
         this.clock = b.clock;
+        this.initialTrust = b.initialTrust;
         this.backoff = b.initialBackoff;
         this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "cert-rotator-" + b.name);
@@ -148,6 +151,8 @@ public final class CertificateRotator implements AutoCloseable {
         return CompletableFuture.runAsync(() -> {
             Material m = current;
             if (m == null) {
+                // No certificate yet: the first one will have to chain to this bundle.
+                pendingTrust = bundle;
                 return;
             }
             Material n = new Material(m.key(), m.chain(), bundle.certificates());
@@ -281,10 +286,25 @@ public final class CertificateRotator implements AutoCloseable {
         }
     }
 
-    /** The answer must be a chain for our new key and name that verifies against its trust. */
+    /**
+     * The answer must be a chain for our new key and name that verifies against the trust this
+     * node already has: an issuer can sign leaves but cannot change which roots a node trusts
+     * (that comes from {@link #updateTrust}, fed by signed, gossiped bundles). Only the first
+     * certificate adopts the issuer's bundle, checked against {@link Builder#initialTrust} when
+     * one was configured (otherwise trust on first use over the authenticated transport).
+     */
     private Material check(KeyPair kp, IssueResponse r) throws PkiException {
         List<X509Certificate> chain = Pem.parseCertificates(r.chainPem(), "issuer response chain");
-        TrustBundle trust = TrustBundle.parse(r.trustPem(), "issuer response trust bundle");
+        Material m = current;
+        TrustBundle trust;
+        if (m != null) {
+            trust = TrustBundle.of(m.trust());
+        } else {
+            trust = pendingTrust != null ? pendingTrust : TrustBundle.parse(r.trustPem(), "issuer response trust bundle");
+            if (initialTrust != null) {
+                initialTrust.verify(chain, clock.instant());
+            }
+        }
         X509Certificate leaf = chain.get(0);
         if (!leaf.getPublicKey().equals(kp.getPublic())) {
             throw new PkiException("the issuer returned a certificate for another key");
@@ -386,6 +406,7 @@ public final class CertificateRotator implements AutoCloseable {
         private Duration maxBackoff = Duration.ofSeconds(30);
         private Duration requestTimeout = Duration.ofSeconds(10);
         private Clock clock = Clock.systemUTC();
+        private TrustBundle initialTrust;
 
         private Builder(String name, Path stateDir, Function<byte[], CompletableFuture<byte[]>> transport) {
             this.name = Objects.requireNonNull(name);
@@ -424,6 +445,12 @@ public final class CertificateRotator implements AutoCloseable {
 
         public Builder requestTimeout(Duration t) {
             this.requestTimeout = t;
+            return this;
+        }
+
+        /** The roots the first certificate must chain to (e.g. the operator's trust.crt). */
+        public Builder initialTrust(TrustBundle bundle) {
+            this.initialTrust = bundle;
             return this;
         }
 

@@ -29,7 +29,8 @@ import java.util.function.Predicate;
  *
  * <p>Rules: the CSR's self-signature verifies and its SANs pass the {@link SanPolicy}. A first
  * certificate needs a join token that verifies (signed by this issuer's CA or a CA in the bundle,
- * unexpired), names the CSR's CN, and was never used here (ids persist in the state dir). A
+ * unexpired), names the CSR's CN, and was never used here (ids persist in the state dir); a
+ * token for the operator role must come from a root (an issuer cannot make administrators). A
  * renewal needs the current chain, valid now against the trust bundle, not revoked, for the
  * CSR's CN, and a proof signed by its key; the role is kept. A peer name given by the transport
  * must be that same CN. Leaves live {@code lifetime}; the answer is {@code [leaf, issuing CA]}
@@ -99,6 +100,16 @@ public final class IssuerService {
         return handle(request, null);
     }
 
+    /**
+     * For a mutual-TLS transport: {@code peerChain} is the client chain the TLS layer verified
+     * (null or empty when the client showed none, as on a first enrollment); its CN must then
+     * be the CSR's.
+     */
+    public byte[] handleFromPeer(byte[] request, X509Certificate[] peerChain) {
+        String peer = peerChain == null || peerChain.length == 0 ? null : Names.commonName(peerChain[0]);
+        return handle(request, peer);
+    }
+
     /** Decodes, {@link #issue}s and encodes; any failure becomes an error response. */
     public byte[] handle(byte[] request, String transportPeerName) {
         try {
@@ -133,6 +144,7 @@ public final class IssuerService {
         CertificateRequests.Parsed csr = CertificateRequests.parse(r.csrPem(), "certificate request");
         String name = Names.checkNodeName(csr.commonName());
         if (transportPeerName != null && !transportPeerName.equals(name)) {
+            // A peer authenticated as another node (or an operator) may not ask for this name.
             throw new PkiException("the request for '" + name + "' came from '" + transportPeerName + "'");
         }
         policy.check(name, csr.dnsNames(), csr.ips());
@@ -143,6 +155,11 @@ public final class IssuerService {
             JoinToken t = JoinToken.verify(r.token(), trust, ca.chain(), now);
             if (!t.name().equals(name)) {
                 throw new PkiException("the join token is for '" + t.name() + "', not for '" + name + "'");
+            }
+            if (t.role() == Role.OPERATOR && trust.find(t.signer()) == null) {
+                // An issuer's own key may admit nodes, not administrators: the operator role is
+                // granted only by a token from a root (the operator's offline key).
+                throw new PkiException("operator tokens must be signed by a root CA (redmesh ca token --dir ROOTDIR --role operator)");
             }
             if (!usedTokens.markUsed(t.id(), t.expiresAt())) {
                 throw new PkiException("join token already used");

@@ -122,13 +122,22 @@ class IssuerServiceTest {
         String t6 = s.mintToken("node-6", Role.NODE, Duration.ofMinutes(5));
         e = error(s.handle(IssueRequest.withToken(csr(CertificateRequests.newKeyPair(), "node-6"), t6).encode(), "node-7"));
         assertEquals("the request for 'node-6' came from 'node-7'", e);
+        KeyPair k7 = CertificateRequests.newKeyPair();
+        String t7 = s.mintToken("node-7", Role.NODE, Duration.ofMinutes(5));
+        List<X509Certificate> c7 = chain(s.handleFromPeer(IssueRequest.withToken(csr(k7, "node-7"), t7).encode(), null));
+        e = error(s.handleFromPeer(IssueRequest.withToken(csr(CertificateRequests.newKeyPair(), "node-6"), t6).encode(),
+                c7.toArray(X509Certificate[]::new)));
+        assertEquals("the request for 'node-6' came from 'node-7'", e);
     }
 
     @Test
     void renewalNeedsAValidCertificateForTheSameNameAndItsKey() throws Exception {
         IssuerService s = issuer();
         KeyPair k1 = CertificateRequests.newKeyPair();
-        String token = s.mintToken("node-8", Role.OPERATOR, Duration.ofMinutes(5));
+        String byIssuer = s.mintToken("node-8", Role.OPERATOR, Duration.ofMinutes(5));
+        assertTrue(error(s.handle(IssueRequest.withToken(csr(k1, "node-8"), byIssuer).encode()))
+                .startsWith("operator tokens must be signed by a root CA"));
+        String token = JoinToken.mint(root, "node-8", Role.OPERATOR, Duration.ofMinutes(5));
         List<X509Certificate> c1 = chain(s.handle(IssueRequest.withToken(csr(k1, "node-8"), token).encode()));
 
         KeyPair k2 = CertificateRequests.newKeyPair();
@@ -186,6 +195,11 @@ class IssuerServiceTest {
             String e = error(s.handle(j.getBytes(StandardCharsets.UTF_8)));
             assertTrue(!e.isEmpty() && !e.contains("Exception"), e);
         }
+        // Deep nesting within the size bound (a parser stack overflow would escape as an Error).
+        String deep = "[".repeat(IssueRequest.MAX_BYTES - 10);
+        assertTrue(!error(s.handle(deep.getBytes(StandardCharsets.US_ASCII))).isEmpty());
+        String deepObj = "{\"v\":1,\"csr\":\"x\",\"token\":" + "[".repeat(30000) + "}";
+        assertTrue(!error(s.handle(deepObj.getBytes(StandardCharsets.US_ASCII))).isEmpty());
         String e = error(s.handle(new byte[IssueRequest.MAX_BYTES + 1]));
         assertTrue(e.startsWith("request too large"), e);
         e = error(s.handle(null));
