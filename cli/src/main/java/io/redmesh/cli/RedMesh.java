@@ -6,8 +6,14 @@ import picocli.CommandLine.Command;
 /** The {@code redmesh} launcher: one jar, one sub-command per mode. */
 @Command(name = "redmesh", mixinStandardHelpOptions = true, version = "RedMesh 0.1.0 (Redis 7.0.15 compatible)",
         description = "A Redis-compatible server where every link is authenticated and encrypted.",
-        subcommands = {ServerCommand.class, RdbCommand.class, MeshCommand.class, AclCliCommand.class,
-                AuditCommand.class})
+        subcommands = {
+            ServerCommand.class,
+            RdbCommand.class,
+            CaCommand.class,
+            AuditCommand.class,
+            MeshCommand.class,
+            AclCliCommand.class,
+        })
 public final class RedMesh implements Runnable {
     @Override
     public void run() {
