@@ -102,7 +102,7 @@ public final class Agent implements AutoCloseable {
                 .initialTrust(trust.bundle())
                 .joinToken(this::joinToken)
                 .listener(this::newMaterial)
-                .maxBackoff(Duration.ofSeconds(Math.max(2, Math.min(30, cfg.leafLifetime.toSeconds() / 10))))
+                .backoff(Duration.ofSeconds(1), Duration.ofSeconds(Math.max(2, Math.min(30, cfg.leafLifetime.toSeconds() / 10))))
                 .build();
         this.acl = new AclReplication(node, store, () -> signer, () -> mesh, audit, cfg.name, !cfg.isSidecar());
         this.security = new SecurityRecords(cfg.name, node, store, trust, rotator, () -> issuer, audit, verifier,
@@ -136,17 +136,25 @@ public final class Agent implements AutoCloseable {
                 + "', enrollment on " + cfg.enrollBind + ":" + enrollment.port());
     }
 
-    /** The issuer's own first certificate needs no token from outside: it mints one. */
+    /**
+     * The join token for the first certificate: the configured one (an operator mints it with
+     * {@code redmesh ca token}; an issuer needs a root-signed operator token to relay operator
+     * requests). An issuer without one mints itself a node-role token.
+     */
     private String joinToken() {
+        if (cfg.joinToken != null) {
+            return cfg.joinToken;
+        }
         if (issuer != null) {
             try {
-                return issuer.mintToken(cfg.name, Role.OPERATOR, Duration.ofMinutes(5));
+                ServerLog.warning("Agent " + cfg.name + ": no join-token configured; this issuer takes a node-role "
+                        + "certificate and cannot relay operator requests (trust bundles, revocations)");
+                return issuer.mintToken(cfg.name, Role.NODE, Duration.ofMinutes(5));
             } catch (PkiException e) {
                 ServerLog.warning("Agent: cannot mint the issuer's own token: " + e.getMessage());
-                return null;
             }
         }
-        return cfg.joinToken;
+        return null;
     }
 
     /** The rotator's transport: this node's own issuer, or the configured issuers in turn. */
@@ -182,10 +190,9 @@ public final class Agent implements AutoCloseable {
         } catch (IOException e) {
             return ("ERR " + e.getMessage()).getBytes(StandardCharsets.UTF_8);
         }
-        String peerName = peer == null || peer.length == 0 ? null : Names.commonName(peer[0]);
         return switch (r.type()) {
             case ISSUE -> {
-                byte[] answer = issuer.handle(r.field(0), peerName);
+                byte[] answer = issuer.handleFromPeer(r.field(0), peer);
                 metrics.certificatesIssued.inc();
                 yield answer;
             }
