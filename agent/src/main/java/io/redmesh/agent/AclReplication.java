@@ -98,11 +98,19 @@ final class AclReplication implements AutoCloseable {
     }
 
     private void localChange(String name, String rules, String actor) {
-        publish(name, rules, actor);
+        if (!publish(name, rules, actor) && store.get(RecordKind.ACL_USER, name) == null && !name.equals("default")) {
+            // refused, and the mesh never had this user: the change created it, so undo that
+            try {
+                node.deleteUser(name);
+            } catch (NodeAdapter.NodeException e) {
+                ServerLog.warning("Agent: could not undo ACL user '" + name + "': " + e.getMessage());
+            }
+        }
         converge(name, null);
     }
 
-    private void publish(String name, String rules, String actor) {
+    /** False when the mesh refused the change (policy, or a signer problem). */
+    private boolean publish(String name, String rules, String actor) {
         RecordSigner s = signer.get();
         SignedRecord r = rules == null ? s.delete(RecordKind.ACL_USER, name)
                 : s.sign(RecordKind.ACL_USER, name, rules.getBytes(StandardCharsets.UTF_8));
@@ -112,10 +120,12 @@ final class AclReplication implements AutoCloseable {
                 audit(rules == null ? AuditLog.ACL_DELUSER : AuditLog.ACL_SETUSER, actor, name, r,
                         rules == null ? Map.of() : Map.of("rules", AuditLog.redactAclRules(rules)));
             }
+            return true;
         } catch (IllegalArgumentException refused) {
             ServerLog.warning("Agent: the change to ACL user '" + name + "' by " + actor
                     + " is not distributed and is undone here: " + refused.getMessage());
             audit(AuditLog.RECORD_REJECTED, actor, name, r, Map.of("reason", refused.getMessage(), "local", true));
+            return false;
         }
     }
 

@@ -34,6 +34,24 @@ public final class ServerFixture implements AutoCloseable {
 
     /** Starts a node reading {@code configFile} first (CONFIG REWRITE tests), then directives. */
     public static ServerFixture startWithConfig(java.nio.file.Path configFile, String... directives) {
+        return started(build(configFile, directives));
+    }
+
+    /** Starts a node made by {@link #build} (after the test attached what it needed). */
+    public static ServerFixture started(RedisServer server) {
+        try {
+            server.start();
+        } catch (RedisServer.StartupException e) {
+            throw new IllegalStateException(e.getMessage());
+        }
+        return new ServerFixture(server, server.port());
+    }
+
+    /**
+     * A node configured as {@link #startWithConfig} would start it, not started yet: upper
+     * modules attach to it (an agent) before calling {@link #started}.
+     */
+    public static RedisServer build(java.nio.file.Path configFile, String... directives) {
         int port = Ports.free();
         List<String> args = new ArrayList<>();
         if (configFile != null) {
@@ -60,13 +78,7 @@ public final class ServerFixture implements AutoCloseable {
         } catch (ConfigLoader.FatalConfigError e) {
             throw new IllegalArgumentException(e.getMessage());
         }
-        RedisServer server = new RedisServer(config);
-        try {
-            server.start();
-        } catch (RedisServer.StartupException e) {
-            throw new IllegalStateException(e.getMessage());
-        }
-        return new ServerFixture(server, server.port());
+        return new RedisServer(config);
     }
 
     public int port() {
