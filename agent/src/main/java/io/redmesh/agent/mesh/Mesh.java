@@ -88,15 +88,14 @@ public final class Mesh implements AutoCloseable {
     /** Reason for bytes from a peer that are not a well-formed message or record. */
     public static final String MALFORMED = "malformed";
     public static final int MAX_STATUS_BYTES = 64 * 1024;
-    private static final long REJECT_LOG_MILLIS = 10_000;
 
     private final RecordStore store;
     private final RecordVerifier verifier;
     private final AntiEntropy antiEntropy;
+    private final RecordIntake intake;
     private final List<Observer> observers = new CopyOnWriteArrayList<>();
     private final Map<String, Function<byte[], byte[]>> handlers = new ConcurrentHashMap<>();
     private final Map<String, byte[]> statuses = new ConcurrentHashMap<>();
-    private final Map<String, long[]> rejectLog = new ConcurrentHashMap<>();
     private final ExecutorService inbound;
     private final ExecutorService services;
     private final ScheduledExecutorService timers;
@@ -115,6 +114,7 @@ public final class Mesh implements AutoCloseable {
         this.store = store;
         this.verifier = verifier;
         this.antiEntropy = new AntiEntropy(store);
+        this.intake = new RecordIntake(store, verifier, () -> this.config.clock(), observers);
         String id = config.memberId();
         inbound = Executors.newSingleThreadExecutor(r -> daemon(r, "mesh-in-" + id));
         services = Executors.newFixedThreadPool(2, r -> daemon(r, "mesh-svc-" + id));
@@ -303,58 +303,15 @@ public final class Mesh implements AutoCloseable {
     }
 
     private void onPush(String who, byte[] bytes) {
-        try {
-            for (byte[] r : RecordCodec.decodeBatch(bytes)) {
-                acceptRemote(r, who, false);
-            }
-        } catch (RecordFormatException | RuntimeException e) {
-            reject(MALFORMED, who, e.getMessage());
-        }
+        intake.acceptBatch(bytes, who);
     }
 
-    /** Decodes, verifies and merges one record from a peer; never throws. */
     private void acceptRemote(byte[] encoded, String from, boolean viaAntiEntropy) {
-        try {
-            SignedRecord s = RecordCodec.decode(encoded);
-            String why = verifier.verify(s);
-            if (why != null) {
-                reject(why, from, s.toString());
-                return;
-            }
-            config.clock().observe(s.version().hlc());
-            if (store.offer(s)) {
-                long latency = System.currentTimeMillis() - s.version().physicalMillis();
-                for (Observer o : observers) {
-                    o.applied(s, true, viaAntiEntropy, latency);
-                }
-            }
-        } catch (RecordFormatException e) {
-            reject(MALFORMED, from, e.getMessage());
-        } catch (RuntimeException e) {
-            reject(MALFORMED, from, e.toString());
-        }
+        intake.accept(encoded, from, viaAntiEntropy);
     }
 
     private void reject(String reason, String from, String what) {
-        store.rejected(reason);
-        for (Observer o : observers) {
-            try {
-                o.rejected(reason, from);
-            } catch (RuntimeException e) {
-                // an observer's bug must not stop the mesh
-            }
-        }
-        long now = System.currentTimeMillis();
-        long[] state = rejectLog.computeIfAbsent(reason, r -> new long[] {0, 0});
-        synchronized (state) {
-            state[1]++;
-            if (now - state[0] >= REJECT_LOG_MILLIS) {
-                ServerLog.warning("Mesh rejected a record from " + from + ": " + reason + " (" + what + ")"
-                        + (state[1] > 1 ? ", " + (state[1] - 1) + " more since the last report" : ""));
-                state[0] = now;
-                state[1] = 0;
-            }
-        }
+        intake.reject(reason, from, what);
     }
 
     // ------------------------------------------------------------------ anti-entropy

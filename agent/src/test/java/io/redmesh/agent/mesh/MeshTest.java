@@ -55,9 +55,12 @@ import org.junit.jupiter.api.TestMethodOrder;
 class MeshTest {
     static final Duration WAIT = Duration.ofSeconds(15);
     MeshCluster c;
+    /** A second CA the mesh does not trust. */
+    TestCertificates other;
 
     @BeforeAll
     void start() throws Exception {
+        other = TestCertificates.create();
         c = MeshCluster.of(5, RecordStore.DEFAULT_TOMBSTONE_TTL);
         long t0 = System.nanoTime();
         c.startAll();
@@ -72,6 +75,9 @@ class MeshTest {
     void stop() {
         if (c != null) {
             c.close();
+        }
+        if (other != null) {
+            other.close();
         }
     }
 
@@ -164,12 +170,10 @@ class MeshTest {
         SignedRecord spoofed = n1.signer.sign(new Record(RecordKind.ACL_USER, "mallory",
                 new Version(n1.clock.now(), "n2"), v));
         // 3. a signer from another CA (with a CN of a real member)
-        try (TestCertificates other = TestCertificates.create()) {
-            TestCertificates.Identity id = other.newClient("n1");
-            SignedRecord foreign = new RecordSigner(id.key(), List.of(id.cert()), new HybridClock())
-                    .sign(RecordKind.ACL_USER, "mallory", v);
-            n1.mesh.pushAll(List.of(tampered.encode(), spoofed.encode(), foreign.encode(), new byte[] {1, 2, 3}));
-        }
+        TestCertificates.Identity id = other.newClient("n1");
+        SignedRecord foreign = new RecordSigner(id.key(), List.of(id.cert()), new HybridClock())
+                .sign(RecordKind.ACL_USER, "mallory", v);
+        n1.mesh.pushAll(List.of(tampered.encode(), spoofed.encode(), foreign.encode(), new byte[] {1, 2, 3}));
         for (MeshCluster.Member m : c.members.subList(1, 5)) {
             await(() -> m.store.rejectedCounts().getOrDefault(RecordVerifier.BAD_SIGNATURE, 0L) >= 1
                     && m.store.rejectedCounts().getOrDefault(RecordVerifier.ORIGIN_MISMATCH, 0L) >= 1
@@ -186,7 +190,7 @@ class MeshTest {
     @Test
     @Order(5)
     void aMemberWithACertificateFromAnotherCaCannotJoin() throws Exception {
-        try (TestCertificates other = TestCertificates.create()) {
+        {
             int port = io.redmesh.node.testing.Ports.free();
             TestCertificates.Identity sig = other.newClient("n6");
             RecordSigner rogueSigner = new RecordSigner(sig.key(), List.of(sig.cert()), new HybridClock());
@@ -226,6 +230,12 @@ class MeshTest {
     void garbageDatagramsAndConnectionsChangeNothing() throws Exception {
         Random r = new Random(7);
         MeshCluster.Member n1 = c.get(1);
+        // nothing listens on UDP at the mesh port (Atomix's plaintext unicast service is replaced)
+        for (MeshCluster.Member m : c.members) {
+            try (DatagramSocket probe = new DatagramSocket(m.port, InetAddress.getByName("127.0.0.1"))) {
+                assertTrue(probe.isBound());
+            }
+        }
         long before = c.members.stream().mapToLong(m -> m.store.appliedCount()).sum();
         try (DatagramSocket udp = new DatagramSocket()) {
             for (MeshCluster.Member m : c.members) {
