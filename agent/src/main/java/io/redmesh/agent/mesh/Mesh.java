@@ -98,6 +98,7 @@ public final class Mesh implements AutoCloseable {
     private final Map<String, byte[]> statuses = new ConcurrentHashMap<>();
     private final ExecutorService inbound;
     private final ExecutorService services;
+    private final ExecutorService antiEntropyServer;
     private final ScheduledExecutorService timers;
     private final CountDownLatch synced = new CountDownLatch(1);
     private final AtomicLong pushes = new AtomicLong();
@@ -118,6 +119,11 @@ public final class Mesh implements AutoCloseable {
         String id = config.memberId();
         inbound = Executors.newSingleThreadExecutor(r -> daemon(r, "mesh-in-" + id));
         services = Executors.newFixedThreadPool(2, r -> daemon(r, "mesh-svc-" + id));
+        // its own thread, so a slow request handler (a CSR being signed) never delays sync answers
+        antiEntropyServer = Executors.newSingleThreadExecutor(r -> daemon(r, "mesh-ae-" + id));
+        if (config.alone()) {
+            synced.countDown();
+        }
         timers = Executors.newScheduledThreadPool(1, r -> daemon(r, "mesh-timer-" + id));
     }
 
@@ -141,9 +147,6 @@ public final class Mesh implements AutoCloseable {
                 config.statusInterval().toMillis(), TimeUnit.MILLISECONDS);
         timers.scheduleWithFixedDelay(this::gcTick, config.gcInterval().toMillis(),
                 config.gcInterval().toMillis(), TimeUnit.MILLISECONDS);
-        if (config.alone()) {
-            synced.countDown();
-        }
         return join(config);
     }
 
@@ -167,8 +170,8 @@ public final class Mesh implements AutoCloseable {
         MessagingService messaging = a.getMessagingService();
         messaging.registerHandler(PUSH, (Address from, byte[] bytes) -> onPush(sender(from), bytes), inbound);
         messaging.registerHandler(STATUS, (Address from, byte[] bytes) -> onStatus(sender(from), bytes), inbound);
-        messaging.registerHandler(DIGEST, (Address from, byte[] bytes) -> onDigest(bytes), services);
-        messaging.registerHandler(SUMMARY, (Address from, byte[] bytes) -> onSummary(bytes), services);
+        messaging.registerHandler(DIGEST, (Address from, byte[] bytes) -> onDigest(bytes), antiEntropyServer);
+        messaging.registerHandler(SUMMARY, (Address from, byte[] bytes) -> onSummary(bytes), antiEntropyServer);
         handlers.forEach((subject, h) -> subscribeHandler(messaging, subject, h));
         a.getMembershipService().addListener(this::onMembership);
         this.config = c;
@@ -223,6 +226,7 @@ public final class Mesh implements AutoCloseable {
         }
         inbound.shutdownNow();
         services.shutdownNow();
+        antiEntropyServer.shutdownNow();
     }
 
     private static void stop(AtomixCluster a) {
