@@ -1,0 +1,144 @@
+package io.redmesh.agent.record;
+
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.Signature;
+import java.security.cert.CertPathValidator;
+import java.security.cert.CertificateFactory;
+import java.security.cert.PKIXParameters;
+import java.security.cert.TrustAnchor;
+import java.security.cert.X509Certificate;
+import java.util.Collection;
+import java.util.HexFormat;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+import java.util.function.Predicate;
+
+/**
+ * Decides whether a record from a peer may be merged. In order:
+ * <ol>
+ *   <li>the version is not from the future: physical time at most {@code maxClockSkewMillis}
+ *       ahead of ours (a far-future version would win every later change) -> {@code future-version};</li>
+ *   <li>the chain (leaf + intermediates) validates by PKIX to one of the current trust anchors,
+ *       at the current time, without CRL/OCSP -> {@code untrusted-chain};</li>
+ *   <li>no certificate of the chain is revoked by the pluggable check -> {@code revoked-signer};</li>
+ *   <li>the record's origin is the leaf's CN: a member cannot speak for another -> {@code origin-mismatch};</li>
+ *   <li>the signature over {@link RecordCodec#signedBytes} verifies with the leaf's key -> {@code bad-signature};</li>
+ *   <li>the {@link RecordPolicy} accepts it -> its reason.</li>
+ * </ol>
+ * Thread-safe. Successful chain validations are cached (by chain fingerprint, until the trust
+ * anchors change); revocation and the policy are asked every time.
+ */
+public final class RecordVerifier {
+    public static final String FUTURE_VERSION = "future-version";
+    public static final String UNTRUSTED_CHAIN = "untrusted-chain";
+    public static final String REVOKED_SIGNER = "revoked-signer";
+    public static final String ORIGIN_MISMATCH = "origin-mismatch";
+    public static final String BAD_SIGNATURE = "bad-signature";
+
+    private volatile Set<TrustAnchor> anchors;
+    private final Predicate<X509Certificate> revoked;
+    private final RecordPolicy policy;
+    private final LongSupplier wallMillis;
+    private final long maxClockSkewMillis;
+    /** chain fingerprint -> not-after (ms) of the chain, for chains that validated. */
+    private final Map<String, Long> validChains = new ConcurrentHashMap<>();
+
+    public RecordVerifier(Collection<X509Certificate> trustAnchors, Predicate<X509Certificate> revokedCheck,
+                          RecordPolicy policy) {
+        this(trustAnchors, revokedCheck, policy, System::currentTimeMillis, 5 * 60_000L);
+    }
+
+    public RecordVerifier(Collection<X509Certificate> trustAnchors, Predicate<X509Certificate> revokedCheck,
+                          RecordPolicy policy, LongSupplier wallMillis, long maxClockSkewMillis) {
+        this.revoked = revokedCheck == null ? c -> false : revokedCheck;
+        this.policy = policy == null ? RecordPolicy.ALLOW_ALL : policy;
+        this.wallMillis = wallMillis;
+        this.maxClockSkewMillis = maxClockSkewMillis;
+        updateTrustAnchors(trustAnchors);
+    }
+
+    /** Replaces the trust anchors (CA rotation: new bundle). Records already merged stay. */
+    public void updateTrustAnchors(Collection<X509Certificate> trustAnchors) {
+        Set<TrustAnchor> a = new HashSet<>();
+        for (X509Certificate c : trustAnchors) {
+            a.add(new TrustAnchor(c, null));
+        }
+        if (a.isEmpty()) {
+            throw new IllegalArgumentException("no trust anchors");
+        }
+        anchors = a;
+        validChains.clear();
+    }
+
+    /** Null when the record may be merged, else the rejection reason (one of the constants or the policy's). */
+    public String verify(SignedRecord s) {
+        long now = wallMillis.getAsLong();
+        if (s.version().physicalMillis() > now + maxClockSkewMillis) {
+            return FUTURE_VERSION;
+        }
+        if (!chainValid(s.chain(), now)) {
+            return UNTRUSTED_CHAIN;
+        }
+        for (X509Certificate c : s.chain()) {
+            if (revoked.test(c)) {
+                return REVOKED_SIGNER;
+            }
+        }
+        X509Certificate leaf = s.signer();
+        if (!s.version().origin().equals(RecordSigner.commonName(leaf))) {
+            return ORIGIN_MISMATCH;
+        }
+        try {
+            Signature v = Signature.getInstance(RecordSigner.algorithm(leaf.getPublicKey().getAlgorithm()));
+            v.initVerify(leaf.getPublicKey());
+            v.update(RecordCodec.signedBytes(s.record()));
+            if (!v.verify(s.signature())) {
+                return BAD_SIGNATURE;
+            }
+        } catch (GeneralSecurityException | RuntimeException e) {
+            return BAD_SIGNATURE;
+        }
+        String why = policy.check(s.record(), leaf);
+        return why == null || why.isEmpty() ? null : why;
+    }
+
+    private boolean chainValid(List<X509Certificate> chain, long now) {
+        String fp;
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            for (X509Certificate c : chain) {
+                md.update(c.getEncoded());
+            }
+            fp = HexFormat.of().formatHex(md.digest());
+        } catch (GeneralSecurityException e) {
+            return false;
+        }
+        Long until = validChains.get(fp);
+        if (until != null && now <= until) {
+            return true;
+        }
+        Set<TrustAnchor> a = anchors;
+        try {
+            PKIXParameters p = new PKIXParameters(a);
+            p.setRevocationEnabled(false);
+            p.setDate(new java.util.Date(now));
+            CertPathValidator.getInstance("PKIX").validate(
+                    CertificateFactory.getInstance("X.509").generateCertPath(chain), p);
+        } catch (GeneralSecurityException | RuntimeException e) {
+            return false;
+        }
+        long notAfter = Long.MAX_VALUE;
+        for (X509Certificate c : chain) {
+            notAfter = Math.min(notAfter, c.getNotAfter().getTime());
+        }
+        if (anchors == a) {
+            validChains.put(fp, notAfter);
+        }
+        return true;
+    }
+}
