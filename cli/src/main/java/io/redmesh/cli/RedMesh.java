@@ -7,6 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "redmesh", mixinStandardHelpOptions = true, version = "RedMesh 0.1.0 (Redis 7.0.15 compatible)",
         description = "A Redis-compatible server where every link is authenticated and encrypted.",
         subcommands = {
+            DemoCommand.class,
             ServerCommand.class,
             RdbCommand.class,
             CaCommand.class,

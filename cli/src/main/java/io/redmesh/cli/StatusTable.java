@@ -66,11 +66,11 @@ final class StatusTable {
     /** Renders rows as an aligned text table. */
     static String render(Map<String, Map<String, String>> rows) {
         List<String[]> table = new ArrayList<>();
-        table.add(new String[] {"NODE", "UP", "ROLE", "ACL VERSION", "ACL DIGEST", "CERT SERIAL", "EXPIRES IN", "MEMBERS"});
+        table.add(new String[] {"NODE", "UP", "ROLE", "ACL CHANGED", "ACL DIGEST", "CERT SERIAL", "EXPIRES IN", "MEMBERS"});
         for (Map.Entry<String, Map<String, String>> r : rows.entrySet()) {
             Map<String, String> v = r.getValue();
             table.add(new String[] {r.getKey(), "1".equals(v.get("reachable")) ? "yes" : "NO", v.getOrDefault("role", "?"),
-                    v.getOrDefault("acl_version", "?"), shorten(v.getOrDefault("acl_digest", "?"), 16),
+                    version(v.getOrDefault("acl_version", "?")), shorten(v.getOrDefault("acl_digest", "?"), 16),
                     shorten(v.getOrDefault("cert_serial", "?"), 16), seconds(v.get("cert_expires_in")),
                     v.getOrDefault("members", "")});
         }
@@ -89,6 +89,22 @@ final class StatusTable {
             b.append('\n');
         }
         return b.toString();
+    }
+
+    /** "millis.counter" (the hybrid logical clock) as the local time of the change. */
+    static String version(String v) {
+        int dot = v.indexOf('.');
+        try {
+            long ms = Long.parseLong(dot < 0 ? v : v.substring(0, dot));
+            if (ms == 0) {
+                return "none";
+            }
+            String t = java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss.SSS")
+                    .format(java.time.Instant.ofEpochMilli(ms).atZone(java.time.ZoneId.systemDefault()));
+            return dot < 0 || v.substring(dot + 1).equals("0") ? t : t + "+" + v.substring(dot + 1);
+        } catch (NumberFormatException e) {
+            return v;
+        }
     }
 
     private static String shorten(String s, int n) {

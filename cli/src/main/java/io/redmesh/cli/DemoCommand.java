@@ -1,0 +1,324 @@
+package io.redmesh.cli;
+
+import io.redmesh.agent.pki.CaDirectory;
+import io.redmesh.agent.pki.CertificateAuthority;
+import io.redmesh.agent.pki.CertificateRequests;
+import io.redmesh.agent.pki.JoinToken;
+import io.redmesh.agent.pki.Pem;
+import io.redmesh.agent.pki.Role;
+import io.redmesh.agent.pki.SanPolicy;
+import io.redmesh.agent.pki.SecureFiles;
+import io.redmesh.agent.pki.TrustBundle;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code redmesh demo}: a mesh on loopback with nothing to prepare. A fresh CA in a temporary
+ * directory, three RedMesh nodes (separate processes) each with its agent, TLS on every link
+ * (client port with client certificates, agent mesh, enrollment), leaves that renew every
+ * minute, and a live table of what each node reports. Ctrl-C stops the nodes and removes the
+ * directory.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Start a 3-node RedMesh mesh on loopback (fresh CA, TLS everywhere, rotating certificates) "
+                + "and watch it; Ctrl-C stops everything and removes its files")
+public final class DemoCommand implements Callable<Integer> {
+    @Option(names = "--nodes", defaultValue = "3", description = "how many nodes (default: ${DEFAULT-VALUE})")
+    int nodes;
+
+    @Option(names = "--leaf-lifetime", defaultValue = "90s",
+            description = "certificate lifetime; renewed at 2/3 of it (default: ${DEFAULT-VALUE}: a new certificate every minute)")
+    String leafLifetime;
+
+    @Option(names = "--duration", defaultValue = "0",
+            description = "stop by itself after this long (e.g. 60s); 0 = until Ctrl-C")
+    String duration;
+
+    @Option(names = "--plain", description = "print the table on new lines instead of redrawing the screen")
+    boolean plain;
+
+    private final List<Process> children = new ArrayList<>();
+    private Path dir;
+
+    @Override
+    public Integer call() throws Exception {
+        if (nodes < 1 || nodes > 9) {
+            System.err.println("--nodes must be between 1 and 9");
+            return 2;
+        }
+        Duration lifetime;
+        Duration runFor;
+        try {
+            lifetime = io.redmesh.agent.config.AgentConfig.duration(leafLifetime);
+            runFor = io.redmesh.agent.config.AgentConfig.duration(duration);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            return 2;
+        }
+        if (lifetime.toSeconds() < 30) {
+            System.err.println("--leaf-lifetime must be at least 30s");
+            return 2;
+        }
+        dir = Files.createTempDirectory("redmesh-demo-");
+        Thread cleanup = new Thread(this::stopAll, "demo-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanup);
+        try {
+            DemoSetup setup = prepare(lifetime);
+            System.out.println("RedMesh demo: " + nodes + " nodes, CA and files in " + dir);
+            for (int i = 1; i <= nodes; i++) {
+                children.add(launch(setup, i));
+            }
+            awaitUp(setup, Duration.ofSeconds(120));
+            createAdmin(setup);
+            printHowToConnect(setup);
+            watch(setup, runFor);
+            return 0;
+        } finally {
+            stopAll();
+            try {
+                Runtime.getRuntime().removeShutdownHook(cleanup);
+            } catch (IllegalStateException shuttingDown) {
+                // Ctrl-C: the hook is running
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ set-up
+
+    /** Ports, passwords and paths of one demo run. */
+    record DemoSetup(Path dir, int[] tlsPorts, int[] meshPorts, int enrollPort, String adminPassword,
+                     Path caFile, Path clientCert, Path clientKey) {}
+
+    private DemoSetup prepare(Duration lifetime) throws Exception {
+        CertificateAuthority root = CertificateAuthority.createRoot("RedMesh Demo Root", Duration.ofDays(7));
+        CertificateAuthority issuing = root.createIssuing("demo-issuer", Duration.ofDays(2));
+        new CaDirectory(dir.resolve("issuer")).create(issuing, null, TrustBundle.of(List.of(root.certificate())));
+        Path caFile = dir.resolve("ca.crt");
+        SecureFiles.writePublic(caFile, Pem.certificate(root.certificate()).getBytes(StandardCharsets.US_ASCII));
+        // A client certificate for redis-cli (the nodes require one: tls-auth-clients yes).
+        KeyPair keys = CertificateRequests.newKeyPair();
+        var csr = CertificateRequests.parse(CertificateRequests.create(keys, "demo-client", List.of(), List.of()));
+        X509Certificate leaf = issuing.signLeaf(csr, "demo-client", Role.NODE, Duration.ofDays(1), SanPolicy.defaults());
+        Path clientCert = dir.resolve("client.crt");
+        Path clientKey = dir.resolve("client.key");
+        SecureFiles.writePublic(clientCert, Pem.certificates(issuing.leafChain(leaf)).getBytes(StandardCharsets.US_ASCII));
+        SecureFiles.writeSecret(clientKey, Pem.privateKey(keys.getPrivate()).getBytes(StandardCharsets.US_ASCII));
+        byte[] pw = new byte[12];
+        new SecureRandom().nextBytes(pw);
+        int[] tls = new int[nodes];
+        int[] mesh = new int[nodes];
+        for (int i = 0; i < nodes; i++) {
+            tls[i] = freePort();
+            mesh[i] = freePort();
+        }
+        DemoSetup s = new DemoSetup(dir, tls, mesh, freePort(), HexFormat.of().formatHex(pw), caFile, clientCert,
+                clientKey);
+        for (int i = 1; i <= nodes; i++) {
+            writeAgentConfig(s, i, lifetime, JoinToken.mint(root, "node" + i, Role.OPERATOR, Duration.ofHours(1)));
+        }
+        return s;
+    }
+
+    private void writeAgentConfig(DemoSetup s, int i, Duration lifetime, String token) throws IOException {
+        Path nodeDir = dir.resolve("node" + i);
+        Files.createDirectories(nodeDir);
+        StringBuilder c = new StringBuilder();
+        c.append("# written by redmesh demo\n");
+        c.append("name node").append(i).append('\n');
+        c.append("state-dir ").append(nodeDir.resolve("agent")).append('\n');
+        c.append("mesh-port ").append(s.meshPorts[i - 1]).append('\n');
+        c.append("seeds");
+        for (int p : s.meshPorts) {
+            c.append(" 127.0.0.1:").append(p);
+        }
+        c.append('\n');
+        c.append("ca-file ").append(s.caFile).append('\n');
+        c.append("leaf-lifetime ").append(lifetime.toSeconds()).append("s\n");
+        c.append("sync-timeout 5s\n");
+        if (i == 1) {
+            c.append("issuer-dir ").append(dir.resolve("issuer")).append('\n');
+            c.append("enroll-port ").append(s.enrollPort).append('\n');
+        } else {
+            c.append("issuer 127.0.0.1:").append(s.enrollPort).append('\n');
+        }
+        SecureFiles.writeSecret(nodeDir.resolve("join.token"), token.getBytes(StandardCharsets.US_ASCII));
+        c.append("join-token-file ").append(nodeDir.resolve("join.token")).append('\n');
+        SecureFiles.writeSecret(nodeDir.resolve("agent.conf"), c.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private Process launch(DemoSetup s, int i) throws IOException {
+        Path nodeDir = dir.resolve("node" + i);
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ProcessHandle.current().info().command().orElse("java"));
+        cmd.addAll(List.of("-XX:+UseSerialGC", "-Xss512k", "-Xmx256m",
+                "--add-opens", "java.base/java.util.concurrent.atomic=ALL-UNNAMED",
+                "--add-opens", "java.base/java.nio=ALL-UNNAMED", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
+                "-cp", System.getProperty("java.class.path"), RedMesh.class.getName(), "server",
+                "--agent", nodeDir.resolve("agent.conf").toString(),
+                "--port", "0", "--tls-port", Integer.toString(s.tlsPorts[i - 1]), "--bind", "127.0.0.1",
+                "--tls-auth-clients", "yes", "--dir", nodeDir.toString(), "--save", "",
+                "--logfile", nodeDir.resolve("node.log").toString()));
+        return new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(nodeDir.resolve("stdout.log").toFile()).start();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    private RespConnection connect(DemoSetup s, int i) throws IOException {
+        return RespConnection.tls("127.0.0.1", s.tlsPorts[i - 1], s.caFile, s.clientCert, s.clientKey);
+    }
+
+    private void awaitUp(DemoSetup s, Duration max) throws Exception {
+        long deadline = System.nanoTime() + max.toNanos();
+        for (int i = 1; i <= nodes; i++) {
+            while (true) {
+                Process p = children.get(i - 1);
+                if (!p.isAlive()) {
+                    throw new IOException("node" + i + " exited (code " + p.exitValue() + "); see "
+                            + dir.resolve("node" + i).resolve("node.log"));
+                }
+                try (RespConnection c = connect(s, i)) {
+                    if ("PONG".equals(c.call("PING"))) {
+                        break;
+                    }
+                } catch (IOException notYet) {
+                    // starting
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IOException("node" + i + " did not come up within " + max.toSeconds() + "s; see "
+                            + dir.resolve("node" + i).resolve("node.log"));
+                }
+                Thread.sleep(200);
+            }
+        }
+    }
+
+    /** The demo's administrator, created on node1: the agents give it to every node. */
+    private void createAdmin(DemoSetup s) throws IOException {
+        try (RespConnection c = connect(s, 1)) {
+            Object r = c.call("ACL", "SETUSER", "admin", "on", ">" + s.adminPassword, "~*", "&*", "+@all");
+            if (!"OK".equals(r)) {
+                throw new IOException("ACL SETUSER admin failed: " + r);
+            }
+        }
+    }
+
+    private void printHowToConnect(DemoSetup s) {
+        System.out.println();
+        System.out.println("Connect to any node (every link is TLS with client certificates):");
+        System.out.println("  redis-cli --tls --cacert " + s.caFile + " --cert " + s.clientCert + " --key " + s.clientKey
+                + " -p " + s.tlsPorts[0] + " --user admin --pass " + s.adminPassword);
+        StringBuilder ports = new StringBuilder();
+        for (int p : s.tlsPorts) {
+            ports.append(ports.length() == 0 ? "" : ", ").append(p);
+        }
+        System.out.println("Node TLS ports: " + ports + ". Try ACL SETUSER on one node and watch ACL CHANGED and ACL DIGEST change on all;");
+        System.out.println("certificates renew every " + leafLifetimeText() + " (watch CERT SERIAL). Ctrl-C stops everything.");
+        System.out.println("Mesh status from the command line: bin/redmesh mesh status --tls --cacert " + s.caFile
+                + " --cert " + s.clientCert + " --key " + s.clientKey + " -p " + s.tlsPorts[0]
+                + " --user admin --pass " + s.adminPassword);
+        System.out.println();
+    }
+
+    private String leafLifetimeText() {
+        Duration d = io.redmesh.agent.config.AgentConfig.duration(leafLifetime);
+        return (d.toSeconds() * 2 / 3) + "s";
+    }
+
+    // ------------------------------------------------------------------ the live table
+
+    private void watch(DemoSetup s, Duration runFor) throws InterruptedException {
+        long end = runFor.isZero() ? Long.MAX_VALUE : System.nanoTime() + runFor.toNanos();
+        Map<String, String> firstSerial = new LinkedHashMap<>();
+        Map<String, Integer> rotations = new LinkedHashMap<>();
+        Map<String, String> lastSerial = new LinkedHashMap<>();
+        while (System.nanoTime() < end) {
+            Map<String, Map<String, String>> rows = new java.util.TreeMap<>();
+            for (int i = 1; i <= nodes; i++) {
+                String name = "node" + i;
+                Map<String, String> row;
+                try (RespConnection c = connect(s, i)) {
+                    c.call("AUTH", "admin", s.adminPassword);
+                    Object info = c.call("INFO", "security");
+                    row = StatusTable.rows(info instanceof String str ? str : "").getOrDefault(name, new LinkedHashMap<>());
+                } catch (IOException e) {
+                    row = new LinkedHashMap<>();
+                    row.put("reachable", "0");
+                }
+                String serial = row.get("cert_serial");
+                if (serial != null && !serial.isEmpty()) {
+                    firstSerial.putIfAbsent(name, serial);
+                    if (lastSerial.containsKey(name) && !serial.equals(lastSerial.get(name))) {
+                        rotations.merge(name, 1, Integer::sum);
+                    }
+                    lastSerial.put(name, serial);
+                }
+                row.put("members", row.getOrDefault("members", "?") + "  rotations=" + rotations.getOrDefault(name, 0));
+                rows.put(name, row);
+            }
+            String table = StatusTable.render(rows);
+            if (plain) {
+                System.out.println(java.time.LocalTime.now().withNano(0) + "\n" + table);
+            } else {
+                System.out.print("\033[H\033[2J");
+                System.out.println("RedMesh demo  " + java.time.LocalTime.now().withNano(0) + "   (Ctrl-C to stop)\n");
+                System.out.print(table);
+            }
+            System.out.flush();
+            for (int i = 0; i < nodes; i++) {
+                if (!children.get(i).isAlive()) {
+                    System.out.println("node" + (i + 1) + " exited; see " + dir.resolve("node" + (i + 1)).resolve("node.log"));
+                    return;
+                }
+            }
+            Thread.sleep(1000);
+        }
+    }
+
+    // ------------------------------------------------------------------ stop
+
+    private synchronized void stopAll() {
+        for (Process p : children) {
+            p.destroy(); // SIGTERM: each node shuts down cleanly
+        }
+        for (Process p : children) {
+            try {
+                if (!p.waitFor(15, TimeUnit.SECONDS)) {
+                    p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                p.destroyForcibly();
+            }
+        }
+        children.clear();
+        if (dir != null && Files.exists(dir)) {
+            try (var walk = Files.walk(dir)) {
+                walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            } catch (IOException e) {
+                System.err.println("could not remove " + dir + ": " + e.getMessage());
+            }
+            System.out.println("RedMesh demo stopped; " + dir + " removed.");
+            dir = null;
+        }
+    }
+}
