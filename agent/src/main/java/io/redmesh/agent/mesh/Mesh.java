@@ -111,9 +111,9 @@ public final class Mesh implements AutoCloseable {
     private volatile boolean closed;
 
     public Mesh(MeshConfig config, RecordStore store, RecordVerifier verifier) {
-        this.config = config;
-        this.store = store;
-        this.verifier = verifier;
+        this.config = java.util.Objects.requireNonNull(config, "config");
+        this.store = java.util.Objects.requireNonNull(store, "store");
+        this.verifier = java.util.Objects.requireNonNull(verifier, "verifier");
         this.antiEntropy = new AntiEntropy(store);
         this.intake = new RecordIntake(store, verifier, () -> this.config.clock(), observers);
         String id = config.memberId();
@@ -138,9 +138,12 @@ public final class Mesh implements AutoCloseable {
     /**
      * Starts the Atomix member (binds the TLS messaging port, contacts the seeds) and the
      * periodic tasks. Completes when the member is up, not when it has synced: see
-     * {@link #awaitSynced}.
+     * {@link #awaitSynced}. Call once; fails when the port cannot be bound or a store not read.
      */
-    public CompletableFuture<Void> start() {
+    public synchronized CompletableFuture<Void> start() {
+        if (closed || atomix != null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("mesh already started or closed"));
+        }
         timers.scheduleWithFixedDelay(this::antiEntropyTick, jitter(config.antiEntropyInterval()),
                 config.antiEntropyInterval().toMillis(), TimeUnit.MILLISECONDS);
         timers.scheduleWithFixedDelay(this::statusTick, config.statusInterval().toMillis(),
@@ -165,8 +168,8 @@ public final class Mesh implements AutoCloseable {
                 .withTrustStore(c.trustStore().toString()).withTrustStorePassword(c.storePassword())
                 .build();
         // Handlers go straight on the TLS messaging service: ClusterCommunicationService's one-way
-        // subscribe() also listens on Atomix's plaintext UDP unicast service, which nobody
-        // authenticates (MeshTest shows a datagram for these subjects is ignored).
+        // subscribe() would also listen on Atomix's plaintext UDP unicast service (which
+        // TlsOnlyCluster replaces anyway: belt and braces).
         MessagingService messaging = a.getMessagingService();
         messaging.registerHandler(PUSH, (Address from, byte[] bytes) -> onPush(sender(from), bytes), inbound);
         messaging.registerHandler(STATUS, (Address from, byte[] bytes) -> onStatus(sender(from), bytes), inbound);
@@ -203,6 +206,9 @@ public final class Mesh implements AutoCloseable {
      * rejoin. Completes when the new member is up.
      */
     public synchronized CompletableFuture<Void> restart(MeshConfig newMaterial) {
+        if (closed) {
+            return CompletableFuture.failedFuture(new IllegalStateException("mesh closed"));
+        }
         AtomixCluster old = atomix;
         atomix = null;
         if (old != null) {

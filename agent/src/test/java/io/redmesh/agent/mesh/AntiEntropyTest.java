@@ -154,16 +154,21 @@ class AntiEntropyTest {
         assertFalse(new String(AntiEntropy.emptySummaryReply()).isEmpty());
     }
 
+    static io.redmesh.agent.record.RecordVerifier verifier() {
+        return new io.redmesh.agent.record.RecordVerifier(List.of(certs.ca().cert()), null,
+                io.redmesh.agent.record.RecordPolicy.ALLOW_ALL);
+    }
+
     @Test
     void aMemberAloneByConfigurationIsSyncedAtOnce() throws Exception {
         Path none = Path.of("/nonexistent");
         MeshConfig alone = MeshConfig.builder("solo", "127.0.0.1", 7946).seeds(List.of("127.0.0.1:7946"))
                 .keyStore(none).trustStore(none).storePassword("x").build();
-        try (Mesh m = new Mesh(alone, new RecordStore(), null)) {
+        try (Mesh m = new Mesh(alone, new RecordStore(), verifier())) {
             assertTrue(m.awaitSynced(Duration.ZERO));
         }
         MeshConfig withPeers = alone.toBuilder().seeds(List.of("127.0.0.1:7946", "127.0.0.1:7947")).build();
-        try (Mesh m = new Mesh(withPeers, new RecordStore(), null)) {
+        try (Mesh m = new Mesh(withPeers, new RecordStore(), verifier())) {
             assertFalse(m.awaitSynced(Duration.ofMillis(10)));
             assertTrue(m.members().isEmpty());
         }

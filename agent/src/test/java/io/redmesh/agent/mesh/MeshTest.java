@@ -114,7 +114,7 @@ class MeshTest {
             } catch (InterruptedException e) {
                 return;
             }
-            for (int i = 0; i < 20; i++) {
+            for (int i = 0; i < 12; i++) {
                 m.publish(RecordKind.ACL_USER, "carol", "by " + m.name + " #" + i);
                 m.publish(RecordKind.ACL_USER, "u" + (i % 4), i % 3 == 0 ? null : m.name + i);
             }
