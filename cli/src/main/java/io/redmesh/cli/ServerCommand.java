@@ -72,7 +72,7 @@ public final class ServerCommand implements Callable<Integer> {
         io.redmesh.agent.Agent agent = null;
         if (agentConfig != null) {
             try {
-                agent = AgentRuntime.attach(server, agentConfig);
+                agent = io.redmesh.agent.InProcessAgent.attach(server, agentConfig, io.redmesh.agent.InProcessAgent.FIRST_CERTIFICATE);
             } catch (Exception e) {
                 ServerLog.warning("Agent " + agentConfig.name + " could not start: " + e.getMessage());
                 return 1;

@@ -133,6 +133,43 @@ class MeshAclTest {
     }
 
     @Test
+    void infoSecurityAndMetricsShowOneStateEverywhere() throws Exception {
+        mesh.node(2).call("ACL", "SETUSER", "frank", "on", ">f", "~f:*", "+get");
+        converged("frank");
+        Set<String> digests = new HashSet<>();
+        long ms = MeshTestbed.await(Duration.ofSeconds(10), () -> {
+            digests.clear();
+            for (MeshTestbed.Node n : mesh.nodes) {
+                if (n.server == null) {
+                    return false;
+                }
+                String info = n.call("INFO", "security");
+                digests.add(info.replaceAll("(?s).*acl_digest:(\\w+).*", "$1"));
+                for (MeshTestbed.Node other : mesh.nodes) {
+                    if (other != n && !info.contains("member_" + other.name + ":reachable=1,")) {
+                        return false;
+                    }
+                }
+                // each member line carries that member's digest: drift is visible from any node
+                if (!info.matches("(?s).*member_\\w+:reachable=1,role=\\w+,acl_version=[0-9.]+,acl_digest=\\w+,.*")) {
+                    return false;
+                }
+            }
+            return digests.size() == 1;
+        });
+        assertTrue(ms >= 0, "INFO security agrees on every node: " + digests);
+        io.redmesh.node.metrics.Scrape scrape = io.redmesh.node.metrics.Scrape.of(mesh.node(1).metricsPort);
+        assertTrue(scrape.text().contains("redmesh_acl_info{version=\""), scrape.text());
+        assertTrue(scrape.text().contains("redmesh_mesh_members "), scrape.text());
+        assertTrue(scrape.text().contains("redmesh_acl_propagation_seconds_bucket"), scrape.text());
+        assertTrue(scrape.text().contains("redmesh_certificate_expiry_seconds{link=\"mesh\"}")
+                || scrape.text().contains("link=\"mesh\""), scrape.text());
+        if (io.redmesh.node.metrics.Scrape.promtoolAvailable()) {
+            assertEquals(null, scrape.promtoolProblems(), "promtool check metrics");
+        }
+    }
+
+    @Test
     void onlyOperatorNodesMayMakeAdministrators() throws Exception {
         MeshTestbed.Node plain = mesh.node(5);
         // an ordinary user from a node-role node is fine

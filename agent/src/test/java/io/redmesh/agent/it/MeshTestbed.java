@@ -1,8 +1,8 @@
 package io.redmesh.agent.it;
 
 import io.redmesh.agent.Agent;
+import io.redmesh.agent.InProcessAgent;
 import io.redmesh.agent.config.AgentConfig;
-import io.redmesh.agent.node.InProcessNode;
 import io.redmesh.agent.pki.CaDirectory;
 import io.redmesh.agent.pki.CertificateAuthority;
 import io.redmesh.agent.pki.CertificateRequests;
@@ -53,6 +53,7 @@ final class MeshTestbed implements AutoCloseable {
         final int meshPort;
         final int port = Ports.free();
         final int tlsPort = Ports.free();
+        final int metricsPort = Ports.free();
         RedisServer server;
         Agent agent;
         ServerFixture fixture;
@@ -91,21 +92,13 @@ final class MeshTestbed implements AutoCloseable {
         /** Builds the node, attaches its agent (certificate, then mesh sync before listening), starts it. */
         void start() throws Exception {
             server = ServerFixture.build(null, "--port", Integer.toString(port), "--tls-port", Integer.toString(tlsPort),
-                    "--tls-auth-clients", "optional", "--dir", stateDir.toString());
+                    "--tls-auth-clients", "optional", "--dir", stateDir.toString(), "--metrics-port",
+                    Integer.toString(metricsPort));
             AgentConfig cfg = config();
             if (Files.exists(cfg.stateDir.resolve("tls").resolve("node.crt"))) {
                 cfg.joinToken = null; // a restart renews with its stored certificate, no token
             }
-            agent = new Agent(cfg, new InProcessNode(server), server.context().table());
-            agent.obtainCertificate(Duration.ofSeconds(30));
-            server.beforeListen(() -> {
-                try {
-                    agent.joinMesh();
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            });
-            server.context().infoSections.add(agent.securityInfo());
+            agent = InProcessAgent.attach(server, cfg, Duration.ofSeconds(30));
             fixture = ServerFixture.started(server);
         }
 

@@ -1,0 +1,45 @@
+package io.redmesh.agent;
+
+import io.redmesh.agent.config.AgentConfig;
+import io.redmesh.agent.node.InProcessNode;
+import io.redmesh.node.metrics.NodeMetrics;
+import io.redmesh.node.server.RedisServer;
+import io.redmesh.node.util.ServerLog;
+import java.time.Duration;
+
+/** An agent inside a RedMesh node's process: the one-process form ({@code redmesh server --agent}). */
+public final class InProcessAgent {
+    /** How long a node waits for its first certificate before giving up on starting. */
+    public static final Duration FIRST_CERTIFICATE = Duration.ofSeconds(60);
+
+    private InProcessAgent() {}
+
+    /**
+     * Attaches an agent to a node that is built but not started: the certificate is obtained
+     * now (the node's TLS directives point at its files), the mesh sync runs just before the
+     * listeners open (bounded by sync-timeout), INFO security and the agent's metrics join the
+     * node's own.
+     */
+    public static Agent attach(RedisServer server, AgentConfig cfg, Duration firstCertificate) throws Exception {
+        Agent agent = new Agent(cfg, new InProcessNode(server), server.context().table());
+        try {
+            agent.obtainCertificate(firstCertificate);
+        } catch (Exception e) {
+            agent.close();
+            throw e;
+        }
+        server.beforeListen(() -> {
+            try {
+                agent.joinMesh();
+            } catch (Exception e) {
+                ServerLog.warning("Agent " + cfg.name + ": joining the mesh failed (" + e
+                        + "); serving with this node's own users");
+            }
+        });
+        server.context().infoSections.add(agent.securityInfo());
+        NodeMetrics metrics = NodeMetrics.of(server.context());
+        agent.metrics().registerInto(metrics.registry(), agent);
+        metrics.certificate("mesh", agent.metrics()::leaf);
+        return agent;
+    }
+}
