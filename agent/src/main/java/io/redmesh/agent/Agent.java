@@ -311,8 +311,22 @@ public final class Agent implements AutoCloseable {
                 store.version(RecordKind.ACL_USER), shortDigest(store.digest(RecordKind.ACL_USER)),
                 store.size(RecordKind.ACL_USER), leaf == null ? "" : leaf.getSerialNumber().toString(16),
                 leaf == null ? 0 : leaf.getNotAfter().getTime() / 1000, trust.bundle().certificates().size(),
-                security.revokedCount(), me == null ? 0 : me.members().size(), synced || (me != null && me.synced()),
+                security.revokedCount(), liveMembers(me), synced || (me != null && me.synced()),
                 System.currentTimeMillis());
+    }
+
+    /** Members reachable now, this one included (0 before joining). */
+    private static int liveMembers(Mesh m) {
+        if (m == null) {
+            return 0;
+        }
+        int n = 1;
+        for (Mesh.MemberInfo mi : m.members()) {
+            if (!mi.local() && mi.reachable()) {
+                n++;
+            }
+        }
+        return n;
     }
 
     private static String shortDigest(String hex) {

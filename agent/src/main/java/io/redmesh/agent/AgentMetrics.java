@@ -88,19 +88,12 @@ public final class AgentMetrics {
                         s.aclDigest()), 1);
                 out.add(info);
                 out.add(new GaugeMetricFamily("redmesh_acl_users", "ACL users in the mesh state", s.aclUsers()));
-                out.add(new GaugeMetricFamily("redmesh_mesh_members", "Mesh members known to this agent", s.members()));
+                out.add(new GaugeMetricFamily("redmesh_mesh_members", "Mesh members reachable now, this agent included", s.members()));
                 out.add(new GaugeMetricFamily("redmesh_mesh_synced", "1 once this agent synced with the mesh",
                         s.synced() ? 1 : 0));
                 out.add(new GaugeMetricFamily("redmesh_revoked_certificates", "Revoked certificate serials",
                         s.revoked()));
                 out.add(new GaugeMetricFamily("redmesh_trust_roots", "Root CAs trusted now", s.trustRoots()));
-                GaugeMetricFamily expiry = new GaugeMetricFamily("redmesh_mesh_certificate_expiry_seconds",
-                        "Seconds until the agent's mesh certificate expires", List.of("link"));
-                X509Certificate l = leaf;
-                if (l != null) {
-                    expiry.addMetric(List.of("mesh"), (l.getNotAfter().getTime() - System.currentTimeMillis()) / 1000.0);
-                }
-                out.add(expiry);
                 return out;
             }
         });

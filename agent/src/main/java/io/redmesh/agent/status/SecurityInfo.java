@@ -52,7 +52,7 @@ public final class SecurityInfo implements InfoSection {
         StringBuilder b = new StringBuilder();
         field(b, "mesh_name", s.name());
         field(b, "mesh_role", s.role());
-        field(b, "mesh_members", Integer.toString(v.members().size()));
+        field(b, "mesh_members", Integer.toString(s.members())); // reachable, this node included
         field(b, "mesh_synced", s.synced() ? "1" : "0");
         field(b, "acl_version", MemberStatus.formatVersion(s.aclVersion()));
         field(b, "acl_digest", s.aclDigest());
