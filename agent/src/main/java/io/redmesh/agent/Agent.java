@@ -193,11 +193,29 @@ public final class Agent implements AutoCloseable {
         return switch (r.type()) {
             case ISSUE -> {
                 byte[] answer = issuer.handleFromPeer(r.field(0), peer);
-                metrics.certificatesIssued.inc();
+                auditIssued(answer);
                 yield answer;
             }
             case TRUST, REVOKE -> security.operatorRequest(r, signer, () -> mesh).getBytes(StandardCharsets.UTF_8);
         };
+    }
+
+    /** The issuer's side of the audit trail: which certificate it gave to whom. */
+    private void auditIssued(byte[] answer) {
+        try {
+            io.redmesh.agent.cert.IssueResponse r = io.redmesh.agent.cert.IssueResponse.decode(answer);
+            if (!r.isOk()) {
+                audit.append("issuer:" + cfg.name, "cert.refused", "request", null, Map.of("reason", r.error()));
+                return;
+            }
+            metrics.certificatesIssued.inc();
+            X509Certificate leaf = io.redmesh.agent.pki.Pem.parseCertificates(r.chainPem(), "issued chain").get(0);
+            audit.append("issuer:" + cfg.name, AuditLog.CERT_ISSUED, leaf.getSerialNumber().toString(16), null,
+                    Map.of("to", Names.commonName(leaf), "role", String.valueOf(Names.role(leaf)),
+                            "not_after", leaf.getNotAfter().toInstant().toString()));
+        } catch (PkiException | IOException e) {
+            ServerLog.warning("Agent " + cfg.name + ": cannot audit an issued certificate: " + e.getMessage());
+        }
     }
 
     /** Starts the rotator and waits (bounded) for a usable certificate. */

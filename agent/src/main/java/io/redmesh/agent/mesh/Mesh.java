@@ -519,7 +519,12 @@ public final class Mesh implements AutoCloseable {
     }
 
     private void onStatus(String from, byte[] bytes) {
-        if (from.equals("?") || bytes.length > MAX_STATUS_BYTES) {
+        if (from.equals("?")) {
+            // a member between leaving and rejoining (certificate rotation): its next status
+            // arrives within a second; not a rejection worth counting or auditing
+            return;
+        }
+        if (bytes.length > MAX_STATUS_BYTES) {
             reject(MALFORMED, from, "status message");
             return;
         }
