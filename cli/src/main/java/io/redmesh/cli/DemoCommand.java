@@ -89,6 +89,9 @@ public final class DemoCommand implements Callable<Integer> {
             printHowToConnect(setup);
             watch(setup, runFor);
             return 0;
+        } catch (IOException e) {
+            System.err.println("RedMesh demo: " + e.getMessage());
+            return 1;
         } finally {
             stopAll();
             try {
@@ -194,8 +197,8 @@ public final class DemoCommand implements Callable<Integer> {
             while (true) {
                 Process p = children.get(i - 1);
                 if (!p.isAlive()) {
-                    throw new IOException("node" + i + " exited (code " + p.exitValue() + "); see "
-                            + dir.resolve("node" + i).resolve("node.log"));
+                    throw new IOException("node" + i + " exited (code " + p.exitValue() + "); its last log lines:\n"
+                            + logTail(i));
                 }
                 try (RespConnection c = connect(s, i)) {
                     if ("PONG".equals(c.call("PING"))) {
@@ -205,12 +208,28 @@ public final class DemoCommand implements Callable<Integer> {
                     // starting
                 }
                 if (System.nanoTime() > deadline) {
-                    throw new IOException("node" + i + " did not come up within " + max.toSeconds() + "s; see "
-                            + dir.resolve("node" + i).resolve("node.log"));
+                    throw new IOException("node" + i + " did not come up within " + max.toSeconds()
+                            + "s; its last log lines:\n" + logTail(i));
                 }
                 Thread.sleep(200);
             }
         }
+    }
+
+    /** The end of a node's log and output (the directory is removed on exit, so say it now). */
+    private String logTail(int i) {
+        StringBuilder b = new StringBuilder();
+        for (String f : List.of("node.log", "stdout.log")) {
+            try {
+                List<String> lines = Files.readAllLines(dir.resolve("node" + i).resolve(f), StandardCharsets.UTF_8);
+                for (String l : lines.subList(Math.max(0, lines.size() - 15), lines.size())) {
+                    b.append("  ").append(l).append('\n');
+                }
+            } catch (IOException e) {
+                // not written
+            }
+        }
+        return b.toString();
     }
 
     /** The demo's administrator, created on node1: the agents give it to every node. */

@@ -35,6 +35,20 @@ class DemoCommandTest {
         return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
     }
 
+    /** Runs bin/redmesh from the test class path, as Launched does. */
+    private static String runWithClasspath(List<String> cmd) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("REDMESH_CLASSPATH",
+                System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")));
+        pb.environment().put("REDMESH_JAVA_OPTS", "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmx128m");
+        Process p = pb.start();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            return "(timeout)";
+        }
+        return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
+
     private static List<String> cli(String printed, int port, String... args) {
         List<String> cmd = new ArrayList<>(Arrays.asList(printed.trim().split(" +")));
         int p = cmd.indexOf("-p");
@@ -73,6 +87,18 @@ class DemoCommandTest {
                 Thread.sleep(100);
             }
             assertTrue(onNode3.contains("viewer"), "the user made on node1 is on node3: " + onNode3);
+
+            // the operator tools, as the demo prints them
+            String statusLine = demo.awaitLine("Mesh status from the command line: ", Duration.ofSeconds(5));
+            List<String> status = new ArrayList<>(Arrays.asList(
+                    statusLine.substring(statusLine.indexOf("bin/redmesh")).trim().split(" +")));
+            status.set(0, Launched.root().resolve("bin/redmesh").toString());
+            String table = runWithClasspath(status);
+            assertTrue(table.matches("(?s).*node1 +yes.*node2 +yes.*node3 +yes.*"), table);
+            List<String> acl = new ArrayList<>(status);
+            acl.set(1, "acl");
+            acl.set(2, "users");
+            assertTrue(runWithClasspath(acl).contains("viewer"));
 
             // a 30 s leaf renews at 20 s: the table counts it
             demo.awaitLine("rotations=1", Duration.ofSeconds(60));
