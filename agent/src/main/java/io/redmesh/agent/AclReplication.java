@@ -70,23 +70,40 @@ final class AclReplication implements AutoCloseable {
     }
 
     /**
-     * After the first sync: users the mesh knows are made exactly the mesh's on this node; users
-     * only this node has (its aclfile or redis.conf users, on the first node of a new mesh) are
-     * published, unless the mesh holds a newer decision about them (a tombstone included).
+     * After the first sync: users the mesh knows are made exactly the mesh's on this node. In a
+     * mesh that never had users, this node's own (aclfile, redis.conf user lines) are published;
+     * otherwise users only this node has are removed here (sidecars: left to drift repair).
+     * Until the first sync ({@code synced} false) only the first part runs: the agent calls
+     * again once a sync round completed.
      * Waits for the work to finish (bounded), so the node's listeners open on synced users.
      */
-    void reconcile() {
+    void reconcile(boolean synced) {
         var done = worker.submit(() -> {
             Map<String, String> local = users();
             if (local == null) {
                 return;
             }
-            for (SignedRecord r : store.all(RecordKind.ACL_USER)) {
+            // Seed only a mesh that has never had users: once it has, a user this node alone
+            // holds (an old aclfile line, or one deleted while this node was away longer than
+            // the tombstones are kept) must not come back for everyone.
+            boolean newMesh = store.entries(RecordKind.ACL_USER).isEmpty();
+            for (SignedRecord r : store.entries(RecordKind.ACL_USER)) {
                 converge(r.record().key(), local);
             }
+            if (!synced || !seedLocalUsers) {
+                return; // not known yet what the mesh holds (or a sidecar: drift repair decides)
+            }
             for (Map.Entry<String, String> e : local.entrySet()) {
-                if (seedLocalUsers && store.get(RecordKind.ACL_USER, e.getKey()) == null) {
+                if (newMesh) {
                     publish(e.getKey(), e.getValue(), "agent:" + self + " (initial users)");
+                } else if (store.get(RecordKind.ACL_USER, e.getKey()) == null && !e.getKey().equals("default")) {
+                    ServerLog.warning("Agent " + self + ": ACL user '" + e.getKey() + "' exists only on this node; "
+                            + "the mesh does not know it, so it is removed here (create it again to share it)");
+                    try {
+                        node.deleteUser(e.getKey());
+                    } catch (NodeAdapter.NodeException ex) {
+                        ServerLog.warning("Agent: could not remove '" + e.getKey() + "': " + ex.getMessage());
+                    }
                 }
             }
         });

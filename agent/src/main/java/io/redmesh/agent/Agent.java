@@ -295,7 +295,20 @@ public final class Agent implements AutoCloseable {
                     + "s; serving with the users this node has and syncing in the background");
         }
         security.reconcile();
-        acl.reconcile();
+        acl.reconcile(synced);
+        if (!synced) {
+            created.addObserver(new Mesh.Observer() {
+                private final java.util.concurrent.atomic.AtomicBoolean once = new java.util.concurrent.atomic.AtomicBoolean();
+
+                @Override
+                public void synced(String peer, int received, int pushed) {
+                    if (once.compareAndSet(false, true)) {
+                        ServerLog.notice("Agent " + cfg.name + ": first sync with the mesh (with " + peer + ")");
+                        rpc.execute(() -> acl.reconcile(true));
+                    }
+                }
+            });
+        }
         timers.scheduleAtFixedRate(this::publishStatus, 0, 1, TimeUnit.SECONDS);
     }
 

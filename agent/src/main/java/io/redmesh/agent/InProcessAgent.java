@@ -4,7 +4,6 @@ import io.redmesh.agent.config.AgentConfig;
 import io.redmesh.agent.node.InProcessNode;
 import io.redmesh.node.metrics.NodeMetrics;
 import io.redmesh.node.server.RedisServer;
-import io.redmesh.node.util.ServerLog;
 import java.time.Duration;
 
 /** An agent inside a RedMesh node's process: the one-process form ({@code redmesh server --agent}). */
@@ -32,8 +31,12 @@ public final class InProcessAgent {
             try {
                 agent.joinMesh();
             } catch (Exception e) {
-                ServerLog.warning("Agent " + cfg.name + ": joining the mesh failed (" + e
-                        + "); serving with this node's own users");
+                // A node that cannot reach its mesh port would serve with users nobody else
+                // has: refuse to start, as redis-server does when it cannot bind its port.
+                Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null
+                        ? e.getCause() : e;
+                throw new IllegalStateException("Agent " + cfg.name + ": cannot join the mesh on " + cfg.meshBind + ":"
+                        + cfg.meshPort + ": " + cause.getMessage());
             }
         });
         server.context().infoSections.add(agent.securityInfo());

@@ -129,7 +129,8 @@ public final class RedisServer {
 
     /**
      * Runs {@code hook} during {@link #start()} once the dataset and local users are loaded and
-     * before any listener accepts a connection. The hook bounds its own wait.
+     * before any listener accepts a connection. The hook bounds its own wait; a hook that
+     * throws stops the start-up with its message (as a listener that cannot bind does).
      */
     public void beforeListen(Runnable hook) {
         beforeListen.add(hook);
@@ -209,8 +210,13 @@ public final class RedisServer {
         } catch (Persistence.StartupFailure e) {
             throw new StartupException(e.getMessage());
         }
-        for (Runnable hook : beforeListen) {
-            hook.run(); // e.g. the agent syncing users from the mesh: no client sees stale ACLs
+        try {
+            for (Runnable hook : beforeListen) {
+                hook.run(); // e.g. the agent syncing users from the mesh: no client sees stale ACLs
+            }
+        } catch (RuntimeException e) {
+            persistence.stop();
+            throw new StartupException(e.getMessage());
         }
         int threads = config.getInt("io-threads");
         IoHandlerFactory factory = Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
