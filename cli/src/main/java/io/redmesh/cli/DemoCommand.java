@@ -177,8 +177,10 @@ public final class DemoCommand implements Callable<Integer> {
                 "--port", "0", "--tls-port", Integer.toString(s.tlsPorts[i - 1]), "--bind", "127.0.0.1",
                 "--tls-auth-clients", "yes", "--dir", nodeDir.toString(), "--save", "",
                 "--logfile", nodeDir.resolve("node.log").toString()));
-        return new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(nodeDir.resolve("stdout.log").toFile()).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(nodeDir.resolve("stdout.log").toFile());
+        pb.environment().put("REDMESH_EXIT_WITH_PID", Long.toString(ProcessHandle.current().pid()));
+        return pb.start();
     }
 
     private static int freePort() throws IOException {

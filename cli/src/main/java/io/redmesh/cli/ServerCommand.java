@@ -31,6 +31,24 @@ public final class ServerCommand implements Callable<Integer> {
         return run(all);
     }
 
+    /**
+     * REDMESH_EXIT_WITH_PID (set by {@code redmesh demo} for its nodes): stop when that process
+     * is gone, so a demo killed with SIGKILL leaves no node behind.
+     */
+    private static void exitWithParent(RedisServer server) {
+        String pid = System.getenv("REDMESH_EXIT_WITH_PID");
+        if (pid == null || pid.isEmpty()) {
+            return;
+        }
+        try {
+            ProcessHandle.of(Long.parseLong(pid)).ifPresentOrElse(
+                    parent -> parent.onExit().thenRun(() -> server.shutdownOnSignal("SIGTERM")),
+                    () -> server.shutdownOnSignal("SIGTERM"));
+        } catch (NumberFormatException e) {
+            ServerLog.warning("REDMESH_EXIT_WITH_PID is not a process id: " + pid);
+        }
+    }
+
     /** Starts a node with redis-server arguments and blocks until it stops; returns the exit code. */
     public static int run(List<String> argv) {
         if (argv.size() == 1 && (argv.get(0).equals("-v") || argv.get(0).equals("--version"))) {
@@ -88,6 +106,7 @@ public final class ServerCommand implements Callable<Integer> {
             return 1;
         }
         Signals.install(server);
+        exitWithParent(server);
         try {
             server.awaitStop();
         } catch (InterruptedException e) {

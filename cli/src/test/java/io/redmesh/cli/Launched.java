@@ -121,6 +121,8 @@ final class Launched implements AutoCloseable {
 
     @Override
     public void close() {
+        // children first (the demo's nodes): killing the parent with SIGKILL would orphan them
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
         if (process.isAlive()) {
             process.destroyForcibly();
             try {
