@@ -187,9 +187,17 @@ public final class SidecarNode implements NodeAdapter {
         long ms = Math.max(1, every.toMillis());
         driftTask = driftExecutor.scheduleWithFixedDelay(() -> {
             try {
-                Map<String, String> w = wanted.get();
-                if (w != null) {
-                    repairDrift(w);
+                // The wanted set is read under the ACL lock: read before it, it could predate a
+                // record whose setUser runs in between, and the pass would delete that fresh user
+                // as "extra" (closing its connections) until the next pass re-created it.
+                aclLock.lock();
+                try {
+                    Map<String, String> w = wanted.get();
+                    if (w != null) {
+                        repairDrift(w);
+                    }
+                } finally {
+                    aclLock.unlock();
                 }
             } catch (NodeException e) {
                 ServerLog.warning("Sidecar: drift check on " + describe() + " failed: " + e.getMessage());
