@@ -20,7 +20,13 @@ public final class Sidecars {
     private Sidecars() {}
 
     public static SidecarNode connect(AgentConfig cfg) throws IOException, NodeAdapter.NodeException {
-        String password = Files.readString(cfg.sidecarPasswordFile, StandardCharsets.UTF_8).strip();
+        String password;
+        try {
+            password = Files.readString(cfg.sidecarPasswordFile, StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+            // NoSuchFileException's message is the bare path: say which directive it is
+            throw new IOException("cannot read sidecar-password-file " + cfg.sidecarPasswordFile + ": " + e, e);
+        }
         SidecarConfig.Builder b = SidecarConfig.builder(cfg.sidecar.host(), cfg.sidecar.port())
                 .admin(cfg.sidecarUser, password);
         if (cfg.sidecarTls) {

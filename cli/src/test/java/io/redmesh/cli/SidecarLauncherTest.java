@@ -145,6 +145,20 @@ class SidecarLauncherTest {
         }
     }
 
+    @Test
+    void aMissingPasswordFileIsNamed(@TempDir Path dir) throws Exception {
+        Path conf = dir.resolve("agent.conf");
+        Path pass = dir.resolve("nowhere.pass");
+        Files.write(conf, List.of("name side1", "state-dir " + dir.resolve("state"), "mesh-port 17002",
+                "ca-file " + dir.resolve("ca.crt"), "issuer 127.0.0.1:17101", "sidecar 127.0.0.1:6380",
+                "sidecar-user " + ADMIN, "sidecar-password-file " + pass));
+        try (Launched a = Launched.script("redmesh", "agent", conf.toString())) {
+            assertEquals(1, a.awaitExit(START), a.output());
+            assertTrue(a.output().contains("Agent side1 failed: cannot read sidecar-password-file " + pass),
+                    a.output());
+        }
+    }
+
     // ------------------------------------------------------------------ helpers
 
     private static void writeIdentity(CertificateAuthority issuing, String name, Path cert, Path key) throws Exception {
