@@ -1,5 +1,6 @@
 package io.redmesh.agent;
 
+import io.redmesh.agent.cert.CertificateRotator;
 import io.redmesh.agent.config.AgentConfig;
 import io.redmesh.agent.node.NodeAdapter;
 import io.redmesh.agent.sidecar.SidecarConfig;
@@ -30,7 +31,10 @@ public final class Sidecars {
         SidecarConfig.Builder b = SidecarConfig.builder(cfg.sidecar.host(), cfg.sidecar.port())
                 .admin(cfg.sidecarUser, password);
         if (cfg.sidecarTls) {
-            b.tls(cfg.sidecarCaFile != null ? cfg.sidecarCaFile : cfg.caFile, cfg.sidecarCertFile, cfg.sidecarKeyFile);
+            b.tls(cfg.sidecarCaFile != null ? cfg.sidecarCaFile : cfg.caFile, cfg.sidecarCertFile, cfg.sidecarKeyFile)
+                    // after its first install the server serves the agent's leaf: trust what the
+                    // agent trusts (the bundle the rotator keeps, CA rotations included)
+                    .alsoTrust(cfg.stateDir.resolve("tls").resolve(CertificateRotator.CA_FILE));
         }
         return SidecarNode.connect(b.build());
     }
