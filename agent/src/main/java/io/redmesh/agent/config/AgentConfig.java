@@ -35,7 +35,7 @@ import java.util.regex.Pattern;
  * sidecar-user meshadmin
  * sidecar-password-file /etc/redmesh/sidecar.pass
  * sidecar-tls yes
- * sidecar-ca-file /etc/redis/ca.crt   # what the redis-server's certificate chains to (default: ca-file)
+ * sidecar-ca-file /etc/redis/ca.crt   # what the redis-server's certificate chains to (default: ca-file; the agent's bundle is trusted too)
  * sidecar-cert-file /etc/redmesh/admin.crt  # client certificate, when it requires one
  * sidecar-key-file /etc/redmesh/admin.key
  * sidecar-check-interval 2s       # how often the server's users (and TLS files) are compared and repaired
