@@ -236,7 +236,15 @@ public final class Agent implements AutoCloseable {
         X509Certificate leaf = chain.get(0);
         boolean first = signer == null;
         signer = new RecordSigner(key, chain, clock);
-        node.installTls(files);
+        try {
+            node.installTls(files);
+        } catch (NodeAdapter.NodeException e) {
+            // The agent still has its certificate (mesh, record signing): a server that refused
+            // or could not be reached keeps its current material (a sidecar retries it on its
+            // next check), and the agent must not stall its start on it.
+            ServerLog.warning("Agent " + cfg.name + ": " + node.describe() + " did not take the new certificate: "
+                    + e.getMessage());
+        }
         metrics.certificate(leaf);
         audit.append("agent:" + cfg.name, first ? AuditLog.CERT_ISSUED : AuditLog.CERT_RENEWED, leaf.getSerialNumber()
                 .toString(16), null, Map.of("not_after", leaf.getNotAfter().toInstant().toString(),

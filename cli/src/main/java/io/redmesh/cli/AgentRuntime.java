@@ -1,48 +1,51 @@
 package io.redmesh.cli;
 
 import io.redmesh.agent.Agent;
+import io.redmesh.agent.InProcessAgent;
 import io.redmesh.agent.Sidecars;
 import io.redmesh.agent.config.AgentConfig;
-import io.redmesh.agent.sidecar.SidecarNode;
-import io.redmesh.node.command.CommandTable;
 import io.redmesh.node.metrics.MetricsEndpoint;
 import io.redmesh.node.util.ServerLog;
 import io.prometheus.client.CollectorRegistry;
-import java.time.Duration;
-import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import sun.misc.Signal;
 
 /** Runs a sidecar agent: the agent beside a server it reaches over the network. */
 final class AgentRuntime {
-    /** Runs a sidecar agent until the process is told to stop. */
+    private AgentRuntime() {}
+
+    /**
+     * Runs a sidecar agent until SIGTERM or SIGINT, then stops it and returns 0. The signals are
+     * handled here rather than by a shutdown hook: a hook runs while the JVM is already halting,
+     * so the agent's close (mesh leave, audit log) would race the exit and the exit status would
+     * be the signal's (143), not a clean 0.
+     */
     static int runSidecar(AgentConfig cfg) throws Exception {
-        SidecarNode node = Sidecars.connect(cfg);
-        Agent agent = new Agent(cfg, node, CommandTable.load(List.of()));
+        CountDownLatch stop = new CountDownLatch(1);
+        for (String name : new String[] {"TERM", "INT"}) {
+            Signal.handle(new Signal(name), sig -> {
+                ServerLog.warning("Received SIG" + name + ", stopping the agent...");
+                stop.countDown();
+            });
+        }
+        Sidecars.Running running = Sidecars.start(cfg, InProcessAgent.FIRST_CERTIFICATE);
+        Agent agent = running.agent();
         MetricsEndpoint endpoint = null;
         try {
-            agent.obtainCertificate(io.redmesh.agent.InProcessAgent.FIRST_CERTIFICATE);
-            agent.joinMesh();
-            node.startDriftRepair(agent::wantedUsers, Duration.ofSeconds(2));
             if (cfg.metricsPort > 0) {
                 CollectorRegistry registry = new CollectorRegistry();
                 agent.metrics().registerInto(registry, agent);
                 endpoint = MetricsEndpoint.start(registry, cfg.metricsBind, cfg.metricsPort);
             }
-            ServerLog.notice("Agent " + cfg.name + " ready: securing " + node.describe());
-            Object stop = new Object();
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                synchronized (stop) {
-                    stop.notifyAll();
-                }
-            }));
-            synchronized (stop) {
-                stop.wait();
-            }
+            ServerLog.notice("Agent " + cfg.name + " ready: securing " + running.node().describe());
+            stop.await();
             return 0;
         } finally {
             if (endpoint != null) {
                 endpoint.close();
             }
-            agent.close();
+            running.close();
+            ServerLog.notice("Agent " + cfg.name + " stopped");
         }
     }
 }

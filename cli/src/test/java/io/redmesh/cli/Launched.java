@@ -47,8 +47,10 @@ final class Launched implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         pb.environment().put("REDMESH_CLASSPATH", cp);
-        // A small, quick-starting JVM: these tests measure behaviour, not speed.
-        pb.environment().put("REDMESH_JAVA_OPTS", "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k -Xmx256m");
+        // A small, quick-starting JVM: these tests measure behaviour, not speed. From a class
+        // path there is no jar manifest, so Atomix's Add-Opens (agent processes) is given here.
+        pb.environment().put("REDMESH_JAVA_OPTS", "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k -Xmx256m "
+                + "--add-opens java.base/java.util.concurrent.atomic=ALL-UNNAMED");
         return new Launched(pb.start());
     }
 

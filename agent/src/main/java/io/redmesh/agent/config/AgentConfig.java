@@ -35,9 +35,10 @@ import java.util.regex.Pattern;
  * sidecar-user meshadmin
  * sidecar-password-file /etc/redmesh/sidecar.pass
  * sidecar-tls yes
- * sidecar-ca-file /etc/redis/ca.crt   # what the redis-server's certificate chains to (default: ca-file)
+ * sidecar-ca-file /etc/redis/ca.crt   # what the redis-server's certificate chains to (default: ca-file; the agent's bundle is trusted too)
  * sidecar-cert-file /etc/redmesh/admin.crt  # client certificate, when it requires one
  * sidecar-key-file /etc/redmesh/admin.key
+ * sidecar-check-interval 2s       # how often the server's users (and TLS files) are compared and repaired
  * metrics-port 9121               # sidecar only: the agent's own Prometheus endpoint
  * metrics-bind 127.0.0.1
  * </pre>
@@ -70,6 +71,7 @@ public final class AgentConfig {
     public Path sidecarCaFile;
     public Path sidecarCertFile;
     public Path sidecarKeyFile;
+    public Duration sidecarCheckInterval = Duration.ofSeconds(2);
     public int metricsPort;
     public String metricsBind = "127.0.0.1";
 
@@ -197,6 +199,12 @@ public final class AgentConfig {
             case "sidecar-ca-file" -> sidecarCaFile = Path.of(one(w));
             case "sidecar-cert-file" -> sidecarCertFile = Path.of(one(w));
             case "sidecar-key-file" -> sidecarKeyFile = Path.of(one(w));
+            case "sidecar-check-interval" -> {
+                sidecarCheckInterval = duration(one(w));
+                if (sidecarCheckInterval.isZero()) {
+                    throw new IllegalArgumentException("sidecar-check-interval must be positive");
+                }
+            }
             case "metrics-port" -> metricsPort = port(one(w));
             case "metrics-bind" -> metricsBind = one(w);
             default -> throw new IllegalArgumentException("Bad directive or wrong number of arguments");

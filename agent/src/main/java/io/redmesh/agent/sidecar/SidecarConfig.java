@@ -23,6 +23,7 @@ public final class SidecarConfig {
     private final String adminPassword;
     private final boolean tls;
     private final Path caCertFile;
+    private final Path alsoTrustFile;
     private final Path clientCertFile;
     private final Path clientKeyFile;
     private final boolean verifyHostname;
@@ -38,6 +39,7 @@ public final class SidecarConfig {
         adminPassword = b.adminPassword;
         tls = b.tls;
         caCertFile = b.caCertFile;
+        alsoTrustFile = b.alsoTrustFile;
         clientCertFile = b.clientCertFile;
         clientKeyFile = b.clientKeyFile;
         verifyHostname = b.verifyHostname;
@@ -74,6 +76,11 @@ public final class SidecarConfig {
 
     public Path caCertFile() {
         return caCertFile;
+    }
+
+    /** A second trust file, used when it exists (the agent's trust bundle); null when none. */
+    public Path alsoTrustFile() {
+        return alsoTrustFile;
     }
 
     public Path clientCertFile() {
@@ -124,6 +131,7 @@ public final class SidecarConfig {
         private String adminPassword;
         private boolean tls;
         private Path caCertFile;
+        private Path alsoTrustFile;
         private Path clientCertFile;
         private Path clientKeyFile;
         private boolean verifyHostname = true;
@@ -153,6 +161,17 @@ public final class SidecarConfig {
             }
             this.clientCertFile = clientCertFile == null ? null : clientCertFile.toAbsolutePath();
             this.clientKeyFile = clientKeyFile == null ? null : clientKeyFile.toAbsolutePath();
+            return this;
+        }
+
+        /**
+         * Also trust the certificates in {@code file} when it exists, read at every (re)connect:
+         * the agent's own trust bundle. Once the agent has installed its leaf, redis-server's
+         * certificate chains to the mesh's CAs, which a CA rotation changes; the configured CA
+         * file alone would refuse the server after the old CA leaves the bundle.
+         */
+        public Builder alsoTrust(Path file) {
+            this.alsoTrustFile = file == null ? null : file.toAbsolutePath();
             return this;
         }
 

@@ -148,7 +148,7 @@ final class SidecarConnection implements AutoCloseable {
                 params.setEndpointIdentificationAlgorithm("HTTPS");
             }
             b.ssl(true)
-                    .sslSocketFactory(SidecarTls.clientContext(config.caCertFile(), config.clientCertFile(),
+                    .sslSocketFactory(SidecarTls.clientContext(config.caCertFile(), config.alsoTrustFile(), config.clientCertFile(),
                             config.clientKeyFile()).getSocketFactory())
                     .sslParameters(params);
         }

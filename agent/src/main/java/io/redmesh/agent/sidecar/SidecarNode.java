@@ -79,6 +79,12 @@ public final class SidecarNode implements NodeAdapter {
     private final Set<BigInteger> revoked = ConcurrentHashMap.newKeySet();
     private volatile String lastDigest;
     private volatile BigInteger servedSerial;
+    /** Serialises TLS installs (rotator thread) with the periodic re-install check. */
+    private final ReentrantLock tlsLock = new ReentrantLock();
+    /** The files last installed, set again after a restart; null before the first. Guarded by tlsLock. */
+    private TlsFiles installed;
+    /** The last install failed (server down, bad files): retried by the periodic pass. Guarded by tlsLock. */
+    private boolean installPending;
     private ScheduledExecutorService driftExecutor;
     private ScheduledFuture<?> driftTask;
 
@@ -171,7 +177,8 @@ public final class SidecarNode implements NodeAdapter {
 
     /**
      * Starts (or restarts) the periodic drift check: every {@code every}, compare ACL LIST with
-     * {@code wanted.get()} and repair. Failures (server down) are logged and retried next period.
+     * {@code wanted.get()} and repair, after checking that the server still uses the TLS files last
+     * installed ({@link #reinstallTlsIfLost}). Failures (server down) are logged and retried next period.
      * A supplier answering null means "the wanted set is not known yet" (the agent has not
      * synced): the pass is skipped, since an empty set would delete every mesh user.
      */
@@ -187,9 +194,22 @@ public final class SidecarNode implements NodeAdapter {
         long ms = Math.max(1, every.toMillis());
         driftTask = driftExecutor.scheduleWithFixedDelay(() -> {
             try {
-                Map<String, String> w = wanted.get();
-                if (w != null) {
-                    repairDrift(w);
+                reinstallTlsIfLost();
+            } catch (NodeException | RuntimeException e) {
+                ServerLog.warning("Sidecar: TLS check on " + describe() + " failed: " + e.getMessage());
+            }
+            try {
+                // The wanted set is read under the ACL lock: read before it, it could predate a
+                // record whose setUser runs in between, and the pass would delete that fresh user
+                // as "extra" (closing its connections) until the next pass re-created it.
+                aclLock.lock();
+                try {
+                    Map<String, String> w = wanted.get();
+                    if (w != null) {
+                        repairDrift(w);
+                    }
+                } finally {
+                    aclLock.unlock();
                 }
             } catch (NodeException e) {
                 ServerLog.warning("Sidecar: drift check on " + describe() + " failed: " + e.getMessage());
@@ -371,6 +391,53 @@ public final class SidecarNode implements NodeAdapter {
      */
     @Override
     public void installTls(TlsFiles files) throws NodeException {
+        tlsLock.lock();
+        try {
+            installed = files;
+            installPending = true; // until it is known to be served: the periodic pass retries it
+            install(files);
+            installPending = false;
+        } finally {
+            tlsLock.unlock();
+        }
+    }
+
+    /**
+     * Part of every periodic pass: CONFIG SET does not survive a redis-server restart (nor
+     * should the agent CONFIG REWRITE a file it does not own), so a restarted server is back on
+     * the certificate files of its own config. When the server's files are not the ones last
+     * installed, or the last install failed, they are set again. Does nothing before the first
+     * {@link #installTls}.
+     */
+    public void reinstallTlsIfLost() throws NodeException {
+        tlsLock.lock();
+        try {
+            TlsFiles f = installed;
+            if (f == null) {
+                return;
+            }
+            if (installPending) {
+                ServerLog.notice("Sidecar: installing the agent's TLS material on " + describe() + " again");
+                install(f);
+                installPending = false;
+                return;
+            }
+            Map<String, String> now = conn.call("CONFIG GET tls-cert-file tls-key-file tls-ca-cert-file",
+                    j -> j.configGet("tls-cert-file", "tls-key-file", "tls-ca-cert-file"));
+            if (f.certFile().toAbsolutePath().toString().equals(now.get("tls-cert-file"))
+                    && f.keyFile().toAbsolutePath().toString().equals(now.get("tls-key-file"))
+                    && f.caCertFile().toAbsolutePath().toString().equals(now.get("tls-ca-cert-file"))) {
+                return;
+            }
+            ServerLog.warning("Sidecar: " + describe() + " serves tls-cert-file " + now.get("tls-cert-file")
+                    + ", not the agent's (restarted, or changed by hand): installing the agent's again");
+            install(f);
+        } finally {
+            tlsLock.unlock();
+        }
+    }
+
+    private void install(TlsFiles files) throws NodeException {
         Path cert = files.certFile().toAbsolutePath();
         Path key = files.keyFile().toAbsolutePath();
         Path ca = files.caCertFile().toAbsolutePath();

@@ -30,9 +30,17 @@ final class SidecarTls {
 
     private SidecarTls() {}
 
-    /** A fresh client context: trust {@code caFile}, present cert/key when both are given. */
-    static SSLContext clientContext(Path caFile, Path certFile, Path keyFile) throws TlsMaterialException {
-        return context(trustManager(caFile), certFile, keyFile);
+    /**
+     * A fresh client context: trust {@code caFile}, and {@code alsoTrust} when not null and it
+     * exists; present cert/key when both are given.
+     */
+    static SSLContext clientContext(Path caFile, Path alsoTrust, Path certFile, Path keyFile)
+            throws TlsMaterialException {
+        List<X509Certificate> cas = new java.util.ArrayList<>(PemFiles.certificates(caFile));
+        if (alsoTrust != null && java.nio.file.Files.exists(alsoTrust)) {
+            cas.addAll(PemFiles.certificates(alsoTrust));
+        }
+        return context(trustManager(cas, caFile), certFile, keyFile);
     }
 
     /**
@@ -120,7 +128,10 @@ final class SidecarTls {
     }
 
     private static X509TrustManager trustManager(Path caFile) throws TlsMaterialException {
-        List<X509Certificate> cas = PemFiles.certificates(caFile);
+        return trustManager(PemFiles.certificates(caFile), caFile);
+    }
+
+    private static X509TrustManager trustManager(List<X509Certificate> cas, Path caFile) throws TlsMaterialException {
         try {
             KeyStore ts = KeyStore.getInstance("PKCS12");
             ts.load(null, null);
