@@ -255,7 +255,7 @@ public final class RedisServer {
         ServerLog.notice("RedMesh " + ServerContext.REDMESH_VERSION + " port: " + context.tcpPort + " PID: " + pid);
         writePidFile();
         ServerLog.notice("Server initialized");
-        startCron();
+        ServerCron.start(group, context, config, persistence);
         ServerLog.notice("Ready to accept connections");
     }
 
@@ -321,28 +321,12 @@ public final class RedisServer {
             unixListener = b.bind(new DomainSocketAddress(path)).sync().channel();
             long perm = config.getLong("unixsocketperm");
             if (perm != 0) {
-                Files.setPosixFilePermissions(Path.of(path), posix(perm));
+                Files.setPosixFilePermissions(Path.of(path), io.redmesh.node.util.FileModes.of(perm));
             }
             ServerLog.notice("The server is now ready to accept connections at " + path);
         } catch (Exception e) {
             throw new StartupException("Failed opening Unix socket: " + e.getMessage());
         }
-    }
-
-    private static java.util.Set<java.nio.file.attribute.PosixFilePermission> posix(long mode) {
-        java.util.Set<java.nio.file.attribute.PosixFilePermission> s = new java.util.HashSet<>();
-        java.nio.file.attribute.PosixFilePermission[] order = {
-            java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE, java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE,
-            java.nio.file.attribute.PosixFilePermission.OTHERS_READ, java.nio.file.attribute.PosixFilePermission.GROUP_EXECUTE,
-            java.nio.file.attribute.PosixFilePermission.GROUP_WRITE, java.nio.file.attribute.PosixFilePermission.GROUP_READ,
-            java.nio.file.attribute.PosixFilePermission.OWNER_EXECUTE, java.nio.file.attribute.PosixFilePermission.OWNER_WRITE,
-            java.nio.file.attribute.PosixFilePermission.OWNER_READ};
-        for (int i = 0; i < order.length; i++) {
-            if ((mode & (1L << i)) != 0) {
-                s.add(order[i]);
-            }
-        }
-        return s;
     }
 
     private ServerBootstrap bootstrap(boolean tlsListener) {
@@ -474,49 +458,6 @@ public final class RedisServer {
         } else {
             context.tcpPort = port;
             tcpBoundTo = bind;
-        }
-    }
-
-    // ------------------------------------------------------------------ cron
-
-    private void startCron() {
-        long hz = Math.max(1, Math.min(500, config.getLong("hz")));
-        long period = 1000 / hz;
-        group.next().scheduleAtFixedRate(this::cron, period, period, TimeUnit.MILLISECONDS);
-    }
-
-    /** serverCron(): active expiry within its time budget, idle-client timeouts. */
-    private void cron() {
-        context.lock.lock();
-        try {
-            if (context.activeExpireEnabled) {
-                long hz = Math.max(1, config.getLong("hz"));
-                long effort = config.getLong("active-expire-effort");
-                // Redis gives the slow cycle 25% of each tick (+ effort), in microseconds.
-                long budgetNanos = (1_000_000_000L / hz) * (25 + 2 * (effort - 1)) / 100;
-                context.keyspace.activeExpireCycle(budgetNanos);
-            }
-            persistence.cron();
-            if (context.keyspace.usedBytes() > context.stats.peakUsedMemory) {
-                context.stats.peakUsedMemory = context.keyspace.usedBytes();
-            }
-            long timeout = config.getLong("timeout");
-            if (timeout > 0) {
-                long now = System.currentTimeMillis();
-                for (Session s : context.sessions()) {
-                    if (s.isSubscriber() || s.isBlocked() || s.monitor) {
-                        continue;
-                    }
-                    if (now - s.lastInteractionMillis > timeout * 1000) {
-                        ServerLog.verbose("Closing idle client");
-                        s.closeAsync();
-                    }
-                }
-            }
-        } catch (RuntimeException e) {
-            ServerLog.warning("cron: " + e);
-        } finally {
-            context.lock.unlock();
         }
     }
 
