@@ -111,29 +111,15 @@ public final class CaCommand implements Runnable {
         return s.toCharArray();
     }
 
-    /** "90s", "30m", "1h", "2d" (a bare number is seconds). */
+    /** "90s", "30m", "1h", "2d" (a bare number is seconds; the agent config's grammar), positive. */
     static Duration parseDuration(String s, String option) throws PkiException {
         try {
-            String t = s.strip().toLowerCase(Locale.ROOT);
-            char unit = t.charAt(t.length() - 1);
-            long n = Character.isDigit(unit) ? Long.parseLong(t) : Long.parseLong(t.substring(0, t.length() - 1));
-            Duration d = switch (unit) {
-                case 's' -> Duration.ofSeconds(n);
-                case 'm' -> Duration.ofMinutes(n);
-                case 'h' -> Duration.ofHours(n);
-                case 'd' -> Duration.ofDays(n);
-                default -> {
-                    if (!Character.isDigit(unit)) {
-                        throw new NumberFormatException();
-                    }
-                    yield Duration.ofSeconds(n);
-                }
-            };
-            if (d.isNegative() || d.isZero()) {
-                throw new NumberFormatException();
+            Duration d = io.redmesh.agent.config.AgentConfig.duration(s.strip());
+            if (d.isZero()) {
+                throw new IllegalArgumentException("zero");
             }
             return d;
-        } catch (RuntimeException e) {
+        } catch (IllegalArgumentException e) {
             throw new PkiException(option + ": invalid duration '" + s + "' (expected e.g. 90s, 30m, 1h, 2d)");
         }
     }

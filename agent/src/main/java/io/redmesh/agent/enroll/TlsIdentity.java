@@ -1,7 +1,6 @@
 package io.redmesh.agent.enroll;
 
 import java.net.Socket;
-import java.security.KeyStore;
 import java.security.Principal;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
@@ -12,7 +11,6 @@ import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedKeyManager;
 import javax.net.ssl.X509TrustManager;
 
@@ -45,22 +43,9 @@ public final class TlsIdentity {
     /** A PKIX trust manager over exactly these anchors. */
     public static X509TrustManager trustManager(Collection<X509Certificate> anchors) {
         try {
-            KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
-            ks.load(null, null);
-            int i = 0;
-            for (X509Certificate c : anchors) {
-                ks.setCertificateEntry("ca-" + i++, c);
-            }
-            TrustManagerFactory f = TrustManagerFactory.getInstance("PKIX");
-            f.init(ks);
-            for (TrustManager tm : f.getTrustManagers()) {
-                if (tm instanceof X509TrustManager x) {
-                    return x;
-                }
-            }
-            throw new IllegalStateException("no X509 trust manager");
-        } catch (java.io.IOException | java.security.GeneralSecurityException e) {
-            throw new IllegalStateException("trust manager: " + e.getMessage(), e);
+            return io.redmesh.node.tls.TrustAnchors.pkix(anchors);
+        } catch (io.redmesh.node.tls.TlsMaterialException e) {
+            throw new IllegalStateException(e.getMessage(), e);
         }
     }
 

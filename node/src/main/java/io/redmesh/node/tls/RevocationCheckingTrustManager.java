@@ -2,15 +2,12 @@ package io.redmesh.node.tls;
 
 import java.math.BigInteger;
 import java.net.Socket;
-import java.security.KeyStore;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLEngine;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
@@ -29,24 +26,7 @@ final class RevocationCheckingTrustManager extends X509ExtendedTrustManager {
 
     static RevocationCheckingTrustManager over(List<X509Certificate> anchors, Supplier<Set<BigInteger>> revoked)
             throws TlsMaterialException {
-        try {
-            KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
-            ks.load(null, null);
-            int i = 0;
-            for (X509Certificate c : anchors) {
-                ks.setCertificateEntry("ca-" + i++, c);
-            }
-            TrustManagerFactory f = TrustManagerFactory.getInstance("PKIX");
-            f.init(ks);
-            for (TrustManager tm : f.getTrustManagers()) {
-                if (tm instanceof X509ExtendedTrustManager x) {
-                    return new RevocationCheckingTrustManager(x, revoked);
-                }
-            }
-            throw new TlsMaterialException("no X509 trust manager available");
-        } catch (java.io.IOException | java.security.GeneralSecurityException e) {
-            throw new TlsMaterialException("cannot build trust manager: " + e.getMessage());
-        }
+        return new RevocationCheckingTrustManager(TrustAnchors.pkix(anchors), revoked);
     }
 
     /** Whether any certificate of {@code chain} has a revoked serial. */
