@@ -12,6 +12,10 @@ import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.Collection;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -25,6 +29,12 @@ import javax.net.ssl.SSLSocket;
  * join token, which the {@link Handler} checks. Renewals present the current certificate as a
  * TLS client certificate. Requests are bounded in size and time; a bad request is answered
  * with an error and the endpoint keeps serving.
+ *
+ * <p>Time is bounded per connection, not per read: a client that sends one byte just before
+ * each read would time out could otherwise hold a worker for ever (two such clients would stop
+ * every enrollment and renewal). Each connection is closed {@code TIMEOUT_MILLIS} after its
+ * worker took it, whatever it is doing; one that finds no worker and no queue slot is closed at
+ * once rather than left open until the garbage collector finds it.
  *
  * <p>Frame: a 4-byte big-endian length then that many bytes, both ways.
  */
@@ -44,10 +54,20 @@ public final class EnrollmentServer implements AutoCloseable {
     private final Handler handler;
     private final ExecutorService workers;
     private final Thread acceptor;
+    private final ScheduledExecutorService deadlines;
+    private final int deadlineMillis;
     private volatile boolean closed;
 
     public EnrollmentServer(String host, int port, Supplier<TlsIdentity.Material> identity,
                             Supplier<Collection<X509Certificate>> trust, Handler handler) throws IOException {
+        this(host, port, identity, trust, handler, TIMEOUT_MILLIS);
+    }
+
+    /** As above, with the whole-connection deadline given (tests). */
+    EnrollmentServer(String host, int port, Supplier<TlsIdentity.Material> identity,
+                     Supplier<Collection<X509Certificate>> trust, Handler handler, int deadlineMillis)
+            throws IOException {
+        this.deadlineMillis = deadlineMillis;
         this.identity = identity;
         this.trust = trust;
         this.handler = handler;
@@ -60,7 +80,12 @@ public final class EnrollmentServer implements AutoCloseable {
                     Thread t = new Thread(r, "redmesh-enroll");
                     t.setDaemon(true);
                     return t;
-                }, new ThreadPoolExecutor.DiscardPolicy());
+                }, new ThreadPoolExecutor.AbortPolicy());
+        this.deadlines = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "redmesh-enroll-deadline");
+            t.setDaemon(true);
+            return t;
+        });
         this.acceptor = new Thread(this::acceptLoop, "redmesh-enroll-accept");
         acceptor.setDaemon(true);
         acceptor.start();
@@ -81,13 +106,18 @@ public final class EnrollmentServer implements AutoCloseable {
                 }
                 continue;
             }
-            workers.execute(() -> serve(raw));
+            try {
+                workers.execute(() -> serve(raw));
+            } catch (RejectedExecutionException busy) {
+                closeQuietly(raw);
+            }
         }
     }
 
     private void serve(Socket raw) {
+        ScheduledFuture<?> deadline = deadlines.schedule(() -> closeQuietly(raw), deadlineMillis, TimeUnit.MILLISECONDS);
         try (raw) {
-            raw.setSoTimeout(TIMEOUT_MILLIS);
+            raw.setSoTimeout(deadlineMillis);
             SSLSocket s = (SSLSocket) TlsIdentity.context(identity, trust.get()).getSocketFactory()
                     .createSocket(raw, raw.getInetAddress().getHostAddress(), raw.getPort(), true);
             s.setUseClientMode(false);
@@ -116,6 +146,16 @@ public final class EnrollmentServer implements AutoCloseable {
             out.flush();
         } catch (IOException | RuntimeException e) {
             ServerLog.verbose("Enrollment request from " + raw.getRemoteSocketAddress() + " failed: " + e.getMessage());
+        } finally {
+            deadline.cancel(false);
+        }
+    }
+
+    private static void closeQuietly(Socket s) {
+        try {
+            s.close();
+        } catch (IOException ignored) {
+            // already closed
         }
     }
 
@@ -132,5 +172,6 @@ public final class EnrollmentServer implements AutoCloseable {
             // closing
         }
         workers.shutdownNow();
+        deadlines.shutdownNow();
     }
 }
