@@ -73,6 +73,7 @@ public final class Agent implements AutoCloseable {
     private final ScheduledExecutorService timers;
     private final ExecutorService rpc;
     private IssuerService issuer;
+    private IssuingCaStore issuingCa;
     private EnrollmentServer enrollment;
     private volatile RecordSigner signer;
     private volatile Mesh mesh;
@@ -107,6 +108,9 @@ public final class Agent implements AutoCloseable {
         this.acl = new AclReplication(node, store, () -> signer, () -> mesh, audit, cfg.name, !cfg.isSidecar());
         this.security = new SecurityRecords(cfg.name, node, store, trust, rotator, () -> issuer, audit, verifier,
                 revoked);
+        if (issuingCa != null) {
+            security.keepIssuingCaIn(issuingCa);
+        }
     }
 
     private static Thread daemon(Runnable r, String name) {
@@ -127,7 +131,8 @@ public final class Agent implements AutoCloseable {
         if (cfg.issuerPassphraseFile != null) {
             pass = Files.readString(cfg.issuerPassphraseFile, StandardCharsets.UTF_8).strip().toCharArray();
         }
-        CertificateAuthority ca = dir.load(pass);
+        issuingCa = new IssuingCaStore(cfg.stateDir, pass);
+        CertificateAuthority ca = issuingCa.choose(dir.load(pass), trust.bundle());
         issuer = new IssuerService(ca, trust.bundle(), cfg.stateDir.resolve("issuer"), cfg.leafLifetime,
                 SanPolicy.defaults(), Clock.systemUTC());
         enrollment = new EnrollmentServer(cfg.enrollBind, cfg.enrollPort, this::tlsIdentity,

@@ -53,6 +53,7 @@ final class SecurityRecords implements AutoCloseable {
     private final RecordVerifier verifier;
     private final Set<BigInteger> revoked;
     private final ExecutorService worker;
+    private volatile IssuingCaStore issuingCa;
 
     SecurityRecords(String self, NodeAdapter node, RecordStore store, TrustState trust, CertificateRotator rotator,
                     Supplier<IssuerService> issuer, AuditLog audit, RecordVerifier verifier, Set<BigInteger> revoked) {
@@ -90,6 +91,11 @@ final class SecurityRecords implements AutoCloseable {
         if (b != null) {
             worker.execute(() -> applyBundle(b));
         }
+    }
+
+    /** Where an issuer keeps an issuing CA handed over by a TRUST request (issuers only). */
+    void keepIssuingCaIn(IssuingCaStore store) {
+        this.issuingCa = store;
     }
 
     int revokedCount() {
@@ -203,6 +209,11 @@ final class SecurityRecords implements AutoCloseable {
             }
             CertificateAuthority ca = new CertificateAuthority(Pem.parseCertificates(r.text(1), "issuing chain"),
                     Pem.parsePrivateKey(r.text(2), null, "issuing key"));
+            b.bundle().verify(ca.chain(), java.time.Instant.now());
+            IssuingCaStore keep = issuingCa;
+            if (keep != null) {
+                keep.save(ca, b.bundle()); // a restart must issue from this CA, not the configured one
+            }
             is.setTrust(b.bundle());
             is.setAuthority(ca);
             ServerLog.notice("Agent " + self + ": now issuing with '" + io.redmesh.agent.pki.Names.commonName(
