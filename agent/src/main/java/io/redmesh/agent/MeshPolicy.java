@@ -8,6 +8,7 @@ import io.redmesh.agent.record.RecordPolicy;
 import io.redmesh.agent.record.RecordStore;
 import io.redmesh.node.acl.AclPrivilege;
 import io.redmesh.node.acl.AclRuleException;
+import io.redmesh.node.acl.AclRuleParser;
 import io.redmesh.node.command.CommandTable;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
@@ -19,15 +20,24 @@ import java.security.cert.X509Certificate;
  * <li>an ACL record that makes, changes or deletes an administrator (a user who may run any
  *     {@code @admin} or {@code @dangerous} command: {@link AclPrivilege}) must be signed by a
  *     node whose certificate carries the operator role (subject OU=operator, granted by the
- *     join token an operator minted); other users may be managed from any node;
+ *     join token an operator minted); so must any record for the {@code default} user, whatever
+ *     its rules: it is the user every unauthenticated connection runs as, so a node-role member
+ *     that could re-enable it (an operator's {@code user default off} is not an administrator)
+ *     would open every node's data to anyone who can connect; other users may be managed from
+ *     any node;
  * <li>revocations and trust bundles must come from an operator node (trust bundles are
  *     additionally signed by a root key, checked when they are applied);
- * <li>rules that do not parse are refused, so a bad record cannot half-apply anywhere.
+ * <li>rules that do not parse are refused, so a bad record cannot half-apply anywhere;
+ * <li>user names ACL SETUSER refuses (empty, spaces, line breaks, NUL) are refused from anyone:
+ *     the name is written verbatim into ACL LIST and the aclfile ACL SAVE writes, so a line
+ *     break in it would let a node-role member plant lines of its choosing (an administrator)
+ *     in every node's aclfile.
  * </ul>
  */
 final class MeshPolicy implements RecordPolicy {
     static final String OPERATOR_ONLY = "operator-only";
     static final String BAD_RULES = "bad-acl-rules";
+    static final String BAD_USER_NAME = "bad-user-name";
 
     private final CommandTable table;
     private final RecordStore store;
@@ -43,8 +53,14 @@ final class MeshPolicy implements RecordPolicy {
         if (record.kind() != RecordKind.ACL_USER) {
             return operator ? null : OPERATOR_ONLY;
         }
+        if (record.key().isEmpty() || AclRuleParser.hasSpaces(record.key())) {
+            return BAD_USER_NAME;
+        }
         if (operator) {
             return record.tombstone() || parses(record.value()) ? null : BAD_RULES;
+        }
+        if (record.key().equals("default")) {
+            return OPERATOR_ONLY;
         }
         try {
             if (!record.tombstone() && privileged(record.value())) {
