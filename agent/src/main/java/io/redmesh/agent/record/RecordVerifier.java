@@ -24,14 +24,20 @@ import java.util.function.Predicate;
  *   <li>the version is not from the future: physical time at most {@code maxClockSkewMillis}
  *       ahead of ours (a far-future version would win every later change) -> {@code future-version};</li>
  *   <li>the chain (leaf + intermediates) validates by PKIX to one of the current trust anchors,
- *       at the current time, without CRL/OCSP -> {@code untrusted-chain};</li>
- *   <li>no certificate of the chain is revoked by the pluggable check -> {@code revoked-signer};</li>
+ *       at the time the record was signed (its version's physical time, or now if that is
+ *       later), without CRL/OCSP -> {@code untrusted-chain}. Not at the current time: records
+ *       outlive the leaves that signed them (a user lives for months, a leaf for hours), and a
+ *       node that joins or restarts must still accept the records anti-entropy brings it;</li>
+ *   <li>no certificate of the chain is revoked by the pluggable check, now -> {@code revoked-signer}.
+ *       The price of the previous rule: whoever holds the key of an expired, unrevoked leaf can
+ *       still sign records dated inside that leaf's lifetime, so a decommissioned or compromised
+ *       node's serials must be revoked (the audit log lists every certificate it was issued);</li>
  *   <li>the record's origin is the leaf's CN: a member cannot speak for another -> {@code origin-mismatch};</li>
  *   <li>the signature over {@link RecordCodec#signedBytes} verifies with the leaf's key -> {@code bad-signature};</li>
  *   <li>the {@link RecordPolicy} accepts it -> its reason.</li>
  * </ol>
- * Thread-safe. Successful chain validations are cached (by chain fingerprint, until the trust
- * anchors change); revocation and the policy are asked every time.
+ * Thread-safe. Successful chain validations are cached (by chain fingerprint with the chain's
+ * validity window, until the trust anchors change); revocation and the policy are asked every time.
  */
 public final class RecordVerifier {
     public static final String FUTURE_VERSION = "future-version";
@@ -45,8 +51,8 @@ public final class RecordVerifier {
     private final RecordPolicy policy;
     private final LongSupplier wallMillis;
     private final long maxClockSkewMillis;
-    /** chain fingerprint -> not-after (ms) of the chain, for chains that validated. */
-    private final Map<String, Long> validChains = new ConcurrentHashMap<>();
+    /** chain fingerprint -> {latest not-before, earliest not-after} (ms), for chains that validated. */
+    private final Map<String, long[]> validChains = new ConcurrentHashMap<>();
 
     public RecordVerifier(Collection<X509Certificate> trustAnchors, Predicate<X509Certificate> revokedCheck,
                           RecordPolicy policy) {
@@ -78,10 +84,11 @@ public final class RecordVerifier {
     /** Null when the record may be merged, else the rejection reason (one of the constants or the policy's). */
     public String verify(SignedRecord s) {
         long now = wallMillis.getAsLong();
-        if (s.version().physicalMillis() > now + maxClockSkewMillis) {
+        long signedAt = s.version().physicalMillis();
+        if (signedAt > now + maxClockSkewMillis) {
             return FUTURE_VERSION;
         }
-        if (!chainValid(s.chain(), now)) {
+        if (!chainValid(s.chain(), Math.min(signedAt, now))) {
             return UNTRUSTED_CHAIN;
         }
         for (X509Certificate c : s.chain()) {
@@ -107,7 +114,8 @@ public final class RecordVerifier {
         return why == null || why.isEmpty() ? null : why;
     }
 
-    private boolean chainValid(List<X509Certificate> chain, long now) {
+    /** Whether the chain validates to a current anchor at time {@code at} (ms). */
+    private boolean chainValid(List<X509Certificate> chain, long at) {
         String fp;
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
@@ -118,26 +126,28 @@ public final class RecordVerifier {
         } catch (GeneralSecurityException e) {
             return false;
         }
-        Long until = validChains.get(fp);
-        if (until != null && now <= until) {
+        long[] window = validChains.get(fp);
+        if (window != null && at >= window[0] && at <= window[1]) {
             return true;
         }
         Set<TrustAnchor> a = anchors;
         try {
             PKIXParameters p = new PKIXParameters(a);
             p.setRevocationEnabled(false);
-            p.setDate(new java.util.Date(now));
+            p.setDate(new java.util.Date(at));
             CertPathValidator.getInstance("PKIX").validate(
                     CertificateFactory.getInstance("X.509").generateCertPath(chain), p);
         } catch (GeneralSecurityException | RuntimeException e) {
             return false;
         }
+        long notBefore = Long.MIN_VALUE;
         long notAfter = Long.MAX_VALUE;
         for (X509Certificate c : chain) {
+            notBefore = Math.max(notBefore, c.getNotBefore().getTime());
             notAfter = Math.min(notAfter, c.getNotAfter().getTime());
         }
         if (anchors == a) {
-            validChains.put(fp, notAfter);
+            validChains.put(fp, new long[] {notBefore, notAfter});
         }
         return true;
     }
