@@ -66,12 +66,12 @@ public final class SecurityInfo implements InfoSection {
         members.sort(Comparator.comparing(MemberView::name));
         for (MemberView m : members) {
             MemberStatus ms = m.status();
-            b.append("member_").append(m.name()).append(":reachable=").append(m.reachable() ? 1 : 0);
+            b.append("member_").append(safe(m.name())).append(":reachable=").append(m.reachable() ? 1 : 0);
             if (ms != null) {
-                b.append(",role=").append(ms.role())
+                b.append(",role=").append(safe(ms.role()))
                  .append(",acl_version=").append(MemberStatus.formatVersion(ms.aclVersion()))
-                 .append(",acl_digest=").append(ms.aclDigest())
-                 .append(",cert_serial=").append(ms.certSerial())
+                 .append(",acl_digest=").append(safe(ms.aclDigest()))
+                 .append(",cert_serial=").append(safe(ms.certSerial()))
                  .append(",cert_expires_in=").append(ms.certExpiresIn(now))
                  .append(",status_age_ms=").append(Math.max(0, now - ms.updatedMillis()));
             }
@@ -81,6 +81,24 @@ public final class SecurityInfo implements InfoSection {
     }
 
     private static void field(StringBuilder b, String k, String v) {
-        b.append(k).append(':').append(v == null ? "" : v).append("\r\n");
+        b.append(k).append(':').append(safe(v)).append("\r\n");
+    }
+
+    /**
+     * Text a peer controls (its member id, its status) as one INFO token: anything but letters,
+     * digits, '.', '-' and '_' becomes '_', so a member cannot add lines (CR/LF) or fields
+     * (',', '=', ':') to this node's INFO.
+     */
+    static String safe(String v) {
+        if (v == null) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder(v.length());
+        for (int i = 0; i < v.length(); i++) {
+            char c = v.charAt(i);
+            boolean ok = c < 128 && (Character.isLetterOrDigit(c) || c == '.' || c == '-' || c == '_');
+            out.append(ok ? c : '_');
+        }
+        return out.toString();
     }
 }
