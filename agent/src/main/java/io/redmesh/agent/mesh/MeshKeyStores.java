@@ -57,7 +57,42 @@ public final class MeshKeyStores {
             ts.setCertificateEntry("ca" + i++, c);
         }
         Path trustStore = store(ts, dir.resolve("mesh-trust-" + tag + ".p12"), password);
+        prune(dir, "mesh-key-", keyStore);
+        prune(dir, "mesh-trust-", trustStore);
         return new Stores(keyStore, trustStore, password);
+    }
+
+    /**
+     * Deletes the stores of this kind older than the previous one: each renewal writes a pair,
+     * and the old ones (old private keys) would otherwise pile up for ever. The previous pair
+     * stays: the member running on it until the restart completes, or falls back to it.
+     */
+    private static void prune(Path dir, String prefix, Path keep) {
+        List<Path> older = new java.util.ArrayList<>();
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            files.filter(p -> {
+                String n = p.getFileName().toString();
+                return n.startsWith(prefix) && n.endsWith(".p12") && !p.equals(keep);
+            }).forEach(older::add);
+        } catch (IOException e) {
+            return; // best effort: a later write tries again
+        }
+        older.sort(java.util.Comparator.comparing(MeshKeyStores::modified).reversed());
+        for (Path p : older.subList(Math.min(1, older.size()), older.size())) {
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException ignored) {
+                // best effort
+            }
+        }
+    }
+
+    private static long modified(Path p) {
+        try {
+            return Files.getLastModifiedTime(p).toMillis();
+        } catch (IOException e) {
+            return 0;
+        }
     }
 
     private static Path store(KeyStore s, Path file, String password) throws IOException, GeneralSecurityException {
