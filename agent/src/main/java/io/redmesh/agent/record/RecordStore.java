@@ -36,6 +36,13 @@ import java.util.function.LongSupplier;
  * So: a member partitioned for less than the TTL loses nothing and resurrects nothing; one
  * partitioned for longer forgets records older than the TTL that the mesh no longer has.
  *
+ * <p>Records are verified at their signing time (they outlive their signers' leaves), so a
+ * member that kept an old record could replay it once the delete's tombstone is collected. A
+ * member in sync with the mesh (synced within the TTL) therefore never stores a live record
+ * older than the TTL for a key it does not hold ({@code expiredRecords}): the mesh would have
+ * given it to it already, or deleted it. A fresh member (never synced) and a stale one still
+ * take such records: that is how they learn old users.
+ *
  * <p>This class does not verify signatures: callers ({@code Mesh}) verify with
  * {@link RecordVerifier} before {@link #offer}, and count rejections with {@link #rejected(String)}.
  * Thread-safe; listeners run on the offering thread while the store is locked (keep them short;
@@ -63,6 +70,7 @@ public final class RecordStore {
     private final AtomicLong applied = new AtomicLong();
     private final AtomicLong stale = new AtomicLong();
     private final AtomicLong expiredTombstones = new AtomicLong();
+    private final AtomicLong expiredRecords = new AtomicLong();
     private final AtomicLong collected = new AtomicLong();
     private final Map<String, AtomicLong> rejected = new ConcurrentHashMap<>();
 
@@ -111,6 +119,10 @@ public final class RecordStore {
         }
         if (s.record().tombstone() && s.version().physicalMillis() < horizonMillis()) {
             expiredTombstones.incrementAndGet();
+            return false;
+        }
+        if (before == null && s.version().physicalMillis() < horizonMillis() && lastSyncMillis > 0 && !stale()) {
+            expiredRecords.incrementAndGet();
             return false;
         }
         m.put(s.key(), s);
@@ -280,6 +292,11 @@ public final class RecordStore {
     /** Tombstones refused because they were older than the TTL. */
     public long expiredTombstoneCount() {
         return expiredTombstones.get();
+    }
+
+    /** Live records refused by an in-sync member: older than the TTL, for a key it does not hold. */
+    public long expiredRecordCount() {
+        return expiredRecords.get();
     }
 
     /** Tombstones collected by {@link #gc()}. */
