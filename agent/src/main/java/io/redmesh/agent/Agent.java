@@ -92,7 +92,7 @@ public final class Agent implements AutoCloseable {
         this.store = new RecordStore(cfg.tombstoneTtl, System::currentTimeMillis);
         this.trust = TrustState.load(cfg);
         this.verifier = new RecordVerifier(trust.bundle().certificates(), c -> revoked.contains(c.getSerialNumber()),
-                new MeshPolicy(table, store));
+                new MeshPolicy(table));
         this.timers = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "agent-timer-" + cfg.name));
         this.rpc = Executors.newFixedThreadPool(2, r -> daemon(r, "agent-rpc-" + cfg.name));
         if (cfg.isIssuer()) {

@@ -5,7 +5,6 @@ import io.redmesh.agent.pki.Role;
 import io.redmesh.agent.record.Record;
 import io.redmesh.agent.record.RecordKind;
 import io.redmesh.agent.record.RecordPolicy;
-import io.redmesh.agent.record.RecordStore;
 import io.redmesh.node.acl.AclPrivilege;
 import io.redmesh.node.acl.AclRuleException;
 import io.redmesh.node.acl.AclRuleParser;
@@ -17,7 +16,7 @@ import java.security.cert.X509Certificate;
  * Who may publish what, beyond "signed by a member of this mesh" (which the verifier checks).
  * The rule, so that one compromised node cannot take over the others:
  * <ul>
- * <li>an ACL record that makes, changes or deletes an administrator (a user who may run any
+ * <li>an ACL record whose user would be an administrator (a user who may run any
  *     {@code @admin} or {@code @dangerous} command: {@link AclPrivilege}) must be signed by a
  *     node whose certificate carries the operator role (subject OU=operator, granted by the
  *     join token an operator minted); so must any record for the {@code default} user, whatever
@@ -40,11 +39,9 @@ final class MeshPolicy implements RecordPolicy {
     static final String BAD_USER_NAME = "bad-user-name";
 
     private final CommandTable table;
-    private final RecordStore store;
 
-    MeshPolicy(CommandTable table, RecordStore store) {
+    MeshPolicy(CommandTable table) {
         this.table = table;
-        this.store = store;
     }
 
     @Override
@@ -63,14 +60,11 @@ final class MeshPolicy implements RecordPolicy {
             return OPERATOR_ONLY;
         }
         try {
-            if (!record.tombstone() && privileged(record.value())) {
-                return OPERATOR_ONLY;
-            }
-            byte[] before = store.value(RecordKind.ACL_USER, record.key());
-            if (before != null && privileged(before)) {
-                return OPERATOR_ONLY; // nor may it weaken, lock out or delete an administrator
-            }
-            return null;
+            // Judged on the record alone, never on what this node holds now: a rule that depended
+            // on local state would accept a record on one node and refuse it on another, and
+            // the mesh would never converge. The price: a node-role member may delete or
+            // weaken (never create or take over) an administrator; an operator restores it.
+            return !record.tombstone() && privileged(record.value()) ? OPERATOR_ONLY : null;
         } catch (AclRuleException e) {
             return BAD_RULES;
         }

@@ -9,7 +9,6 @@ import io.redmesh.agent.pki.Role;
 import io.redmesh.agent.pki.SanPolicy;
 import io.redmesh.agent.record.Record;
 import io.redmesh.agent.record.RecordKind;
-import io.redmesh.agent.record.RecordStore;
 import io.redmesh.agent.record.Version;
 import io.redmesh.node.command.CommandTable;
 import java.nio.charset.StandardCharsets;
@@ -50,14 +49,14 @@ class MeshPolicyTest {
 
     @Test
     void plainUsersFromAnyNode() {
-        MeshPolicy p = new MeshPolicy(TABLE, new RecordStore());
+        MeshPolicy p = new MeshPolicy(TABLE);
         assertNull(p.check(user("alice", "on #" + "a".repeat(64) + " ~app:* resetchannels -@all +get", "n1"), nodeCert));
         assertNull(p.check(user("alice", null, "n1"), nodeCert));
     }
 
     @Test
     void userNamesThatAclSetuserRefusesAreRefused() {
-        MeshPolicy p = new MeshPolicy(TABLE, new RecordStore());
+        MeshPolicy p = new MeshPolicy(TABLE);
         String rules = "on nopass ~* resetchannels -@all";
         for (String bad : List.of("x\nuser evil on nopass (~* &* +@all)", "two words", "tab\tname", "nul\0",
                 "cr\r", "")) {
@@ -73,7 +72,7 @@ class MeshPolicyTest {
      */
     @Test
     void theDefaultUserIsOperatorOnly() {
-        MeshPolicy p = new MeshPolicy(TABLE, new RecordStore());
+        MeshPolicy p = new MeshPolicy(TABLE);
         assertEquals(MeshPolicy.OPERATOR_ONLY, p.check(user("default", "on nopass ~* resetchannels -@all +get",
                 "n1"), nodeCert));
         assertEquals(MeshPolicy.OPERATOR_ONLY, p.check(user("default", "off", "n1"), nodeCert));
