@@ -61,10 +61,10 @@ final class AclReplication implements AutoCloseable {
 
     /** Starts following local changes and applying accepted records. */
     void start() {
-        node.onLocalAclChange((name, rules, actor) -> worker.execute(() -> localChange(name, rules, actor)));
+        node.onLocalAclChange((name, rules, actor) -> submit(() -> localChange(name, rules, actor)));
         store.addListener((now, before) -> {
             if (now.record().kind() == RecordKind.ACL_USER) {
-                worker.execute(() -> applied(now));
+                submit(() -> applied(now));
             }
         });
     }
@@ -111,6 +111,18 @@ final class AclReplication implements AutoCloseable {
             done.get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             ServerLog.warning("Agent: applying the mesh's users took too long or failed: " + e);
+        }
+    }
+
+    /**
+     * Queues node work; after close (the agent stopping while a client still runs ACL SETUSER
+     * under the server lock) the change is only logged: it must not fail the command.
+     */
+    private void submit(Runnable task) {
+        try {
+            worker.execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException stopped) {
+            ServerLog.verbose("Agent " + self + ": stopping; an ACL change is not distributed");
         }
     }
 
