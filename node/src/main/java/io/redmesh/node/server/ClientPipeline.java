@@ -54,7 +54,7 @@ final class ClientPipeline {
         if (tlsListener) {
             ch.pipeline().addLast("tls", tls.newHandler(ch.alloc(), handshakeTimeoutMillis));
             // Redis checks protected mode once the handshake is done and says why over TLS.
-            ch.pipeline().addLast("tls-events", new TlsHandshakeListener(context, denied ? PROTECTED_MODE_ERROR : null));
+            ch.pipeline().addLast("tls-events", new TlsHandshakeListener(context, denied ? PROTECTED_MODE_ERROR : null, tls));
             if (denied) {
                 return;
             }

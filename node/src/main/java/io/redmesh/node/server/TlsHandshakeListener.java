@@ -18,15 +18,28 @@ final class TlsHandshakeListener extends ChannelInboundHandlerAdapter {
     private final ServerContext context;
     /** The error to send after the handshake instead of serving the client, or null. */
     private final String refusal;
+    /** The revocation check, repeated here because a resumed TLS session skips the trust manager. */
+    private final io.redmesh.node.tls.TlsContextProvider tls;
 
-    TlsHandshakeListener(ServerContext context, String refusal) {
+    TlsHandshakeListener(ServerContext context, String refusal, io.redmesh.node.tls.TlsContextProvider tls) {
         this.context = context;
         this.refusal = refusal;
+        this.tls = tls;
     }
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof SslHandshakeCompletionEvent e) {
+            if (e.isSuccess() && revoked(ctx)) {
+                // A session resumed from the cache (or a ticket) does not show the client's
+                // certificate to the trust manager again: a certificate revoked since then would
+                // get back in on every reconnection.
+                context.stats.tlsHandshakesFailed++;
+                ServerLog.verbose("Error accepting a client connection: certificate revoked (resumed session) (addr="
+                        + ClientChannelHandler.format(ctx.channel().remoteAddress()) + ")");
+                ctx.close();
+                return;
+            }
             if (e.isSuccess()) {
                 context.stats.tlsHandshakesOk++;
                 if (refusal != null) {
@@ -43,5 +56,17 @@ final class TlsHandshakeListener extends ChannelInboundHandlerAdapter {
             ctx.pipeline().remove(this);
         }
         ctx.fireUserEventTriggered(evt);
+    }
+
+    private boolean revoked(ChannelHandlerContext ctx) {
+        io.netty.handler.ssl.SslHandler ssl = ctx.pipeline().get(io.netty.handler.ssl.SslHandler.class);
+        if (tls == null || ssl == null) {
+            return false;
+        }
+        try {
+            return tls.isRevoked(ssl.engine().getSession().getPeerCertificates());
+        } catch (javax.net.ssl.SSLPeerUnverifiedException none) {
+            return false;
+        }
     }
 }

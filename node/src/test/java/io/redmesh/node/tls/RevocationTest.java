@@ -27,6 +27,39 @@ class RevocationTest {
         }
     }
 
+    /**
+     * A client that reconnects with the same SSLContext resumes its TLS session (cache or
+     * ticket), and a resumed handshake never shows the certificate to the trust manager again:
+     * the revocation must still hold.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"openssl", "jdk"})
+    void aResumedSessionDoesNotBringARevokedCertificateBack(String provider) throws Exception {
+        try (TestCertificates certs = TestCertificates.create();
+             ServerFixture s = ServerFixture.start(certs.serverArgs("--tls-auth-clients", "yes",
+                     "--tls-provider", provider))) {
+            Identity mallory = certs.newClient("mallory");
+            javax.net.ssl.SSLContext ctx = certs.clientContext(mallory);
+            for (int i = 0; i < 2; i++) { // the second connection may already resume
+                try (SSLSocket m = TlsPeers.connect(s.tlsPort(), ctx)) {
+                    assertEquals("+PONG", TlsPeers.call(m, "PING"));
+                }
+            }
+            s.server().revokeCertificates(Set.of(mallory.cert().getSerialNumber()));
+            for (int i = 0; i < 3; i++) {
+                boolean refused;
+                try (SSLSocket m = TlsPeers.connect(s.tlsPort(), ctx)) {
+                    m.setSoTimeout(3000);
+                    String line = TlsPeers.call(m, "PING");
+                    refused = line == null || line.isEmpty();
+                } catch (IOException e) {
+                    refused = true;
+                }
+                assertTrue(refused, "reconnection " + i + " with the revoked certificate (" + provider + ")");
+            }
+        }
+    }
+
     @Test
     void revokedClientIsRefusedAndDisconnected() throws Exception {
         try (TestCertificates certs = TestCertificates.create();
