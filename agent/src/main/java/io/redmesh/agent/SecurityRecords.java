@@ -33,7 +33,8 @@ import java.util.function.Supplier;
  * <ul>
  * <li>REVOCATION records (key = serial in hex) make the node refuse that certificate and close
  *     connections that presented it, make the verifier drop records signed with it, make the
- *     issuer refuse to renew it, and, when it is this node's own, renew at once;
+ *     issuer refuse to renew it, unless the reason is "superseded" (the key is safe): then,
+ *     when it is this node's own, the node renews at once;
  * <li>a TRUST_BUNDLE record (key "bundle") is adopted when a root this node trusts signed it and
  *     its sequence is newer: the node, the mesh and the issuer trust the new roots, and this
  *     node renews so its leaf comes from the CA now issuing.
@@ -54,6 +55,9 @@ final class SecurityRecords implements AutoCloseable {
     private final Set<BigInteger> revoked;
     private final ExecutorService worker;
     private volatile IssuingCaStore issuingCa;
+    /** Revoked serials whose key is not compromised (reason "superseded"): their holder may renew. */
+    private volatile Set<BigInteger> superseded = Set.of();
+    static final String SUPERSEDED = "superseded";
 
     SecurityRecords(String self, NodeAdapter node, RecordStore store, TrustState trust, CertificateRotator rotator,
                     Supplier<IssuerService> issuer, AuditLog audit, RecordVerifier verifier, Set<BigInteger> revoked) {
@@ -110,23 +114,30 @@ final class SecurityRecords implements AutoCloseable {
 
     private void applyRevocations() {
         Set<BigInteger> now = new HashSet<>();
+        Set<BigInteger> keyStillGood = new HashSet<>();
         for (SignedRecord r : store.all(RecordKind.REVOCATION)) {
             if (r.record().tombstone()) {
                 continue;
             }
             try {
-                now.addAll(RevocationList.decode(r.record().value()).serials());
+                for (RevocationList.Entry e : RevocationList.decode(r.record().value()).entries()) {
+                    now.add(e.serial());
+                    if (superseded(e.reason())) {
+                        keyStillGood.add(e.serial());
+                    }
+                }
             } catch (PkiException e) {
                 ServerLog.warning("Agent: unreadable revocation record " + r.record().key() + ": " + e.getMessage());
             }
         }
         Set<BigInteger> added = new HashSet<>(now);
         added.removeAll(revoked);
-        if (added.isEmpty() && now.size() == revoked.size()) {
+        if (added.isEmpty() && now.size() == revoked.size() && keyStillGood.equals(superseded)) {
             return;
         }
         revoked.clear();
         revoked.addAll(now);
+        superseded = Set.copyOf(keyStillGood);
         try {
             node.revoke(Set.copyOf(now));
         } catch (NodeAdapter.NodeException e) {
@@ -134,7 +145,7 @@ final class SecurityRecords implements AutoCloseable {
         }
         IssuerService is = issuer.get();
         if (is != null) {
-            is.setRevoked(revoked::contains);
+            is.setRevoked(this::refusesRenewal);
         }
         for (BigInteger s : added) {
             ServerLog.warning("Agent " + self + ": certificate #" + s.toString(16) + " is revoked: refused from now on");
@@ -142,9 +153,31 @@ final class SecurityRecords implements AutoCloseable {
         }
         CertificateRotator.Material m = rotator.current();
         if (m != null && revoked.contains(m.leaf().getSerialNumber())) {
-            ServerLog.warning("Agent " + self + ": this node's own certificate was revoked; renewing now");
-            rotator.forceRenew();
+            if (superseded.contains(m.leaf().getSerialNumber())) {
+                ServerLog.warning("Agent " + self + ": this node's own certificate was revoked as superseded; renewing now");
+                rotator.forceRenew();
+            } else {
+                // Renewing by proof of a key the operator may consider compromised would hand
+                // whoever holds it a fresh certificate: the issuer refuses that.
+                ServerLog.warning("Agent " + self + ": this node's own certificate #" + m.leaf().getSerialNumber()
+                        .toString(16) + " was revoked; the issuer will not renew it (revoke with --reason "
+                        + SUPERSEDED + " when the key is not compromised). Give this node a new join token and restart it");
+            }
         }
+    }
+
+    /**
+     * A revocation whose reason starts with "superseded" (RFC 5280's reason for a certificate
+     * replaced while its key is still safe) lets its holder renew by proof of that key;
+     * any other reason means the key may be compromised and the issuer refuses it.
+     */
+    static boolean superseded(String reason) {
+        return reason != null && reason.toLowerCase(java.util.Locale.ROOT).startsWith(SUPERSEDED);
+    }
+
+    /** For the issuer: a revoked serial may renew only when it was revoked as superseded. */
+    private boolean refusesRenewal(BigInteger serial) {
+        return revoked.contains(serial) && !superseded.contains(serial);
     }
 
     // ------------------------------------------------------------------ trust bundles
