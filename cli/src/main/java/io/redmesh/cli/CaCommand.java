@@ -40,12 +40,15 @@ import picocli.CommandLine.Spec;
  * redmesh ca issue  --dir DIR --csr FILE --name NODE [--role operator|node] [--hours 24] --out FILE
  * redmesh ca token  --dir DIR --name NODE [--role operator|node] [--ttl 1h]
  * redmesh ca rotate --dir DIR [--name NEW] [--days 3650] [--overlap 48h] [--issuer NAME --out OUTDIR ...]
+ * redmesh ca publish --dir DIR --bundle trust-bundle-N.tb [--issuing-dir OUTDIR] --to HOST:ENROLLPORT
+ * redmesh ca revoke --dir DIR --serial HEX [--reason TEXT] --to HOST:ENROLLPORT
  * </pre>
  * Commands that use a CA key take {@code --passphrase-file} or {@code --passphrase-env} when the
  * key is encrypted (a root always is).
  */
 @Command(name = "ca", mixinStandardHelpOptions = true, description = "Certificate authority: root, issuing CAs, node certificates, join tokens, rotation",
-        subcommands = {CaCommand.Init.class, CaCommand.Issue.class, CaCommand.Token.class, CaRotateCommand.class})
+        subcommands = {CaCommand.Init.class, CaCommand.Issue.class, CaCommand.Token.class, CaRotateCommand.class,
+                CaPublishCommand.class, CaRevokeCommand.class})
 public final class CaCommand implements Runnable {
     @Spec
     CommandSpec spec;

@@ -34,28 +34,28 @@ import javax.net.ssl.TrustManagerFactory;
  * issuer, every node joins with a one-time token. Nodes keep their state dirs, so a stopped
  * node can be started again and must catch up.
  */
-final class MeshTestbed implements AutoCloseable {
-    final Path dir;
-    final CertificateAuthority root;
-    final CertificateAuthority issuing;
-    final Path caFile;
+public final class MeshTestbed implements AutoCloseable {
+    public final Path dir;
+    public final CertificateAuthority root;
+    public final CertificateAuthority issuing;
+    public final Path caFile;
     final Duration leafLifetime;
-    final List<Node> nodes = new ArrayList<>();
+    public final List<Node> nodes = new ArrayList<>();
     private final List<Integer> meshPorts = new ArrayList<>();
     private int enrollPort;
 
     /** One node: its server (null while stopped), its agent, and how to reach it. */
-    final class Node {
-        final int index;
-        final String name;
+    public final class Node {
+        public final int index;
+        public final String name;
         final Role role;
         final Path stateDir;
         final int meshPort;
-        final int port = Ports.free();
-        final int tlsPort = Ports.free();
+        public final int port = Ports.free();
+        public final int tlsPort = Ports.free();
         final int metricsPort = Ports.free();
-        RedisServer server;
-        Agent agent;
+        public RedisServer server;
+        public Agent agent;
         ServerFixture fixture;
 
         Node(int index, Role role) throws IOException {
@@ -118,7 +118,7 @@ final class MeshTestbed implements AutoCloseable {
             return RespClient.connect(port);
         }
 
-        String call(String... args) {
+        public String call(String... args) {
             try (RespClient c = client()) {
                 return c.callString(args);
             }
@@ -136,7 +136,7 @@ final class MeshTestbed implements AutoCloseable {
     }
 
     /** {@code n} nodes (not started); {@code roles[i]} for node i+1, operator when absent. */
-    static MeshTestbed create(int n, Duration leafLifetime, Role... roles) throws Exception {
+    public static MeshTestbed create(int n, Duration leafLifetime, Role... roles) throws Exception {
         MeshTestbed t = new MeshTestbed(Files.createTempDirectory("redmesh-mesh"), leafLifetime);
         for (int i = 0; i < n; i++) {
             t.meshPorts.add(Ports.free());
@@ -148,7 +148,7 @@ final class MeshTestbed implements AutoCloseable {
         return t;
     }
 
-    Node node(int i) {
+    public Node node(int i) {
         return nodes.get(i - 1);
     }
 
@@ -156,7 +156,7 @@ final class MeshTestbed implements AutoCloseable {
      * Starts every node at once, as an operator starting a fleet would: the issuer serves
      * enrollment from the moment its agent exists; the others retry until it answers.
      */
-    void startAll() throws Exception {
+    public void startAll() throws Exception {
         List<java.util.concurrent.Future<?>> started = new ArrayList<>();
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newCachedThreadPool();
         try {
@@ -195,7 +195,7 @@ final class MeshTestbed implements AutoCloseable {
     }
 
     /** Polls {@code cond} every 20 ms until true or {@code max} passed; returns the elapsed ms or -1. */
-    static long await(Duration max, BooleanSupplier cond) throws InterruptedException {
+    public static long await(Duration max, BooleanSupplier cond) throws InterruptedException {
         long t0 = System.nanoTime();
         long deadline = t0 + max.toNanos();
         while (System.nanoTime() < deadline) {
@@ -205,6 +205,75 @@ final class MeshTestbed implements AutoCloseable {
             Thread.sleep(20);
         }
         return -1;
+    }
+
+    /** The issuer's (node 1's) enrollment port. */
+    public int enrollPort() {
+        return enrollPort;
+    }
+
+    /**
+     * Writes this testbed's root CA as an operator's CA directory (ca.crt, ca.key encrypted with
+     * {@code passphrase}, trust.crt), so {@code redmesh ca rotate|publish|revoke} can work on it.
+     */
+    public Path rootDir(char[] passphrase) throws Exception {
+        Path d = dir.resolve("root-ca");
+        new CaDirectory(d).create(root, passphrase, TrustBundle.of(List.of(root.certificate())));
+        return d;
+    }
+
+    /** One field of INFO security on {@code n} (over plain TCP), or null. */
+    public static String securityField(Node n, String field) {
+        for (String l : n.call("INFO", "security").split("\r\n")) {
+            if (l.startsWith(field + ":")) {
+                return l.substring(field.length() + 1);
+            }
+        }
+        return null;
+    }
+
+    /** Whether every running node reports {@code field:value} in INFO security. */
+    public boolean everywhere(String field, String value) {
+        for (Node n : nodes) {
+            if (n.server != null && !value.equals(securityField(n, field))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The certificate chain {@code n} serves on its TLS port now, from a fresh handshake (trusting
+     * anything: the caller checks what it got).
+     */
+    public static X509Certificate[] servedChain(Node n) throws Exception {
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
+            @Override
+            public void checkClientTrusted(X509Certificate[] c, String a) {}
+
+            @Override
+            public void checkServerTrusted(X509Certificate[] c, String a) {}
+
+            @Override
+            public X509Certificate[] getAcceptedIssuers() {
+                return new X509Certificate[0];
+            }
+        }}, null);
+        try (javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", n.tlsPort)) {
+            s.setSoTimeout(5000);
+            s.startHandshake();
+            java.security.cert.Certificate[] c = s.getSession().getPeerCertificates();
+            return java.util.Arrays.copyOf(c, c.length, X509Certificate[].class);
+        }
+    }
+
+    /** A client leaf for {@code name} signed by {@code ca}, with its key, for {@link ClientIdentity}. */
+    public static ClientIdentity.Material clientMaterial(CertificateAuthority ca, String name) throws Exception {
+        KeyPair keys = CertificateRequests.newKeyPair();
+        var csr = CertificateRequests.parse(CertificateRequests.create(keys, name, List.of(), List.of()));
+        X509Certificate leaf = ca.signLeaf(csr, name, Role.NODE, Duration.ofHours(1), SanPolicy.defaults());
+        return new ClientIdentity.Material(keys.getPrivate(), ca.leafChain(leaf));
     }
 
     @Override
