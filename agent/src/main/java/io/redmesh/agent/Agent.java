@@ -76,6 +76,8 @@ public final class Agent implements AutoCloseable {
     private IssuingCaStore issuingCa;
     private EnrollmentServer enrollment;
     private volatile RecordSigner signer;
+    /** The leaf last handed to the node (rotator callbacks are serial, on its thread). */
+    private volatile X509Certificate installedLeaf;
     private volatile Mesh mesh;
     private volatile boolean synced;
     private final CompletableFuture<Void> firstMaterial = new CompletableFuture<>();
@@ -240,6 +242,10 @@ public final class Agent implements AutoCloseable {
                              NodeAdapter.TlsFiles files) throws Exception {
         X509Certificate leaf = chain.get(0);
         boolean first = signer == null;
+        // The rotator also calls back when only the trust changed (an adopted bundle): the same
+        // certificate is then not a renewal, and the bundle itself is audited as ca.rotated.
+        boolean sameLeaf = !first && leaf.equals(installedLeaf);
+        installedLeaf = leaf;
         signer = new RecordSigner(key, chain, clock);
         try {
             node.installTls(files);
@@ -251,13 +257,18 @@ public final class Agent implements AutoCloseable {
                     + e.getMessage());
         }
         metrics.certificate(leaf);
-        audit.append("agent:" + cfg.name, first ? AuditLog.CERT_ISSUED : AuditLog.CERT_RENEWED, leaf.getSerialNumber()
-                .toString(16), null, Map.of("not_after", leaf.getNotAfter().toInstant().toString(),
-                "issuer", Names.commonName(chain.size() > 1 ? chain.get(1) : leaf), "role",
-                String.valueOf(Names.role(leaf))));
-        ServerLog.notice("Agent " + cfg.name + ": " + (first ? "certificate" : "new certificate") + " #"
-                + leaf.getSerialNumber().toString(16) + " valid until " + leaf.getNotAfter().toInstant()
-                + " (new handshakes use it; open connections stay)");
+        if (sameLeaf) {
+            ServerLog.notice("Agent " + cfg.name + ": trust updated (" + trustCerts.size() + " roots), certificate #"
+                    + leaf.getSerialNumber().toString(16) + " unchanged");
+        } else {
+            audit.append("agent:" + cfg.name, first ? AuditLog.CERT_ISSUED : AuditLog.CERT_RENEWED,
+                    leaf.getSerialNumber().toString(16), null, Map.of("not_after", leaf.getNotAfter().toInstant()
+                            .toString(), "issuer", Names.commonName(chain.size() > 1 ? chain.get(1) : leaf), "role",
+                            String.valueOf(Names.role(leaf))));
+            ServerLog.notice("Agent " + cfg.name + ": " + (first ? "certificate" : "new certificate") + " #"
+                    + leaf.getSerialNumber().toString(16) + " valid until " + leaf.getNotAfter().toInstant()
+                    + " (new handshakes use it; open connections stay)");
+        }
         Mesh m = mesh;
         if (m != null) {
             MeshConfig mc = meshConfig(key, chain, trustCerts);
