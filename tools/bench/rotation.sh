@@ -7,11 +7,11 @@
 #      without rotation and with every node renewing its leaf every PERIOD_MS.
 # Runs io.redmesh.agent.it.RotationBench through surefire (it is skipped unless -Drotation.bench=true).
 #
-# Usage: tools/bench/rotation.sh [ROUNDS] [REQUESTS] [PERIOD_MS]   (defaults 3, 50000, 1000)
+# Usage: tools/bench/rotation.sh [ROUNDS] [REQUESTS] [PERIOD_MS]   (defaults 3, 100000, 1000)
 # Needs Debian's redis-benchmark for part 2. Prints the figures and keeps them in
 # docs/bench/rotation-<date>.txt.
 set -eu
-ROUNDS=${1:-3}; N=${2:-50000}; PERIOD=${3:-1000}
+ROUNDS=${1:-3}; N=${2:-100000}; PERIOD=${3:-1000}
 HERE=$(cd "$(dirname "$0")/../.." && pwd)
 OUT="$HERE/docs/bench/rotation-$(date -u +%F).txt"
 mkdir -p "$HERE/docs/bench"
