@@ -195,7 +195,7 @@ class RotationUnderLoadTest {
         Path out = d.resolve("bench.out");
         Process p = new ProcessBuilder("redis-benchmark", "-h", "127.0.0.1", "-p", Integer.toString(n.tlsPort), "--tls",
                 "--cert", cert.toString(), "--key", key.toString(), "--cacert", mesh.caFile.toString(),
-                "-n", "20000", "-c", "10", "-t", "set,get", "-q")
+                "-n", "10000", "-c", "10", "-t", "set,get", "-q")
                 .redirectErrorStream(true).redirectOutput(out.toFile()).start();
         try {
             Thread.sleep(700);
