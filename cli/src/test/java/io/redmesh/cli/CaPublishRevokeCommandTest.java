@@ -96,6 +96,16 @@ class CaPublishRevokeCommandTest {
                 "--to", to, "--passphrase-file", p);
         assertEquals("OK trust bundle #1 published", r.out().strip());
         assertTrue(await("trust_roots", "2"));
+        // the issuer keeps the new issuing CA (state-dir/issuing-ca), so a restart issues with it
+        io.redmesh.agent.pki.CaDirectory kept = new io.redmesh.agent.pki.CaDirectory(
+                mesh.dir.resolve("node1").resolve("agent").resolve("issuing-ca"));
+        assertTrue(MeshTestbed.await(Duration.ofSeconds(20), () -> {
+            try {
+                return "issuer-2".equals(Names.commonName(kept.load(null).certificate()));
+            } catch (Exception e) {
+                return false;
+            }
+        }) >= 0, "the issuer keeps the new issuing CA");
         MeshTestbed.Node n = mesh.node(1);
         assertTrue(MeshTestbed.await(Duration.ofSeconds(20), () -> {
             try {
