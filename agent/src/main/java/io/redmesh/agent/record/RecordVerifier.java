@@ -88,7 +88,10 @@ public final class RecordVerifier {
         if (signedAt > now + maxClockSkewMillis) {
             return FUTURE_VERSION;
         }
-        if (!chainValid(s.chain(), Math.min(signedAt, now))) {
+        long at = Math.min(signedAt, now);
+        // Valid when signed; or, allowing the same clock skew as above, just after: a leaf fresh
+        // from an issuer whose clock runs ahead has a notBefore later than the signer's clock.
+        if (!chainValid(s.chain(), at) && !chainValid(s.chain(), Math.min(now, at + maxClockSkewMillis))) {
             return UNTRUSTED_CHAIN;
         }
         for (X509Certificate c : s.chain()) {
