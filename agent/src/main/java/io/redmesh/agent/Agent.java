@@ -110,6 +110,7 @@ public final class Agent implements AutoCloseable {
         this.acl = new AclReplication(node, store, () -> signer, () -> mesh, audit, cfg.name, !cfg.isSidecar());
         this.security = new SecurityRecords(cfg.name, node, store, trust, rotator, () -> issuer, audit, verifier,
                 revoked);
+        security.publisher(() -> signer, () -> mesh);
         if (issuingCa != null) {
             security.keepIssuingCaIn(issuingCa);
         }

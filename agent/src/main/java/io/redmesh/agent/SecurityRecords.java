@@ -188,6 +188,7 @@ final class SecurityRecords implements AutoCloseable {
         }
         try {
             SignedTrustBundle b = SignedTrustBundle.decode(r.record().value());
+            io.redmesh.agent.pki.TrustBundle before = trust.bundle();
             if (!trust.adopt(b)) {
                 return;
             }
@@ -201,10 +202,59 @@ final class SecurityRecords implements AutoCloseable {
             audit(r.record().version().origin(), AuditLog.CA_ROTATED, "bundle#" + b.sequence(),
                     Map.of("roots", b.bundle().certificates().size(), "overlap_until",
                             String.valueOf(b.overlapUntil())));
-            rotator.updateTrust(b.bundle()).thenRun(rotator::forceRenew);
+            boolean rootsRemoved = !b.bundle().certificates().containsAll(before.certificates());
+            rotator.updateTrust(b.bundle()).thenCompose(x -> rotator.forceRenew()).thenRun(() -> {
+                if (rootsRemoved && is != null) {
+                    worker.execute(this::resignOrphanedRecords);
+                }
+            });
         } catch (Exception e) {
             ServerLog.warning("Agent " + self + ": trust bundle record refused: " + e.getMessage());
         }
+    }
+
+    /**
+     * After a bundle removed a root: the records last changed before the rotation were signed
+     * by leaves of the removed CA, which a node that joins or restarts from now on cannot
+     * verify. An issuer (operator role, its leaf now from the new CA) signs them again, same
+     * values, new versions, so they stay in the mesh. Records that still verify are left alone.
+     */
+    private void resignOrphanedRecords() {
+        RecordSigner s = signer == null ? null : signer.get();
+        Mesh m = mesh == null ? null : mesh.get();
+        if (s == null || m == null) {
+            return;
+        }
+        int resigned = 0;
+        for (RecordKind kind : new RecordKind[] {RecordKind.ACL_USER, RecordKind.REVOCATION}) {
+            for (SignedRecord old : store.entries(kind)) {
+                if (!RecordVerifier.UNTRUSTED_CHAIN.equals(verifier.verify(old))) {
+                    continue;
+                }
+                SignedRecord again = old.record().tombstone() ? s.delete(kind, old.record().key())
+                        : s.sign(kind, old.record().key(), old.record().value());
+                try {
+                    if (m.publish(again)) {
+                        resigned++;
+                    }
+                } catch (IllegalArgumentException refused) {
+                    ServerLog.warning("Agent " + self + ": could not sign " + kind + " '" + old.record().key()
+                            + "' again: " + refused.getMessage());
+                }
+            }
+        }
+        if (resigned > 0) {
+            ServerLog.notice("Agent " + self + ": signed " + resigned + " records again under the new CA");
+        }
+    }
+
+    private volatile Supplier<RecordSigner> signer;
+    private volatile Supplier<Mesh> mesh;
+
+    /** Lets this agent publish on its own (re-signing records after a CA rotation). */
+    void publisher(Supplier<RecordSigner> signer, Supplier<Mesh> mesh) {
+        this.signer = signer;
+        this.mesh = mesh;
     }
 
     // ------------------------------------------------------------------ operator requests

@@ -80,6 +80,8 @@ class RotationUnderLoadTest {
     void certificatesAndTheRootCaRotateUnderLoadWithoutAFailedRequest() throws Exception {
         try (MeshTestbed mesh = MeshTestbed.create(3, LEAF)) {
             mesh.startAll();
+            // a user last changed before the CA rotation: its record is signed under the old root
+            assertEquals("+OK\r\n", mesh.node(2).call("ACL", "SETUSER", "before-rotation", "on", ">b", "~b:*", "+get"));
             X509Certificate oldRoot = mesh.root.certificate();
             ClientIdentity client = new ClientIdentity(MeshTestbed.clientMaterial(mesh.issuing, "app"), List.of(oldRoot));
             assertTrue(mesh.everywhere("trust_roots", "1"));
@@ -147,6 +149,15 @@ class RotationUnderLoadTest {
                 ll.interrupt();
                 ll.join(5000);
                 load.close();
+
+                // A node that restarts after the old root left syncs from scratch: the records
+                // signed under the old CA were signed again by the issuer, so it gets them all.
+                String expected = mesh.node(1).call("ACL", "LIST");
+                mesh.node(3).stop();
+                mesh.node(3).start();
+                assertTrue(MeshTestbed.await(Duration.ofSeconds(20),
+                        () -> mesh.node(3).call("ACL", "LIST").equals(expected)) >= 0,
+                        "a node restarted after the rotation has every user: " + mesh.node(3).call("ACL", "LIST"));
 
                 assertEquals(List.of(), new ArrayList<>(load.failures), "failed requests under rotation");
                 assertEquals(0, load.failed.get());
