@@ -26,7 +26,9 @@ import java.util.function.Supplier;
  *     administrator created on a non-operator node), does not leave this node different.
  * </ul>
  * All node work runs on one thread, in the order events happened, off the node's executor and
- * the mesh's threads.
+ * the mesh's threads. Audit lines are written (and fsync'd) on a second thread, in the same
+ * order: a slow disk must not hold the next change back (under load an fsync took 20-100 ms,
+ * longer than the gap between changes arriving from the mesh; see docs/PERFORMANCE.md).
  */
 final class AclReplication implements AutoCloseable {
     private final NodeAdapter node;
@@ -36,6 +38,7 @@ final class AclReplication implements AutoCloseable {
     private final AuditLog audit;
     private final String self;
     private final ExecutorService worker;
+    private final ExecutorService auditor;
     private final boolean seedLocalUsers;
 
     /**
@@ -54,6 +57,11 @@ final class AclReplication implements AutoCloseable {
         this.self = self;
         this.worker = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "agent-acl-" + self);
+            t.setDaemon(true);
+            return t;
+        });
+        this.auditor = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "agent-acl-audit-" + self);
             t.setDaemon(true);
             return t;
         });
@@ -202,16 +210,34 @@ final class AclReplication implements AutoCloseable {
         }
     }
 
+    /** Queues an audit line (written in order on the audit thread). */
     private void audit(String action, String actor, String subject, SignedRecord r, Map<String, ?> details) {
+        String version = r.record().version().toString();
         try {
-            audit.append(actor, action, subject, r.record().version().toString(), details);
-        } catch (java.io.IOException e) {
-            ServerLog.warning("Agent: audit log write failed: " + e.getMessage());
+            auditor.execute(() -> {
+                try {
+                    audit.append(actor, action, subject, version, details);
+                } catch (java.io.IOException | RuntimeException e) {
+                    ServerLog.warning("Agent: audit log write failed: " + e.getMessage());
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            ServerLog.warning("Agent: closing, audit line not written: " + action + " " + subject + " " + version);
         }
     }
 
     @Override
     public void close() {
         worker.shutdownNow();
+        // lines already queued are written before the log closes; no interrupt, which would
+        // close the log's FileChannel under every other writer
+        auditor.shutdown();
+        try {
+            if (!auditor.awaitTermination(5, TimeUnit.SECONDS)) {
+                ServerLog.warning("Agent: audit lines still queued after 5 s at close");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
