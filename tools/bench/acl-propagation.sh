@@ -6,13 +6,14 @@
 #    --issuer` (issuing CA for node1, the issuer agent), `ca token` (node1: a root-signed operator
 #    token; the others: node-role tokens from the issuing CA).
 # 2. Starts NODES processes `bin/redmesh server --agent agentN.conf --port P --tls-port T
-#    --metrics-port M ...` on loopback (free ports picked at run time), each in its own JVM.
+#    --metrics-port M ...` on loopback (free ports picked at run time), each in its own JVM:
+#    node1 first, then the others one by one as each obtains its certificate.
 # 3. Runs tools/bench/AclPropagationProbe.java (a single-file Java program): waits until every
 #    node reports mesh_members:NODES-1 and mesh_synced:1 in INFO security, then makes N ACL
 #    SETUSER changes, the origin rotating over the nodes, and polls ACL GETUSER on the other
 #    nodes every 1 ms until each shows the change. Prints p50/p90/p99/max of "visible on one
-#    other node" and "visible on all others", and the agents' own redmesh_acl_propagation_seconds
-#    histogram (metrics endpoints) over the same run.
+#    other node" and "visible on all others", the agents' own redmesh_acl_propagation_seconds
+#    histogram (metrics endpoints) over the same run, and the nodes' CPU at rest and in the run.
 #
 # Bounded: the mesh must be ready within 180 s, each change visible within 10 s (else counted
 # as a timeout), the whole run is killed after 30 min. Every process is stopped by its PID on
@@ -43,12 +44,13 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# A free loopback port: random, not listening now, not handed out before in this run.
+# A free loopback port: random, below the kernel's ephemeral range (32768-60999 here, where an
+# outgoing connection could take it meanwhile), not listening now, not handed out before.
 USED=" "
 free_port() {
   local p
   while :; do
-    p=$((20000 + RANDOM % 40000))
+    p=$((20000 + RANDOM % 12000))
     case "$USED" in *" $p "*) continue ;; esac
     if ! ss -Htln "sport = :$p" | grep -q .; then USED="$USED$p "; echo "$p"; return; fi
   done
@@ -91,13 +93,32 @@ for i in $(seq 1 "$NODES"); do
   } > "$WORK/agent$i.conf"
 done
 
-echo "== starting $NODES nodes (JVM options: $REDMESH_JAVA_OPTS)"
-for i in $(seq 1 "$NODES"); do
-  j=$((i-1))
+start_node() {
+  local i=$1 j=$(($1-1))
   "$RM" server --agent "$WORK/agent$i.conf" --port "${PORT[$j]}" --tls-port "${TLS[$j]}" \
     --tls-auth-clients optional --metrics-port "${MET[$j]}" --save "" --appendonly no \
     --dir "$WORK/node$i" > "$WORK/node$i.log" 2>&1 &
   PIDS+=($!)
+}
+
+# The issuer first: a join token is good once, and a node whose first request timed out on a
+# busy issuer (10 s) is refused on every retry ("join token already used") and never joins.
+echo "== starting node1 (issuer), then $((NODES-1)) more (JVM options: $REDMESH_JAVA_OPTS)"
+start_node 1
+for _ in $(seq 1 240); do
+  redis-cli -p "${PORT[0]}" ping >/dev/null 2>&1 && break
+  kill -0 "${PIDS[0]}" 2>/dev/null || { echo "node1 exited:"; tail -20 "$WORK/node1.log"; exit 1; }
+  sleep 0.5
+done
+# Then one at a time, each once it holds its certificate: five first requests at once on a
+# loaded machine took the issuer longer than the client's 10 s, and the retries were refused.
+for i in $(seq 2 "$NODES"); do
+  start_node "$i"
+  for _ in $(seq 1 180); do
+    grep -q "Agent node$i: certificate" "$WORK/node$i.log" 2>/dev/null && break
+    kill -0 "${PIDS[$((i-1))]}" 2>/dev/null || { echo "node$i exited:"; tail -20 "$WORK/node$i.log"; exit 1; }
+    sleep 0.5
+  done
 done
 
 PORTS=$(IFS=,; echo "${PORT[*]}")
