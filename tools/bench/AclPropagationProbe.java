@@ -29,8 +29,8 @@ import java.util.regex.Pattern;
  *      [--pids PID1,PID2,... [--idle-s 10]]
  * </pre>
  *
- * Waits (bounded) until every node reports mesh_members:(nodes-1) and mesh_synced:1 in INFO
- * security. Then, for each of N changes, node (i mod nodes) is the origin: the probe sends
+ * Waits (bounded) until every node lists the (nodes-1) others as reachable members and reports
+ * mesh_synced:1 in INFO security. Then, for each of N changes, node (i mod nodes) is the origin: the probe sends
  * {@code ACL SETUSER bench<i mod 8> reset on >pw ~bm<i> +get} there and, from the moment it sent
  * it, polls {@code ACL GETUSER} on every other node (one connection per node, the requests of
  * one round written to all nodes before any reply is read; rounds start every poll-us) until
@@ -325,14 +325,16 @@ public final class AclPropagationProbe {
     /** Until every node answers and sees all the others, synced; bounded. */
     static void awaitReady(int[] ports, int maxSeconds) throws Exception {
         long deadline = System.nanoTime() + maxSeconds * 1_000_000_000L;
-        String want = "mesh_members:" + (ports.length - 1) + "\r\n";
         String last = "";
         while (System.nanoTime() < deadline) {
             int ready = 0;
             for (int p : ports) {
                 try (Conn c = new Conn(p)) {
                     String info = c.call("INFO", "security");
-                    if (info.contains(want) && info.contains("mesh_synced:1\r\n")) {
+                    // every other node listed as a reachable member (mesh_members counts this
+                    // node too in later versions, so the member lines are what is counted)
+                    int reachable = info.split("reachable=1", -1).length - 1;
+                    if (reachable == ports.length - 1 && info.contains("mesh_synced:1\r\n")) {
                         ready++;
                     } else {
                         last = "port " + p + ": " + info.replace("\r\n", " ");
