@@ -272,17 +272,33 @@ public final class Agent implements AutoCloseable {
         }
         Mesh m = mesh;
         if (m != null) {
-            MeshConfig mc = meshConfig(key, chain, trustCerts);
-            m.restart(mc).exceptionally(e -> {
-                ServerLog.warning("Agent: mesh rejoin with the new certificate failed: " + e);
-                return null;
-            });
+            rejoin(m, meshConfig(key, chain, trustCerts), 1);
         }
         firstMaterial.complete(null);
         publishStatus();
     }
 
     // ------------------------------------------------------------------ mesh
+
+    /**
+     * Leaves and rejoins the mesh with new material; a failed rejoin (the old member still
+     * letting go of the port) is retried every 2 s while this material is the newest.
+     */
+    private void rejoin(Mesh m, MeshConfig mc, int attempt) {
+        m.restart(mc).exceptionally(e -> {
+            if (mesh != m || m.config() != mc) {
+                return null; // closed, or newer material took over
+            }
+            ServerLog.warning("Agent " + cfg.name + ": mesh rejoin with the new certificate failed (attempt " + attempt
+                    + "): " + e.getMessage() + "; retrying");
+            try {
+                timers.schedule(() -> rejoin(m, mc, attempt + 1), 2, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                // the agent is closing
+            }
+            return null;
+        });
+    }
 
     private MeshConfig meshConfig(PrivateKey key, List<X509Certificate> chain, List<X509Certificate> trustCerts)
             throws Exception {

@@ -330,6 +330,12 @@ final class SecurityRecords implements AutoCloseable {
 
     @Override
     public void close() {
-        worker.shutdownNow();
+        // No interrupt: one landing in an audit write would close the log's file channel.
+        worker.shutdown();
+        try {
+            worker.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -212,12 +212,19 @@ public final class CertificateRotator implements AutoCloseable {
             return;
         }
         warnIfCloseToExpiry();
-        KeyPair kp = CertificateRequests.newKeyPair();
+        Material m = current;
+        boolean renewal = m != null && clock.instant().isBefore(m.leaf().getNotAfter().toInstant());
+        // A join token is single-use: every attempt with it sends the same key, so that an
+        // attempt whose answer was lost (a timeout after the issuer signed) can be repeated
+        // and the issuer recognises the retry instead of refusing a used token.
+        if (!renewal && enrollKeys == null) {
+            enrollKeys = CertificateRequests.newKeyPair();
+        }
+        KeyPair kp = renewal ? CertificateRequests.newKeyPair() : enrollKeys;
         byte[] request;
         try {
             var csr = CertificateRequests.create(kp, name, dnsNames, ips);
-            Material m = current;
-            if (m != null && clock.instant().isBefore(m.leaf().getNotAfter().toInstant())) {
+            if (renewal) {
                 request = IssueRequest.renewal(csr, m.chain(), m.key()).encode();
             } else {
                 String token = joinToken.get();
@@ -241,6 +248,9 @@ public final class CertificateRotator implements AutoCloseable {
         f.orTimeout(requestTimeout.toMillis(), TimeUnit.MILLISECONDS)
                 .whenCompleteAsync((resp, err) -> completed(kp, resp, err), executor);
     }
+
+    /** The key pair of the first enrollment, kept across its attempts (executor-confined). */
+    private KeyPair enrollKeys;
 
     private void completed(KeyPair kp, byte[] resp, Throwable err) {
         inFlight = false;
@@ -270,6 +280,7 @@ public final class CertificateRotator implements AutoCloseable {
             return;
         }
         current = m;
+        enrollKeys = null;
         backoff = initialBackoff;
         warnedFor = null;
         ServerLog.notice(prefix() + "new certificate #" + m.leaf().getSerialNumber().toString(16)

@@ -161,7 +161,7 @@ public final class IssuerService {
                 // granted only by a token from a root (the operator's offline key).
                 throw new PkiException("operator tokens must be signed by a root CA (redmesh ca token --dir ROOTDIR --role operator)");
             }
-            if (!usedTokens.markUsed(t.id(), t.expiresAt())) {
+            if (!usedTokens.markUsed(t.id(), t.expiresAt(), keyHash(csr.publicKey()))) {
                 throw new PkiException("join token already used");
             }
             role = t.role();
@@ -169,6 +169,15 @@ public final class IssuerService {
             throw new PkiException("the request carries neither a join token nor a current certificate");
         }
         return ca.signLeaf(csr, name, role, lifetime, policy);
+    }
+
+    private static String keyHash(java.security.PublicKey key) throws PkiException {
+        try {
+            return java.util.HexFormat.of().formatHex(
+                    java.security.MessageDigest.getInstance("SHA-256").digest(key.getEncoded()));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new PkiException("SHA-256 unavailable", e);
+        }
     }
 
     private Role authoriseRenewal(IssueRequest r, CertificateRequests.Parsed csr, Instant now) throws PkiException {

@@ -15,8 +15,9 @@ import java.util.Map;
 
 /**
  * The join-token ids an issuer has accepted, persisted so a restart does not forget them:
- * one line {@code <id> <expiry epoch seconds>} per token, appended and fsync'd before the
- * certificate is issued. Ids of expired tokens are dropped when the file is reopened (an
+ * one line {@code <id> <expiry epoch seconds> <key hash>} per token, appended and fsync'd
+ * before the certificate is issued. The hash of the key the token admitted lets the same key
+ * ask again (a retry whose answer was lost), never another one. Ids of expired tokens are dropped when the file is reopened (an
  * expired token is refused anyway), so the file stays bounded.
  */
 final class UsedTokens {
@@ -24,6 +25,7 @@ final class UsedTokens {
 
     private final Path file;
     private final Map<String, Long> used = new HashMap<>();
+    private final Map<String, String> keys = new HashMap<>();
 
     UsedTokens(Path stateDir) throws PkiException {
         this.file = stateDir.resolve(FILE);
@@ -33,17 +35,21 @@ final class UsedTokens {
             if (Files.exists(file)) {
                 for (String line : Files.readAllLines(file, StandardCharsets.US_ASCII)) {
                     String[] f = line.split(" ");
-                    if (f.length == 2 && f[0].matches("[0-9a-f]{32}") && f[1].matches("\\d{1,19}")) {
+                    if ((f.length == 2 || f.length == 3) && f[0].matches("[0-9a-f]{32}") && f[1].matches("\\d{1,19}")) {
                         long exp = Long.parseLong(f[1]);
                         if (exp >= now) {
                             used.put(f[0], exp);
+                            if (f.length == 3) {
+                                keys.put(f[0], f[2]);
+                            }
                         }
                     }
                     // A torn last line (crash mid-append) is skipped: its token was not issued.
                 }
             }
             StringBuilder sb = new StringBuilder();
-            used.forEach((id, exp) -> sb.append(id).append(' ').append(exp).append('\n'));
+            used.forEach((id, exp) -> sb.append(id).append(' ').append(exp)
+                    .append(keys.containsKey(id) ? " " + keys.get(id) : "").append('\n'));
             SecureFiles.writeSecret(file, sb.toString().getBytes(StandardCharsets.US_ASCII));
         } catch (IOException e) {
             throw new PkiException("cannot open the used-token list " + file + ": " + e.getMessage(), e);
@@ -54,12 +60,15 @@ final class UsedTokens {
         return used.containsKey(id);
     }
 
-    /** Records the id durably; false when it was already used. */
-    synchronized boolean markUsed(String id, Instant expiry) throws PkiException {
+    /**
+     * Records the id durably, with the hash of the key it admits; false when it was already used
+     * by another key (the same key again is a retry: true).
+     */
+    synchronized boolean markUsed(String id, Instant expiry, String keyHash) throws PkiException {
         if (used.containsKey(id)) {
-            return false;
+            return keyHash.equals(keys.get(id));
         }
-        byte[] line = (id + " " + expiry.getEpochSecond() + "\n").getBytes(StandardCharsets.US_ASCII);
+        byte[] line = (id + " " + expiry.getEpochSecond() + " " + keyHash + "\n").getBytes(StandardCharsets.US_ASCII);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
             ByteBuffer b = ByteBuffer.wrap(line);
             while (b.hasRemaining()) {
@@ -70,6 +79,7 @@ final class UsedTokens {
             throw new PkiException("cannot record the used join token: " + e.getMessage(), e);
         }
         used.put(id, expiry.getEpochSecond());
+        keys.put(id, keyHash);
         return true;
     }
 }

@@ -88,6 +88,10 @@ class IssuerServiceTest {
         IssuerService restarted = issuer();
         assertEquals("join token already used",
                 error(restarted.handle(IssueRequest.withToken(csr(CertificateRequests.newKeyPair(), "node-1"), token).encode())));
+        // The same key again is a retry whose answer was lost (a client-side timeout): served,
+        // also after a restart; the token still admits no other key.
+        assertEquals(kp.getPublic(), chain(restarted.handle(IssueRequest.withToken(csr(kp, "node-1"), token).encode()))
+                .get(0).getPublicKey());
         // A root-signed operator token works too, and gives the operator role.
         String op = JoinToken.mint(root, "alice", Role.OPERATOR, Duration.ofMinutes(1));
         List<X509Certificate> opChain = chain(restarted.handle(

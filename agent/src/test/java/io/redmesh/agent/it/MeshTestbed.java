@@ -91,6 +91,7 @@ public final class MeshTestbed implements AutoCloseable {
 
         /** Builds the node, attaches its agent (certificate, then mesh sync before listening), starts it. */
         void start() throws Exception {
+            awaitPortFree(meshPort); // a stopped member's Atomix may still be letting go of it
             server = ServerFixture.build(null, "--port", Integer.toString(port), "--tls-port", Integer.toString(tlsPort),
                     "--tls-auth-clients", "optional", "--dir", stateDir.toString(), "--metrics-port",
                     Integer.toString(metricsPort));
@@ -192,6 +193,20 @@ public final class MeshTestbed implements AutoCloseable {
         SSLContext ctx = SSLContext.getInstance("TLS");
         ctx.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
         return ctx;
+    }
+
+    /** Waits (at most 20 s) until nothing listens on {@code port} any more. */
+    static void awaitPortFree(int port) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+        while (System.nanoTime() < deadline) {
+            try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+                probe.setReuseAddress(true);
+                probe.bind(new java.net.InetSocketAddress("127.0.0.1", port));
+                return;
+            } catch (IOException inUse) {
+                Thread.sleep(100);
+            }
+        }
     }
 
     /** Polls {@code cond} every 20 ms until true or {@code max} passed; returns the elapsed ms or -1. */
