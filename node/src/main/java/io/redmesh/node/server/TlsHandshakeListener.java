@@ -60,7 +60,7 @@ final class TlsHandshakeListener extends ChannelInboundHandlerAdapter {
 
     private boolean revoked(ChannelHandlerContext ctx) {
         io.netty.handler.ssl.SslHandler ssl = ctx.pipeline().get(io.netty.handler.ssl.SslHandler.class);
-        if (tls == null || ssl == null) {
+        if (tls == null || ssl == null || !tls.hasRevocations()) {
             return false;
         }
         try {

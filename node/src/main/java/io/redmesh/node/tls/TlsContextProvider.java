@@ -50,6 +50,11 @@ public final class TlsContextProvider {
         revoked = java.util.Set.copyOf(serials);
     }
 
+    /** Whether any serial is revoked at all (the common case, none, costs handshakes nothing). */
+    public boolean hasRevocations() {
+        return !revoked.isEmpty();
+    }
+
     /** Whether a peer chain holds a revoked certificate (existing connections are closed on it). */
     public boolean isRevoked(java.security.cert.Certificate[] chain) {
         return RevocationCheckingTrustManager.anyRevoked(chain, revoked);
