@@ -19,7 +19,6 @@ import io.redmesh.agent.record.RecordVerifier;
 import io.redmesh.agent.record.SignedRecord;
 import io.redmesh.node.util.ServerLog;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.util.HashSet;
 import java.util.Map;
