@@ -183,10 +183,29 @@ public final class DemoCommand implements Callable<Integer> {
         return pb.start();
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
+    /**
+     * A free loopback port below Linux's ephemeral range (32768-60999), so the outgoing
+     * connections the nodes make while starting cannot take it before its node binds it.
+     */
+    private final java.util.Set<Integer> given = new java.util.HashSet<>();
+
+    private int freePort() throws IOException {
+        java.util.Random rnd = new java.util.Random();
+        for (int attempt = 0; attempt < 500; attempt++) {
+            int port = 20000 + rnd.nextInt(12000);
+            if (given.contains(port)) {
+                continue;
+            }
+            try (ServerSocket s = new ServerSocket()) {
+                s.setReuseAddress(true);
+                s.bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port), 1);
+                given.add(port);
+                return port;
+            } catch (IOException taken) {
+                // try another
+            }
         }
+        throw new IOException("no free loopback port between 20000 and 32000");
     }
 
     private RespConnection connect(DemoSetup s, int i) throws IOException {

@@ -96,11 +96,20 @@ public final class MeshTestbed implements AutoCloseable {
                     "--tls-auth-clients", "optional", "--dir", stateDir.toString(), "--metrics-port",
                     Integer.toString(metricsPort));
             AgentConfig cfg = config();
-            if (Files.exists(cfg.stateDir.resolve("tls").resolve("node.crt"))) {
+            if (storedCertificateValid(cfg.stateDir.resolve("tls").resolve("node.crt"))) {
                 cfg.joinToken = null; // a restart renews with its stored certificate, no token
-            }
+            } // else (expired while stopped, with seconds-long test leaves) a fresh token, as an operator would
+
             agent = InProcessAgent.attach(server, cfg, Duration.ofSeconds(30));
             fixture = ServerFixture.started(server);
+        }
+
+        private boolean storedCertificateValid(Path crt) throws Exception {
+            if (!Files.exists(crt)) {
+                return false;
+            }
+            X509Certificate leaf = Pem.parseCertificates(Files.readString(crt, StandardCharsets.US_ASCII), "node.crt").get(0);
+            return leaf.getNotAfter().getTime() > System.currentTimeMillis() + 3000;
         }
 
         void stop() {
