@@ -124,7 +124,7 @@ class MeshAclTest {
         mesh.node(2).call("ACL", "SETUSER", "dave", "on", ">d", "~d:*", "+get");
         mesh.node(4).call("ACL", "SETUSER", "carol", "on", ">c2");
         converged("carol");
-        n3.start(); // its listeners open after the agent synced: the first client sees carol and dave
+        n3.restart(); // its listeners open after the agent synced: the first client sees carol and dave
         try (var c = n3.client()) {
             assertEquals("+OK\r\n", c.callString("AUTH", "carol", "c2"));
             assertEquals("+OK\r\n", c.callString("AUTH", "dave", "d"));

@@ -38,6 +38,8 @@ public final class MeshTestbed implements AutoCloseable {
     public final Path dir;
     public final CertificateAuthority root;
     public final CertificateAuthority issuing;
+    /** The root that signs operator join tokens (a test that rotates the root moves it). */
+    public volatile CertificateAuthority tokenRoot;
     public final Path caFile;
     final Duration leafLifetime;
     public final List<Node> nodes = new ArrayList<>();
@@ -81,10 +83,10 @@ public final class MeshTestbed implements AutoCloseable {
             if (index == 1) {
                 c.issuerDir = dir.resolve("issuer");
                 c.enrollPort = enrollPort;
-                c.joinToken = JoinToken.mint(root, name, Role.OPERATOR, Duration.ofHours(1));
+                c.joinToken = JoinToken.mint(tokenRoot, name, Role.OPERATOR, Duration.ofHours(1));
             } else {
                 c.issuers.add(new AgentConfig.HostPort("127.0.0.1", enrollPort));
-                c.joinToken = JoinToken.mint(role == Role.OPERATOR ? root : issuing, name, role, Duration.ofHours(1));
+                c.joinToken = JoinToken.mint(role == Role.OPERATOR ? tokenRoot : issuing, name, role, Duration.ofHours(1));
             }
             return c;
         }
@@ -110,6 +112,26 @@ public final class MeshTestbed implements AutoCloseable {
             }
             X509Certificate leaf = Pem.parseCertificates(Files.readString(crt, StandardCharsets.US_ASCII), "node.crt").get(0);
             return leaf.getNotAfter().getTime() > System.currentTimeMillis() + 3000;
+        }
+
+        /**
+         * Starts a node that was stopped in this JVM: its old Atomix member may still hold the
+         * mesh port for a few seconds after a stop that timed out, and the node refuses to start
+         * while it cannot bind it, so this tries again (a supervisor would do the same).
+         */
+        void restart() throws Exception {
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    start();
+                    return;
+                } catch (IllegalStateException e) {
+                    if (attempt == 10 || e.getMessage() == null || !e.getMessage().contains("cannot join the mesh")) {
+                        throw e;
+                    }
+                    stop();
+                    Thread.sleep(3000);
+                }
+            }
         }
 
         void stop() {
@@ -140,6 +162,7 @@ public final class MeshTestbed implements AutoCloseable {
         this.leafLifetime = leafLifetime;
         this.root = CertificateAuthority.createRoot("Testbed Root", Duration.ofDays(30));
         this.issuing = root.createIssuing("testbed-issuer", Duration.ofDays(10));
+        this.tokenRoot = root;
         new CaDirectory(dir.resolve("issuer")).create(issuing, null, TrustBundle.of(List.of(root.certificate())));
         this.caFile = dir.resolve("ca.crt");
         Files.writeString(caFile, Pem.certificate(root.certificate()), StandardCharsets.US_ASCII);
