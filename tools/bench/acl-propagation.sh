@@ -9,7 +9,7 @@
 #    --metrics-port M ...` on loopback (free ports picked at run time), each in its own JVM:
 #    node1 first, then the others one by one as each obtains its certificate.
 # 3. Runs tools/bench/AclPropagationProbe.java (a single-file Java program): waits until every
-#    node reports mesh_members:NODES-1 and mesh_synced:1 in INFO security, then makes N ACL
+#    node lists NODES-1 reachable member_ lines and mesh_synced:1 in INFO security, then makes N ACL
 #    SETUSER changes, the origin rotating over the nodes, and polls ACL GETUSER on the other
 #    nodes every 1 ms until each shows the change. Prints p50/p90/p99/max of "visible on one
 #    other node" and "visible on all others", the agents' own redmesh_acl_propagation_seconds

@@ -227,6 +227,21 @@ public final class MeshTestbed implements AutoCloseable {
         return ctx;
     }
 
+    /** Whether every node serves, on a fresh handshake, a leaf issued by {@code issuing}. */
+    public boolean allServe(X509Certificate issuing) {
+        try {
+            for (Node n : nodes) {
+                X509Certificate[] c = servedChain(n);
+                if (c.length < 2 || !c[1].equals(issuing)) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
     /** Waits (at most 20 s) until nothing listens on {@code port} any more. */
     static void awaitPortFree(int port) throws InterruptedException {
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);

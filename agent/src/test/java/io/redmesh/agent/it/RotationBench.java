@@ -76,7 +76,7 @@ class RotationBench {
             String a = OperatorRequests.send("127.0.0.1", mesh.enrollPort(), operatorTrust,
                     OperatorRequests.trust(rot.overlap(), rot.newIssuing(), rot.newRoot()));
             assertTrue(a.startsWith("OK"), a);
-            assertTrue(MeshTestbed.await(Duration.ofSeconds(60), () -> allServe(mesh, issuing)) >= 0);
+            assertTrue(MeshTestbed.await(Duration.ofSeconds(60), () -> mesh.allServe(issuing)) >= 0);
             long toNewLeaves = (System.nanoTime() - t0) / 1_000_000;
             long t1 = System.nanoTime();
             a = OperatorRequests.send("127.0.0.1", mesh.enrollPort(), operatorTrust, OperatorRequests.trust(rot.fin()));
@@ -88,20 +88,6 @@ class RotationBench {
             sequence += 2;
             // let the renewals the final bundle triggered settle before the next round
             Thread.sleep(3000);
-        }
-    }
-
-    private static boolean allServe(MeshTestbed mesh, X509Certificate issuing) {
-        try {
-            for (MeshTestbed.Node n : mesh.nodes) {
-                X509Certificate[] c = MeshTestbed.servedChain(n);
-                if (c.length < 2 || !c[1].equals(issuing)) {
-                    return false;
-                }
-            }
-            return true;
-        } catch (Exception e) {
-            return false;
         }
     }
 

@@ -128,7 +128,7 @@ class RotationUnderLoadTest {
                 assertTrue(MeshTestbed.await(Duration.ofSeconds(15), () -> mesh.everywhere("trust_roots", "2")) >= 0,
                         "every node trusts both roots");
                 X509Certificate newIssuing = r.newIssuing().certificate();
-                long allNew = MeshTestbed.await(Duration.ofSeconds(30), () -> allServe(mesh, newIssuing));
+                long allNew = MeshTestbed.await(Duration.ofSeconds(30), () -> mesh.allServe(newIssuing));
                 assertTrue(allNew >= 0, "every node serves a leaf of the new issuing CA");
                 System.out.println("[rotation] CA rotation published -> all nodes serving new leaves: "
                         + (System.nanoTime() - t0) / 1_000_000 + " ms");
@@ -173,20 +173,6 @@ class RotationUnderLoadTest {
                 System.out.println("[rotation] serials per node: " + serials.seen + "; requests ok " + load.ok.get()
                         + ", long-lived ops " + longLivedOps.get());
             }
-        }
-    }
-
-    private static boolean allServe(MeshTestbed mesh, X509Certificate issuing) {
-        try {
-            for (MeshTestbed.Node n : mesh.nodes) {
-                X509Certificate[] c = MeshTestbed.servedChain(n);
-                if (c.length < 2 || !c[1].equals(issuing)) {
-                    return false;
-                }
-            }
-            return true;
-        } catch (Exception e) {
-            return false;
         }
     }
 
