@@ -129,7 +129,7 @@ public final class AclPermissions {
             if ((p.perms & needed) != needed) {
                 continue;
             }
-            if (Glob.match(p.pattern.getBytes(StandardCharsets.ISO_8859_1), key)) {
+            if (p.matches(key)) {
                 return true;
             }
         }
@@ -138,7 +138,7 @@ public final class AclPermissions {
 
     private static int channels(AclSelector s, byte[][] argv, int from, int count, boolean literal, int[] idx) {
         for (int j = from; j < from + count && j < argv.length; j++) {
-            if (!channelAllowed(s.channels, argv[j], literal)) {
+            if (!channelAllowed(s, argv[j], literal)) {
                 idx[0] = j;
                 return DENIED_CHANNEL;
             }
@@ -147,6 +147,17 @@ public final class AclPermissions {
     }
 
     /** ACLCheckChannelAgainstList(): glob match, or byte equality for a literal pattern. */
+    static boolean channelAllowed(AclSelector s, byte[] channel, boolean literal) {
+        for (String p : s.channels) {
+            if (literal ? java.util.Arrays.equals(p.getBytes(StandardCharsets.ISO_8859_1), channel)
+                    : s.channelGlob(p).matches(channel)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The same against a plain list of patterns (an ACL change re-checking subscribers). */
     static boolean channelAllowed(List<String> patterns, byte[] channel, boolean literal) {
         for (String p : patterns) {
             byte[] pb = p.getBytes(StandardCharsets.ISO_8859_1);
@@ -160,7 +171,7 @@ public final class AclPermissions {
     /** ACLUserCheckChannelPerm(): whether any selector allows the channel. */
     public static boolean userChannelAllowed(AclUser u, byte[] channel, boolean literal) {
         for (AclSelector s : u.selectors) {
-            if (s.allChannels() || channelAllowed(s.channels, channel, literal)) {
+            if (s.allChannels() || channelAllowed(s, channel, literal)) {
                 return true;
             }
         }

@@ -29,6 +29,8 @@ public final class AclSelector {
     public static final class KeyPattern {
         final String pattern;
         int perms;
+        /** Compiled on first use: a permission check runs on every command touching a key. */
+        private io.redmesh.node.util.GlobPattern glob;
 
         KeyPattern(String pattern, int perms) {
             this.pattern = pattern;
@@ -41,6 +43,13 @@ public final class AclSelector {
 
         public int perms() {
             return perms;
+        }
+
+        boolean matches(byte[] key) {
+            if (glob == null) {
+                glob = io.redmesh.node.util.GlobPattern.compile(pattern.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            }
+            return glob.matches(key);
         }
 
         /** sdsCatPatternString(): "~p", "%R~p" or "%W~p" (7.0 prints %RW~ as plain ~). */
@@ -61,6 +70,8 @@ public final class AclSelector {
     final List<KeyPattern> patterns = new ArrayList<>();
     /** Channel patterns, as Latin-1 strings of their bytes. */
     final List<String> channels = new ArrayList<>();
+    /** The channel patterns compiled on first use, by pattern text (the list changes by rule). */
+    private final Map<String, io.redmesh.node.util.GlobPattern> channelGlobs = new HashMap<>();
 
     AclSelector(int commandCount, int flags) {
         this.futureBit = commandCount;
@@ -104,6 +115,12 @@ public final class AclSelector {
 
     public List<String> channelPatterns() {
         return channels;
+    }
+
+    /** The compiled form of one of {@link #channels}. */
+    io.redmesh.node.util.GlobPattern channelGlob(String pattern) {
+        return channelGlobs.computeIfAbsent(pattern,
+                p -> io.redmesh.node.util.GlobPattern.compile(p.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)));
     }
 
     // ------------------------------------------------------------------ command bits

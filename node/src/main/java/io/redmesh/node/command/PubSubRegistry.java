@@ -1,6 +1,6 @@
 package io.redmesh.node.command;
 
-import io.redmesh.node.util.Glob;
+import io.redmesh.node.util.GlobPattern;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -16,6 +16,8 @@ import java.util.Set;
 public final class PubSubRegistry {
     private final Map<ByteString, Set<Session>> channels = new HashMap<>();
     private final Map<ByteString, Set<Session>> patterns = new LinkedHashMap<>();
+    /** Each subscribed pattern compiled once: every PUBLISH matches the channel against all of them. */
+    private final Map<ByteString, GlobPattern> compiled = new HashMap<>();
 
     /** Returns true if newly subscribed. */
     public boolean subscribe(Session s, byte[] channel) {
@@ -47,6 +49,7 @@ public final class PubSubRegistry {
             return false;
         }
         patterns.computeIfAbsent(p, x -> new LinkedHashSet<>()).add(s);
+        compiled.computeIfAbsent(p, x -> GlobPattern.compile(pattern));
         return true;
     }
 
@@ -59,6 +62,7 @@ public final class PubSubRegistry {
             set.remove(s);
             if (set.isEmpty()) {
                 patterns.remove(p);
+                compiled.remove(p);
             }
         }
         return true;
@@ -82,7 +86,7 @@ public final class PubSubRegistry {
         if (!patterns.isEmpty()) {
             for (Map.Entry<ByteString, Set<Session>> e : patterns.entrySet()) {
                 byte[] pat = e.getKey().bytes;
-                if (!Glob.match(pat, channel)) {
+                if (!compiled.get(e.getKey()).matches(channel)) {
                     continue;
                 }
                 for (Session s : e.getValue()) {
@@ -105,8 +109,9 @@ public final class PubSubRegistry {
 
     public List<byte[]> channels(byte[] pattern) {
         List<byte[]> out = new ArrayList<>();
+        GlobPattern glob = pattern == null ? null : GlobPattern.compile(pattern);
         for (ByteString c : channels.keySet()) {
-            if (pattern == null || Glob.match(pattern, c.bytes)) {
+            if (glob == null || glob.matches(c.bytes)) {
                 out.add(c.bytes);
             }
         }

@@ -1,6 +1,6 @@
 package io.redmesh.node.config;
 
-import io.redmesh.node.util.Glob;
+import io.redmesh.node.util.GlobPattern;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -289,12 +289,13 @@ public final class ServerConfig {
                 }
                 continue;
             }
-            byte[] pb = pat.getBytes(StandardCharsets.ISO_8859_1);
+            GlobPattern matcher = GlobPattern.compileIgnoreCase(
+                    pat.getBytes(StandardCharsets.ISO_8859_1));
             for (Map.Entry<String, ConfigParam> e : byName.entrySet()) {
                 if (e.getValue().hidden || seen.contains(e.getKey())) {
                     continue;
                 }
-                if (Glob.matchIgnoreCase(pb, e.getKey().getBytes(StandardCharsets.ISO_8859_1))) {
+                if (matcher.matches(e.getKey().getBytes(StandardCharsets.ISO_8859_1))) {
                     seen.add(e.getKey());
                     out.put(e.getKey(), e.getValue().render());
                 }

@@ -318,10 +318,11 @@ public final class Database {
     /** KEYS: every live key matching the glob. */
     public List<byte[]> keys(byte[] pattern) {
         boolean all = Glob.isMatchAll(pattern);
+        io.redmesh.node.util.GlobPattern glob = all ? null : io.redmesh.node.util.GlobPattern.compile(pattern);
         long now = keyspace.now();
         List<byte[]> out = new ArrayList<>();
         main.forEach(e -> {
-            if ((all || Glob.match(pattern, e.key)) && (e.expireAt == 0 || e.expireAt > now)) {
+            if ((all || glob.matches(e.key)) && (e.expireAt == 0 || e.expireAt > now)) {
                 out.add(e.key);
             }
         });

@@ -11,7 +11,7 @@ import io.redmesh.node.command.KeyExtractor;
 import io.redmesh.node.command.KeySpec;
 import io.redmesh.node.resp.Reply;
 import io.redmesh.node.util.Errors;
-import io.redmesh.node.util.Glob;
+import io.redmesh.node.util.GlobPattern;
 import io.redmesh.node.util.RedisException;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -300,6 +300,9 @@ final class CommandCommands implements CommandFamily {
         } else if (by != null && !by.equals("module") && !by.equals("pattern")) {
             throw Errors.E_SYNTAX;
         }
+        GlobPattern glob = "pattern".equals(by)
+                ? GlobPattern.compileIgnoreCase(arg.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1))
+                : null;
         for (CommandSpec s : c.server.table().topLevel()) {
             for (CommandSpec x : withSubcommands(s)) {
                 if (by == null) {
@@ -309,8 +312,7 @@ final class CommandCommands implements CommandFamily {
                         names.add(x.fullName);
                     }
                 } else if (by.equals("pattern")) {
-                    if (Glob.matchIgnoreCase(arg.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1),
-                            x.fullName.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1))) {
+                    if (glob.matches(x.fullName.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1))) {
                         names.add(x.fullName);
                     }
                 }

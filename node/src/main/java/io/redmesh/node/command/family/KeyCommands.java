@@ -130,9 +130,9 @@ final class KeyCommands implements CommandFamily {
     }
 
     /** SCAN options shared with HSCAN/SSCAN/ZSCAN: MATCH, COUNT, TYPE (TYPE only for SCAN). */
-    record ScanOptions(byte[] pattern, long count, String type) {
+    record ScanOptions(io.redmesh.node.util.GlobPattern pattern, long count, String type) {
         static ScanOptions parse(CommandContext c, int from, boolean allowType) {
-            byte[] pattern = null;
+            io.redmesh.node.util.GlobPattern pattern = null;
             long count = 10;
             String type = null;
             for (int i = from; i < c.argc(); i++) {
@@ -144,10 +144,8 @@ final class KeyCommands implements CommandFamily {
                     }
                     i++;
                 } else if (c.argIs(i, "MATCH") && more >= 1) {
-                    pattern = c.arg(i + 1);
-                    if (Glob.isMatchAll(pattern)) {
-                        pattern = null;
-                    }
+                    // compiled once for the whole call; "*" needs no matching
+                    pattern = Glob.isMatchAll(c.arg(i + 1)) ? null : io.redmesh.node.util.GlobPattern.compile(c.arg(i + 1));
                     i++;
                 } else if (allowType && c.argIs(i, "TYPE") && more >= 1) {
                     type = c.argLower(i + 1);
@@ -160,7 +158,7 @@ final class KeyCommands implements CommandFamily {
         }
 
         boolean matches(byte[] key) {
-            return pattern == null || Glob.match(pattern, key);
+            return pattern == null || pattern.matches(key);
         }
     }
 
