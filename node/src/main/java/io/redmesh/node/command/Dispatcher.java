@@ -80,6 +80,7 @@ public final class Dispatcher {
         server.keyspace.freezeClock();
         try {
             processLocked(s, argv);
+            server.outputLimits.enforce(s); // a pipeline that is never read stops here
             handleReadyKeys();
         } finally {
             server.keyspace.thawClock();
@@ -303,17 +304,53 @@ public final class Dispatcher {
         CommandContext c = new CommandContext(server, s, cmd, argv);
         Reply r = s.reply;
         long errorsBefore = r.errorsWritten();
+        int replyMark = r.target().writerIndex();
         long start = System.nanoTime();
         try {
             cmd.handler.execute(c);
         } catch (RedisException e) {
             r.error(e.getMessage());
         } catch (RuntimeException e) {
-            server.stats.unexpectedErrorReplies++;
-            r.error("ERR internal error: " + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : " " + e.getMessage()));
-            ServerLog.warning("Unexpected error executing '" + cmd.fullName + "': " + e);
+            if (Session.isReplyOverflow(e)) {
+                replyOverflow(s, cmd, replyMark);
+            } else {
+                unexpected(cmd, r, e);
+            }
         }
+        finishExecution(s, cmd, c, r, errorsBefore, start);
+    }
+
+    /**
+     * The command's reply passed what the client may hold: over its class's hard limit the client
+     * is closed (as Redis closes it); past RedMesh's reply ceiling alone the partial reply is
+     * replaced by an error, so that a reply never exhausts the heap (docs/SECURITY.md).
+     */
+    private void replyOverflow(Session s, CommandSpec cmd, int replyMark) {
+        s.reply.target().writerIndex(replyMark);
+        if (server.outputLimits.overHardLimit(s)) {
+            server.outputLimits.closeAsap(s, s.heldOutputBytes());
+            return;
+        }
+        ServerLog.warning("Reply of '" + cmd.fullName + "' to client id=" + s.id + " addr="
+                + s.transport.remoteAddress() + " refused: over " + server.outputLimits.replyCeiling() + " bytes");
+        String error = "ERR reply too large: '" + cmd.fullName + "' would send more than "
+                + server.outputLimits.replyCeiling() + " bytes, the most RedMesh holds for one client";
+        if (s.reply.target().maxWritableBytes() < error.length() + 3) {
+            server.outputLimits.closeAsap(s, s.heldOutputBytes()); // not even the error fits
+            return;
+        }
+        s.reply.error(error);
+    }
+
+    private void unexpected(CommandSpec cmd, Reply r, RuntimeException e) {
+        server.stats.unexpectedErrorReplies++;
+        r.error("ERR internal error: " + e.getClass().getSimpleName()
+                + (e.getMessage() == null ? "" : " " + e.getMessage()));
+        ServerLog.warning("Unexpected error executing '" + cmd.fullName + "': " + e);
+    }
+
+    /** What call() does once the handler returned: statistics, SLOWLOG, MONITOR, propagation. */
+    private void finishExecution(Session s, CommandSpec cmd, CommandContext c, Reply r, long errorsBefore, long start) {
         long micros = (System.nanoTime() - start) / 1000;
         s.commandsProcessed++;
         if (c.blockedNow) {

@@ -39,6 +39,8 @@ public final class ServerContext {
     final WatchRegistry watch = new WatchRegistry();
     public final BlockingRegistry blocking = new BlockingRegistry();
     public final SlowLog slowlog = new SlowLog();
+    /** client-output-buffer-limit and the other bounds on what a client may hold. */
+    final OutputBufferLimits outputLimits;
     public final ServerStats stats = new ServerStats();
     public final Set<Session> monitors = ConcurrentHashMap.newKeySet();
     public final List<ExecutedCommandListener> writeListeners = new CopyOnWriteArrayList<>();
@@ -117,6 +119,7 @@ public final class ServerContext {
     public ServerContext(ServerConfig config) {
         this.config = config;
         this.keyspace = new Keyspace(config.getInt("databases"));
+        this.outputLimits = new OutputBufferLimits(config);
         byte[] id = new byte[20];
         new SecureRandom().nextBytes(id);
         this.runId = HexFormat.of().formatHex(id);

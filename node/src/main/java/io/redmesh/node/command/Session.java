@@ -84,6 +84,9 @@ public final class Session {
     /** While a blocked command is re-run: its original deadline, so blocking again keeps it. */
     long rerunDeadline = -1;
 
+    /** When the client's held output first reached its soft limit (0: it is under it). */
+    long softLimitSinceMillis;
+
     // Stats for CLIENT LIST
     public long commandsProcessed;
     public long netInput;
@@ -96,7 +99,7 @@ public final class Session {
         this.id = id;
         this.server = server;
         this.transport = transport;
-        this.out = transport.alloc().buffer(256);
+        this.out = newReplyBuffer();
         this.reply = new Reply(out);
         this.reply.errorListener(server.stats::countError); // INFO errorstats, total_error_replies
         this.db = server.keyspace.db(0);
@@ -216,9 +219,10 @@ public final class Session {
                 server.stats.netOutputBytes += out.readableBytes();
                 barrierMark = -1; // a new buffer: a stale waiter must ask the barrier again
                 ByteBuf full = out;
-                out = transport.alloc().buffer(256);
+                out = newReplyBuffer();
                 reply.target(out);
                 transport.write(full);
+                server.outputLimits.enforce(this);
             }
             if (closeAfterReply && !closed) {
                 closed = true;
@@ -235,6 +239,42 @@ public final class Session {
     }
 
     /**
+     * Every reply byte this node holds for the client: its buffer plus what the transport has
+     * not yet written to the socket (what client-output-buffer-limit is checked against).
+     */
+    public long heldOutputBytes() {
+        return out.readableBytes() + transport.pendingOutputBytes();
+    }
+
+    /**
+     * A reply buffer that cannot grow past what the client may hold: a command writing more
+     * fails on the write (see Dispatcher), so no reply can take the heap.
+     */
+    private ByteBuf newReplyBuffer() {
+        return transport.alloc().buffer(256, server.outputLimits.bufferCapacity(this));
+    }
+
+    /** Whether an exception is a write that passed the reply buffer's capacity. */
+    static boolean isReplyOverflow(RuntimeException e) {
+        return e instanceof IndexOutOfBoundsException && e.getMessage() != null
+                && e.getMessage().contains("exceeds maxCapacity");
+    }
+
+    /**
+     * The output limits closed this client: what it has not read is dropped and the connection
+     * closed now (a close after a flush would wait for a reader that never reads). Under the lock.
+     */
+    void dropOutputAndClose() {
+        closeAfterReply = true;
+        out.clear();
+        if (server.blocking.unblock(this) != null) {
+            pending.clear();
+        }
+        pending.clear();
+        transport.closeNow();
+    }
+
+    /**
      * Writes to this session from any command context (pub/sub messages, MONITOR lines, a blocked
      * client served by another client's push), preserving order with the session's own replies.
      */
@@ -243,7 +283,17 @@ public final class Session {
             return; // Redis adds no reply to a client flagged to close (prepareClientToWrite)
         }
         if (transport.inIoThread()) {
-            writer.accept(reply);
+            int mark = out.writerIndex();
+            try {
+                writer.accept(reply);
+            } catch (RuntimeException e) {
+                if (!isReplyOverflow(e)) {
+                    throw e;
+                }
+                out.writerIndex(mark);
+                server.outputLimits.closeAsap(this, heldOutputBytes());
+                return;
+            }
             scheduleFlush();
             return;
         }
@@ -259,7 +309,11 @@ public final class Session {
         transport.execute(() -> {
             server.lock.lock();
             try {
-                if (closed) {
+                if (closed || closeAfterReply) {
+                    return;
+                }
+                if (tmp.readableBytes() > out.maxWritableBytes()) {
+                    server.outputLimits.closeAsap(this, heldOutputBytes() + tmp.readableBytes());
                     return;
                 }
                 out.writeBytes(tmp);

@@ -23,7 +23,21 @@ public interface SessionTransport {
     /** Closes the connection after pending writes are flushed. */
     void close();
 
-    /** Stops or resumes reading requests (a blocked client's further commands must wait). */
+    /** Closes the connection now, dropping what was not yet written (output limits). */
+    default void closeNow() {
+        close();
+    }
+
+    /** Reply chunks queued for the socket (CLIENT LIST "oll"). */
+    default int pendingOutputEntries() {
+        return 0;
+    }
+
+    /**
+     * Stops or resumes reading requests because the client is blocked (its further commands must
+     * wait). The transport may also stop reading for its own reasons (a client that does not
+     * read its replies); it reads again only when no reason is left.
+     */
     void autoRead(boolean on);
 
     ByteBufAllocator alloc();

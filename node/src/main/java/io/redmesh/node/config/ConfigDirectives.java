@@ -333,6 +333,9 @@ final class ConfigDirectives {
         // --- RedMesh additions: the Prometheus endpoint (node/metrics), hidden like tls-provider.
         // Off (port 0) by default; bound to loopback unless an address is given.
         integer("metrics-port", null, MODIFIABLE | HIDDEN, 0, 65535, 0);
+        // --- RedMesh addition: the most reply bytes one client may hold (command/OutputBufferLimits);
+        // 0 is "automatic": an eighth of the heap, between 16 MB and 1 GB. Hidden like the others.
+        num("client-reply-ceiling", null, MODIFIABLE | HIDDEN, NumType.LONG_LONG, MEMORY, 0, LONG_MAX, 0);
         str("metrics-bind", null, MODIFIABLE | HIDDEN, "127.0.0.1", io.redmesh.node.metrics.MetricsEndpoint::checkBind);
 
         // --- special

@@ -31,6 +31,10 @@ final class ClientChannelHandler extends ChannelInboundHandlerAdapter implements
     private final ServerContext server;
     private Channel channel;
     private Session session;
+    /** Why reading is paused: a bit per reason; the channel reads only when none is left. */
+    private int readPauses;
+    private static final int PAUSED_BLOCKED = 1;
+    private static final int PAUSED_UNREAD_REPLIES = 2;
 
     ClientChannelHandler(ServerContext server) {
         this.server = server;
@@ -70,6 +74,17 @@ final class ClientChannelHandler extends ChannelInboundHandlerAdapter implements
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
         session.flush();
+    }
+
+    /**
+     * Backpressure: a client whose replies pile up in the outbound buffer (past the channel's
+     * high-water mark) is not read from until they drain below the low-water mark, so a client
+     * that never reads cannot make the node produce replies without end.
+     */
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        pauseReading(PAUSED_UNREAD_REPLIES, !ctx.channel().isWritable());
+        ctx.fireChannelWritabilityChanged();
     }
 
     @Override
@@ -123,8 +138,19 @@ final class ClientChannelHandler extends ChannelInboundHandlerAdapter implements
     }
 
     @Override
+    public void closeNow() {
+        channel.close();
+    }
+
+    @Override
     public void autoRead(boolean on) {
-        channel.config().setAutoRead(on);
+        pauseReading(PAUSED_BLOCKED, !on);
+    }
+
+    /** Sets or clears one reason to pause reading; called from any thread. */
+    private synchronized void pauseReading(int reason, boolean pause) {
+        readPauses = pause ? readPauses | reason : readPauses & ~reason;
+        channel.config().setAutoRead(readPauses == 0);
     }
 
     @Override
@@ -136,6 +162,12 @@ final class ClientChannelHandler extends ChannelInboundHandlerAdapter implements
     public long pendingOutputBytes() {
         io.netty.channel.ChannelOutboundBuffer ob = channel.unsafe().outboundBuffer();
         return ob == null ? 0 : ob.totalPendingWriteBytes();
+    }
+
+    @Override
+    public int pendingOutputEntries() {
+        io.netty.channel.ChannelOutboundBuffer ob = channel.unsafe().outboundBuffer();
+        return ob == null ? 0 : ob.size();
     }
 
     @Override

@@ -177,7 +177,7 @@ final class InfoCommand {
                 watching++;
                 watchedKeys += s.watchedCount();
             }
-            maxOut = Math.max(maxOut, s.transport().pendingOutputBytes());
+            maxOut = Math.max(maxOut, s.heldOutputBytes());
         }
         line(sb, "connected_clients", srv.sessions.size());
         line(sb, "cluster_connections", 0);
