@@ -22,6 +22,7 @@ public final class Dispatcher {
     /** Extra pre-execution checks plugged in by upper layers (ACL, cluster routing). */
     private final List<CommandGate> gates = new ArrayList<>();
     private final List<CommandGate> execGates = new ArrayList<>();
+    private final CommandWatchdog watchdog = new CommandWatchdog();
 
     /** A check run before execution; returns an error line to reject, or null to allow. */
     public interface CommandGate {
@@ -31,6 +32,11 @@ public final class Dispatcher {
     public Dispatcher(ServerContext server) {
         this.server = server;
         server.dispatcher = this;
+    }
+
+    /** What holds the server lock now, and how to stop it (SHUTDOWN, signals). */
+    public CommandWatchdog watchdog() {
+        return watchdog;
     }
 
     public void addGate(CommandGate g) {
@@ -58,6 +64,11 @@ public final class Dispatcher {
 
     /** Entry point for one request from a connection. Takes the server lock. */
     public void process(Session s, byte[][] argv) {
+        if (s.authenticated && argv.length > 0 && argv[0].length == 8
+                && Bytes.latin1(argv[0]).equalsIgnoreCase("shutdown")) {
+            // SHUTDOWN must not wait behind a command that has held the lock too long
+            watchdog.interruptRunning(server.config.getLong("busy-reply-threshold"));
+        }
         server.lock.lock();
         try {
             if (s.closed || s.closeAfterReply) {
@@ -78,11 +89,13 @@ public final class Dispatcher {
     /** Executes one request and serves the clients it unblocked; the server lock is held. */
     private void run(Session s, byte[][] argv) {
         server.keyspace.freezeClock();
+        watchdog.started(s);
         try {
             processLocked(s, argv);
             server.outputLimits.enforce(s); // a pipeline that is never read stops here
             handleReadyKeys();
         } finally {
+            watchdog.finished();
             server.keyspace.thawClock();
         }
     }
@@ -135,6 +148,7 @@ public final class Dispatcher {
             cmd = sub;
         }
         s.lastCommand = cmd.fullName;
+        watchdog.running(cmd.fullName);
         if (!cmd.arityOk(argv.length) || (cmd.isContainer() && cmd.handler == null)) {
             reject(s, cmd, "wrong number of arguments for '" + cmd.fullName + "' command", false);
             return;

@@ -321,7 +321,11 @@ public final class Database {
         io.redmesh.node.util.GlobPattern glob = all ? null : io.redmesh.node.util.GlobPattern.compile(pattern);
         long now = keyspace.now();
         List<byte[]> out = new ArrayList<>();
+        int[] visited = {0};
         main.forEach(e -> {
+            if ((++visited[0] & 4095) == 0) {
+                io.redmesh.node.util.CommandInterruptedException.check(); // SHUTDOWN stops a long KEYS
+            }
             if ((all || glob.matches(e.key)) && (e.expireAt == 0 || e.expireAt > now)) {
                 out.add(e.key);
             }

@@ -256,6 +256,7 @@ public final class RedisServer {
         writePidFile();
         ServerLog.notice("Server initialized");
         ServerCron.start(group, context, config, persistence);
+        context.dispatcher.watchdog().start(config);
         ServerLog.notice("Ready to accept connections");
     }
 
@@ -479,7 +480,29 @@ public final class RedisServer {
      * default: save when save points exist). If that save fails the server keeps running.
      */
     public void shutdownOnSignal(String sig) {
-        if (!persistence.prepareForSignal(sig)) {
+        // The final save needs the server lock: a command that holds it (a pattern over a huge
+        // key, KEYS over millions) is interrupted until the save has it, so a signal stops the
+        // node within seconds whatever runs.
+        java.util.concurrent.atomic.AtomicBoolean locked = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread interrupter = new Thread(() -> {
+            while (!locked.get()) {
+                context.dispatcher.watchdog().interruptRunning(0);
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "redmesh-signal-interrupter");
+        interrupter.setDaemon(true);
+        interrupter.start();
+        boolean prepared;
+        try {
+            prepared = persistence.prepareForSignal(sig);
+        } finally {
+            locked.set(true);
+        }
+        if (!prepared) {
             ServerLog.warning("SIG" + sig + " received but errors trying to shut down the server, "
                     + "check the logs for more information");
             return;
@@ -511,6 +534,7 @@ public final class RedisServer {
         }
         ServerLog.warning("User requested shutdown...");
         context.shuttingDown = true;
+        context.dispatcher.watchdog().stop();
         closeListeners();
         metrics.stop();
         for (Session s : context.sessions()) {
