@@ -134,7 +134,9 @@ public final class KeyExtractor {
                     return invalid(out, spec);
                 }
                 Long n = Bytes.parseLongOrNull(argv[numIdx]);
-                if (n == null || n < 0 || n > argc) {
+                // a count of 0 makes the whole spec invalid, as in Redis 7.0.15 (COMMAND GETKEYS
+                // ZINTERSTORE dst 0 a: "Invalid arguments specified for command")
+                if (n == null || n < 1 || n > argc) {
                     return invalid(out, spec);
                 }
                 first += fk.firstKey();
