@@ -1,0 +1,95 @@
+package io.redmesh.node.security;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.redmesh.node.testing.RespClient;
+import io.redmesh.node.testing.ServerFixture;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Advisories in parts of Redis that RedMesh does not have yet (scripting, streams, HyperLogLog,
+ * SORT, cluster bus, replication). Each test proves the part is absent, so the advisory cannot
+ * apply, and fails the day the part lands, naming the advisory whose replay must then be
+ * written (docs/SECURITY.md lists them).
+ */
+class AbsentFeatureAdvisoriesTest {
+    private static ServerFixture ours;
+
+    @BeforeAll
+    static void start() {
+        ours = ServerFixture.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        ours.close();
+    }
+
+    private static void absent(String advisory, String... command) {
+        try (RespClient c = ours.client()) {
+            String reply = c.callString(command);
+            assertTrue(reply.startsWith("-ERR unknown command '" + command[0] + "'")
+                    || reply.startsWith("-ERR unknown subcommand"),
+                    command[0] + " now exists: write the replay of " + advisory + " (got " + reply + ")");
+        }
+    }
+
+    @Test
+    void cve2022_24834_cjsonCmsgpackOverflow() {
+        absent("CVE-2022-24834", "EVAL", "return cjson.encode({})", "0");
+    }
+
+    @Test
+    void cve2022_24735_24736_luaInjectionAndNullDereference() {
+        absent("CVE-2022-24735/24736", "EVAL", "return 1", "0");
+        absent("CVE-2022-24735/24736", "SCRIPT", "LOAD", "return 1");
+    }
+
+    @Test
+    void cve2024_31449_luaBitLibrary() {
+        absent("CVE-2024-31449", "EVAL", "return bit.tohex(65535, -2147483648)", "0");
+    }
+
+    @Test
+    void cve2024_46981_cve2025_49844_46817_46818_46819_luaGcAndParser() {
+        absent("CVE-2024-46981, CVE-2025-49844, CVE-2025-46817, CVE-2025-46818, CVE-2025-46819", "EVAL", "return 1", "0");
+        absent("the same Lua advisories (functions)", "FCALL", "f", "0");
+        absent("the same Lua advisories (functions)", "FUNCTION", "LIST");
+    }
+
+    @Test
+    void cve2026_23631_replicaUseAfterFreeWithLua() {
+        absent("CVE-2026-23631 (needs Lua and a writable replica)", "EVAL", "return 1", "0");
+        absent("CVE-2026-23631", "REPLICAOF", "127.0.0.1", "1");
+    }
+
+    @Test
+    void cve2022_31144_35951_xautoclaim() {
+        absent("CVE-2022-31144 / CVE-2022-35951", "XAUTOCLAIM", "s", "g", "c", "0", "0-0", "COUNT", "9223372036854775807");
+    }
+
+    @Test
+    void cve2025_32023_hyperloglog() {
+        absent("CVE-2025-32023", "PFCOUNT", "h");
+        absent("CVE-2025-32023", "PFADD", "h", "a");
+    }
+
+    @Test
+    void cve2023_41053_sortRoKeyAcl() {
+        absent("CVE-2023-41053", "SORT_RO", "l", "BY", "secret*");
+        absent("CVE-2022-35977 (SORT part)", "SORT", "l");
+    }
+
+    @Test
+    void cve2026_21863_92925_clusterBus() {
+        absent("CVE-2026-21863 / CVE-2026-92925", "CLUSTER", "INFO");
+        try (java.net.Socket s = new java.net.Socket()) {
+            s.connect(new java.net.InetSocketAddress("127.0.0.1", ours.port() + 10000), 500);
+            throw new AssertionError("something listens on the cluster bus port " + (ours.port() + 10000));
+        } catch (java.io.IOException expected) {
+            // nothing listens on port + 10000: no cluster bus to attack
+        }
+    }
+}

@@ -1,0 +1,147 @@
+package io.redmesh.node.security;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.redmesh.node.testing.RealRedis;
+import io.redmesh.node.testing.RespClient;
+import io.redmesh.node.testing.ServerFixture;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.lifecycle.AfterContainer;
+import net.jqwik.api.lifecycle.BeforeContainer;
+
+/**
+ * The fuzz run of issue #10: every pattern-taking command (KEYS, SCAN/HSCAN/SSCAN/ZSCAN MATCH,
+ * PUBSUB CHANNELS, CONFIG GET, COMMAND LIST FILTERBY PATTERN, PSUBSCRIBE + PUBLISH, an ACL key
+ * pattern checked by ACL DRYRUN) with random patterns, rich in stars, classes and escapes, over
+ * random keys. Each call must come back within a time bound (the old matcher took hours on a
+ * 40-byte key), and KEYS must answer what redis-server answers. Bounded: a few hundred tries.
+ */
+class PatternCommandsFuzzTest {
+    /** Per call: generous for a shared 2-core machine, hopeless for an exponential matcher. */
+    private static final long BOUND_MS = 500;
+    private static ServerFixture ours;
+    private static RealRedis real;
+    private static RespClient node;
+    private static RespClient redis;
+    private static RespClient subscriber;
+
+    @BeforeContainer
+    static void start() {
+        ours = ServerFixture.start();
+        node = ours.client();
+        subscriber = ours.client();
+        if (RealRedis.available()) {
+            real = RealRedis.start();
+            redis = real.client();
+        }
+        String[] keys = {"a", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "ab", "a*b", "a?b", "[ab]", "\\a", "user:1000",
+            "user:*", "A", "b" + "a".repeat(200), "-", "^", "]", "x\u00ff", "\u0080", "h[e]llo", "hello", "a\\*b"};
+        for (RespClient c : redis == null ? new RespClient[] {node} : new RespClient[] {node, redis}) {
+            for (String k : keys) {
+                call(c, "SET", k, "1");
+                call(c, "HSET", "hash", k, "1");
+                call(c, "SADD", "set", k);
+                call(c, "ZADD", "zset", "1", k);
+            }
+        }
+    }
+
+    @AfterContainer
+    static void stop() {
+        subscriber.close();
+        node.close();
+        ours.close();
+        if (real != null) {
+            redis.close();
+            real.close();
+        }
+    }
+
+    private static String call(RespClient c, String... args) {
+        byte[][] a = new byte[args.length][];
+        for (int i = 0; i < args.length; i++) {
+            a[i] = args[i].getBytes(StandardCharsets.ISO_8859_1);
+        }
+        return new String(c.call(a), StandardCharsets.ISO_8859_1);
+    }
+
+    private static String timed(String... args) {
+        long t = System.nanoTime();
+        String reply = call(node, args);
+        long ms = (System.nanoTime() - t) / 1_000_000;
+        assertTrue(ms < BOUND_MS, String.join(" ", args).substring(0, Math.min(80, String.join(" ", args).length()))
+                + " took " + ms + " ms");
+        return reply;
+    }
+
+    @Provide
+    Arbitrary<String> patterns() {
+        Arbitrary<String> atoms = Arbitraries.of("a", "b", "*", "?", "[ab]", "[^a]", "[a-z]", "[", "]", "\\", "\\*",
+                "a*", "*a", "*?", "^", "-", "\u00ff", "user:", "[a-", "A");
+        Arbitrary<String> small = atoms.list().ofMaxSize(30).map(l -> String.join("", l));
+        Arbitrary<String> starry = Combinators.combine(Arbitraries.of("a*", "*a", "*?", "?*", "[a]*"),
+                Arbitraries.integers().between(1, 1500), Arbitraries.of("", "b", "a", "*")).as((u, n, t) -> u.repeat(n) + t);
+        return Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(5, small), net.jqwik.api.Tuple.of(1, starry));
+    }
+
+    @Property(tries = 150)
+    void everyPatternCommandIsBoundedAndKeysIsRedis(@ForAll("patterns") String pattern) {
+        String keys = timed("KEYS", pattern);
+        if (redis != null) {
+            assertEquals(sortedLines(call(redis, "KEYS", pattern)), sortedLines(keys), "KEYS " + pattern);
+        }
+        timed("SCAN", "0", "MATCH", pattern, "COUNT", "1000");
+        timed("HSCAN", "hash", "0", "MATCH", pattern, "COUNT", "1000");
+        timed("SSCAN", "set", "0", "MATCH", pattern, "COUNT", "1000");
+        timed("ZSCAN", "zset", "0", "MATCH", pattern, "COUNT", "1000");
+        timed("PUBSUB", "CHANNELS", pattern);
+        timed("CONFIG", "GET", pattern);
+        timed("COMMAND", "LIST", "FILTERBY", "PATTERN", pattern);
+        call(subscriber, "PSUBSCRIBE", pattern);
+        timed("PUBLISH", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "m");
+        call(subscriber, "PUNSUBSCRIBE", pattern);
+        drain();
+        timed("ACL", "SETUSER", "fuzz", "reset", "on", "nopass", "+@all", "~" + pattern);
+        timed("ACL", "DRYRUN", "fuzz", "GET", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+    }
+
+    /** Reads what the subscriber was sent (a pmessage at most) without blocking for long. */
+    private static void drain() {
+        try {
+            subscriber.socket().setSoTimeout(50);
+            while (true) {
+                subscriber.readReply();
+            }
+        } catch (RuntimeException | java.io.IOException e) {
+            // nothing more to read
+        } finally {
+            try {
+                subscriber.socket().setSoTimeout(10_000);
+            } catch (java.io.IOException e) {
+                // nothing to do
+            }
+        }
+    }
+
+    private static String sortedLines(String reply) {
+        String[] lines = reply.split("\r\n");
+        if (lines.length < 2) {
+            return reply;
+        }
+        String[] body = Arrays.copyOfRange(lines, 1, lines.length);
+        String[] pairs = new String[body.length / 2];
+        for (int i = 0; i < pairs.length; i++) {
+            pairs[i] = body[2 * i] + "\n" + body[2 * i + 1];
+        }
+        Arrays.sort(pairs);
+        return lines[0] + "\n" + String.join("\n", pairs);
+    }
+}
