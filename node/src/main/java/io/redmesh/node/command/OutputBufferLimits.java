@@ -13,8 +13,9 @@ import io.redmesh.node.util.ServerLog;
  * <p>The bytes counted are the bytes this node actually holds for the client: its reply buffer
  * (replies of the current batch not yet handed to the socket) plus Netty's outbound buffer
  * (handed over, not yet accepted by the kernel). Redis counts its reply list only, beside a
- * 16 KB static buffer; where the difference matters (the 1 KB unauthenticated limit) that
- * buffer is allowed for.
+ * 16 KB static buffer, so the first 16 KB held are not counted here either: a limit then
+ * closes a client exactly when Redis would (what matters for small limits, such as the 1 KB
+ * of unauthenticated clients).
  *
  * <p>A client over a limit is closed as Redis's closeClientOnOutputBufferLimitReached() does:
  * logged, its pending output dropped, its connection closed at once (not after a flush it will
@@ -97,9 +98,8 @@ public final class OutputBufferLimits {
      */
     int bufferCapacity(Session s) {
         long h = hard[classOf(s)];
-        long cap = h > 0 && h < replyCeiling ? h + 1 : replyCeiling;
-        // never below a few KB: a tiny hard limit is enforced after the command, as Redis does
-        return (int) Math.max(4096, Math.min(Integer.MAX_VALUE - 8, cap));
+        long cap = h > 0 && h + REDIS_STATIC_BUFFER < replyCeiling ? h + REDIS_STATIC_BUFFER + 1 : replyCeiling;
+        return (int) Math.min(Integer.MAX_VALUE - 8, cap);
     }
 
     /**
@@ -110,15 +110,18 @@ public final class OutputBufferLimits {
         if (s.closed) {
             return true;
         }
-        long used = s.heldOutputBytes();
-        if (!s.authenticated && s.server.authRequired() && used > REDIS_STATIC_BUFFER + UNAUTHENTICATED_LIMIT) {
-            closeAsap(s, used);
+        long held = s.heldOutputBytes();
+        // Redis counts what passed its 16 KB static buffer: a limit of a few bytes must not close
+        // a client for one short reply (CONFIG SET client-output-buffer-limit normal 1 2 3 gets +OK)
+        long used = Math.max(0, held - REDIS_STATIC_BUFFER);
+        if (!s.authenticated && s.server.authRequired() && used > UNAUTHENTICATED_LIMIT) {
+            closeAsap(s, held);
             return true;
         }
         int cls = classOf(s);
         long h = hard[cls];
         if (h > 0 && used >= h) {
-            closeAsap(s, used);
+            closeAsap(s, held);
             return true;
         }
         long sl = soft[cls];
@@ -127,7 +130,7 @@ public final class OutputBufferLimits {
             if (s.softLimitSinceMillis == 0) {
                 s.softLimitSinceMillis = now; // the soft limit starts counting now
             } else if (now - s.softLimitSinceMillis > softSeconds[cls] * 1000) {
-                closeAsap(s, used);
+                closeAsap(s, held);
                 return true;
             }
         } else {
@@ -139,7 +142,7 @@ public final class OutputBufferLimits {
     /** A reply passed the buffer capacity: over the class's hard limit, or the reply ceiling. */
     boolean overHardLimit(Session s) {
         long h = hard[classOf(s)];
-        return h > 0 && h <= replyCeiling;
+        return h > 0 && h + REDIS_STATIC_BUFFER < replyCeiling;
     }
 
     /** closeClientOnOutputBufferLimitReached(): logged once, output dropped, closed at once. */

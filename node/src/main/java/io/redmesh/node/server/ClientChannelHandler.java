@@ -173,14 +173,18 @@ final class ClientChannelHandler extends ChannelInboundHandlerAdapter implements
     @Override
     public String remoteAddress() {
         if (channel instanceof io.netty.channel.unix.DomainSocketChannel) {
-            // Redis names both ends of a unix connection after the socket: "addr=/path:0"
-            return format(channel.localAddress());
+            // Redis names both ends of a unix connection after the socket: "addr=/path:0" (the
+            // configured path: the socket may have been bound elsewhere and renamed into place)
+            return server.config.getString("unixsocket") + ":0";
         }
         return format(channel.remoteAddress());
     }
 
     @Override
     public String localAddress() {
+        if (channel instanceof io.netty.channel.unix.DomainSocketChannel) {
+            return server.config.getString("unixsocket") + ":0";
+        }
         return format(channel.localAddress());
     }
 

@@ -317,12 +317,29 @@ public final class RedisServer {
             throw new StartupException("Unix sockets need the epoll transport, which is unavailable here");
         }
         try {
-            Files.deleteIfExists(Path.of(path));
+            Path target = Path.of(path);
+            Files.deleteIfExists(target);
             ServerBootstrap b = baseBootstrap(EpollServerDomainSocketChannel.class, false);
-            unixListener = b.bind(new DomainSocketAddress(path)).sync().channel();
             long perm = config.getLong("unixsocketperm");
-            if (perm != 0) {
-                Files.setPosixFilePermissions(Path.of(path), io.redmesh.node.util.FileModes.of(perm));
+            if (perm == 0) {
+                unixListener = b.bind(new DomainSocketAddress(path)).sync().channel();
+            } else {
+                // CVE-2023-45145: the socket must never be reachable under the umask's mode. It is
+                // bound in a directory only we can enter, given its mode there, then renamed into
+                // place: it appears at its path with its final permissions.
+                Path parent = target.toAbsolutePath().getParent();
+                Path hidden = Files.createTempDirectory(parent, ".redmesh-sock-",
+                        java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                                java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+                Path staged = hidden.resolve("s");
+                try {
+                    unixListener = b.bind(new DomainSocketAddress(staged.toString())).sync().channel();
+                    Files.setPosixFilePermissions(staged, io.redmesh.node.util.FileModes.of(perm));
+                    Files.move(staged, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                } finally {
+                    Files.deleteIfExists(staged);
+                    Files.deleteIfExists(hidden);
+                }
             }
             ServerLog.notice("The server is now ready to accept connections at " + path);
         } catch (Exception e) {
