@@ -4,6 +4,8 @@ import io.redmesh.node.command.PersistenceHooks;
 import io.redmesh.node.command.ServerContext;
 import io.redmesh.node.db.Snapshot;
 import io.redmesh.node.db.SnapshotSink;
+import io.redmesh.node.persist.io.DeferredOutput;
+import io.redmesh.node.persist.io.DiskFiles;
 import io.redmesh.node.util.ServerLog;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -5,7 +5,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.redmesh.node.command.Session;
 import io.redmesh.node.command.SessionTransport;
-import io.redmesh.node.persist.DiskFiles;
+import io.redmesh.node.persist.io.DiskFiles;
 import io.redmesh.node.util.ServerLog;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

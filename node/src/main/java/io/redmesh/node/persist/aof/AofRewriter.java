@@ -1,9 +1,9 @@
 package io.redmesh.node.persist.aof;
 
 import io.redmesh.node.db.Snapshot;
-import io.redmesh.node.persist.DeferredOutput;
+import io.redmesh.node.persist.io.DeferredOutput;
 import io.redmesh.node.db.SnapshotSink;
-import io.redmesh.node.persist.DiskFiles;
+import io.redmesh.node.persist.io.DiskFiles;
 import io.redmesh.node.util.ServerLog;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -3,7 +3,7 @@ package io.redmesh.node.persist.aof;
 import io.redmesh.node.command.DurabilityBarrier;
 import io.redmesh.node.command.ServerContext;
 import io.redmesh.node.config.ServerConfig;
-import io.redmesh.node.persist.DiskFiles;
+import io.redmesh.node.persist.io.DiskFiles;
 import io.redmesh.node.spi.ExecutedCommandListener;
 import io.redmesh.node.util.ServerLog;
 import java.io.IOException;

@@ -3,7 +3,7 @@ package io.redmesh.node.persist.rdb;
 import io.redmesh.node.config.ServerConfig;
 import io.redmesh.node.db.EvictionPolicy;
 import io.redmesh.node.db.Keyspace;
-import io.redmesh.node.persist.DiskFiles;
+import io.redmesh.node.persist.io.DiskFiles;
 import io.redmesh.node.util.ServerLog;
 import java.io.IOException;
 import java.io.InputStream;

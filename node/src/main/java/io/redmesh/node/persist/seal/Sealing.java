@@ -2,7 +2,7 @@ package io.redmesh.node.persist.seal;
 
 import io.redmesh.node.config.ConfigException;
 import io.redmesh.node.config.ServerConfig;
-import io.redmesh.node.persist.DiskFiles;
+import io.redmesh.node.persist.io.DiskFiles;
 import io.redmesh.node.util.ServerLog;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;

@@ -6,7 +6,7 @@ import io.redmesh.node.db.Keyspace;
 import io.redmesh.node.db.ListValue;
 import io.redmesh.node.db.SetValue;
 import io.redmesh.node.db.ZSetValue;
-import io.redmesh.node.persist.DiskFiles;
+import io.redmesh.node.persist.io.DiskFiles;
 import io.redmesh.node.util.Bytes;
 import java.io.InputStream;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package io.redmesh.node.persist;
+package io.redmesh.node.persist.io;
 
 import io.redmesh.node.persist.seal.SealException;
 import io.redmesh.node.persist.seal.SealedAppendFile;

@@ -1,4 +1,4 @@
-package io.redmesh.node.persist;
+package io.redmesh.node.persist.io;
 
 import java.io.IOException;
 import java.io.OutputStream;
