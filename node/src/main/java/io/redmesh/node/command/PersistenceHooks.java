@@ -1,13 +1,22 @@
 package io.redmesh.node.command;
 
 /**
- * What commands outside persist/ need from RDB persistence (INFO, SHUTDOWN, FLUSHALL), so that
- * command/ does not depend on persist/. persist.BackgroundSaver provides it; the default is a
- * server without RDB persistence. Called under the server lock.
+ * What commands outside persist/ need from persistence (INFO, SAVE, SHUTDOWN, FLUSHALL), so that
+ * command/ does not depend on persist/. persist.Persistence provides it; the default is a
+ * server without persistence. Called under the server lock.
  */
 public interface PersistenceHooks {
     /** INFO persistence from current_cow_peak to rdb_last_load_keys_loaded, or null for defaults. */
     String info();
+
+    /**
+     * INFO persistence's aof_* fields: [0] the fields before module_fork_*, [1] the ones Redis
+     * adds after them while AOF is on; null for the defaults of a server without AOF.
+     */
+    String[] aofInfo();
+
+    /** RedMesh's encryption_* INFO persistence fields after Redis's, or "" (encryption at rest unused). */
+    String encryptionInfo();
 
     /**
      * Redis's prepareForShutdown() save step (SHUTDOWN [SAVE|NOSAVE] [FORCE], SIGTERM): false when
@@ -29,6 +38,16 @@ public interface PersistenceHooks {
         @Override
         public String info() {
             return null;
+        }
+
+        @Override
+        public String[] aofInfo() {
+            return null;
+        }
+
+        @Override
+        public String encryptionInfo() {
+            return "";
         }
 
         @Override

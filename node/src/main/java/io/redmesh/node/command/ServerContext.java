@@ -44,11 +44,6 @@ public final class ServerContext {
     public final ServerStats stats = new ServerStats();
     public final Set<Session> monitors = ConcurrentHashMap.newKeySet();
     public final List<ExecutedCommandListener> writeListeners = new CopyOnWriteArrayList<>();
-    /**
-     * INFO persistence's aof_* fields from the AOF: [0] the fields before module_fork_*, [1] the
-     * ones Redis adds after them while AOF is on. Null: the defaults of a server without AOF.
-     */
-    public volatile java.util.function.Supplier<String[]> aofInfo;
     /** Set while replies must wait for the AOF (see DurabilityBarrier); null otherwise. */
     public volatile DurabilityBarrier durability;
     /**

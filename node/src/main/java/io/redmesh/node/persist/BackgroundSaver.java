@@ -1,11 +1,11 @@
 package io.redmesh.node.persist;
 
-import io.redmesh.node.command.PersistenceHooks;
 import io.redmesh.node.command.ServerContext;
 import io.redmesh.node.db.Snapshot;
 import io.redmesh.node.db.SnapshotSink;
 import io.redmesh.node.persist.io.DeferredOutput;
 import io.redmesh.node.persist.io.DiskFiles;
+import io.redmesh.node.persist.seal.FileKind;
 import io.redmesh.node.util.ServerLog;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -30,7 +30,7 @@ import java.util.function.BooleanSupplier;
  *
  * <p>All methods except {@link #format} run under the server lock.
  */
-public final class BackgroundSaver implements PersistenceHooks {
+public final class BackgroundSaver {
     /** Redis's CONFIG_BGSAVE_RETRY_DELAY: after a failed save, cron waits this long to retry. */
     static final long RETRY_DELAY_SECONDS = 5;
 
@@ -45,6 +45,8 @@ public final class BackgroundSaver implements PersistenceHooks {
     enum Outcome { OK, ERROR, KILLED }
 
     private final ServerContext server;
+    /** This server's files (its encryption at rest). */
+    private final DiskFiles files;
     private volatile Format format;
     /** Whether another "child" (an AOF rewrite) runs; the AOF plugs in here. */
     private volatile BooleanSupplier otherChildActive = () -> false;
@@ -89,8 +91,9 @@ public final class BackgroundSaver implements PersistenceHooks {
         }
     }
 
-    public BackgroundSaver(ServerContext server) {
+    public BackgroundSaver(ServerContext server, DiskFiles files) {
         this.server = server;
+        this.files = files;
     }
 
     /** Plugs in the RDB writer. Until then nothing is saved (and cron does not try). */
@@ -180,7 +183,7 @@ public final class BackgroundSaver implements PersistenceHooks {
         DeferredOutput out = null;
         Snapshot snap;
         try {
-            out = new DeferredOutput(DiskFiles.create(tmp, DiskFiles.Kind.RDB));
+            out = new DeferredOutput(files.create(tmp, FileKind.RDB));
             snap = Snapshot.begin(server.keyspace, server.lock, format.writer(out), sliceNanos);
             snap.betweenSlices(out::drain);
         } catch (IOException | RuntimeException e) {
@@ -217,7 +220,7 @@ public final class BackgroundSaver implements PersistenceHooks {
                 if (j.killed) {
                     throw new CancellationException();
                 }
-                DiskFiles.commit(j.tmp, j.target);
+                files.commit(j.tmp, j.target);
             }
             ServerLog.notice("DB saved on disk");
             outcome = Outcome.OK;
@@ -339,7 +342,7 @@ public final class BackgroundSaver implements PersistenceHooks {
         Path tmp = dir.resolve("temp-" + ServerLog.pid() + ".rdb");
         OutputStream out;
         try {
-            out = DiskFiles.create(tmp, DiskFiles.Kind.RDB);
+            out = files.create(tmp, FileKind.RDB);
         } catch (IOException e) {
             ServerLog.warning("Failed opening the temp RDB file " + tmp.getFileName() + " (in server root dir "
                     + dir.toAbsolutePath() + ") for saving: " + e.getMessage());
@@ -349,7 +352,7 @@ public final class BackgroundSaver implements PersistenceHooks {
             Snapshot.copyNow(server.keyspace, format.writer(out)); // under the lock: no write interleaves
             out.close();
             fsync(tmp);
-            DiskFiles.commit(tmp, target);
+            files.commit(tmp, target);
         } catch (IOException | RuntimeException e) {
             ServerLog.warning("Write error saving DB on disk: " + e.getMessage());
             closeQuietly(out);
@@ -363,7 +366,6 @@ public final class BackgroundSaver implements PersistenceHooks {
         return true;
     }
 
-    @Override
     public boolean save() {
         saves++;
         return saveSync();
@@ -374,7 +376,6 @@ public final class BackgroundSaver implements PersistenceHooks {
      * when save points exist (unless NOSAVE). False when the save failed and not FORCE: the
      * caller must not exit.
      */
-    @Override
     public boolean prepareForShutdown(boolean save, boolean nosave, boolean force) {
         if (job != null) {
             ServerLog.warning("There is a child saving an .rdb. Killing it!");
@@ -401,7 +402,6 @@ public final class BackgroundSaver implements PersistenceHooks {
      * the (now empty) dataset is saved at once; the changes counter is kept so FLUSHALL still
      * counts as changes.
      */
-    @Override
     public void flushedAll() {
         kill();
         // saveSync needs no snapshot slot: it saves even while an AOF rewrite walks, as rdbSave does.
@@ -413,7 +413,6 @@ public final class BackgroundSaver implements PersistenceHooks {
     }
 
     /** INFO persistence from current_cow_peak to rdb_last_load_keys_loaded, in Redis 7.0's order. */
-    @Override
     public String info() {
         Job j = job;
         long processed = j == null ? 0 : j.snapshot.entries();

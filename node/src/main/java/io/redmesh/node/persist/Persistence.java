@@ -3,12 +3,14 @@ package io.redmesh.node.persist;
 import io.redmesh.node.command.CommandFamily;
 import io.redmesh.node.command.CommandFlag;
 import io.redmesh.node.command.CommandSpec;
+import io.redmesh.node.command.PersistenceHooks;
 import io.redmesh.node.command.ServerContext;
 import io.redmesh.node.command.Session;
 import io.redmesh.node.config.ServerConfig;
 import io.redmesh.node.persist.aof.AofCommands;
 import io.redmesh.node.persist.aof.AofLoader;
 import io.redmesh.node.persist.aof.AppendOnlyFile;
+import io.redmesh.node.persist.io.DiskFiles;
 import io.redmesh.node.persist.rdb.RdbFiles;
 import io.redmesh.node.persist.rdb.RdbLoader;
 import io.redmesh.node.persist.rdb.RdbWriter;
@@ -24,7 +26,7 @@ import java.util.List;
  * at the points of its life Redis calls the same parts: start-up load, cron, the -MISCONF check
  * before commands, shutdown.
  */
-public final class Persistence {
+public final class Persistence implements PersistenceHooks {
     /** Start-up cannot go on: the message is what to log, as Redis words it. */
     public static final class StartupFailure extends Exception {
         private static final long serialVersionUID = 1L;
@@ -39,18 +41,21 @@ public final class Persistence {
     private final BackgroundSaver saver;
     private final AppendOnlyFile aof;
     private final Sealing sealing;
+    /** Every file this server reads or writes, through its sealing. */
+    private final DiskFiles files;
 
     public Persistence(ServerContext context, ServerConfig config) {
         this.context = context;
         this.config = config;
-        this.aof = new AppendOnlyFile(context);
-        this.saver = new BackgroundSaver(context);
-        context.persistence = saver;
+        this.sealing = Sealing.install(config);
+        this.files = new DiskFiles(sealing);
+        this.aof = new AppendOnlyFile(context, files);
+        this.saver = new BackgroundSaver(context, files);
+        context.persistence = this;
         context.bgsaveInProgress = saver::inProgress;
         // BGSAVE writes RDB; the writer's options (aux fields, LRU/LFU metadata) are read at the instant.
         saver.format(out -> new RdbWriter(out, RdbFiles.options(config, context.keyspace)));
         saver.otherChildActive(() -> aof.rewriter().inProgress()); // BGSAVE sees the rewrite as a child
-        this.sealing = Sealing.install(config);
     }
 
     /** BGSAVE/LASTSAVE-side commands and BGREWRITEAOF, to add to the command table. */
@@ -60,6 +65,48 @@ public final class Persistence {
 
     public BackgroundSaver saver() {
         return saver;
+    }
+
+    /** This server's encryption at rest (tests wait for its re-key). */
+    public Sealing sealing() {
+        return sealing;
+    }
+
+    /** This server's files. */
+    public DiskFiles files() {
+        return files;
+    }
+
+    // ------------------------------------------------------------------ PersistenceHooks
+
+    @Override
+    public String info() {
+        return saver.info();
+    }
+
+    @Override
+    public String[] aofInfo() {
+        return aof.info();
+    }
+
+    @Override
+    public String encryptionInfo() {
+        return sealing.infoLines();
+    }
+
+    @Override
+    public boolean prepareForShutdown(boolean save, boolean nosave, boolean force) {
+        return saver.prepareForShutdown(save, nosave, force);
+    }
+
+    @Override
+    public boolean save() {
+        return saver.save();
+    }
+
+    @Override
+    public void flushedAll() {
+        saver.flushedAll();
     }
 
     /**
@@ -78,7 +125,7 @@ public final class Persistence {
         }
         try {
             if (!aof.loadAtStart()) {
-                RdbLoader.Result loaded = RdbFiles.loadAtStart(config, context.keyspace);
+                RdbLoader.Result loaded = RdbFiles.loadAtStart(config, context.keyspace, files);
                 if (loaded != null) {
                     saver.lastLoad(loaded.keysLoaded, loaded.keysExpired);
                 }

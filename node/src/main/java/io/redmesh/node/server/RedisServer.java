@@ -527,6 +527,11 @@ public final class RedisServer {
         requestShutdown();
     }
 
+    /** RDB, AOF and encryption at rest of this server. */
+    public Persistence persistence() {
+        return persistence;
+    }
+
     /** The saver, for SAVE and for tests. */
     public BackgroundSaver saver() {
         return persistence.saver();

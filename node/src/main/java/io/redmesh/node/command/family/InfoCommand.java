@@ -315,7 +315,7 @@ final class InfoCommand {
             line(sb, "rdb_last_load_keys_expired", 0);
             line(sb, "rdb_last_load_keys_loaded", 0);
         }
-        String[] aof = srv.aofInfo == null ? null : srv.aofInfo.get();
+        String[] aof = srv.persistence.aofInfo();
         if (aof != null) {
             sb.append(aof[0]);
         } else {
@@ -335,10 +335,7 @@ final class InfoCommand {
         if (aof != null) {
             sb.append(aof[1]); // aof_current_size ... while AOF is on
         }
-        var sealing = io.redmesh.node.persist.seal.Sealing.of(srv.config);
-        if (sealing != null) {
-            sb.append(sealing.infoLines()); // RedMesh: encryption at rest (persist/seal)
-        }
+        sb.append(srv.persistence.encryptionInfo()); // RedMesh: encryption at rest (persist/seal)
     }
 
     private static void stats(StringBuilder sb, ServerContext srv) {

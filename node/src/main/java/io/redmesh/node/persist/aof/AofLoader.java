@@ -6,6 +6,7 @@ import io.netty.buffer.UnpooledByteBufAllocator;
 import io.redmesh.node.command.Session;
 import io.redmesh.node.command.SessionTransport;
 import io.redmesh.node.persist.io.DiskFiles;
+import io.redmesh.node.persist.seal.FileKind;
 import io.redmesh.node.util.ServerLog;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -51,13 +52,13 @@ public final class AofLoader {
     }
 
     /** aofLoadManifestFromDisk(): an absent directory or manifest is an empty manifest. */
-    static AofManifest readManifestIfPresent(Path dir, String fileName) throws LoadException {
+    static AofManifest readManifestIfPresent(DiskFiles files, Path dir, String fileName) throws LoadException {
         Path p = dir.resolve(fileName + ".manifest");
         if (!Files.isDirectory(dir) || !Files.exists(p)) {
             return new AofManifest();
         }
         byte[] content;
-        try (InputStream in = DiskFiles.open(p, DiskFiles.Kind.AOF)) {
+        try (InputStream in = files.open(p, FileKind.AOF)) {
             content = in.readAllBytes();
         } catch (IOException e) {
             ServerLog.warning("Fatal error: can't open the AOF manifest file " + p + " for reading: " + e.getMessage());
@@ -142,7 +143,7 @@ public final class AofLoader {
             return Result.EMPTY;
         }
         Session fake = new Session(Long.MAX_VALUE, aof.server, new DiscardingTransport());
-        try (CountingInput in = new CountingInput(DiskFiles.open(p, DiskFiles.Kind.AOF))) {
+        try (CountingInput in = new CountingInput(aof.files.open(p, FileKind.AOF))) {
             byte[] sig = in.peek(5);
             if (sig != null && new String(sig, StandardCharsets.ISO_8859_1).equals("REDIS")) {
                 // An old-style AOF (appendfilename itself, migrated) is an RDB preamble + commands.
@@ -259,7 +260,7 @@ public final class AofLoader {
             ServerLog.warning("!!! Warning: short read while loading the AOF file " + fileName + "!!!");
             ServerLog.warning("!!! Truncating the AOF " + fileName + " at offset " + validUpTo + " !!!");
             try {
-                DiskFiles.truncate(p, validUpTo);
+                aof.files.truncate(p, validUpTo);
                 ServerLog.warning("AOF " + fileName + " loaded anyway because aof-load-truncated is enabled");
                 return Result.TRUNCATED;
             } catch (IOException e) {

@@ -4,6 +4,7 @@ import io.redmesh.node.db.Snapshot;
 import io.redmesh.node.persist.io.DeferredOutput;
 import io.redmesh.node.db.SnapshotSink;
 import io.redmesh.node.persist.io.DiskFiles;
+import io.redmesh.node.persist.seal.FileKind;
 import io.redmesh.node.util.ServerLog;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -82,7 +83,7 @@ public final class AofRewriter {
                 } else {
                     incrName = tempIncrName();
                 }
-                DiskFiles.AppendChannel ch = DiskFiles.openAppend(dir.resolve(incrName), DiskFiles.Kind.AOF, true);
+                DiskFiles.AppendChannel ch = aof.files.openAppend(dir.resolve(incrName), FileKind.AOF, true);
                 if (next != null) {
                     aof.persistManifest(next);
                     aof.manifest = next;
@@ -96,7 +97,7 @@ public final class AofRewriter {
             // 2. the snapshot instant is now: the fork-less walk runs on its own thread, writers
             //    hand it keys it has not reached yet; what they hand over under the lock is
             //    buffered and reaches the file between slices.
-            out = new DeferredOutput(DiskFiles.createDurable(temp, DiskFiles.Kind.AOF)); // becomes the base
+            out = new DeferredOutput(aof.files.createDurable(temp, FileKind.AOF)); // becomes the base
             Snapshot snap = Snapshot.begin(aof.server.keyspace, aof.server.lock, sink(out));
             snap.betweenSlices(out::drain);
             running = snap;
@@ -178,7 +179,7 @@ public final class AofRewriter {
 
     /** rewriteAppendOnlyFile(): the whole keyspace into {@code p}, durable when this returns. */
     void writeBase(Path p) throws IOException {
-        try (OutputStream out = DiskFiles.createDurable(p, DiskFiles.Kind.AOF)) { // becomes the base
+        try (OutputStream out = aof.files.createDurable(p, FileKind.AOF)) { // becomes the base
             aof.server.lock.lock();
             try {
                 Snapshot.copyNow(aof.server.keyspace, sink(out));
@@ -194,7 +195,7 @@ public final class AofRewriter {
         AofManifest next = aof.manifest.copy();
         String baseName = next.newBase(fileName, aof.rdbBase());
         Path base = dir.resolve(baseName);
-        DiskFiles.commit(temp, base);
+        aof.files.commit(temp, base);
         ServerLog.notice("Successfully renamed the temporary AOF base file " + temp.getFileName() + " into " + baseName);
         boolean waiting = aof.state == AppendOnlyFile.State.WAIT_REWRITE;
         if (waiting) {

@@ -4,6 +4,7 @@ import io.redmesh.node.command.DurabilityBarrier;
 import io.redmesh.node.command.ServerContext;
 import io.redmesh.node.config.ServerConfig;
 import io.redmesh.node.persist.io.DiskFiles;
+import io.redmesh.node.persist.seal.FileKind;
 import io.redmesh.node.spi.ExecutedCommandListener;
 import io.redmesh.node.util.ServerLog;
 import java.io.IOException;
@@ -65,6 +66,8 @@ public final class AppendOnlyFile implements ExecutedCommandListener, Durability
 
     final ServerContext server;
     final ServerConfig config;
+    /** This server's files (its encryption at rest). */
+    final DiskFiles files;
     volatile State state = State.OFF;
     AofManifest manifest = new AofManifest();
     private final AofBuffer buf = new AofBuffer(64 * 1024);
@@ -95,8 +98,9 @@ public final class AppendOnlyFile implements ExecutedCommandListener, Durability
     /** strerror() of the last failed background fsync (everysec), cleared by the next good one. */
     private volatile String fsyncError;
 
-    public AppendOnlyFile(ServerContext server) {
+    public AppendOnlyFile(ServerContext server, DiskFiles files) {
         this.server = server;
+        this.files = files;
         this.config = server.config;
         this.rewriter = new AofRewriter(this);
         this.rdbFormat = new AofRdbFormat(server);
@@ -114,7 +118,6 @@ public final class AppendOnlyFile implements ExecutedCommandListener, Durability
                 }
             }
         });
-        server.aofInfo = this::info;
     }
 
     /** The AOF directory: appenddirname inside dir. */
@@ -145,13 +148,13 @@ public final class AppendOnlyFile implements ExecutedCommandListener, Durability
         if (!config.getBool("appendonly")) {
             // Redis reads the manifest anyway, so that turning AOF on later continues its sequence.
             try {
-                manifest = AofLoader.readManifestIfPresent(dir(), fileName());
+                manifest = AofLoader.readManifestIfPresent(files, dir(), fileName());
             } catch (AofLoader.LoadException e) {
                 ServerLog.warning("Ignoring the AOF manifest while appendonly is no: " + e.getMessage());
             }
             return false;
         }
-        manifest = AofLoader.readManifestIfPresent(dir(), fileName());
+        manifest = AofLoader.readManifestIfPresent(files, dir(), fileName());
         upgradeOldStyleIfNeeded();
         long start = System.nanoTime();
         AofLoader loader = new AofLoader(this);
@@ -218,13 +221,13 @@ public final class AppendOnlyFile implements ExecutedCommandListener, Durability
                 String base = manifest.newBase(fileName(), rdbBase());
                 Path tmp = dir().resolve("temp-rewriteaof-" + ServerLog.pid() + ".aof");
                 rewriter.writeBase(tmp);
-                DiskFiles.commit(tmp, dir().resolve(base));
+                files.commit(tmp, dir().resolve(base));
                 ServerLog.notice("Creating AOF base file " + base + " on server start");
                 dirty = true;
             }
             boolean hadIncr = !manifest.incr.isEmpty();
             String name = manifest.lastIncr(fileName());
-            incr = DiskFiles.openAppend(dir().resolve(name), DiskFiles.Kind.AOF, false);
+            incr = files.openAppend(dir().resolve(name), FileKind.AOF, false);
             if (!hadIncr || dirty) {
                 persistManifest(manifest);
             }
@@ -522,16 +525,16 @@ public final class AppendOnlyFile implements ExecutedCommandListener, Durability
     /** persistAofManifest(): temp file, fsync, atomic rename, directory fsync. */
     void persistManifest(AofManifest am) throws IOException {
         Path tmp = dir().resolve("temp-" + fileName() + ".manifest");
-        try (OutputStream out = DiskFiles.createDurable(tmp, DiskFiles.Kind.AOF)) {
+        try (OutputStream out = files.createDurable(tmp, FileKind.AOF)) {
             out.write(am.format().getBytes(StandardCharsets.ISO_8859_1));
         }
-        DiskFiles.commit(tmp, dir().resolve(fileName() + ".manifest"));
+        files.commit(tmp, dir().resolve(fileName() + ".manifest"));
     }
 
     // ------------------------------------------------------------------ INFO
 
     /** [0]: the aof_* fields before module_fork_*; [1]: those Redis adds while AOF is on. */
-    private String[] info() {
+    public String[] info() {
         AofRewriter rw = rewriter;
         StringBuilder a = new StringBuilder();
         field(a, "aof_enabled", state != State.OFF ? 1 : 0);

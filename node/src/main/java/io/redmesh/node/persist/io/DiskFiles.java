@@ -1,5 +1,6 @@
 package io.redmesh.node.persist.io;
 
+import io.redmesh.node.persist.seal.FileKind;
 import io.redmesh.node.persist.seal.SealException;
 import io.redmesh.node.persist.seal.SealedAppendFile;
 import io.redmesh.node.persist.seal.SealedFiles;
@@ -21,18 +22,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The one place persistence opens files, so that encryption at rest can wrap every stream that
  * reaches or leaves the disk (RDB, AOF, their temp files) and nothing is written around it.
  * Crash safety: a snapshot is written to a temp file, fsynced, then atomically renamed.
  *
- * <p>Sealing (docs/ENCRYPTION.md): a server registers its {@code dir} with its {@link Sealing};
- * every file under a registered directory is created sealed when {@code encryption-at-rest} seals
- * its {@link Kind}, and opened sealed or plain by its magic. Files outside any registered
- * directory are plain (tools, tests).
+ * <p>One instance per server, holding that server's {@link Sealing} (docs/ENCRYPTION.md): every
+ * file under the server's {@code dir} is created sealed when {@code encryption-at-rest} seals its
+ * {@link FileKind}, and opened sealed or plain by its magic. Files outside it are plain, and so
+ * is every file of {@link #plain()} (tools, tests).
  *
  * <ul>
  * <li>{@link #create}: a whole file written once (RDB, temp, AOF base). Its {@code close()} writes
@@ -46,35 +45,25 @@ import java.util.concurrent.ConcurrentHashMap;
  * it is kept for callers that need a raw channel for non-data purposes.
  */
 public final class DiskFiles {
-    /** What a file holds; encryption at rest may seal each kind or not. */
-    public enum Kind { RDB, AOF, TEMP }
+    private static final DiskFiles PLAIN = new DiskFiles(null);
 
-    private static final Map<Path, Sealing> SEALING = new ConcurrentHashMap<>();
+    /** Null for {@link #plain()}. */
+    private final Sealing sealing;
 
-    private DiskFiles() {}
-
-    // ------------------------------------------------------------------ sealing registry
-
-    /** Files under {@code dir} follow {@code s} (a server's directory). */
-    public static void register(Path dir, Sealing s) {
-        SEALING.put(dir.toAbsolutePath().normalize(), s);
+    /** The files of the server whose encryption at rest is {@code sealing}. */
+    public DiskFiles(Sealing sealing) {
+        this.sealing = sealing;
     }
 
-    public static void unregister(Path dir, Sealing s) {
-        SEALING.remove(dir.toAbsolutePath().normalize(), s);
+    /** Files that are never sealed (tools, tests); sealed ones still cannot be read without keys. */
+    public static DiskFiles plain() {
+        return PLAIN;
     }
 
-    /** The sealing governing {@code p} (its nearest registered ancestor directory), or null. */
-    public static Sealing sealingFor(Path p) {
-        Path d = p.toAbsolutePath().normalize().getParent();
-        while (d != null) {
-            Sealing s = SEALING.get(d);
-            if (s != null) {
-                return s;
-            }
-            d = d.getParent();
-        }
-        return null;
+    /** The sealing governing {@code p} (while the server runs, its {@code dir}), or null. */
+    private Sealing sealingFor(Path p) {
+        Sealing s = sealing;
+        return s != null && s.governs(p) ? s : null;
     }
 
     // ------------------------------------------------------------------ files
@@ -135,7 +124,7 @@ public final class DiskFiles {
         }
     }
 
-    public static Output create(Path p, Kind kind) throws IOException {
+    public Output create(Path p, FileKind kind) throws IOException {
         return createSealedLike(p, p, kind);
     }
 
@@ -143,7 +132,7 @@ public final class DiskFiles {
      * Creates {@code p}, sealed when {@code governing}'s directory seals {@code kind}. An AOF
      * manifest is never sealed: it holds file names, not data, and tools read it.
      */
-    private static Output createSealedLike(Path p, Path governing, Kind kind) throws IOException {
+    private Output createSealedLike(Path p, Path governing, FileKind kind) throws IOException {
         FileChannel ch = createChannel(p);
         OutputStream buffered = new BufferedOutputStream(Channels.newOutputStream(ch), 64 * 1024) {
             @Override
@@ -170,7 +159,7 @@ public final class DiskFiles {
      * it is read; a plain one is refused when sealing is required for its kind (unless
      * encryption-load-plaintext). An empty file reads as empty.
      */
-    public static InputStream open(Path p, Kind kind) throws IOException {
+    public InputStream open(Path p, FileKind kind) throws IOException {
         BufferedInputStream in = new BufferedInputStream(Files.newInputStream(p), 64 * 1024);
         try {
             in.mark(8);
@@ -223,7 +212,7 @@ public final class DiskFiles {
      * existing plaintext one (migration with encryption-load-plaintext) is sealed in place
      * first, so nothing is ever appended to plaintext.
      */
-    public static AppendChannel openAppend(Path p, Kind kind, boolean truncate) throws IOException {
+    public AppendChannel openAppend(Path p, FileKind kind, boolean truncate) throws IOException {
         Sealing s = sealingFor(p);
         if (truncate && Files.exists(p)) {
             // O_TRUNC, as Redis opens a new incr file: emptied in place (a link is followed)
@@ -310,7 +299,7 @@ public final class DiskFiles {
     }
 
     /** A new file whose {@code close()} ends it (sealed: final segment), flushes and fsyncs. */
-    public static Output createDurable(Path p, Kind kind) throws IOException {
+    public Output createDurable(Path p, FileKind kind) throws IOException {
         return create(p, kind);
     }
 
@@ -319,7 +308,7 @@ public final class DiskFiles {
      * sealed file {@code size} is a plaintext offset: the kept prefix is re-sealed into a new
      * append file that replaces it atomically (new data key: no nonce is ever reused).
      */
-    public static void truncate(Path p, long size) throws IOException {
+    public void truncate(Path p, long size) throws IOException {
         if (isSealed(p)) {
             Sealing s = sealingFor(p);
             if (s == null || s.keys() == null) {
@@ -327,7 +316,7 @@ public final class DiskFiles {
             }
             Path tmp = p.resolveSibling("temp-truncate-" + p.getFileName());
             Files.deleteIfExists(tmp);
-            try (InputStream in = open(p, Kind.AOF);
+            try (InputStream in = open(p, FileKind.AOF);
                  SealedAppendFile out = SealedAppendFile.open(tmp, s.keys(), s.segmentSize())) {
                 byte[] buf = new byte[64 * 1024];
                 long left = size;
@@ -359,16 +348,18 @@ public final class DiskFiles {
      * interrupted write leaves the previous file intact.
      */
     public static final class AtomicFile implements Closeable {
+        private final DiskFiles files;
         private final Path tmp;
         private final Path target;
         private final Output out;
         private boolean committed;
 
-        private AtomicFile(Path tmp, Path target, Kind kind) throws IOException {
+        private AtomicFile(DiskFiles files, Path tmp, Path target, FileKind kind) throws IOException {
+            this.files = files;
             this.tmp = tmp;
             this.target = target;
             // The content becomes the target's: it is written (and sealed) as the target's kind.
-            this.out = createSealedLike(tmp, target, kind);
+            this.out = files.createSealedLike(tmp, target, kind);
         }
 
         public OutputStream stream() {
@@ -382,7 +373,7 @@ public final class DiskFiles {
         /** End (final segment), fsync, close, rename over the target, fsync the directory. */
         public void commit() throws IOException {
             out.close();
-            DiskFiles.commit(tmp, target);
+            files.commit(tmp, target);
             committed = true;
         }
 
@@ -399,8 +390,8 @@ public final class DiskFiles {
     }
 
     /** Starts an {@link AtomicFile}: {@code tmp} (in the target's directory) becomes {@code target}. */
-    public static AtomicFile createAtomic(Path tmp, Path target, Kind kind) throws IOException {
-        return new AtomicFile(tmp, target, kind);
+    public AtomicFile createAtomic(Path tmp, Path target, FileKind kind) throws IOException {
+        return new AtomicFile(this, tmp, target, kind);
     }
 
     /** Whether a file on disk is sealed (starts with the seal magic). */
@@ -421,7 +412,7 @@ public final class DiskFiles {
     }
 
     /** Atomically replaces {@code target} with the fully written {@code tmp}, then syncs the directory. */
-    public static void commit(Path tmp, Path target) throws IOException {
+    public void commit(Path tmp, Path target) throws IOException {
         Sealing s = sealingFor(target);
         if (s == null) {
             move(tmp, target);

@@ -4,6 +4,7 @@ import io.redmesh.node.config.ServerConfig;
 import io.redmesh.node.db.EvictionPolicy;
 import io.redmesh.node.db.Keyspace;
 import io.redmesh.node.persist.io.DiskFiles;
+import io.redmesh.node.persist.seal.FileKind;
 import io.redmesh.node.util.ServerLog;
 import java.io.IOException;
 import java.io.InputStream;
@@ -49,14 +50,14 @@ public final class RdbFiles {
      *
      * @return the result, or null when there is no file
      */
-    public static RdbLoader.Result loadAtStart(ServerConfig cfg, Keyspace ks) throws RdbLoader.LoadException {
+    public static RdbLoader.Result loadAtStart(ServerConfig cfg, Keyspace ks, DiskFiles files) throws RdbLoader.LoadException {
         Path file = rdbPath(cfg);
         if (!Files.exists(file)) {
             return null;
         }
         long start = System.nanoTime();
         RdbLoader.Result r;
-        try (InputStream in = DiskFiles.open(file, DiskFiles.Kind.RDB)) {
+        try (InputStream in = files.open(file, FileKind.RDB)) {
             r = new RdbLoader(RdbValueReader.from(cfg)).verifyChecksum(cfg.getBool("rdbchecksum"))
                     .load(in, file.toString(), ks);
         } catch (IOException e) {

@@ -2,7 +2,6 @@ package io.redmesh.node.persist.seal;
 
 import io.redmesh.node.config.ConfigException;
 import io.redmesh.node.config.ServerConfig;
-import io.redmesh.node.persist.io.DiskFiles;
 import io.redmesh.node.util.ServerLog;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -12,15 +11,13 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
-import java.util.WeakHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Encryption at rest for one server: its directives, its master keys, which kinds of files are
- * sealed, and online re-key. {@link DiskFiles} asks it (by the directory a file is in) how to open
- * each file.
+ * sealed, and online re-key. The server's {@code persist.io.DiskFiles} holds it and asks it how to
+ * open each file under {@link #dir()}; files elsewhere are plain.
  *
  * <pre>
  * encryption-at-rest no|yes            seal new persistence files
@@ -31,11 +28,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * </pre>
  */
 public final class Sealing {
-    private static final Map<ServerConfig, Sealing> BY_CONFIG = new WeakHashMap<>();
-
     private final ServerConfig config;
     private volatile Keyring keys;
-    private volatile Set<DiskFiles.Kind> kinds = EnumSet.allOf(DiskFiles.Kind.class);
+    private volatile Set<FileKind> kinds = EnumSet.allOf(FileKind.class);
+    /** The server's {@code dir} while it runs (files under it follow this sealing), else null. */
     private volatile Path registeredDir;
     private final List<SealedAppendFile> openAppends = new CopyOnWriteArrayList<>();
     /** Held while a file replaces another in the server's directory (commit, re-wrap). */
@@ -53,9 +49,6 @@ public final class Sealing {
     /** Creates the server's sealing and hooks it to its directives. */
     public static Sealing install(ServerConfig config) {
         Sealing s = new Sealing(config);
-        synchronized (BY_CONFIG) {
-            BY_CONFIG.put(config, s);
-        }
         config.onChange("encryption-seal", v -> s.kinds = parseKindSet((String) v));
         config.validator("encryption-at-rest", v -> {
             if ((Boolean) v && s.keys == null && config.getString("encryption-key-file").isEmpty()) {
@@ -67,52 +60,45 @@ public final class Sealing {
         return s;
     }
 
-    /** The sealing of the server with this config, or null. */
-    public static Sealing of(ServerConfig config) {
-        synchronized (BY_CONFIG) {
-            return BY_CONFIG.get(config);
-        }
-    }
-
     // ------------------------------------------------------------------ directives
 
     /** encryption-seal: a set of rdb, aof, temp, printed back in that order. */
     public static String parseKinds(List<String> args) {
-        Set<DiskFiles.Kind> set = EnumSet.noneOf(DiskFiles.Kind.class);
+        Set<FileKind> set = EnumSet.noneOf(FileKind.class);
         for (String a : String.join(" ", args).split(" ")) {
             if (a.isEmpty()) {
                 continue;
             }
             try {
-                set.add(DiskFiles.Kind.valueOf(a.toUpperCase(Locale.ROOT)));
+                set.add(FileKind.valueOf(a.toUpperCase(Locale.ROOT)));
             } catch (IllegalArgumentException e) {
                 throw new ConfigException("Invalid file kind '" + a + "', use rdb, aof and/or temp");
             }
         }
         StringBuilder sb = new StringBuilder();
-        for (DiskFiles.Kind k : set) {
+        for (FileKind k : set) {
             sb.append(sb.length() == 0 ? "" : " ").append(k.name().toLowerCase(Locale.ROOT));
         }
         return sb.toString();
     }
 
-    private static Set<DiskFiles.Kind> parseKindSet(String v) {
-        Set<DiskFiles.Kind> set = EnumSet.noneOf(DiskFiles.Kind.class);
+    private static Set<FileKind> parseKindSet(String v) {
+        Set<FileKind> set = EnumSet.noneOf(FileKind.class);
         for (String a : v.split(" ")) {
             if (!a.isEmpty()) {
-                set.add(DiskFiles.Kind.valueOf(a.toUpperCase(Locale.ROOT)));
+                set.add(FileKind.valueOf(a.toUpperCase(Locale.ROOT)));
             }
         }
         return set;
     }
 
     /** Whether new files of this kind are sealed. */
-    public boolean seals(DiskFiles.Kind kind) {
+    public boolean seals(FileKind kind) {
         return keys != null && config.getBool("encryption-at-rest") && kinds.contains(kind);
     }
 
     /** Whether an unsealed file of this kind must be refused (sealing on, no migration allowed). */
-    public boolean refusesPlaintext(DiskFiles.Kind kind) {
+    public boolean refusesPlaintext(FileKind kind) {
         return seals(kind) && !config.getBool("encryption-load-plaintext");
     }
 
@@ -131,8 +117,8 @@ public final class Sealing {
     }
 
     /** Whether a crash-cut append file of this kind is read up to its last whole segment. */
-    public boolean acceptsCrashTail(DiskFiles.Kind kind) {
-        return kind == DiskFiles.Kind.AOF && config.getBool("aof-load-truncated");
+    public boolean acceptsCrashTail(FileKind kind) {
+        return kind == FileKind.AOF && config.getBool("aof-load-truncated");
     }
 
     /** Tracks an append file so an online re-key reaches it too; {@link #untrack} on close. */
@@ -171,7 +157,7 @@ public final class Sealing {
         try {
             checkFiles();
         } catch (SealException e) {
-            DiskFiles.unregister(registeredDir, this); // start-up fails: this server writes nothing
+            registeredDir = null; // start-up fails: this server writes nothing sealed
             throw e;
         }
     }
@@ -199,15 +185,15 @@ public final class Sealing {
         }
     }
 
-    public static SealException plaintextRefused(Path p, DiskFiles.Kind kind) {
+    public static SealException plaintextRefused(Path p, FileKind kind) {
         return new SealException(SealException.Reason.PLAINTEXT_REFUSED, p + " is not sealed, but encryption-at-rest "
                 + "seals " + kind.name().toLowerCase(Locale.ROOT) + " files: refusing to load plaintext (to migrate, "
                 + "seal it with 'redmesh rdb encrypt' or set encryption-load-plaintext yes once)");
     }
 
-    private DiskFiles.Kind kindOf(Path p) {
+    private FileKind kindOf(Path p) {
         return p.getParent() != null && p.getParent().getFileName() != null && p.getParent().getFileName().toString()
-                .equals(config.getString("appenddirname")) ? DiskFiles.Kind.AOF : DiskFiles.Kind.RDB;
+                .equals(config.getString("appenddirname")) ? FileKind.AOF : FileKind.RDB;
     }
 
     /** The RDB file and every file in the AOF directory except the manifest (plaintext by design). */
@@ -233,22 +219,27 @@ public final class Sealing {
         return out;
     }
 
-    /** (Re)registers with DiskFiles under the current dir. */
+    /** Follows the current {@code dir} (start-up, CONFIG SET dir). */
     private void register() {
-        Path dir = Path.of(config.getString("dir")).toAbsolutePath().normalize();
-        Path old = registeredDir;
-        if (old != null) {
-            DiskFiles.unregister(old, this);
+        registeredDir = Path.of(config.getString("dir")).toAbsolutePath().normalize();
+    }
+
+    /**
+     * Whether {@code p} is one of this server's files: under its {@code dir} while the server
+     * runs. Files outside it (tools, another server's) are not sealed by it.
+     */
+    public boolean governs(Path p) {
+        Path dir = registeredDir;
+        if (dir == null) {
+            return false;
         }
-        DiskFiles.register(dir, this);
-        registeredDir = dir;
+        Path d = p.toAbsolutePath().normalize().getParent();
+        return d != null && d.startsWith(dir);
     }
 
     /** The server stops: no more files for it. */
     public void stop() {
-        if (registeredDir != null) {
-            DiskFiles.unregister(registeredDir, this);
-        }
+        registeredDir = null;
         Thread t;
         synchronized (this) {
             t = rekeyThread;
@@ -357,7 +348,7 @@ public final class Sealing {
      * Re-wraps {@code p} unless it was replaced meanwhile (a snapshot committed a new file: that
      * one is already sealed under the new key, and the old one must not be put back over it):
      * the copy is made outside any lock, the swap under {@link #commitLock}, which
-     * {@link DiskFiles#commit} also takes, after checking the file is still the one copied.
+     * {@code DiskFiles.commit} also takes, after checking the file is still the one copied.
      */
     private boolean rewrapIfUnchanged(Path p, Keyring reading) throws IOException {
         Object before = fileKey(p);

@@ -7,6 +7,7 @@ import io.redmesh.node.db.ListValue;
 import io.redmesh.node.db.SetValue;
 import io.redmesh.node.db.ZSetValue;
 import io.redmesh.node.persist.io.DiskFiles;
+import io.redmesh.node.persist.seal.FileKind;
 import io.redmesh.node.util.Bytes;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -76,13 +77,13 @@ class RdbBenchmarkTest {
         Path file = dir.resolve("bench.rdb");
         for (int round = 0; round < 3; round++) {
             long t0 = System.nanoTime();
-            try (DiskFiles.AtomicFile f = DiskFiles.createAtomic(dir.resolve("tmp.rdb"), file, DiskFiles.Kind.RDB)) {
+            try (DiskFiles.AtomicFile f = DiskFiles.plain().createAtomic(dir.resolve("tmp.rdb"), file, FileKind.RDB)) {
                 io.redmesh.node.db.Snapshot.copyNow(ks, new RdbWriter(f.stream(), new RdbWriter.Options()));
                 f.commit();
             }
             long t1 = System.nanoTime();
             Keyspace dst = new Keyspace(16);
-            try (InputStream in = DiskFiles.open(file, DiskFiles.Kind.RDB)) {
+            try (InputStream in = DiskFiles.plain().open(file, FileKind.RDB)) {
                 new RdbLoader(new RdbValueReader(128, 64, 512, 128, 64)).load(in, file.toString(), dst);
             }
             long t2 = System.nanoTime();

@@ -38,23 +38,32 @@ class SealingServerTest {
         return k;
     }
 
+    /** The files of the server the test started last (their sealing is that server's). */
+    private DiskFiles files = DiskFiles.plain();
+
     ServerFixture start(Path key, String... more) {
         String[] base = {"--dir", dir.toString(), "--encryption-at-rest", "yes", "--encryption-key-file",
             key.toString()};
         String[] all = new String[base.length + more.length];
         System.arraycopy(base, 0, all, 0, base.length);
         System.arraycopy(more, 0, all, base.length, more.length);
-        return ServerFixture.start(all);
+        return using(ServerFixture.start(all));
     }
 
-    static void write(Path p, DiskFiles.Kind kind, String text) throws IOException {
-        try (OutputStream out = DiskFiles.create(p, kind)) {
+    /** Reads and writes of the test go through {@code s}'s files from now on. */
+    ServerFixture using(ServerFixture s) {
+        files = s.server().persistence().files();
+        return s;
+    }
+
+    void write(Path p, FileKind kind, String text) throws IOException {
+        try (OutputStream out = files.create(p, kind)) {
             out.write(text.getBytes(StandardCharsets.ISO_8859_1));
         }
     }
 
-    static String read(Path p, DiskFiles.Kind kind) throws IOException {
-        try (InputStream in = DiskFiles.open(p, kind)) {
+    String read(Path p, FileKind kind) throws IOException {
+        try (InputStream in = files.open(p, kind)) {
             return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
         }
     }
@@ -68,30 +77,30 @@ class SealingServerTest {
         Path key = keyFile("k", "k1 " + KEY1 + "\n");
         try (ServerFixture s = start(key, "--encryption-seal", "rdb aof")) {
             Path rdb = dir.resolve("dump.rdb");
-            write(rdb, DiskFiles.Kind.RDB, "REDIS0010 secret-rdb-value");
+            write(rdb, FileKind.RDB, "REDIS0010 secret-rdb-value");
             assertTrue(DiskFiles.isSealed(rdb));
             assertFalse(containsBytes(rdb, "secret"));
-            assertEquals("REDIS0010 secret-rdb-value", read(rdb, DiskFiles.Kind.RDB));
+            assertEquals("REDIS0010 secret-rdb-value", read(rdb, FileKind.RDB));
             Path tmp = dir.resolve("temp-1.rdb");
-            write(tmp, DiskFiles.Kind.TEMP, "plain temp");
+            write(tmp, FileKind.TEMP, "plain temp");
             assertFalse(DiskFiles.isSealed(tmp), "temp is not in encryption-seal");
 
             Files.createDirectories(dir.resolve("appendonlydir"));
             Path incr = dir.resolve("appendonlydir/appendonly.aof.1.incr.aof");
-            try (DiskFiles.AppendChannel ch = DiskFiles.openAppend(incr, DiskFiles.Kind.AOF, false)) {
+            try (DiskFiles.AppendChannel ch = files.openAppend(incr, FileKind.AOF, false)) {
                 ch.write(ByteBuffer.wrap("*1\r\n$4\r\nPING\r\n".getBytes()));
                 ch.sync();
             }
-            try (DiskFiles.AppendChannel ch = DiskFiles.openAppend(incr, DiskFiles.Kind.AOF, false)) {
+            try (DiskFiles.AppendChannel ch = files.openAppend(incr, FileKind.AOF, false)) {
                 ch.write(ByteBuffer.wrap("*2\r\n$3\r\nGET\r\n$6\r\nsecret\r\n".getBytes()));
             }
             assertFalse(containsBytes(incr, "secret"));
-            assertEquals("*1\r\n$4\r\nPING\r\n*2\r\n$3\r\nGET\r\n$6\r\nsecret\r\n", read(incr, DiskFiles.Kind.AOF));
-            DiskFiles.truncate(incr, 14);
-            assertEquals("*1\r\n$4\r\nPING\r\n", read(incr, DiskFiles.Kind.AOF));
+            assertEquals("*1\r\n$4\r\nPING\r\n*2\r\n$3\r\nGET\r\n$6\r\nsecret\r\n", read(incr, FileKind.AOF));
+            files.truncate(incr, 14);
+            assertEquals("*1\r\n$4\r\nPING\r\n", read(incr, FileKind.AOF));
 
             Path manifest = dir.resolve("appendonlydir/appendonly.aof.manifest");
-            write(manifest, DiskFiles.Kind.AOF, "file appendonly.aof.1.incr.aof seq 1 type i\n");
+            write(manifest, FileKind.AOF, "file appendonly.aof.1.incr.aof seq 1 type i\n");
             assertFalse(DiskFiles.isSealed(manifest), "manifests hold names, not data");
 
             try (RespClient c = s.client()) {
@@ -111,7 +120,7 @@ class SealingServerTest {
         Path key = keyFile("k", "k1 " + KEY1 + "\n");
         Path rdb = dir.resolve("dump.rdb");
         try (ServerFixture s = start(key)) {
-            write(rdb, DiskFiles.Kind.RDB, EMPTY_RDB);
+            write(rdb, FileKind.RDB, EMPTY_RDB);
         }
         Path other = keyFile("other", "k1 " + KEY2 + "\n");
         String e = assertThrows(IllegalStateException.class, () -> start(other)).getMessage();
@@ -125,7 +134,7 @@ class SealingServerTest {
         e = assertThrows(IllegalStateException.class, () -> start(key)).getMessage();
         assertTrue(e.contains("is not sealed") && e.contains("encryption-load-plaintext"), e);
         try (ServerFixture s = start(key, "--encryption-load-plaintext", "yes")) {
-            assertEquals(EMPTY_RDB, read(rdb, DiskFiles.Kind.RDB));
+            assertEquals(EMPTY_RDB, read(rdb, FileKind.RDB));
         }
 
         Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-r--r--"));
@@ -143,15 +152,15 @@ class SealingServerTest {
         Path key = keyFile("k", "k1 " + KEY1 + "\n");
         try (ServerFixture s = start(key)) {
             Path rdb = dir.resolve("dump.rdb");
-            write(rdb, DiskFiles.Kind.RDB, "REDIS0010 before-rekey");
+            write(rdb, FileKind.RDB, "REDIS0010 before-rekey");
             Files.createDirectories(dir.resolve("appendonlydir"));
             Path incr = dir.resolve("appendonlydir/a.incr.aof");
-            DiskFiles.AppendChannel open = DiskFiles.openAppend(incr, DiskFiles.Kind.AOF, false);
+            DiskFiles.AppendChannel open = files.openAppend(incr, FileKind.AOF, false);
             open.write(ByteBuffer.wrap("one ".getBytes()));
             Path key2 = keyFile("k2", "k2 " + KEY2 + "\n");
             try (RespClient c = s.client()) {
                 assertEquals("+OK\r\n", c.callString("CONFIG", "SET", "encryption-key-file", key2.toString()));
-                Sealing.of(s.context().config).awaitRekey();
+                s.server().persistence().sealing().awaitRekey();
                 String info = c.callString("INFO", "persistence");
                 assertTrue(info.contains("encryption_key_id:k2\r\n") && info.contains("encryption_rekey_in_progress:0")
                         && info.contains("encryption_last_rekey_status:ok"), info);
@@ -163,7 +172,7 @@ class SealingServerTest {
             assertEquals("k2", SealedFiles.header(rdb).keyId());
             assertEquals("REDIS0010 before-rekey", new String(readWith(rdb, key2)));
             assertEquals("one two", new String(readWith(incr, key2)));
-            write(dir.resolve("new.rdb"), DiskFiles.Kind.RDB, "x");
+            write(dir.resolve("new.rdb"), FileKind.RDB, "x");
             assertEquals("k2", SealedFiles.header(dir.resolve("new.rdb")).keyId());
         }
     }
@@ -173,15 +182,15 @@ class SealingServerTest {
         Path key = keyFile("k", "k1 " + KEY1 + "\n");
         Path rdb = dir.resolve("dump.rdb");
         try (ServerFixture s = start(key)) {
-            write(rdb, DiskFiles.Kind.RDB, EMPTY_RDB);
+            write(rdb, FileKind.RDB, EMPTY_RDB);
         }
         String e = assertThrows(IllegalStateException.class, () -> ServerFixture.start("--dir", dir.toString()))
                 .getMessage();
         assertTrue(e.contains("is sealed but no encryption-key-file"), e);
         // going back to plaintext: sealing off, the key kept to read what is sealed
-        try (ServerFixture s = ServerFixture.start("--dir", dir.toString(), "--encryption-key-file", key.toString())) {
-            assertEquals(EMPTY_RDB, read(rdb, DiskFiles.Kind.RDB));
-            write(dir.resolve("plain.rdb"), DiskFiles.Kind.RDB, "p");
+        try (ServerFixture s = using(ServerFixture.start("--dir", dir.toString(), "--encryption-key-file", key.toString()))) {
+            assertEquals(EMPTY_RDB, read(rdb, FileKind.RDB));
+            write(dir.resolve("plain.rdb"), FileKind.RDB, "p");
             assertFalse(DiskFiles.isSealed(dir.resolve("plain.rdb")));
         }
         assertArrayEquals(EMPTY_RDB.getBytes(StandardCharsets.ISO_8859_1), readWith(rdb, key));
@@ -198,9 +207,9 @@ class SealingServerTest {
             f.flush();
             f.write("lost".getBytes());
             f.abandon(); // kill -9
-            assertEquals("*1\r\n$4\r\nPING\r\n", read(incr, DiskFiles.Kind.AOF));
+            assertEquals("*1\r\n$4\r\nPING\r\n", read(incr, FileKind.AOF));
             assertEquals("+OK\r\n", c.callString("CONFIG", "SET", "aof-load-truncated", "no"));
-            SealException e = assertThrows(SealException.class, () -> read(incr, DiskFiles.Kind.AOF));
+            SealException e = assertThrows(SealException.class, () -> read(incr, FileKind.AOF));
             assertEquals(SealException.Reason.TRUNCATED, e.reason());
             assertTrue(e.getMessage().startsWith(incr.toString()), e.getMessage());
         }
@@ -228,11 +237,11 @@ class SealingServerTest {
         Path key = keyFile("k", "k1 " + KEY1 + "\n");
         try (ServerFixture s = start(key); RespClient c = s.client()) {
             Path rdb = dir.resolve("dump.rdb");
-            DiskFiles.AtomicFile f = DiskFiles.createAtomic(dir.resolve("temp-bg.rdb"), rdb, DiskFiles.Kind.RDB);
+            DiskFiles.AtomicFile f = files.createAtomic(dir.resolve("temp-bg.rdb"), rdb, FileKind.RDB);
             f.stream().write(EMPTY_RDB.getBytes(StandardCharsets.ISO_8859_1));
             Path key2 = keyFile("k2", "k2 " + KEY2 + "\n"); // the old key is not in the new file
             assertEquals("+OK\r\n", c.callString("CONFIG", "SET", "encryption-key-file", key2.toString()));
-            Sealing.of(s.context().config).awaitRekey();
+            s.server().persistence().sealing().awaitRekey();
             f.commit(); // the BGSAVE that began under k1 ends now
             assertEquals("k2", SealedFiles.header(rdb).keyId());
             assertEquals(EMPTY_RDB, new String(readWith(rdb, key2), StandardCharsets.ISO_8859_1));
