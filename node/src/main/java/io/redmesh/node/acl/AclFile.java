@@ -31,8 +31,14 @@ public final class AclFile {
         }
     }
 
-    /** A parser over every declared command, for checking config lines before any server exists. */
-    private static AclRuleParser declarationParser;
+    /**
+     * A parser over every declared command, for checking config lines before any server exists;
+     * built on first use (holder idiom) and immutable, as the declared table is.
+     */
+    private static final class DeclarationParser {
+        static final AclRuleParser INSTANCE =
+                new AclRuleParser(io.redmesh.node.command.CommandTable.load(List.of()), () -> 0);
+    }
 
     /**
      * config.c's check of a redis.conf "user" line (ACLAppendUserForLoading()): the rules are
@@ -51,13 +57,7 @@ public final class AclFile {
             return "Error in user declaration '" + argv.get(bad[0]) + "': "
                     + AclRuleException.Kind.UNKNOWN_COMMAND.message;
         }
-        AclRuleParser parser;
-        synchronized (AclFile.class) {
-            if (declarationParser == null) {
-                declarationParser = new AclRuleParser(io.redmesh.node.command.CommandTable.load(List.of()), () -> 0);
-            }
-            parser = declarationParser;
-        }
+        AclRuleParser parser = DeclarationParser.INSTANCE;
         AclUser scratch = parser.newUser(line.get(0));
         for (int j = 0; j < rules.size(); j++) {
             try {

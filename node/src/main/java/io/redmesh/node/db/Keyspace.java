@@ -10,6 +10,8 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class Keyspace {
     public final KeyspaceStats stats = new KeyspaceStats();
+    /** Strings whose OBJECT ENCODING Redis would report differently from what their bytes suggest. */
+    public final StringEncodings strings = new StringEncodings();
     private Database[] dbs;
     KeyspaceListener listener = KeyspaceListener.NONE;
     long usedBytes;

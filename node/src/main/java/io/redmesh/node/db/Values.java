@@ -1,10 +1,6 @@
 package io.redmesh.node.db;
 
-import io.redmesh.node.config.ServerConfig;
 import io.redmesh.node.util.Bytes;
-import java.util.Collections;
-import java.util.Map;
-import java.util.WeakHashMap;
 
 /**
  * What every value in the keyspace can be asked: its TYPE name, its OBJECT ENCODING, a copy.
@@ -16,32 +12,7 @@ public final class Values {
 
     /** Redis keeps integers below 10000 as shared objects (OBJ_SHARED_INTEGERS). */
     private static final long SHARED_INTEGERS = 10000;
-    /** OBJ_ENCODING_EMBSTR_SIZE_LIMIT. */
-    private static final int EMBSTR_LIMIT = 44;
-
-    /**
-     * Strings whose Redis encoding is not the one their bytes suggest: results of APPEND and
-     * SETRANGE are "raw" sds strings, results of INCRBYFLOAT "embstr" even when they read as an
-     * integer. Keyed by array identity (weakly), and only for strings short enough to be
-     * mistaken (44 bytes or less), so it costs nothing for most values.
-     */
-    private static final Map<byte[], String> FORCED_ENCODING = Collections.synchronizedMap(new WeakHashMap<>());
-
-    /** Marks a freshly allocated string as Redis's "raw" encoding; returns it. */
-    public static byte[] raw(byte[] fresh) {
-        if (fresh.length <= EMBSTR_LIMIT) {
-            FORCED_ENCODING.put(fresh, "raw");
-        }
-        return fresh;
-    }
-
-    /** Marks a freshly allocated string as created from text (embstr, never "int"); returns it. */
-    public static byte[] string(byte[] fresh) {
-        if (fresh.length <= 20 && Bytes.isLong(fresh)) {
-            FORCED_ENCODING.put(fresh, "embstr");
-        }
-        return fresh;
-    }
+    private static final int EMBSTR_LIMIT = StringEncodings.EMBSTR_LIMIT;
 
     public static String typeName(Object v) {
         if (v instanceof byte[]) {
@@ -50,9 +21,10 @@ public final class Values {
         return ((Sized) v).typeName();
     }
 
-    public static String encoding(Object v, ServerConfig config) {
+    /** OBJECT ENCODING; {@code strings} knows the strings whose encoding was forced. */
+    public static String encoding(Object v, StringEncodings strings) {
         if (v instanceof byte[] b) {
-            String forced = b.length <= EMBSTR_LIMIT ? FORCED_ENCODING.get(b) : null;
+            String forced = strings.forced(b);
             if (forced != null) {
                 return forced;
             }
@@ -64,8 +36,8 @@ public final class Values {
         return ((Sized) v).encoding();
     }
 
-    public static long refcount(Object v) {
-        if (v instanceof byte[] b && b.length <= 5 && !FORCED_ENCODING.containsKey(b)) {
+    public static long refcount(Object v, StringEncodings strings) {
+        if (v instanceof byte[] b && b.length <= 5 && strings.forced(b) == null) {
             Long l = Bytes.parseLongOrNull(b);
             if (l != null && l >= 0 && l < SHARED_INTEGERS) {
                 return Integer.MAX_VALUE; // OBJ_SHARED_REFCOUNT

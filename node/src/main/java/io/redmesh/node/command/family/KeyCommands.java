@@ -431,10 +431,10 @@ final class KeyCommands implements CommandFamily {
         }
         switch (what) {
             case "encoding":
-                c.reply.bulk(Values.encoding(e.value, c.server.config));
+                c.reply.bulk(Values.encoding(e.value, c.server.keyspace.strings));
                 break;
             case "refcount":
-                c.reply.integer(Values.refcount(e.value));
+                c.reply.integer(Values.refcount(e.value, c.server.keyspace.strings));
                 break;
             case "idletime":
                 if (c.server.keyspace.policy().lfu()) {

@@ -240,8 +240,8 @@ final class ServerCommands implements CommandFamily {
                 if (e == null) {
                     throw RedisException.err("no such key");
                 }
-                String enc = Values.encoding(e.value, c.server.config);
-                c.reply.simple("Value at:0x0 refcount:" + Values.refcount(e.value) + " encoding:" + enc
+                String enc = Values.encoding(e.value, c.server.keyspace.strings);
+                c.reply.simple("Value at:0x0 refcount:" + Values.refcount(e.value, c.server.keyspace.strings) + " encoding:" + enc
                         + " serializedlength:0 lru:" + (e.lru & 0xffffff) + " lru_seconds_idle:"
                         + c.server.keyspace.idleSeconds(e));
                 return;

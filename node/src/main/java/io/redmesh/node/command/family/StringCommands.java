@@ -331,7 +331,7 @@ final class StringCommands implements CommandFamily {
             db.set(c.arg(1), now, false);
         } else {
             checkLength(c, old.length, add.length);
-            now = Values.raw(Bytes.concat(old, add)); // Redis appends to an unshared raw sds
+            now = c.server.keyspace.strings.raw(Bytes.concat(old, add)); // Redis appends to an unshared raw sds
             db.set(c.arg(1), now, true);
         }
         c.dirty();
@@ -398,7 +398,7 @@ final class StringCommands implements CommandFamily {
                 return;
             }
             checkLength(c, offset, value.length);
-            byte[] n = Values.raw(new byte[(int) (offset + value.length)]);
+            byte[] n = c.server.keyspace.strings.raw(new byte[(int) (offset + value.length)]);
             System.arraycopy(value, 0, n, (int) offset, value.length);
             db.set(c.arg(1), n, false);
             c.dirty();
@@ -410,7 +410,7 @@ final class StringCommands implements CommandFamily {
             return;
         }
         checkLength(c, offset, value.length);
-        byte[] n = Values.raw(Arrays.copyOf(old, (int) Math.max(old.length, offset + value.length)));
+        byte[] n = c.server.keyspace.strings.raw(Arrays.copyOf(old, (int) Math.max(old.length, offset + value.length)));
         System.arraycopy(value, 0, n, (int) offset, value.length);
         db.set(c.arg(1), n, true);
         c.dirty();
@@ -461,7 +461,7 @@ final class StringCommands implements CommandFamily {
         if (n == null) {
             throw RedisException.err("increment would produce NaN or Infinity");
         }
-        byte[] out = Values.string(Bytes.of(Doubles.formatHuman(n)));
+        byte[] out = c.server.keyspace.strings.string(Bytes.of(Doubles.formatHuman(n)));
         db.set(c.arg(1), out, true);
         c.dirty();
         // Propagated as SET with the resulting value (KEEPTTL), so float rounding never diverges.
