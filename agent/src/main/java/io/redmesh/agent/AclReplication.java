@@ -7,7 +7,7 @@ import io.redmesh.agent.record.RecordKind;
 import io.redmesh.agent.record.RecordSigner;
 import io.redmesh.agent.record.RecordStore;
 import io.redmesh.agent.record.SignedRecord;
-import io.redmesh.node.util.ServerLog;
+import io.redmesh.node.spi.NodeLog;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -105,12 +105,12 @@ final class AclReplication implements AutoCloseable {
                 if (newMesh) {
                     publish(e.getKey(), e.getValue(), "agent:" + self + " (initial users)");
                 } else if (store.get(RecordKind.ACL_USER, e.getKey()) == null && !e.getKey().equals("default")) {
-                    ServerLog.warning("Agent " + self + ": ACL user '" + e.getKey() + "' exists only on this node; "
+                    NodeLog.warning("Agent " + self + ": ACL user '" + e.getKey() + "' exists only on this node; "
                             + "the mesh does not know it, so it is removed here (create it again to share it)");
                     try {
                         node.deleteUser(e.getKey());
                     } catch (NodeAdapter.NodeException ex) {
-                        ServerLog.warning("Agent: could not remove '" + e.getKey() + "': " + ex.getMessage());
+                        NodeLog.warning("Agent: could not remove '" + e.getKey() + "': " + ex.getMessage());
                     }
                 }
             }
@@ -118,7 +118,7 @@ final class AclReplication implements AutoCloseable {
         try {
             done.get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
-            ServerLog.warning("Agent: applying the mesh's users took too long or failed: " + e);
+            NodeLog.warning("Agent: applying the mesh's users took too long or failed: " + e);
         }
     }
 
@@ -130,7 +130,7 @@ final class AclReplication implements AutoCloseable {
         try {
             worker.execute(task);
         } catch (java.util.concurrent.RejectedExecutionException stopped) {
-            ServerLog.verbose("Agent " + self + ": stopping; an ACL change is not distributed");
+            NodeLog.verbose("Agent " + self + ": stopping; an ACL change is not distributed");
         }
     }
 
@@ -140,7 +140,7 @@ final class AclReplication implements AutoCloseable {
             try {
                 node.deleteUser(name);
             } catch (NodeAdapter.NodeException e) {
-                ServerLog.warning("Agent: could not undo ACL user '" + name + "': " + e.getMessage());
+                NodeLog.warning("Agent: could not undo ACL user '" + name + "': " + e.getMessage());
             }
         }
         converge(name, null);
@@ -159,7 +159,7 @@ final class AclReplication implements AutoCloseable {
             }
             return true;
         } catch (IllegalArgumentException refused) {
-            ServerLog.warning("Agent: the change to ACL user '" + name + "' by " + actor
+            NodeLog.warning("Agent: the change to ACL user '" + name + "' by " + actor
                     + " is not distributed and is undone here: " + refused.getMessage());
             audit(AuditLog.RECORD_REJECTED, actor, name, r, Map.of("reason", refused.getMessage(), "local", true));
             return false;
@@ -196,7 +196,7 @@ final class AclReplication implements AutoCloseable {
                 node.setUser(name, want);
             }
         } catch (NodeAdapter.NodeException e) {
-            ServerLog.warning("Agent: could not apply ACL user '" + name + "' to " + node.describe() + ": "
+            NodeLog.warning("Agent: could not apply ACL user '" + name + "' to " + node.describe() + ": "
                     + e.getMessage());
         }
     }
@@ -205,7 +205,7 @@ final class AclReplication implements AutoCloseable {
         try {
             return node.users();
         } catch (NodeAdapter.NodeException e) {
-            ServerLog.warning("Agent: cannot read the users of " + node.describe() + ": " + e.getMessage());
+            NodeLog.warning("Agent: cannot read the users of " + node.describe() + ": " + e.getMessage());
             return null;
         }
     }
@@ -218,11 +218,11 @@ final class AclReplication implements AutoCloseable {
                 try {
                     audit.append(actor, action, subject, version, details);
                 } catch (java.io.IOException | RuntimeException e) {
-                    ServerLog.warning("Agent: audit log write failed: " + e.getMessage());
+                    NodeLog.warning("Agent: audit log write failed: " + e.getMessage());
                 }
             });
         } catch (java.util.concurrent.RejectedExecutionException closing) {
-            ServerLog.warning("Agent: closing, audit line not written: " + action + " " + subject + " " + version);
+            NodeLog.warning("Agent: closing, audit line not written: " + action + " " + subject + " " + version);
         }
     }
 
@@ -234,7 +234,7 @@ final class AclReplication implements AutoCloseable {
         auditor.shutdown();
         try {
             if (!auditor.awaitTermination(5, TimeUnit.SECONDS)) {
-                ServerLog.warning("Agent: audit lines still queued after 5 s at close");
+                NodeLog.warning("Agent: audit lines still queued after 5 s at close");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -25,8 +25,8 @@ import io.redmesh.agent.record.RecordStore;
 import io.redmesh.agent.record.RecordVerifier;
 import io.redmesh.agent.status.MemberStatus;
 import io.redmesh.agent.status.SecurityInfo;
-import io.redmesh.node.command.CommandTable;
-import io.redmesh.node.util.ServerLog;
+import io.redmesh.node.spi.AclRules;
+import io.redmesh.node.spi.NodeLog;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -81,10 +81,10 @@ public final class Agent implements AutoCloseable {
     private final CompletableFuture<Void> firstMaterial = new CompletableFuture<>();
 
     /**
-     * @param table the command table ACL rules are checked against (the node's own, or the
-     *              Redis 7.0 table for a sidecar)
+     * @param aclRules judges ACL rules against a command table (the node's own, or Redis 7.0's
+     *                 declared commands for a sidecar)
      */
-    public Agent(AgentConfig cfg, NodeAdapter node, CommandTable table) throws IOException, PkiException {
+    public Agent(AgentConfig cfg, NodeAdapter node, AclRules aclRules) throws IOException, PkiException {
         this.cfg = cfg;
         this.node = node;
         Files.createDirectories(cfg.stateDir);
@@ -92,7 +92,7 @@ public final class Agent implements AutoCloseable {
         this.store = new RecordStore(cfg.tombstoneTtl, System::currentTimeMillis);
         this.trust = TrustState.load(cfg);
         this.verifier = new RecordVerifier(trust.bundle().certificates(), c -> revoked.contains(c.getSerialNumber()),
-                new MeshPolicy(table));
+                new MeshPolicy(aclRules));
         this.timers = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "agent-timer-" + cfg.name));
         this.rpc = Executors.newFixedThreadPool(2, r -> daemon(r, "agent-rpc-" + cfg.name));
         if (cfg.isIssuer()) {
@@ -138,7 +138,7 @@ public final class Agent implements AutoCloseable {
                 SanPolicy.defaults(), Clock.systemUTC());
         enrollment = new EnrollmentServer(cfg.enrollBind, cfg.enrollPort, this::tlsIdentity,
                 () -> trust.bundle().certificates(), this::serveIssuerRequest);
-        ServerLog.notice("Agent " + cfg.name + ": issuing CA '" + Names.commonName(ca.certificate())
+        NodeLog.notice("Agent " + cfg.name + ": issuing CA '" + Names.commonName(ca.certificate())
                 + "', enrollment on " + cfg.enrollBind + ":" + enrollment.port());
     }
 
@@ -153,11 +153,11 @@ public final class Agent implements AutoCloseable {
         }
         if (issuer != null) {
             try {
-                ServerLog.warning("Agent " + cfg.name + ": no join-token configured; this issuer takes a node-role "
+                NodeLog.warning("Agent " + cfg.name + ": no join-token configured; this issuer takes a node-role "
                         + "certificate and cannot relay operator requests (trust bundles, revocations)");
                 return issuer.mintToken(cfg.name, Role.NODE, Duration.ofMinutes(5));
             } catch (PkiException e) {
-                ServerLog.warning("Agent: cannot mint the issuer's own token: " + e.getMessage());
+                NodeLog.warning("Agent: cannot mint the issuer's own token: " + e.getMessage());
             }
         }
         return null;
@@ -220,7 +220,7 @@ public final class Agent implements AutoCloseable {
                     Map.of("to", Names.commonName(leaf), "role", String.valueOf(Names.role(leaf)),
                             "not_after", leaf.getNotAfter().toInstant().toString()));
         } catch (PkiException | IOException e) {
-            ServerLog.warning("Agent " + cfg.name + ": cannot audit an issued certificate: " + e.getMessage());
+            NodeLog.warning("Agent " + cfg.name + ": cannot audit an issued certificate: " + e.getMessage());
         }
     }
 
@@ -252,19 +252,19 @@ public final class Agent implements AutoCloseable {
             // The agent still has its certificate (mesh, record signing): a server that refused
             // or could not be reached keeps its current material (a sidecar retries it on its
             // next check), and the agent must not stall its start on it.
-            ServerLog.warning("Agent " + cfg.name + ": " + node.describe() + " did not take the new certificate: "
+            NodeLog.warning("Agent " + cfg.name + ": " + node.describe() + " did not take the new certificate: "
                     + e.getMessage());
         }
         metrics.certificate(leaf);
         if (sameLeaf) {
-            ServerLog.notice("Agent " + cfg.name + ": trust updated (" + trustCerts.size() + " roots), certificate #"
+            NodeLog.notice("Agent " + cfg.name + ": trust updated (" + trustCerts.size() + " roots), certificate #"
                     + leaf.getSerialNumber().toString(16) + " unchanged");
         } else {
             audit.append("agent:" + cfg.name, first ? AuditLog.CERT_ISSUED : AuditLog.CERT_RENEWED,
                     leaf.getSerialNumber().toString(16), null, Map.of("not_after", leaf.getNotAfter().toInstant()
                             .toString(), "issuer", Names.commonName(chain.size() > 1 ? chain.get(1) : leaf), "role",
                             String.valueOf(Names.role(leaf))));
-            ServerLog.notice("Agent " + cfg.name + ": " + (first ? "certificate" : "new certificate") + " #"
+            NodeLog.notice("Agent " + cfg.name + ": " + (first ? "certificate" : "new certificate") + " #"
                     + leaf.getSerialNumber().toString(16) + " valid until " + leaf.getNotAfter().toInstant()
                     + " (new handshakes use it; open connections stay)");
         }
@@ -287,7 +287,7 @@ public final class Agent implements AutoCloseable {
             if (mesh != m || m.config() != mc) {
                 return null; // closed, or newer material took over
             }
-            ServerLog.warning("Agent " + cfg.name + ": mesh rejoin with the new certificate failed (attempt " + attempt
+            NodeLog.warning("Agent " + cfg.name + ": mesh rejoin with the new certificate failed (attempt " + attempt
                     + "): " + e.getMessage() + "; retrying");
             try {
                 timers.schedule(() -> rejoin(m, mc, attempt + 1), 2, TimeUnit.SECONDS);
@@ -327,10 +327,10 @@ public final class Agent implements AutoCloseable {
         synced = created.awaitSynced(cfg.syncTimeout);
         long ms = (System.nanoTime() - t0) / 1_000_000;
         if (synced) {
-            ServerLog.notice("Agent " + cfg.name + ": synced with the mesh in " + ms + " ms ("
+            NodeLog.notice("Agent " + cfg.name + ": synced with the mesh in " + ms + " ms ("
                     + store.size(RecordKind.ACL_USER) + " ACL records)");
         } else {
-            ServerLog.warning("Agent " + cfg.name + ": no mesh member answered within " + cfg.syncTimeout.toSeconds()
+            NodeLog.warning("Agent " + cfg.name + ": no mesh member answered within " + cfg.syncTimeout.toSeconds()
                     + "s; serving with the users this node has and syncing in the background");
         }
         security.reconcile();
@@ -342,7 +342,7 @@ public final class Agent implements AutoCloseable {
                 @Override
                 public void synced(String peer, int received, int pushed) {
                     if (once.compareAndSet(false, true)) {
-                        ServerLog.notice("Agent " + cfg.name + ": first sync with the mesh (with " + peer + ")");
+                        NodeLog.notice("Agent " + cfg.name + ": first sync with the mesh (with " + peer + ")");
                         rpc.execute(() -> acl.reconcile(true));
                     }
                 }
@@ -409,7 +409,7 @@ public final class Agent implements AutoCloseable {
             try {
                 m.publishStatus(status().encode());
             } catch (RuntimeException e) {
-                ServerLog.verbose("Agent: status broadcast failed: " + e);
+                NodeLog.verbose("Agent: status broadcast failed: " + e);
             }
         }
     }

@@ -9,7 +9,7 @@ import io.redmesh.agent.audit.AuditLog;
 import io.redmesh.agent.mesh.Mesh;
 import io.redmesh.agent.record.RecordKind;
 import io.redmesh.agent.record.SignedRecord;
-import io.redmesh.node.util.ServerLog;
+import io.redmesh.node.spi.NodeLog;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,7 +62,7 @@ public final class AgentMetrics {
                     audit.append(fromMember == null ? "unknown" : "member:" + fromMember, AuditLog.RECORD_REJECTED,
                             "record", null, Map.of("reason", reason));
                 } catch (java.io.IOException e) {
-                    ServerLog.warning("Agent " + self + ": audit log write failed: " + e.getMessage());
+                    NodeLog.warning("Agent " + self + ": audit log write failed: " + e.getMessage());
                 }
             }
         };

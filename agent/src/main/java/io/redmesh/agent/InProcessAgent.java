@@ -2,8 +2,7 @@ package io.redmesh.agent;
 
 import io.redmesh.agent.config.AgentConfig;
 import io.redmesh.agent.node.InProcessNode;
-import io.redmesh.node.metrics.NodeMetrics;
-import io.redmesh.node.server.RedisServer;
+import io.redmesh.node.spi.NodeControl;
 import java.time.Duration;
 
 /** An agent inside a RedMesh node's process: the one-process form ({@code redmesh server --agent}). */
@@ -19,15 +18,15 @@ public final class InProcessAgent {
      * listeners open (bounded by sync-timeout), INFO security and the agent's metrics join the
      * node's own.
      */
-    public static Agent attach(RedisServer server, AgentConfig cfg, Duration firstCertificate) throws Exception {
-        Agent agent = new Agent(cfg, new InProcessNode(server), server.context().table());
+    public static Agent attach(NodeControl node, AgentConfig cfg, Duration firstCertificate) throws Exception {
+        Agent agent = new Agent(cfg, new InProcessNode(node), node.aclRules());
         try {
             agent.obtainCertificate(firstCertificate);
         } catch (Exception e) {
             agent.close();
             throw e;
         }
-        server.beforeListen(() -> {
+        node.beforeListen(() -> {
             try {
                 agent.joinMesh();
             } catch (Exception e) {
@@ -39,10 +38,9 @@ public final class InProcessAgent {
                         + cfg.meshPort + ": " + cause.getMessage());
             }
         });
-        server.context().infoSections.add(agent.securityInfo());
-        NodeMetrics metrics = NodeMetrics.of(server.context());
-        agent.metrics().registerInto(metrics.registry(), agent);
-        metrics.certificate("mesh", agent.metrics()::leaf);
+        node.addInfoSection(agent.securityInfo());
+        agent.metrics().registerInto(node.metricsRegistry(), agent);
+        node.certificateMetric("mesh", agent.metrics()::leaf);
         return agent;
     }
 }

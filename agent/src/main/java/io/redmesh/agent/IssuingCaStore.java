@@ -5,7 +5,7 @@ import io.redmesh.agent.pki.CertificateAuthority;
 import io.redmesh.agent.pki.Names;
 import io.redmesh.agent.pki.PkiException;
 import io.redmesh.agent.pki.TrustBundle;
-import io.redmesh.node.util.ServerLog;
+import io.redmesh.node.spi.NodeLog;
 import java.nio.file.Path;
 import java.time.Instant;
 
@@ -46,7 +46,7 @@ final class IssuingCaStore {
         try {
             kept = dir.load(passphrase);
         } catch (PkiException e) {
-            ServerLog.warning("Agent: the issuing CA kept in " + dir.dir() + " is unreadable (" + e.getMessage()
+            NodeLog.warning("Agent: the issuing CA kept in " + dir.dir() + " is unreadable (" + e.getMessage()
                     + "); using the configured issuer-dir");
             return configured;
         }
@@ -54,7 +54,7 @@ final class IssuingCaStore {
         boolean configuredValid = valid(configured, trust);
         if (keptValid && (!configuredValid || kept.certificate().getNotBefore()
                 .after(configured.certificate().getNotBefore()))) {
-            ServerLog.notice("Agent: issuing with '" + Names.commonName(kept.certificate())
+            NodeLog.notice("Agent: issuing with '" + Names.commonName(kept.certificate())
                     + "', handed over by a CA rotation (kept in " + dir.dir() + ")");
             return kept;
         }

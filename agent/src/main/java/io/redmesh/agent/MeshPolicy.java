@@ -5,10 +5,8 @@ import io.redmesh.agent.pki.Role;
 import io.redmesh.agent.record.Record;
 import io.redmesh.agent.record.RecordKind;
 import io.redmesh.agent.record.RecordPolicy;
-import io.redmesh.node.acl.AclPrivilege;
-import io.redmesh.node.acl.AclRuleException;
-import io.redmesh.node.acl.AclRuleParser;
-import io.redmesh.node.command.CommandTable;
+import io.redmesh.node.spi.AclRules;
+import io.redmesh.node.spi.RequestRefusedException;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 
@@ -17,7 +15,7 @@ import java.security.cert.X509Certificate;
  * The rule, so that one compromised node cannot take over the others:
  * <ul>
  * <li>an ACL record whose user would be an administrator (a user who may run any
- *     {@code @admin} or {@code @dangerous} command: {@link AclPrivilege}) must be signed by a
+ *     {@code @admin} or {@code @dangerous} command: {@link AclRules#privileged}) must be signed by a
  *     node whose certificate carries the operator role (subject OU=operator, granted by the
  *     join token an operator minted); so must any record for the {@code default} user, whatever
  *     its rules: it is the user every unauthenticated connection runs as, so a node-role member
@@ -38,10 +36,10 @@ final class MeshPolicy implements RecordPolicy {
     static final String BAD_RULES = "bad-acl-rules";
     static final String BAD_USER_NAME = "bad-user-name";
 
-    private final CommandTable table;
+    private final AclRules rules;
 
-    MeshPolicy(CommandTable table) {
-        this.table = table;
+    MeshPolicy(AclRules rules) {
+        this.rules = rules;
     }
 
     @Override
@@ -50,7 +48,7 @@ final class MeshPolicy implements RecordPolicy {
         if (record.kind() != RecordKind.ACL_USER) {
             return operator ? null : OPERATOR_ONLY;
         }
-        if (record.key().isEmpty() || AclRuleParser.hasSpaces(record.key())) {
+        if (!rules.validUserName(record.key())) {
             return BAD_USER_NAME;
         }
         if (operator) {
@@ -65,21 +63,21 @@ final class MeshPolicy implements RecordPolicy {
             // the mesh would never converge. The price: a node-role member may delete or
             // weaken (never create or take over) an administrator; an operator restores it.
             return !record.tombstone() && privileged(record.value()) ? OPERATOR_ONLY : null;
-        } catch (AclRuleException e) {
+        } catch (RequestRefusedException e) {
             return BAD_RULES;
         }
     }
 
     /** Whether a user with these rules would be an administrator. */
-    boolean privileged(byte[] rules) throws AclRuleException {
-        return AclPrivilege.privileged(table, new String(rules, StandardCharsets.UTF_8));
+    boolean privileged(byte[] value) throws RequestRefusedException {
+        return rules.privileged(new String(value, StandardCharsets.UTF_8));
     }
 
-    private boolean parses(byte[] rules) {
+    private boolean parses(byte[] value) {
         try {
-            privileged(rules);
+            privileged(value);
             return true;
-        } catch (AclRuleException e) {
+        } catch (RequestRefusedException e) {
             return false;
         }
     }

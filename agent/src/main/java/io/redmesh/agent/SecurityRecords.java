@@ -17,7 +17,7 @@ import io.redmesh.agent.record.RecordSigner;
 import io.redmesh.agent.record.RecordStore;
 import io.redmesh.agent.record.RecordVerifier;
 import io.redmesh.agent.record.SignedRecord;
-import io.redmesh.node.util.ServerLog;
+import io.redmesh.node.spi.NodeLog;
 import java.math.BigInteger;
 import java.security.cert.X509Certificate;
 import java.util.HashSet;
@@ -126,7 +126,7 @@ final class SecurityRecords implements AutoCloseable {
                     }
                 }
             } catch (PkiException e) {
-                ServerLog.warning("Agent: unreadable revocation record " + r.record().key() + ": " + e.getMessage());
+                NodeLog.warning("Agent: unreadable revocation record " + r.record().key() + ": " + e.getMessage());
             }
         }
         Set<BigInteger> added = new HashSet<>(now);
@@ -140,25 +140,25 @@ final class SecurityRecords implements AutoCloseable {
         try {
             node.revoke(Set.copyOf(now));
         } catch (NodeAdapter.NodeException e) {
-            ServerLog.warning("Agent: " + node.describe() + " refused the revocation list: " + e.getMessage());
+            NodeLog.warning("Agent: " + node.describe() + " refused the revocation list: " + e.getMessage());
         }
         IssuerService is = issuer.get();
         if (is != null) {
             is.setRevoked(this::refusesRenewal);
         }
         for (BigInteger s : added) {
-            ServerLog.warning("Agent " + self + ": certificate #" + s.toString(16) + " is revoked: refused from now on");
+            NodeLog.warning("Agent " + self + ": certificate #" + s.toString(16) + " is revoked: refused from now on");
             audit("mesh", AuditLog.CERT_REVOKED, s.toString(16), Map.of());
         }
         CertificateRotator.Material m = rotator.current();
         if (m != null && revoked.contains(m.leaf().getSerialNumber())) {
             if (superseded.contains(m.leaf().getSerialNumber())) {
-                ServerLog.warning("Agent " + self + ": this node's own certificate was revoked as superseded; renewing now");
+                NodeLog.warning("Agent " + self + ": this node's own certificate was revoked as superseded; renewing now");
                 rotator.forceRenew();
             } else {
                 // Renewing by proof of a key the operator may consider compromised would hand
                 // whoever holds it a fresh certificate: the issuer refuses that.
-                ServerLog.warning("Agent " + self + ": this node's own certificate #" + m.leaf().getSerialNumber()
+                NodeLog.warning("Agent " + self + ": this node's own certificate #" + m.leaf().getSerialNumber()
                         .toString(16) + " was revoked; the issuer will not renew it (revoke with --reason "
                         + SUPERSEDED + " when the key is not compromised). Give this node a new join token and restart it");
             }
@@ -196,7 +196,7 @@ final class SecurityRecords implements AutoCloseable {
             if (is != null) {
                 is.setTrust(b.bundle());
             }
-            ServerLog.notice("Agent " + self + ": trust bundle #" + b.sequence() + " adopted ("
+            NodeLog.notice("Agent " + self + ": trust bundle #" + b.sequence() + " adopted ("
                     + b.bundle().certificates().size() + " roots); renewing this node's certificate");
             audit(r.record().version().origin(), AuditLog.CA_ROTATED, "bundle#" + b.sequence(),
                     Map.of("roots", b.bundle().certificates().size(), "overlap_until",
@@ -208,7 +208,7 @@ final class SecurityRecords implements AutoCloseable {
                 }
             });
         } catch (Exception e) {
-            ServerLog.warning("Agent " + self + ": trust bundle record refused: " + e.getMessage());
+            NodeLog.warning("Agent " + self + ": trust bundle record refused: " + e.getMessage());
         }
     }
 
@@ -237,13 +237,13 @@ final class SecurityRecords implements AutoCloseable {
                         resigned++;
                     }
                 } catch (IllegalArgumentException refused) {
-                    ServerLog.warning("Agent " + self + ": could not sign " + kind + " '" + old.record().key()
+                    NodeLog.warning("Agent " + self + ": could not sign " + kind + " '" + old.record().key()
                             + "' again: " + refused.getMessage());
                 }
             }
         }
         if (resigned > 0) {
-            ServerLog.notice("Agent " + self + ": signed " + resigned + " records again under the new CA");
+            NodeLog.notice("Agent " + self + ": signed " + resigned + " records again under the new CA");
         }
     }
 
@@ -298,7 +298,7 @@ final class SecurityRecords implements AutoCloseable {
             }
             is.setTrust(b.bundle());
             is.setAuthority(ca);
-            ServerLog.notice("Agent " + self + ": now issuing with '" + io.redmesh.agent.pki.Names.commonName(
+            NodeLog.notice("Agent " + self + ": now issuing with '" + io.redmesh.agent.pki.Names.commonName(
                     ca.certificate()) + "'");
         }
         mesh.publish(signer.sign(RecordKind.TRUST_BUNDLE, BUNDLE_KEY, b.encode()));
@@ -323,7 +323,7 @@ final class SecurityRecords implements AutoCloseable {
         try {
             audit.append(actor, action, subject, null, details);
         } catch (java.io.IOException e) {
-            ServerLog.warning("Agent: audit log write failed: " + e.getMessage());
+            NodeLog.warning("Agent: audit log write failed: " + e.getMessage());
         }
     }
 

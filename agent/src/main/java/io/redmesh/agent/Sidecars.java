@@ -5,7 +5,7 @@ import io.redmesh.agent.config.AgentConfig;
 import io.redmesh.agent.node.NodeAdapter;
 import io.redmesh.agent.sidecar.SidecarConfig;
 import io.redmesh.agent.sidecar.SidecarNode;
-import io.redmesh.node.command.CommandTable;
+import io.redmesh.node.Node;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -49,7 +49,7 @@ public final class Sidecars {
         Agent agent;
         try {
             // ACL rules are checked against Redis 7.0's own command table (the data node/ loads).
-            agent = new Agent(cfg, node, CommandTable.load(List.of()));
+            agent = new Agent(cfg, node, Node.declaredAclRules());
         } catch (Exception | Error e) {
             node.close();
             throw e;

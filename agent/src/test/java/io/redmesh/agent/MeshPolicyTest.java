@@ -10,7 +10,8 @@ import io.redmesh.agent.pki.SanPolicy;
 import io.redmesh.agent.record.Record;
 import io.redmesh.agent.record.RecordKind;
 import io.redmesh.agent.record.Version;
-import io.redmesh.node.command.CommandTable;
+import io.redmesh.node.Node;
+import io.redmesh.node.spi.AclRules;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -27,7 +28,7 @@ import org.junit.jupiter.api.Test;
 class MeshPolicyTest {
     private static X509Certificate nodeCert;
     private static X509Certificate operatorCert;
-    private static final CommandTable TABLE = CommandTable.load(List.of());
+    private static final AclRules TABLE = Node.declaredAclRules();
 
     @BeforeAll
     static void certs() throws Exception {

@@ -5,7 +5,7 @@ import io.redmesh.agent.InProcessAgent;
 import io.redmesh.agent.Sidecars;
 import io.redmesh.agent.config.AgentConfig;
 import io.redmesh.node.metrics.MetricsEndpoint;
-import io.redmesh.node.util.ServerLog;
+import io.redmesh.node.spi.NodeLog;
 import io.prometheus.client.CollectorRegistry;
 import java.util.concurrent.CountDownLatch;
 import sun.misc.Signal;
@@ -24,7 +24,7 @@ final class AgentRuntime {
         CountDownLatch stop = new CountDownLatch(1);
         for (String name : new String[] {"TERM", "INT"}) {
             Signal.handle(new Signal(name), sig -> {
-                ServerLog.warning("Received SIG" + name + ", stopping the agent...");
+                NodeLog.warning("Received SIG" + name + ", stopping the agent...");
                 stop.countDown();
             });
         }
@@ -37,7 +37,7 @@ final class AgentRuntime {
                 agent.metrics().registerInto(registry, agent);
                 endpoint = MetricsEndpoint.start(registry, cfg.metricsBind, cfg.metricsPort);
             }
-            ServerLog.notice("Agent " + cfg.name + " ready: securing " + running.node().describe());
+            NodeLog.notice("Agent " + cfg.name + " ready: securing " + running.node().describe());
             stop.await();
             return 0;
         } finally {
@@ -45,7 +45,7 @@ final class AgentRuntime {
                 endpoint.close();
             }
             running.close();
-            ServerLog.notice("Agent " + cfg.name + " stopped");
+            NodeLog.notice("Agent " + cfg.name + " stopped");
         }
     }
 }

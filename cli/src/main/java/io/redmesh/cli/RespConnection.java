@@ -1,6 +1,6 @@
 package io.redmesh.cli;
 
-import io.redmesh.node.tls.PemFiles;
+import io.redmesh.node.spi.tls.PemFiles;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -80,7 +80,7 @@ final class RespConnection implements AutoCloseable {
             s.setSSLParameters(p);
             s.startHandshake();
             return new RespConnection(s);
-        } catch (java.security.GeneralSecurityException | io.redmesh.node.tls.TlsMaterialException e) {
+        } catch (java.security.GeneralSecurityException | io.redmesh.node.spi.tls.TlsMaterialException e) {
             throw new IOException("TLS: " + e.getMessage(), e);
         }
     }

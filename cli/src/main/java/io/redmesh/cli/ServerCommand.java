@@ -1,10 +1,7 @@
 package io.redmesh.cli;
 
-import io.redmesh.node.command.ServerContext;
-import io.redmesh.node.config.ConfigLoader;
-import io.redmesh.node.config.ServerConfig;
-import io.redmesh.node.server.RedisServer;
-import io.redmesh.node.util.ServerLog;
+import io.redmesh.node.Node;
+import io.redmesh.node.spi.NodeLog;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -35,7 +32,7 @@ public final class ServerCommand implements Callable<Integer> {
      * REDMESH_EXIT_WITH_PID (set by {@code redmesh demo} for its nodes): stop when that process
      * is gone, so a demo killed with SIGKILL leaves no node behind.
      */
-    private static void exitWithParent(RedisServer server) {
+    private static void exitWithParent(Node server) {
         String pid = System.getenv("REDMESH_EXIT_WITH_PID");
         if (pid == null || pid.isEmpty()) {
             return;
@@ -45,15 +42,15 @@ public final class ServerCommand implements Callable<Integer> {
                     parent -> parent.onExit().thenRun(() -> server.shutdownOnSignal("SIGTERM")),
                     () -> server.shutdownOnSignal("SIGTERM"));
         } catch (NumberFormatException e) {
-            ServerLog.warning("REDMESH_EXIT_WITH_PID is not a process id: " + pid);
+            NodeLog.warning("REDMESH_EXIT_WITH_PID is not a process id: " + pid);
         }
     }
 
     /** Starts a node with redis-server arguments and blocks until it stops; returns the exit code. */
     public static int run(List<String> argv) {
         if (argv.size() == 1 && (argv.get(0).equals("-v") || argv.get(0).equals("--version"))) {
-            System.out.println("Redis server v=" + ServerContext.REDIS_VERSION + " sha=00000000:0 malloc=jvm bits=64 "
-                    + "build=redmesh-" + ServerContext.REDMESH_VERSION);
+            System.out.println("Redis server v=" + Node.REDIS_VERSION + " sha=00000000:0 malloc=jvm bits=64 "
+                    + "build=redmesh-" + Node.VERSION);
             return 0;
         }
         io.redmesh.agent.config.AgentConfig agentConfig = null;
@@ -73,33 +70,27 @@ public final class ServerCommand implements Callable<Integer> {
             argv.remove(at + 1);
             argv.remove(at);
         }
-        ServerConfig config = new ServerConfig();
-        ConfigLoader loader = new ConfigLoader(config, ServerContext.REDIS_VERSION)
-                .checkUserLines(io.redmesh.node.acl.AclFile::checkUserDeclaration);
+        Node server;
         try {
-            loader.loadArgs(argv);
-        } catch (ConfigLoader.FatalConfigError e) {
+            server = Node.fromArgs(argv);
+        } catch (Node.ConfigError e) {
             System.err.println(e.getMessage());
             return 1;
         }
-        RedisServer server = new RedisServer(config);
-        if (config.configFile() != null) {
-            server.context().configFilePath = config.configFile().toString();
-        }
-        server.context().executable = ProcessHandle.current().info().command().orElse("java");
+        server.executable(ProcessHandle.current().info().command().orElse("java"));
         io.redmesh.agent.Agent agent = null;
         if (agentConfig != null) {
             try {
-                agent = io.redmesh.agent.InProcessAgent.attach(server, agentConfig, io.redmesh.agent.InProcessAgent.FIRST_CERTIFICATE);
+                agent = io.redmesh.agent.InProcessAgent.attach(server.control(), agentConfig, io.redmesh.agent.InProcessAgent.FIRST_CERTIFICATE);
             } catch (Exception e) {
-                ServerLog.warning("Agent " + agentConfig.name + " could not start: " + e.getMessage());
+                NodeLog.warning("Agent " + agentConfig.name + " could not start: " + e.getMessage());
                 return 1;
             }
         }
         try {
             server.start();
-        } catch (RedisServer.StartupException e) {
-            ServerLog.warning(e.getMessage());
+        } catch (Node.StartupException e) {
+            NodeLog.warning(e.getMessage());
             if (agent != null) {
                 agent.close();
             }

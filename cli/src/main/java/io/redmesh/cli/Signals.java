@@ -1,17 +1,17 @@
 package io.redmesh.cli;
 
-import io.redmesh.node.server.RedisServer;
-import io.redmesh.node.util.ServerLog;
+import io.redmesh.node.Node;
+import io.redmesh.node.spi.NodeLog;
 import sun.misc.Signal;
 
 /** SIGTERM and SIGINT shut the node down cleanly, logging as redis-server does. */
 final class Signals {
     private Signals() {}
 
-    static void install(RedisServer server) {
+    static void install(Node server) {
         for (String name : new String[] {"TERM", "INT"}) {
             Signal.handle(new Signal(name), sig -> {
-                ServerLog.warning("Received SIG" + name + " scheduling shutdown...");
+                NodeLog.warning("Received SIG" + name + " scheduling shutdown...");
                 server.shutdownOnSignal(name);
             });
         }

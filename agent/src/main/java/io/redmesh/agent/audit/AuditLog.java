@@ -1,7 +1,7 @@
 package io.redmesh.agent.audit;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.redmesh.node.util.ServerLog;
+import io.redmesh.node.spi.NodeLog;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -155,7 +155,7 @@ public final class AuditLog implements AutoCloseable {
             channel.truncate(end + 1);
             channel.force(true);
             size = end + 1;
-            ServerLog.warning("Audit log " + file + ": the last line was incomplete (" + torn + " bytes, a write cut "
+            NodeLog.warning("Audit log " + file + ": the last line was incomplete (" + torn + " bytes, a write cut "
                     + "short by a crash); moved them to " + aside + " and continued the chain");
             readLastLine(end);
             append("audit", AUDIT_TORN_TAIL, file.getFileName().toString(), null,
@@ -329,7 +329,7 @@ public final class AuditLog implements AutoCloseable {
         try {
             channel.close();
         } catch (IOException e) {
-            ServerLog.warning("Audit log " + file + ": close failed: " + e.getMessage());
+            NodeLog.warning("Audit log " + file + ": close failed: " + e.getMessage());
         }
     }
 

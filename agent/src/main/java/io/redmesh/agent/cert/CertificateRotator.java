@@ -8,7 +8,7 @@ import io.redmesh.agent.pki.Pem;
 import io.redmesh.agent.pki.PkiException;
 import io.redmesh.agent.pki.SecureFiles;
 import io.redmesh.agent.pki.TrustBundle;
-import io.redmesh.node.util.ServerLog;
+import io.redmesh.node.spi.NodeLog;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -116,7 +116,7 @@ public final class CertificateRotator implements AutoCloseable {
             if (m != null) {
                 current = m;
                 notifyListener(m);
-                ServerLog.notice(prefix() + "using certificate #" + m.leaf().getSerialNumber().toString(16)
+                NodeLog.notice(prefix() + "using certificate #" + m.leaf().getSerialNumber().toString(16)
                         + " valid until " + m.leaf().getNotAfter().toInstant());
                 scheduleAt(renewAt(m.leaf()));
             } else {
@@ -161,7 +161,7 @@ public final class CertificateRotator implements AutoCloseable {
                 current = n;
                 notifyListener(n);
             } catch (Exception e) {
-                ServerLog.warning(prefix() + "cannot write the new trust bundle: " + e.getMessage());
+                NodeLog.warning(prefix() + "cannot write the new trust bundle: " + e.getMessage());
             }
         }, executor);
     }
@@ -283,7 +283,7 @@ public final class CertificateRotator implements AutoCloseable {
         enrollKeys = null;
         backoff = initialBackoff;
         warnedFor = null;
-        ServerLog.notice(prefix() + "new certificate #" + m.leaf().getSerialNumber().toString(16)
+        NodeLog.notice(prefix() + "new certificate #" + m.leaf().getSerialNumber().toString(16)
                 + " valid until " + m.leaf().getNotAfter().toInstant());
         notifyListener(m);
         CompletableFuture<Void> done = nextSuccess;
@@ -330,7 +330,7 @@ public final class CertificateRotator implements AutoCloseable {
     private void failed(String why) {
         Duration wait = backoff;
         backoff = backoff.multipliedBy(2).compareTo(maxBackoff) > 0 ? maxBackoff : backoff.multipliedBy(2);
-        ServerLog.warning(prefix() + why + "; retrying in " + wait.toMillis() + " ms"
+        NodeLog.warning(prefix() + why + "; retrying in " + wait.toMillis() + " ms"
                 + (current != null ? " (the current certificate keeps serving)" : ""));
         warnIfCloseToExpiry();
         scheduleAt(clock.instant().plus(wait));
@@ -347,7 +347,7 @@ public final class CertificateRotator implements AutoCloseable {
         String serial = leaf.getSerialNumber().toString(16);
         if (left.compareTo(life.dividedBy(6)) < 0 && !serial.equals(warnedFor)) {
             warnedFor = serial;
-            ServerLog.warning(prefix() + "certificate #" + serial + (left.isNegative() ? " has expired"
+            NodeLog.warning(prefix() + "certificate #" + serial + (left.isNegative() ? " has expired"
                     : " expires in " + left.getSeconds() + " s") + " and could not be renewed yet");
         }
     }
@@ -356,7 +356,7 @@ public final class CertificateRotator implements AutoCloseable {
         try {
             listener.onNewMaterial(m.key(), m.chain(), m.trust(), files());
         } catch (Exception e) {
-            ServerLog.warning(prefix() + "installing the new material failed: " + e);
+            NodeLog.warning(prefix() + "installing the new material failed: " + e);
         }
     }
 
@@ -381,21 +381,21 @@ public final class CertificateRotator implements AutoCloseable {
             PrivateKey key = Pem.parsePrivateKey(Files.readString(f.keyFile()), null, f.keyFile().toString());
             TrustBundle trust = TrustBundle.parse(Files.readString(f.caCertFile()), f.caCertFile().toString());
             if (!Keys.matches(chain.get(0).getPublicKey(), key)) {
-                ServerLog.warning(prefix() + "node.key does not match node.crt; asking for a new certificate");
+                NodeLog.warning(prefix() + "node.key does not match node.crt; asking for a new certificate");
                 return null;
             }
             if (!name.equals(Names.commonName(chain.get(0)))) {
-                ServerLog.warning(prefix() + "node.crt is for '" + Names.commonName(chain.get(0)) + "'; ignoring it");
+                NodeLog.warning(prefix() + "node.crt is for '" + Names.commonName(chain.get(0)) + "'; ignoring it");
                 return null;
             }
             trust.verify(chain, clock.instant());
             return new Material(key, chain, trust.certificates());
         } catch (PkiException e) {
-            ServerLog.warning(prefix() + "the stored certificate is not usable (" + e.getMessage()
+            NodeLog.warning(prefix() + "the stored certificate is not usable (" + e.getMessage()
                     + "); asking for a new one");
             return null;
         } catch (Exception e) {
-            ServerLog.warning(prefix() + "cannot read the stored certificate: " + e);
+            NodeLog.warning(prefix() + "cannot read the stored certificate: " + e);
             return null;
         }
     }

@@ -10,7 +10,7 @@ import io.redmesh.agent.pki.PkiException;
 import io.redmesh.agent.pki.Role;
 import io.redmesh.agent.pki.SanPolicy;
 import io.redmesh.agent.pki.TrustBundle;
-import io.redmesh.node.util.ServerLog;
+import io.redmesh.node.spi.NodeLog;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.Path;
@@ -117,7 +117,7 @@ public final class IssuerService {
         } catch (PkiException e) {
             return IssueResponse.error(e.getMessage()).encode();
         } catch (RuntimeException e) {
-            ServerLog.warning("Issuer: unexpected failure on a certificate request: " + e);
+            NodeLog.warning("Issuer: unexpected failure on a certificate request: " + e);
             return IssueResponse.error("internal error").encode();
         }
     }
@@ -127,14 +127,14 @@ public final class IssuerService {
         try {
             X509Certificate leaf = authoriseAndSign(request, transportPeerName);
             CertificateAuthority signer = ca;
-            ServerLog.notice("Issuer: issued certificate #" + leaf.getSerialNumber().toString(16) + " for "
+            NodeLog.notice("Issuer: issued certificate #" + leaf.getSerialNumber().toString(16) + " for "
                     + Names.commonName(leaf) + " (" + Names.role(leaf).ou() + ") until " + leaf.getNotAfter().toInstant());
             return IssueResponse.ok(Pem.certificates(signer.leafChain(leaf)), trust.toPem());
         } catch (PkiException e) {
-            ServerLog.warning("Issuer: refused a certificate request: " + e.getMessage());
+            NodeLog.warning("Issuer: refused a certificate request: " + e.getMessage());
             return IssueResponse.error(e.getMessage());
         } catch (RuntimeException e) {
-            ServerLog.warning("Issuer: unexpected failure on a certificate request: " + e);
+            NodeLog.warning("Issuer: unexpected failure on a certificate request: " + e);
             return IssueResponse.error("internal error");
         }
     }

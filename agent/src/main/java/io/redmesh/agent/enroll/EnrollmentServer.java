@@ -1,6 +1,6 @@
 package io.redmesh.agent.enroll;
 
-import io.redmesh.node.util.ServerLog;
+import io.redmesh.node.spi.NodeLog;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -102,7 +102,7 @@ public final class EnrollmentServer implements AutoCloseable {
                 raw = listener.accept();
             } catch (IOException e) {
                 if (!closed) {
-                    ServerLog.warning("Enrollment endpoint accept failed: " + e.getMessage());
+                    NodeLog.warning("Enrollment endpoint accept failed: " + e.getMessage());
                 }
                 continue;
             }
@@ -145,7 +145,7 @@ public final class EnrollmentServer implements AutoCloseable {
             out.write(answer);
             out.flush();
         } catch (IOException | RuntimeException e) {
-            ServerLog.verbose("Enrollment request from " + raw.getRemoteSocketAddress() + " failed: " + e.getMessage());
+            NodeLog.verbose("Enrollment request from " + raw.getRemoteSocketAddress() + " failed: " + e.getMessage());
         } finally {
             deadline.cancel(false);
         }

@@ -43,8 +43,8 @@ public final class TlsIdentity {
     /** A PKIX trust manager over exactly these anchors. */
     public static X509TrustManager trustManager(Collection<X509Certificate> anchors) {
         try {
-            return io.redmesh.node.tls.TrustAnchors.pkix(anchors);
-        } catch (io.redmesh.node.tls.TlsMaterialException e) {
+            return io.redmesh.node.spi.tls.TrustAnchors.pkix(anchors);
+        } catch (io.redmesh.node.spi.tls.TlsMaterialException e) {
             throw new IllegalStateException(e.getMessage(), e);
         }
     }

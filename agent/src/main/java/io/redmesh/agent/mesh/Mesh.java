@@ -14,7 +14,7 @@ import io.redmesh.agent.record.RecordKind;
 import io.redmesh.agent.record.RecordStore;
 import io.redmesh.agent.record.RecordVerifier;
 import io.redmesh.agent.record.SignedRecord;
-import io.redmesh.node.util.ServerLog;
+import io.redmesh.node.spi.NodeLog;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -179,7 +179,7 @@ public final class Mesh implements AutoCloseable {
         a.getMembershipService().addListener(this::onMembership);
         this.config = c;
         this.atomix = a;
-        return a.start().thenRun(() -> ServerLog.notice("Mesh member " + c.memberId() + " listening on "
+        return a.start().thenRun(() -> NodeLog.notice("Mesh member " + c.memberId() + " listening on "
                 + c.host() + ":" + c.port() + " (TLS), seeds " + c.seeds()));
     }
 
@@ -239,7 +239,7 @@ public final class Mesh implements AutoCloseable {
         try {
             a.stop().get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
-            ServerLog.warning("Mesh member did not stop cleanly: " + e);
+            NodeLog.warning("Mesh member did not stop cleanly: " + e);
         }
     }
 
@@ -368,7 +368,7 @@ public final class Mesh implements AutoCloseable {
                     pushed = out.toPush().size();
                 }
                 if (out.forgotten() > 0) {
-                    ServerLog.warning("Mesh: out of sync longer than the tombstone TTL, forgot "
+                    NodeLog.warning("Mesh: out of sync longer than the tombstone TTL, forgot "
                             + out.forgotten() + " records the mesh no longer has");
                 }
             }
@@ -440,7 +440,7 @@ public final class Mesh implements AutoCloseable {
     private void gcTick() {
         int n = store.gc();
         if (n > 0) {
-            ServerLog.verbose("Mesh: collected " + n + " tombstones older than " + store.tombstoneTtl());
+            NodeLog.verbose("Mesh: collected " + n + " tombstones older than " + store.tombstoneTtl());
         }
     }
 

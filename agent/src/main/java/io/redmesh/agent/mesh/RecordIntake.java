@@ -6,7 +6,7 @@ import io.redmesh.agent.record.RecordFormatException;
 import io.redmesh.agent.record.RecordStore;
 import io.redmesh.agent.record.RecordVerifier;
 import io.redmesh.agent.record.SignedRecord;
-import io.redmesh.node.util.ServerLog;
+import io.redmesh.node.spi.NodeLog;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -72,7 +72,7 @@ final class RecordIntake {
                 try {
                     o.applied(s, true, viaAntiEntropy, latency);
                 } catch (RuntimeException e) {
-                    ServerLog.warning("Mesh observer failed: " + e);
+                    NodeLog.warning("Mesh observer failed: " + e);
                 }
             }
         }
@@ -92,7 +92,7 @@ final class RecordIntake {
         synchronized (state) {
             state[1]++;
             if (now - state[0] >= REJECT_LOG_MILLIS) {
-                ServerLog.warning("Mesh rejected a record from " + from + ": " + reason + " (" + what + ")"
+                NodeLog.warning("Mesh rejected a record from " + from + ": " + reason + " (" + what + ")"
                         + (state[1] > 1 ? ", " + (state[1] - 1) + " more since the last report" : ""));
                 state[0] = now;
                 state[1] = 0;

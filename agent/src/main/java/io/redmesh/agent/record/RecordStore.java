@@ -132,7 +132,7 @@ public final class RecordStore {
             try {
                 l.applied(s, before);
             } catch (RuntimeException e) {
-                io.redmesh.node.util.ServerLog.warning("record listener failed on " + s + ": " + e);
+                io.redmesh.node.spi.NodeLog.warning("record listener failed on " + s + ": " + e);
             }
         }
         return true;

@@ -1,8 +1,8 @@
 package io.redmesh.agent.sidecar;
 
 import io.redmesh.agent.node.NodeAdapter.NodeException;
-import io.redmesh.node.tls.TlsMaterialException;
-import io.redmesh.node.util.ServerLog;
+import io.redmesh.node.spi.tls.TlsMaterialException;
+import io.redmesh.node.spi.NodeLog;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -63,7 +63,7 @@ final class SidecarConnection implements AutoCloseable {
                     }
                     T result = command.apply(jedis);
                     if (down != null) {
-                        ServerLog.notice("Sidecar: reconnected to redis-server " + describe());
+                        NodeLog.notice("Sidecar: reconnected to redis-server " + describe());
                         down = null;
                     }
                     return result;
@@ -81,7 +81,7 @@ final class SidecarConnection implements AutoCloseable {
                 }
                 disconnect();
                 if (down == null) {
-                    ServerLog.warning("Sidecar: redis-server " + describe() + " unreachable (" + failure
+                    NodeLog.warning("Sidecar: redis-server " + describe() + " unreachable (" + failure
                             + "), reconnecting with backoff");
                 }
                 down = failure;

@@ -1,9 +1,9 @@
 package io.redmesh.agent.sidecar;
 
 import io.redmesh.agent.node.NodeAdapter;
-import io.redmesh.node.tls.PemFiles;
-import io.redmesh.node.tls.TlsMaterialException;
-import io.redmesh.node.util.ServerLog;
+import io.redmesh.node.spi.tls.PemFiles;
+import io.redmesh.node.spi.tls.TlsMaterialException;
+import io.redmesh.node.spi.NodeLog;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.Path;
@@ -107,7 +107,7 @@ public final class SidecarNode implements NodeAdapter {
             n.close();
             throw e;
         }
-        ServerLog.notice("Sidecar: managing " + n.describe() + " as user '" + config.adminUser() + "'");
+        NodeLog.notice("Sidecar: managing " + n.describe() + " as user '" + config.adminUser() + "'");
         return n;
     }
 
@@ -160,7 +160,7 @@ public final class SidecarNode implements NodeAdapter {
      */
     @Override
     public void onLocalAclChange(AclChangeListener listener) {
-        ServerLog.verbose("Sidecar: " + describe() + " cannot report local ACL changes; they are repaired as drift");
+        NodeLog.verbose("Sidecar: " + describe() + " cannot report local ACL changes; they are repaired as drift");
     }
 
     /** Users the mesh never touches here. */
@@ -196,7 +196,7 @@ public final class SidecarNode implements NodeAdapter {
             try {
                 reinstallTlsIfLost();
             } catch (NodeException | RuntimeException e) {
-                ServerLog.warning("Sidecar: TLS check on " + describe() + " failed: " + e.getMessage());
+                NodeLog.warning("Sidecar: TLS check on " + describe() + " failed: " + e.getMessage());
             }
             try {
                 // The wanted set is read under the ACL lock: read before it, it could predate a
@@ -212,9 +212,9 @@ public final class SidecarNode implements NodeAdapter {
                     aclLock.unlock();
                 }
             } catch (NodeException e) {
-                ServerLog.warning("Sidecar: drift check on " + describe() + " failed: " + e.getMessage());
+                NodeLog.warning("Sidecar: drift check on " + describe() + " failed: " + e.getMessage());
             } catch (RuntimeException e) {
-                ServerLog.warning("Sidecar: drift check on " + describe() + " failed: " + e);
+                NodeLog.warning("Sidecar: drift check on " + describe() + " failed: " + e);
             }
         }, ms, ms, TimeUnit.MILLISECONDS);
     }
@@ -249,7 +249,7 @@ public final class SidecarNode implements NodeAdapter {
                     String key = "refused " + name + " " + rules;
                     if (logged.add(key)) {
                         refused.incrementAndGet();
-                        ServerLog.warning("Sidecar: refused a record for user '" + name + "' on " + describe()
+                        NodeLog.warning("Sidecar: refused a record for user '" + name + "' on " + describe()
                                 + ": it is managed locally only (" + localReason(name) + ")");
                         events.add(new DriftEvent(name, DriftEvent.Kind.REFUSED, have, rules, false,
                                 "managed locally only"));
@@ -289,7 +289,7 @@ public final class SidecarNode implements NodeAdapter {
                 }
                 if (e.error() != null && e.kind() != DriftEvent.Kind.REFUSED
                         && logged.add("failed " + e.user() + " " + e.wanted() + " " + e.error())) {
-                    ServerLog.warning("Sidecar: could not repair user '" + e.user() + "' on " + describe() + ": "
+                    NodeLog.warning("Sidecar: could not repair user '" + e.user() + "' on " + describe() + ": "
                             + e.error());
                 }
                 out.add(e);
@@ -298,7 +298,7 @@ public final class SidecarNode implements NodeAdapter {
                 if (e.kind() != DriftEvent.Kind.REFUSED) {
                     driftEvents.incrementAndGet();
                     if (e.repaired()) {
-                        ServerLog.notice("Sidecar: repaired ACL drift on " + describe() + ": " + e.kind()
+                        NodeLog.notice("Sidecar: repaired ACL drift on " + describe() + ": " + e.kind()
                                 + " user '" + e.user() + "'");
                     }
                 }
@@ -306,7 +306,7 @@ public final class SidecarNode implements NodeAdapter {
                     try {
                         l.drift(e);
                     } catch (RuntimeException ex) {
-                        ServerLog.warning("Sidecar: drift listener failed: " + ex);
+                        NodeLog.warning("Sidecar: drift listener failed: " + ex);
                     }
                 }
             }
@@ -372,7 +372,7 @@ public final class SidecarNode implements NodeAdapter {
             refused.incrementAndGet();
             String m = what + " for user '" + name + "' refused on " + describe() + ": it is managed locally only ("
                     + localReason(name) + ")";
-            ServerLog.warning("Sidecar: " + m);
+            NodeLog.warning("Sidecar: " + m);
             throw new NodeException(m);
         }
     }
@@ -417,7 +417,7 @@ public final class SidecarNode implements NodeAdapter {
                 return;
             }
             if (installPending) {
-                ServerLog.notice("Sidecar: installing the agent's TLS material on " + describe() + " again");
+                NodeLog.notice("Sidecar: installing the agent's TLS material on " + describe() + " again");
                 install(f);
                 installPending = false;
                 return;
@@ -429,7 +429,7 @@ public final class SidecarNode implements NodeAdapter {
                     && f.caCertFile().toAbsolutePath().toString().equals(now.get("tls-ca-cert-file"))) {
                 return;
             }
-            ServerLog.warning("Sidecar: " + describe() + " serves tls-cert-file " + now.get("tls-cert-file")
+            NodeLog.warning("Sidecar: " + describe() + " serves tls-cert-file " + now.get("tls-cert-file")
                     + ", not the agent's (restarted, or changed by hand): installing the agent's again");
             install(f);
         } finally {
@@ -453,7 +453,7 @@ public final class SidecarNode implements NodeAdapter {
                 "tls-cert-file", cert.toString(), "tls-key-file", key.toString(), "tls-ca-cert-file", ca.toString()));
         int tlsPort = config.tls() ? config.port() : tlsPort();
         if (tlsPort == 0) {
-            ServerLog.notice("Sidecar: TLS material set on " + describe() + " (serial "
+            NodeLog.notice("Sidecar: TLS material set on " + describe() + " (serial "
                     + expected.getSerialNumber().toString(16) + "); it has no tls-port to check it on");
             servedSerial = expected.getSerialNumber();
             return;
@@ -476,7 +476,7 @@ public final class SidecarNode implements NodeAdapter {
             throw new NodeException("redis-server " + describe() + " serves the new certificate, but it does not "
                     + "chain to " + ca + ": " + probe.untrustedReason());
         }
-        ServerLog.notice("Sidecar: " + describe() + " now serves certificate serial "
+        NodeLog.notice("Sidecar: " + describe() + " now serves certificate serial "
                 + expected.getSerialNumber().toString(16));
     }
 
@@ -495,7 +495,7 @@ public final class SidecarNode implements NodeAdapter {
     public void revoke(Set<BigInteger> serials) {
         for (BigInteger s : serials) {
             if (revoked.add(s)) {
-                ServerLog.warning("Sidecar: certificate serial " + s.toString(16) + " is revoked, but stock "
+                NodeLog.warning("Sidecar: certificate serial " + s.toString(16) + " is revoked, but stock "
                         + describe() + " cannot refuse it (no revocation check in Redis 7.0); "
                         + "it stays usable there until it expires or its CA leaves the trust bundle");
             }

@@ -1,7 +1,7 @@
 package io.redmesh.agent.sidecar;
 
-import io.redmesh.node.tls.PemFiles;
-import io.redmesh.node.tls.TlsMaterialException;
+import io.redmesh.node.spi.tls.PemFiles;
+import io.redmesh.node.spi.tls.TlsMaterialException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;

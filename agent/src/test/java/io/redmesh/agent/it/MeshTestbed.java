@@ -11,7 +11,6 @@ import io.redmesh.agent.pki.Pem;
 import io.redmesh.agent.pki.Role;
 import io.redmesh.agent.pki.SanPolicy;
 import io.redmesh.agent.pki.TrustBundle;
-import io.redmesh.node.server.RedisServer;
 import io.redmesh.node.testing.Ports;
 import io.redmesh.node.testing.RespClient;
 import io.redmesh.node.testing.ServerFixture;
@@ -56,7 +55,7 @@ public final class MeshTestbed implements AutoCloseable {
         public final int port = Ports.free();
         public final int tlsPort = Ports.free();
         final int metricsPort = Ports.free();
-        public RedisServer server;
+        public io.redmesh.node.Node server;
         public Agent agent;
         ServerFixture fixture;
 
@@ -102,7 +101,7 @@ public final class MeshTestbed implements AutoCloseable {
                 cfg.joinToken = null; // a restart renews with its stored certificate, no token
             } // else (expired while stopped, with seconds-long test leaves) a fresh token, as an operator would
 
-            agent = InProcessAgent.attach(server, cfg, Duration.ofSeconds(30));
+            agent = InProcessAgent.attach(server.control(), cfg, Duration.ofSeconds(30));
             fixture = ServerFixture.started(server);
         }
 

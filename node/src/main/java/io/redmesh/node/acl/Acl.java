@@ -1,5 +1,6 @@
 package io.redmesh.node.acl;
 
+import io.redmesh.node.command.AccessControl;
 import io.redmesh.node.command.CommandSpec;
 import io.redmesh.node.command.ServerContext;
 import io.redmesh.node.command.Session;
@@ -20,7 +21,7 @@ import java.util.function.Function;
  * {@link #loginWithoutPassword} and, when no user matches, {@link #logCustom} with reason
  * "tls-cert".
  */
-public final class Acl {
+public final class Acl implements AccessControl {
     /** ACL LOG contexts. */
     public static final String CTX_TOPLEVEL = "toplevel";
     public static final String CTX_MULTI = "multi";
@@ -53,6 +54,7 @@ public final class Acl {
     public long deniedTlsCert;
 
     /** CONFIG RESETSTAT. */
+    @Override
     public void resetStats() {
         deniedAuth = 0;
         deniedCmd = 0;
@@ -70,9 +72,11 @@ public final class Acl {
         users.put("default", defaultUser);
     }
 
-    /** The engine installed on {@code server} (set by the ACL command family at start-up). */
-    public static Acl of(ServerContext server) {
-        return (Acl) server.acl;
+    /** Follows the directives this engine owns: requirepass, acl-pubsub-default, acllog-max-len. */
+    public void followConfig(io.redmesh.node.config.ServerConfig config) {
+        config.onChange("requirepass", v -> requirepass((String) v));
+        config.onChange("acl-pubsub-default", v -> pubsubDefault("allchannels".equals(v)));
+        config.onChange("acllog-max-len", v -> logMaxLen((Long) v));
     }
 
     public AclRuleParser parser() {
@@ -91,12 +95,31 @@ public final class Acl {
         return users.get(name);
     }
 
+    @Override
+    public boolean userExists(String name) {
+        return users.containsKey(name);
+    }
+
+    @Override
+    public String infoStats() {
+        return "acl_access_denied_auth:" + deniedAuth + "\r\n"
+                + "acl_access_denied_cmd:" + deniedCmd + "\r\n"
+                + "acl_access_denied_key:" + deniedKey + "\r\n"
+                + "acl_access_denied_channel:" + deniedChannel + "\r\n";
+    }
+
+    @Override
+    public void tlsHandshakeDone(Session s, java.security.cert.Certificate[] peerChain) {
+        CertificateLogin.handshakeDone(this, s, peerChain);
+    }
+
     /** Users in name order (ACL LIST, ACL USERS, ACL SAVE). */
     public List<AclUser> users() {
         return new ArrayList<>(users.values());
     }
 
     /** The "user ..." lines CONFIG REWRITE and ACL SAVE write. */
+    @Override
     public List<String> userLines() {
         List<String> out = new ArrayList<>();
         for (AclUser u : users.values()) {
@@ -315,6 +338,7 @@ public final class Acl {
      * password, or a certonly user) writes an "auth" ACL LOG entry whose object is the command
      * name as typed, counts it, and returns false; the caller replies WRONGPASS.
      */
+    @Override
     public boolean authenticate(Session s, byte[] username, byte[] password, byte[] commandName) {
         String name = new String(username, StandardCharsets.ISO_8859_1);
         AclUser u = users.get(name);
@@ -348,6 +372,7 @@ public final class Acl {
     }
 
     /** A new connection's state: the default user, authenticated when it is nopass and on. */
+    @Override
     public void resetSession(Session s) {
         if (s.certificateUser != null && loginWithoutPassword(s, s.certificateUser)) {
             return; // a certificate-bound connection's own identity is its certificate's user

@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The bridge between this node's users and the mesh: what clients change here goes out to
@@ -20,9 +21,19 @@ import java.util.Map;
 public final class AclChangeFeed {
     private final Acl acl;
     private Map<String, String> published = new HashMap<>();
+    /** Told about ACL changes clients make (the agent gossips them). */
+    private final List<AclChangeListener> listeners = new CopyOnWriteArrayList<>();
 
     AclChangeFeed(Acl acl) {
         this.acl = acl;
+    }
+
+    public void addListener(AclChangeListener l) {
+        listeners.add(l);
+    }
+
+    public void removeListener(AclChangeListener l) {
+        listeners.remove(l);
     }
 
     /** Users as name -> rules (the ACL LIST line without "user <name> "). */
@@ -57,7 +68,7 @@ public final class AclChangeFeed {
             }
         }
         published = now;
-        for (AclChangeListener l : acl.server.aclListeners) {
+        for (AclChangeListener l : listeners) {
             for (String[] c : changes) {
                 l.aclChanged(c[0], c[1], actor);
             }

@@ -3,6 +3,8 @@ package io.redmesh.node.acl;
 import io.redmesh.node.command.AclCategory;
 import io.redmesh.node.command.CommandSpec;
 import io.redmesh.node.command.CommandTable;
+import io.redmesh.node.spi.AclRules;
+import io.redmesh.node.spi.RequestRefusedException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -13,10 +15,29 @@ import java.util.List;
  * an allowed first argument. The mesh uses it to decide which records only an operator may
  * sign; it is deliberately conservative (allowing one first argument of CONFIG counts).
  */
-public final class AclPrivilege {
+public final class AclPrivilege implements AclRules {
     private static final long PRIVILEGED = AclCategory.ADMIN.bit | AclCategory.DANGEROUS.bit;
 
-    private AclPrivilege() {}
+    private final CommandTable table;
+
+    /** Judges rules against {@code table} (a node's, or the declared one). */
+    public AclPrivilege(CommandTable table) {
+        this.table = table;
+    }
+
+    @Override
+    public boolean privileged(String rules) throws RequestRefusedException {
+        try {
+            return privileged(table, rules);
+        } catch (AclRuleException e) {
+            throw new RequestRefusedException(e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public boolean validUserName(String name) {
+        return !name.isEmpty() && !AclRuleParser.hasSpaces(name);
+    }
 
     /**
      * @param rules an ACL LIST line without "user <name> "

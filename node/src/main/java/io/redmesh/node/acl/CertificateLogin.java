@@ -28,7 +28,8 @@ public final class CertificateLogin {
      * Called once per connection when its TLS handshake succeeded. {@code peerChain} is the
      * verified chain, leaf first, or null when the client sent no certificate.
      */
-    public static void handshakeDone(ServerContext server, Session s, Certificate[] peerChain) {
+    static void handshakeDone(Acl acl, Session s, Certificate[] peerChain) {
+        ServerContext server = acl.server;
         CertificateIdentity.Mode mode = CertificateIdentity.Mode.of(server.config.getString("tls-auth-clients-user"));
         if (mode == CertificateIdentity.Mode.OFF || peerChain == null || peerChain.length == 0
                 || !(peerChain[0] instanceof X509Certificate leaf)) {
@@ -38,7 +39,6 @@ public final class CertificateLogin {
         String subject = leaf.getSubjectX500Principal().getName();
         server.lock.lock();
         try {
-            Acl acl = Acl.of(server);
             if (id.mapped() && acl.loginWithoutPassword(s, id.user())) {
                 s.certificateUser = id.user();
                 return;

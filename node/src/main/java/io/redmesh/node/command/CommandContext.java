@@ -165,7 +165,7 @@ public final class CommandContext {
      * command is run again when a key becomes ready; it must not have replied.
      */
     public void block(List<byte[]> keys, Class<?> type, long deadlineMillis, Consumer<Reply> timeoutReply) {
-        server.dispatcher.block(this, keys, type, deadlineMillis, timeoutReply);
+        server.dispatcher().block(this, keys, type, deadlineMillis, timeoutReply);
         blockedNow = true;
     }
 

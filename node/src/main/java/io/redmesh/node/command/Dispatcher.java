@@ -31,7 +31,6 @@ public final class Dispatcher {
 
     public Dispatcher(ServerContext server) {
         this.server = server;
-        server.dispatcher = this;
     }
 
     /** What holds the server lock now, and how to stop it (SHUTDOWN, signals). */

@@ -57,14 +57,15 @@ public final class ServerContext {
     private static final byte[][] MULTI = {"MULTI".getBytes(java.nio.charset.StandardCharsets.US_ASCII)};
     private static final byte[][] EXEC = {"EXEC".getBytes(java.nio.charset.StandardCharsets.US_ASCII)};
     public final List<InfoSection> infoSections = new CopyOnWriteArrayList<>();
-    /** Told about ACL changes clients make (the agent gossips them). */
-    public final List<io.redmesh.node.spi.AclChangeListener> aclListeners = new CopyOnWriteArrayList<>();
-    /** RDB persistence as INFO, SHUTDOWN and FLUSHALL see it (persist.BackgroundSaver). */
-    public volatile PersistenceHooks persistence = PersistenceHooks.NONE;
+    /** Persistence as INFO, SAVE, SHUTDOWN and FLUSHALL see it; set once by the composition root. */
+    private PersistenceHooks persistence = PersistenceHooks.NONE;
+    private boolean persistenceSet;
+    /** Access control as commands see it; set once by the composition root. */
+    private AccessControl accessControl;
     public final long startMillis = System.currentTimeMillis();
     public final String runId;
     private CommandTable table;
-    public Dispatcher dispatcher;
+    private Dispatcher dispatcher;
 
     /** Set by the network layer: what INFO reports and what SHUTDOWN calls. */
     public volatile int tcpPort;
@@ -73,8 +74,6 @@ public final class ServerContext {
     public volatile String configFilePath = "";
     public volatile Runnable shutdownHook = () -> {};
     public volatile long lastSaveSeconds = System.currentTimeMillis() / 1000;
-    /** Whether a BGSAVE runs (SAVE refuses then); the background snapshot installs its own. */
-    public volatile java.util.function.BooleanSupplier bgsaveInProgress = () -> false;
     public volatile boolean shuttingDown;
     /** Changes since the last save (Redis's server.dirty, INFO rdb_changes_since_last_save). */
     public long dirty;
@@ -86,13 +85,6 @@ public final class ServerContext {
     volatile String requirepass = "";
     public volatile boolean activeExpireEnabled = true;
     volatile boolean latencyTracking = true;
-    /**
-     * The ACL engine (io.redmesh.node.acl.Acl), installed at start-up; typed Object so that the
-     * command layer does not depend on the ACL package that builds on it.
-     */
-    public volatile Object acl;
-    /** The Prometheus metrics (io.redmesh.node.metrics.NodeMetrics), typed Object as {@link #acl}. */
-    public volatile Object metrics;
     /**
      * What an unrecoverable error does (an AOF write failing under appendfsync always): Redis
      * exits at once so that no reply acknowledging the lost write leaves. halt(), not exit():
@@ -108,8 +100,6 @@ public final class ServerContext {
     public volatile boolean defaultUserEnabled = true;
     /** Whether the default user may run everything (new sessions skip ACL checks then). */
     public volatile boolean defaultUserUnrestricted = true;
-    /** Whether an ACL user of that name exists (CLIENT KILL USER); the ACL layer replaces it. */
-    public volatile java.util.function.Predicate<String> userExists = "default"::equals;
 
     public ServerContext(ServerConfig config) {
         this.config = config;
@@ -154,12 +144,50 @@ public final class ServerContext {
         }
     }
 
+    // ------------------------------------------------------------------ parts, each set once
+
     public void table(CommandTable t) {
-        this.table = t;
+        this.table = once(this.table, t, "command table");
     }
 
     public CommandTable table() {
         return table;
+    }
+
+    public void dispatcher(Dispatcher d) {
+        this.dispatcher = once(this.dispatcher, d, "dispatcher");
+    }
+
+    public Dispatcher dispatcher() {
+        return dispatcher;
+    }
+
+    public void accessControl(AccessControl a) {
+        this.accessControl = once(this.accessControl, a, "access control");
+    }
+
+    public AccessControl accessControl() {
+        return accessControl;
+    }
+
+    public void persistence(PersistenceHooks p) {
+        if (persistenceSet) {
+            throw new IllegalStateException("persistence is already set");
+        }
+        persistenceSet = true;
+        this.persistence = p;
+    }
+
+    public PersistenceHooks persistence() {
+        return persistence;
+    }
+
+    /** The composition root wires each part once; a second assignment is a wiring bug. */
+    private static <T> T once(T current, T next, String what) {
+        if (current != null) {
+            throw new IllegalStateException(what + " is already set");
+        }
+        return java.util.Objects.requireNonNull(next, what);
     }
 
     public long newClientId() {

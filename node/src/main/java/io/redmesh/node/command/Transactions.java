@@ -122,11 +122,11 @@ public final class Transactions {
         try {
             r.array(queue.size());
             for (Session.QueuedCommand q : queue) {
-                String denied = c.server.dispatcher.execCheck(s, q.spec(), q.argv());
+                String denied = c.server.dispatcher().execCheck(s, q.spec(), q.argv());
                 if (denied != null) {
                     r.error(denied);
                 } else {
-                    c.server.dispatcher.call(s, q.spec(), q.argv(), false);
+                    c.server.dispatcher().call(s, q.spec(), q.argv(), false);
                 }
             }
         } finally {

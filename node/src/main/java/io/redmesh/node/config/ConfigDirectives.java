@@ -326,8 +326,8 @@ final class ConfigDirectives {
         // tls-provider so CONFIG GET * lists exactly Redis's names; settable and readable by name.
         bool("encryption-at-rest", null, MODIFIABLE | HIDDEN, false);
         str("encryption-key-file", null, MODIFIABLE | HIDDEN | VOLATILE, "");
-        special("encryption-seal", null, MODIFIABLE | HIDDEN | MULTI_ARG, "rdb aof temp",
-                io.redmesh.node.persist.seal.Sealing::parseKinds);
+        // persist/seal checks and normalises the kinds (Sealing.registerDirectives)
+        special("encryption-seal", null, MODIFIABLE | HIDDEN | MULTI_ARG, "rdb aof temp", a -> String.join(" ", a));
         bool("encryption-load-plaintext", null, MODIFIABLE | HIDDEN, false);
 
         // --- RedMesh additions: the Prometheus endpoint (node/metrics), hidden like tls-provider.
@@ -336,7 +336,8 @@ final class ConfigDirectives {
         // --- RedMesh addition: the most reply bytes one client may hold (command/OutputBufferLimits);
         // 0 is "automatic": an eighth of the heap, between 16 MB and 1 GB. Hidden like the others.
         num("client-reply-ceiling", null, MODIFIABLE | HIDDEN, NumType.LONG_LONG, MEMORY, 0, LONG_MAX, 0);
-        str("metrics-bind", null, MODIFIABLE | HIDDEN, "127.0.0.1", io.redmesh.node.metrics.MetricsEndpoint::checkBind);
+        // metrics/ checks that it is an address (NodeMetrics.registerDirectives)
+        str("metrics-bind", null, MODIFIABLE | HIDDEN, "127.0.0.1");
 
         // --- special
         special("dir", null, MODIFIABLE | PROTECTED | DENY_LOADING, Path.of("").toAbsolutePath().toString(),

@@ -48,7 +48,8 @@ public final class ConfigParam {
     /** The alias as a list (empty or one name). */
     public final List<String> aliases;
     final int flags;
-    final Parser parser;
+    /** The declaration's parser, or the owning package's (ServerConfig.parser). */
+    Parser parser;
     final Function<Object, String> renderer;
     /** Whether CONFIG SET may change it. */
     public final boolean mutable;

@@ -68,6 +68,15 @@ public final class ServerConfig {
         return (Boolean) get(name);
     }
 
+    /**
+     * Replaces a declared directive's parser with the one of the package that owns it (its
+     * checks and canonical form), so that config/ depends on nothing above it. It is used for the
+     * file, the command line and CONFIG SET alike: register it before loading.
+     */
+    public void parser(String name, ConfigParam.Parser parser) {
+        param(name).parser = parser;
+    }
+
     /** Registers a reaction to a directive's changes (CONFIG SET and start-up loading). */
     public void onChange(String name, Consumer<Object> listener) {
         ConfigParam p = param(name);

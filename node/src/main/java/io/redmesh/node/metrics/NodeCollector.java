@@ -41,10 +41,12 @@ import java.util.function.Supplier;
  */
 final class NodeCollector extends Collector implements Collector.Describable {
     private final ServerContext server;
+    private final Acl acl;
     private final Map<String, Supplier<X509Certificate>> certificates;
 
-    NodeCollector(ServerContext server, Map<String, Supplier<X509Certificate>> certificates) {
+    NodeCollector(ServerContext server, Acl acl, Map<String, Supplier<X509Certificate>> certificates) {
         this.server = server;
+        this.acl = acl;
         this.certificates = certificates;
     }
 
@@ -109,7 +111,6 @@ final class NodeCollector extends Collector implements Collector.Describable {
                     duration.addMetric(cmd, c.microseconds / 1e6);
                 }
             }
-            Acl acl = Acl.of(server);
             if (acl != null) {
                 denied.addMetric(List.of("auth"), acl.deniedAuth);
                 denied.addMetric(List.of("command"), acl.deniedCmd);

@@ -2,6 +2,7 @@ package io.redmesh.node.metrics;
 
 import io.prometheus.client.Collector;
 import io.prometheus.client.CollectorRegistry;
+import io.redmesh.node.acl.Acl;
 import io.redmesh.node.command.ServerContext;
 import io.redmesh.node.config.ConfigException;
 import io.redmesh.node.config.ServerConfig;
@@ -21,11 +22,11 @@ import java.util.function.Supplier;
  *
  * <p>How an upper module (the agent) adds its metrics, whether or not the endpoint is on:
  * <pre>
- * CollectorRegistry r = NodeMetrics.of(serverContext).registry();
+ * CollectorRegistry r = nodeControl.metricsRegistry();
  * Gauge aclVersion = Gauge.build("redmesh_acl_version", "...").register(r);
  * Histogram latency = Histogram.build("redmesh_acl_propagation_seconds", "...").buckets(...).register(r);
  * r.register(new MyCollector());   // or a Collector that reads state at scrape time
- * NodeMetrics.of(serverContext).certificate("replication", () -> currentReplicationCert);
+ * nodeControl.certificateMetric("replication", () -> currentReplicationCert);
  * </pre>
  * Names must start with {@code redmesh_} and not clash with the node's (registration throws).
  *
@@ -45,28 +46,23 @@ public final class NodeMetrics {
     private MetricsEndpoint endpoint;
     private boolean started;
 
-    private NodeMetrics(ServerContext server) {
+    /** The metrics of one node (its composition root makes them once); reads {@code acl}'s counters. */
+    public NodeMetrics(ServerContext server, Acl acl) {
         this.server = server;
         this.config = server.config;
-        registry.register(new NodeCollector(server, certificates));
+        registry.register(new NodeCollector(server, acl, certificates));
         config.onApply(List.of("metrics-port", "metrics-bind"), this::apply);
     }
 
-    /** Creates the metrics of a node (once, by the server being built). */
-    public static synchronized NodeMetrics install(ServerContext server) {
-        if (server.metrics == null) {
-            server.metrics = new NodeMetrics(server);
-        }
-        return (NodeMetrics) server.metrics;
-    }
-
-    /** The metrics of this node (installed by the server). */
-    public static NodeMetrics of(ServerContext server) {
-        NodeMetrics m = (NodeMetrics) server.metrics;
-        if (m == null) {
-            throw new IllegalStateException("no metrics installed on this node");
-        }
-        return m;
+    /**
+     * The checks this package owns for its directives (metrics-bind must be an address), run on
+     * the file, the command line and CONFIG SET; registered before the configuration is loaded.
+     */
+    public static void registerDirectives(ServerConfig config) {
+        config.parser("metrics-bind", a -> {
+            MetricsEndpoint.checkBind(a.get(0));
+            return a.get(0);
+        });
     }
 
     /** The registry every scrape reads; register collectors here (any time, also while serving). */

@@ -7,7 +7,6 @@ import io.redmesh.node.command.PersistenceHooks;
 import io.redmesh.node.command.ServerContext;
 import io.redmesh.node.command.Session;
 import io.redmesh.node.config.ServerConfig;
-import io.redmesh.node.persist.aof.AofCommands;
 import io.redmesh.node.persist.aof.AofLoader;
 import io.redmesh.node.persist.aof.AppendOnlyFile;
 import io.redmesh.node.persist.io.DiskFiles;
@@ -51,16 +50,14 @@ public final class Persistence implements PersistenceHooks {
         this.files = new DiskFiles(sealing);
         this.aof = new AppendOnlyFile(context, files);
         this.saver = new BackgroundSaver(context, files);
-        context.persistence = this;
-        context.bgsaveInProgress = saver::inProgress;
         // BGSAVE writes RDB; the writer's options (aux fields, LRU/LFU metadata) are read at the instant.
         saver.format(out -> new RdbWriter(out, RdbFiles.options(config, context.keyspace)));
         saver.otherChildActive(() -> aof.rewriter().inProgress()); // BGSAVE sees the rewrite as a child
     }
 
-    /** BGSAVE/LASTSAVE-side commands and BGREWRITEAOF, to add to the command table. */
+    /** The persistence commands (SAVE, BGSAVE, LASTSAVE, BGREWRITEAOF, DUMP, RESTORE), for the command table. */
     public List<CommandFamily> families() {
-        return List.of(new SaveCommands(saver), new AofCommands(aof));
+        return List.of(new PersistenceCommands(saver, aof));
     }
 
     public BackgroundSaver saver() {
@@ -163,7 +160,7 @@ public final class Persistence implements PersistenceHooks {
         if (!write) {
             return null;
         }
-        return saver.writesDenied() ? SaveCommands.MISCONF : "MISCONF Errors writing to the AOF file: " + aofError;
+        return saver.writesDenied() ? PersistenceCommands.MISCONF : "MISCONF Errors writing to the AOF file: " + aofError;
     }
 
     /**

@@ -9,7 +9,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.unix.UnixChannel;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
-import io.redmesh.node.acl.CertificateLogin;
 import io.redmesh.node.command.ServerContext;
 import io.redmesh.node.command.Session;
 import io.redmesh.node.command.SessionTransport;
@@ -60,7 +59,7 @@ final class ClientChannelHandler extends ChannelInboundHandlerAdapter implements
             }
             session.netInput += in;
             server.stats.netInputBytes += in;
-            server.dispatcher.process(session, argv);
+            server.dispatcher().process(session, argv);
         } else if (msg instanceof RespDecoder.ProtocolError err) {
             if (err.message() != null) {
                 ServerLog.protocolError("id=" + session.id + " addr=" + remoteAddress(), err.message());
@@ -90,7 +89,7 @@ final class ClientChannelHandler extends ChannelInboundHandlerAdapter implements
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof SslHandshakeCompletionEvent e && e.isSuccess()) {
-            CertificateLogin.handshakeDone(server, session, peerCertificates());
+            server.accessControl().tlsHandshakeDone(session, peerCertificates());
         }
         ctx.fireUserEventTriggered(evt);
     }

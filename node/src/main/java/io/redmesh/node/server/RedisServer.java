@@ -17,12 +17,10 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.util.concurrent.DefaultThreadFactory;
-import io.redmesh.node.command.CommandFamily;
-import io.redmesh.node.command.CommandTable;
-import io.redmesh.node.command.Dispatcher;
+import io.redmesh.node.acl.Acl;
+import io.redmesh.node.acl.AclFile;
 import io.redmesh.node.command.ServerContext;
 import io.redmesh.node.command.Session;
-import io.redmesh.node.command.family.Families;
 import io.redmesh.node.config.ConfigException;
 import io.redmesh.node.config.ServerConfig;
 import io.redmesh.node.metrics.NodeMetrics;
@@ -30,7 +28,7 @@ import io.redmesh.node.persist.BackgroundSaver;
 import io.redmesh.node.persist.Persistence;
 import io.redmesh.node.resp.RespDecoder;
 import io.redmesh.node.tls.TlsContextProvider;
-import io.redmesh.node.tls.TlsMaterialException;
+import io.redmesh.node.spi.tls.TlsMaterialException;
 import io.redmesh.node.tls.TlsSettings;
 import io.redmesh.node.util.ServerLog;
 import java.net.InetSocketAddress;
@@ -42,15 +40,17 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A running node: the listeners (port, tls-port, unixsocket), the event loops, the cron that
- * expires keys and closes idle clients, and orderly shutdown. One pipeline per connection:
- * [SslHandler] -> {@link RespDecoder} -> {@link ClientChannelHandler} -> dispatcher.
+ * A node's network side: the listeners (port, tls-port, unixsocket), the event loops, the cron
+ * that expires keys and closes idle clients, start-up in Redis's order and orderly shutdown.
+ * One pipeline per connection: [SslHandler] -> {@link RespDecoder} -> {@link ClientChannelHandler}
+ * -> dispatcher. The parts it serves are built and wired by the composition root
+ * ({@code io.redmesh.node.Node}).
  */
 public final class RedisServer {
     private final ServerConfig config;
-    /** A rename-command naming a command we do not have; refuses start-up, as Redis does. */
-    private String badRename;
     private final ServerContext context;
+    /** The users loaded at start-up (aclfile or redis.conf "user" lines). */
+    private final Acl acl;
     private final TlsContextProvider tls;
     /** RDB snapshots, the AOF and encryption at rest. */
     private final Persistence persistence;
@@ -76,33 +76,16 @@ public final class RedisServer {
 
     private final List<Runnable> beforeListen = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-    public RedisServer(ServerConfig config) {
-        this(config, List.of());
-    }
-
-    /** @param extraFamilies command families contributed by upper modules */
-    public RedisServer(ServerConfig config, List<CommandFamily> extraFamilies) {
-        this.config = config;
-        this.context = new ServerContext(config);
-        this.tls = new TlsContextProvider();
-        this.persistence = new Persistence(context, config);
-        List<CommandFamily> families = new ArrayList<>(Families.all(this::requestShutdown));
-        families.addAll(persistence.families());
-        families.addAll(extraFamilies);
-        CommandTable table = CommandTable.load(families);
-        for (String[] r : config.commandRenames()) {
-            if (!table.rename(r[0], r[1])) {
-                badRename = r[0];
-            }
-        }
-        context.table(table);
-        new Dispatcher(context);
-        io.redmesh.node.command.family.AclCommands.install(context);
-        // -MISCONF after the ACL check, as in Redis's processCommand
-        context.dispatcher.addGate(persistence::diskErrorGate);
+    /** The network side of a node whose parts the composition root built and wired. */
+    public RedisServer(ServerContext context, TlsContextProvider tls, Persistence persistence, Acl acl,
+                       NodeMetrics metrics) {
+        this.config = context.config;
+        this.context = context;
+        this.tls = tls;
+        this.persistence = persistence;
+        this.acl = acl;
+        this.metrics = metrics;
         this.pipeline = new ClientPipeline(context, config, tls);
-        this.metrics = NodeMetrics.install(context);
-        metrics.certificate(NodeMetrics.LINK_CLIENT, () -> context.tlsPort > 0 ? tls.certificate() : null);
         config.onChange("proto-max-bulk-len", v -> pipeline.protoMaxBulkLen = (Long) v);
         config.onChange("client-query-buffer-limit", v -> pipeline.queryBufferLimit = (Long) v);
         config.onChange("loglevel", v -> ServerLog.level((String) v));
@@ -179,17 +162,13 @@ public final class RedisServer {
 
     /** Binds the listeners and starts serving. Throws StartupException with Redis's log text. */
     public void start() throws StartupException {
-        if (badRename != null) {
-            throw new StartupException("No such command in rename-command: " + badRename);
-        }
         config.applyAll();
         try {
-            io.redmesh.node.acl.AclFile.loadAtStartup(io.redmesh.node.acl.Acl.of(context), config.userLines(),
-                    config.getString("aclfile"));
-        } catch (io.redmesh.node.acl.AclFile.StartupError e) {
+            AclFile.loadAtStartup(acl, config.userLines(), config.getString("aclfile"));
+        } catch (AclFile.StartupError e) {
             throw new StartupException(e.getMessage());
         }
-        io.redmesh.node.acl.Acl.of(context).changes.baseline();
+        acl.changes.baseline();
         try {
             ServerLog.logfile(config.getString("logfile"));
         } catch (java.io.IOException e) {
@@ -256,7 +235,7 @@ public final class RedisServer {
         writePidFile();
         ServerLog.notice("Server initialized");
         ServerCron.start(group, context, config, persistence);
-        context.dispatcher.watchdog().start(config);
+        context.dispatcher().watchdog().start(config);
         ServerLog.notice("Ready to accept connections");
     }
 
@@ -503,7 +482,7 @@ public final class RedisServer {
         java.util.concurrent.atomic.AtomicBoolean locked = new java.util.concurrent.atomic.AtomicBoolean();
         Thread interrupter = new Thread(() -> {
             while (!locked.get()) {
-                context.dispatcher.watchdog().interruptRunning(0);
+                context.dispatcher().watchdog().interruptRunning(0);
                 try {
                     Thread.sleep(100);
                 } catch (InterruptedException e) {
@@ -556,7 +535,7 @@ public final class RedisServer {
         }
         ServerLog.warning("User requested shutdown...");
         context.shuttingDown = true;
-        context.dispatcher.watchdog().stop();
+        context.dispatcher().watchdog().stop();
         closeListeners();
         metrics.stop();
         for (Session s : context.sessions()) {

@@ -1,5 +1,6 @@
 package io.redmesh.node.tls;
 
+import io.redmesh.node.spi.tls.TlsMaterialException;
 import io.netty.handler.ssl.CipherSuiteConverter;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.internal.tcnative.SSL;

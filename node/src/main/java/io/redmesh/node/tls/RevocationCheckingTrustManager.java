@@ -1,5 +1,7 @@
 package io.redmesh.node.tls;
 
+import io.redmesh.node.spi.tls.TlsMaterialException;
+import io.redmesh.node.spi.tls.TrustAnchors;
 import java.math.BigInteger;
 import java.net.Socket;
 import java.security.cert.CertificateException;

@@ -1,5 +1,7 @@
 package io.redmesh.node.tls;
 
+import io.redmesh.node.spi.tls.TlsMaterialException;
+import io.redmesh.node.spi.tls.PemFiles;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.DelegatingSslContext;

@@ -17,7 +17,7 @@ class AclChangeFeedTest {
 
     private static List<String[]> listen(ServerFixture s) {
         List<String[]> seen = java.util.Collections.synchronizedList(new ArrayList<>());
-        s.context().aclListeners.add((user, rules, actor) -> seen.add(new String[] {user, rules, actor}));
+        s.server().acl().changes.addListener((user, rules, actor) -> seen.add(new String[] {user, rules, actor}));
         return seen;
     }
 
@@ -55,7 +55,7 @@ class AclChangeFeedTest {
     void remoteChangesApplyExactlyAndDoNotEcho() throws Exception {
         try (ServerFixture s = ServerFixture.start(); RespClient c = s.client()) {
             List<String[]> seen = listen(s);
-            Acl acl = Acl.of(s.context());
+            Acl acl = s.server().acl();
             String rules = "on #" + sha("pw") + " ~a:* resetchannels -@all +get (~b:* resetchannels -@all +set)";
             locked(s, () -> {
                 acl.changes.applyRemote("bob", rules);
@@ -87,7 +87,7 @@ class AclChangeFeedTest {
     void badRemoteRulesChangeNothing() throws Exception {
         try (ServerFixture s = ServerFixture.start(); RespClient c = s.client()) {
             c.callString("ACL", "SETUSER", "dave", "on", "nopass", "+get");
-            Acl acl = Acl.of(s.context());
+            Acl acl = s.server().acl();
             String before = lineOf(c, "dave");
             assertThrows(Acl.SetUserException.class, () -> locked(s, () -> {
                 acl.changes.applyRemote("dave", "on +nosuchcommand");
@@ -108,7 +108,7 @@ class AclChangeFeedTest {
             c.callString("ACL", "SETUSER", "eve", "on", ">x", "+@all", "~*");
             assertEquals("+OK\r\n", eve.callString("AUTH", "eve", "x"));
             locked(s, () -> {
-                Acl.of(s.context()).changes.applyRemote("eve", null);
+                s.server().acl().changes.applyRemote("eve", null);
                 return null;
             });
             assertTrue(eve.closedByServer(2000));

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 /** The ACL model on its own: rules, checks, descriptions, log grouping; no sockets. */
 class AclModelTest {
-    static final CommandTable TABLE = CommandTable.load(Families.all(() -> {}));
+    static final CommandTable TABLE = CommandTable.load(Families.all(() -> {}, new io.redmesh.node.command.family.AclCommands()));
     final AclRuleParser parser = new AclRuleParser(TABLE, () -> 0);
     final AclDescriber describer = new AclDescriber(TABLE);
 

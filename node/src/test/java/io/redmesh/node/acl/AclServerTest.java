@@ -116,7 +116,7 @@ class AclServerTest {
             assertTrue(list.contains("user svc on certonly #"), list);
             assertTrue(s(c, "ACL", "GETUSER", "svc").contains("$2\r\non\r\n$8\r\ncertonly\r\n"));
 
-            Acl acl = Acl.of(node.context());
+            Acl acl = node.server().acl();
             Session session = node.context().sessions().iterator().next();
             node.context().lock.lock();
             try {

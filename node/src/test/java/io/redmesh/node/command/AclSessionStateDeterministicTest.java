@@ -26,17 +26,19 @@ class AclSessionStateDeterministicTest {
         return r;
     }
 
+    /** The ACL engine of each context this test built. */
+    private static final java.util.Map<ServerContext, io.redmesh.node.acl.Acl> ACL = new java.util.IdentityHashMap<>();
+
     private static ServerContext server() {
-        ServerContext server = new ServerContext(new ServerConfig());
-        server.table(CommandTable.load(Families.all(() -> {})));
-        new Dispatcher(server);
-        AclCommands.install(server);
-        return server;
+        // a node built by its composition root and never started: no sockets, no threads
+        io.redmesh.node.Node node = io.redmesh.node.Node.build(io.redmesh.node.Node.newConfig());
+        ACL.put(node.context(), node.acl());
+        return node.context();
     }
 
     /** Runs a command on an "admin" session and returns its reply. */
     private static String run(ServerContext server, Session s, FakeTransport t, String... argv) {
-        server.dispatcher.process(s, cmd(argv));
+        server.dispatcher().process(s, cmd(argv));
         s.flush();
         t.runTasks();
         String out = t.output();
@@ -73,7 +75,7 @@ class AclSessionStateDeterministicTest {
         assertEquals(":1\r\n", run(server, admin, ta, "ACL", "DELUSER", "alice"));
         // alice's thread decodes one more pipelined request before the close task reaches it:
         // Redis frees the client at once, so it must not run (here it would run as "default").
-        server.dispatcher.process(alice, cmd("SET", "outside", "x"));
+        server.dispatcher().process(alice, cmd("SET", "outside", "x"));
         tb.runTasks();
         assertTrue(alice.closed);
         assertEquals("$-1\r\n", run(server, admin, ta, "GET", "outside"));
@@ -87,7 +89,7 @@ class AclSessionStateDeterministicTest {
         Session admin = server.openSession(ta);
         Session victim = server.openSession(tb);
         assertEquals(":1\r\n", run(server, admin, ta, "CLIENT", "KILL", "ID", Long.toString(victim.id)));
-        server.dispatcher.process(victim, cmd("SET", "after-kill", "x"));
+        server.dispatcher().process(victim, cmd("SET", "after-kill", "x"));
         tb.runTasks();
         assertEquals("$-1\r\n", run(server, admin, ta, "GET", "after-kill"));
     }
@@ -153,7 +155,7 @@ class AclSessionStateDeterministicTest {
         // a certificate naming it still logs in
         FakeTransport tc = new FakeTransport();
         Session cert = server.openSession(tc);
-        assertTrue(io.redmesh.node.acl.Acl.of(server).loginWithoutPassword(cert, "default"));
+        assertTrue(ACL.get(server).loginWithoutPassword(cert, "default"));
         assertEquals("$-1\r\n", run(server, cert, tc, "GET", "k"));
         // nocertonly restores Redis's behaviour
         run(server, admin, ta, "ACL", "SETUSER", "default", "nocertonly");
@@ -169,7 +171,7 @@ class AclSessionStateDeterministicTest {
         FakeTransport tb = new FakeTransport();
         Session admin = server.openSession(ta);
         Session victim = server.openSession(tb);
-        server.dispatcher.process(victim, cmd("BLPOP", "jobs", "0"));
+        server.dispatcher().process(victim, cmd("BLPOP", "jobs", "0"));
         assertTrue(victim.isBlocked());
         assertEquals(":1\r\n", run(server, admin, ta, "CLIENT", "KILL", "ID", Long.toString(victim.id)));
         // a push before the victim's close task runs: Redis freed the client, the job stays queued

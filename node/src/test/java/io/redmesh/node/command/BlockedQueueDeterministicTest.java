@@ -63,10 +63,8 @@ class BlockedQueueDeterministicTest {
     }
 
     private static ServerContext server() {
-        ServerContext server = new ServerContext(new ServerConfig());
-        server.table(CommandTable.load(Families.all(() -> {})));
-        new Dispatcher(server);
-        return server;
+        // a node built by its composition root and never started: no sockets, no threads
+        return io.redmesh.node.Node.build(io.redmesh.node.Node.newConfig()).context();
     }
 
     private static void check(boolean viaUnblock) {
@@ -75,7 +73,7 @@ class BlockedQueueDeterministicTest {
         FakeTransport tw = new FakeTransport();
         Session a = server.openSession(ta);
         Session w = server.openSession(tw);
-        Dispatcher d = server.dispatcher;
+        Dispatcher d = server.dispatcher();
         d.process(a, cmd("BLPOP", "k", "0"));
         d.process(a, cmd("RPUSH", "log", "1")); // queued while blocked
         // "Another thread" serves a; a's own thread has not run the drain task yet...

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 /** The command table: loaded from Redis's metadata, bound by name, keys found from key specs. */
 class CommandTableTest {
-    private static final CommandTable TABLE = CommandTable.load(Families.all(() -> {}));
+    private static final CommandTable TABLE = CommandTable.load(Families.all(() -> {}, new io.redmesh.node.command.family.AclCommands()));
 
     private static int[] keys(String... argv) {
         byte[][] a = new byte[argv.length][];

@@ -95,7 +95,7 @@ class ConfigFileCompatTest {
         List<String> args = new ArrayList<>(List.of(conf.toString()));
         args.addAll(List.of(extra));
         ConfigLoader.FatalConfigError e = assertThrows(ConfigLoader.FatalConfigError.class,
-                () -> new ConfigLoader(new ServerConfig(), ServerContext.REDIS_VERSION)
+                () -> new ConfigLoader(io.redmesh.node.Node.newConfig(), ServerContext.REDIS_VERSION)
                         .checkUserLines(io.redmesh.node.acl.AclFile::checkUserDeclaration).loadArgs(args));
         return e.getMessage() + "\n"; // the launcher prints it with println, as Redis's fprintf ends it
     }

@@ -52,7 +52,7 @@ class MetricsEndpointTest {
     @Test
     void offByDefaultAndHiddenFromConfigGetStar() {
         try (ServerFixture s = ServerFixture.start(); RespClient c = s.client()) {
-            assertEquals(0, NodeMetrics.of(s.context()).port());
+            assertEquals(0, s.server().metrics().port());
             assertEquals("*2\r\n$12\r\nmetrics-port\r\n$1\r\n0\r\n", c.callString("CONFIG", "GET", "metrics-port"));
             assertEquals("*2\r\n$12\r\nmetrics-bind\r\n$9\r\n127.0.0.1\r\n",
                     c.callString("CONFIG", "GET", "metrics-bind"));
@@ -66,7 +66,7 @@ class MetricsEndpointTest {
         int port = Ports.free();
         try (ServerFixture s = ServerFixture.start(certs.serverArgs("--metrics-port", Integer.toString(port),
                 "--tls-auth-clients-user", "cn"))) {
-            NodeMetrics m = NodeMetrics.of(s.context());
+            NodeMetrics m = s.server().metrics();
             assertEquals(port, m.port());
             // an upper module's metric, registered after start
             Gauge members = Gauge.build("redmesh_test_mesh_members", "Members seen (test).").register(m.registry());
@@ -149,13 +149,13 @@ class MetricsEndpointTest {
         try (ServerFixture s = ServerFixture.start(); RespClient c = s.client()) {
             int first = Ports.free();
             assertEquals("+OK\r\n", c.callString("CONFIG", "SET", "metrics-port", Integer.toString(first)));
-            assertEquals(first, NodeMetrics.of(s.context()).port());
+            assertEquals(first, s.server().metrics().port());
             assertTrue(Scrape.of(first).value("redmesh_commands_processed_total{cmd=\"config|set\"}") >= 1);
 
             int second = Ports.free();
             assertEquals("+OK\r\n", c.callString("CONFIG", "SET", "metrics-port", Integer.toString(second),
                     "metrics-bind", "::1".equals(ipv6Loopback()) ? "::1" : "127.0.0.1"));
-            assertEquals(second, NodeMetrics.of(s.context()).port());
+            assertEquals(second, s.server().metrics().port());
             assertRefused(first);
             Scrape.of("::1".equals(ipv6Loopback()) ? "[::1]" : "127.0.0.1", second);
 
@@ -166,12 +166,12 @@ class MetricsEndpointTest {
                 assertTrue(reply.startsWith("-ERR CONFIG SET failed (possibly related to argument 'metrics-")
                         && reply.endsWith("Unable to listen on this port. Check server logs.\r\n"), reply);
             }
-            assertEquals(second, NodeMetrics.of(s.context()).port());
+            assertEquals(second, s.server().metrics().port());
             assertEquals("*2\r\n$12\r\nmetrics-port\r\n$5\r\n" + second + "\r\n",
                     c.callString("CONFIG", "GET", "metrics-port"));
 
             assertEquals("+OK\r\n", c.callString("CONFIG", "SET", "metrics-port", "0"));
-            assertEquals(0, NodeMetrics.of(s.context()).port());
+            assertEquals(0, s.server().metrics().port());
             assertRefused(second);
             assertEquals("+PONG\r\n", c.callString("PING"));
         }
@@ -188,7 +188,7 @@ class MetricsEndpointTest {
                 assertEquals("-ERR CONFIG SET failed (possibly related to argument 'metrics-bind') - metrics-bind "
                         + "must be an IPv4 or IPv6 address\r\n", c.callString("CONFIG", "SET", "metrics-bind", bad), bad);
             }
-            assertEquals(0, NodeMetrics.of(s.context()).port());
+            assertEquals(0, s.server().metrics().port());
             assertEquals("+PONG\r\n", c.callString("PING"));
         }
     }
@@ -221,7 +221,7 @@ class MetricsEndpointTest {
         try {
             f = java.nio.file.Files.createTempFile("metrics", ".conf");
             java.nio.file.Files.writeString(f, text);
-            new ConfigLoader(new ServerConfig(), ServerContext.REDIS_VERSION).loadArgs(List.of(f.toString()));
+            new ConfigLoader(io.redmesh.node.Node.newConfig(), ServerContext.REDIS_VERSION).loadArgs(List.of(f.toString()));
             return null;
         } catch (ConfigLoader.FatalConfigError e) {
             return e.getMessage();
@@ -237,7 +237,7 @@ class MetricsEndpointTest {
     private static MetricsEndpoint endpoint(ServerFixture s) throws Exception {
         java.lang.reflect.Field f = NodeMetrics.class.getDeclaredField("endpoint");
         f.setAccessible(true);
-        return (MetricsEndpoint) f.get(NodeMetrics.of(s.context()));
+        return (MetricsEndpoint) f.get(s.server().metrics());
     }
 
     private static void assertRefused(int port) {

@@ -58,6 +58,21 @@ class BackgroundSaveTest {
     }
 
     @Test
+    void saveIsRefusedWhileABackgroundSaveRuns() throws Exception {
+        TextFormat f = new TextFormat();
+        try (ServerFixture s = start(f); RespClient c = s.client()) {
+            c.call("SET", "k", "v");
+            CountDownLatch gate = new CountDownLatch(1);
+            f.endGate = gate;
+            assertEquals("+Background saving started\r\n", c.callString("BGSAVE"));
+            assertEquals("-ERR Background save already in progress\r\n", c.callString("SAVE"));
+            gate.countDown();
+            await(() -> info(c, "rdb_bgsave_in_progress").equals("0"), "the save to end");
+            assertEquals("+OK\r\n", c.callString("SAVE"));
+        }
+    }
+
+    @Test
     void bgsaveWritesTheInstantWhileWritesGoOn() throws Exception {
         TextFormat f = new TextFormat();
         try (ServerFixture s = start(f); RespClient c = s.client()) {
@@ -147,7 +162,7 @@ class BackgroundSaveTest {
             Files.delete(sub);
             assertEquals("+Background saving started\r\n", c.callString("BGSAVE"));
             await(() -> info(c, "rdb_last_bgsave_status").equals("err"), "the failure");
-            String misconf = "-" + SaveCommands.MISCONF + "\r\n";
+            String misconf = "-" + PersistenceCommands.MISCONF + "\r\n";
             assertEquals(misconf, c.callString("SET", "b", "2"));
             assertEquals(misconf, c.callString("PING"));
             assertEquals(misconf, c.callString("DEL", "a"));

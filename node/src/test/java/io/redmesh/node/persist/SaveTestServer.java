@@ -1,9 +1,6 @@
 package io.redmesh.node.persist;
 
-import io.redmesh.node.command.ServerContext;
-import io.redmesh.node.config.ConfigLoader;
-import io.redmesh.node.config.ServerConfig;
-import io.redmesh.node.server.RedisServer;
+import io.redmesh.node.Node;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -15,9 +12,7 @@ public final class SaveTestServer {
     private SaveTestServer() {}
 
     public static void main(String[] args) throws Exception {
-        ServerConfig config = new ServerConfig();
-        new ConfigLoader(config, ServerContext.REDIS_VERSION).loadArgs(List.of(args).subList(1, args.length));
-        RedisServer server = new RedisServer(config);
+        Node server = Node.fromArgs(List.of(args).subList(1, args.length));
         TextFormat f = new TextFormat();
         f.holdFile = Path.of(args[0]);
         server.saver().format(f);

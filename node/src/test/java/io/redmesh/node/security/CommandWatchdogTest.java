@@ -52,7 +52,7 @@ class CommandWatchdogTest {
         try {
             CompletableFuture<String> keys = startLongKeys(ours);
             Thread.sleep(800); // the KEYS holds the lock, and is past busy-reply-threshold
-            assertTrue(ours.server().context().dispatcher.watchdog().busyMillis() >= 300);
+            assertTrue(ours.server().context().dispatcher().watchdog().busyMillis() >= 300);
             long t = System.nanoTime();
             try (RespClient c = ours.client()) {
                 c.send(RespClient.encode("SHUTDOWN".getBytes(StandardCharsets.US_ASCII),
@@ -100,12 +100,12 @@ class CommandWatchdogTest {
                 }
             });
             long deadline = System.currentTimeMillis() + 10_000;
-            while (ours.server().context().dispatcher.watchdog().busyMillis() < 400 && !keys.isDone()
+            while (ours.server().context().dispatcher().watchdog().busyMillis() < 400 && !keys.isDone()
                     && System.currentTimeMillis() < deadline) {
                 Thread.sleep(20);
             }
             Thread.sleep(200);
-            ours.server().context().dispatcher.watchdog().interruptRunning(0);
+            ours.server().context().dispatcher().watchdog().interruptRunning(0);
             assertEquals("-" + CommandInterruptedException.MESSAGE + "\r\n", keys.get(10, TimeUnit.SECONDS));
             String slowlog = c.callString("SLOWLOG", "GET", "1");
             assertTrue(slowlog.contains("KEYS"), slowlog.length() > 300 ? slowlog.substring(0, 300) : slowlog);

@@ -1,9 +1,6 @@
 package io.redmesh.node.testing;
 
-import io.redmesh.node.command.ServerContext;
-import io.redmesh.node.config.ConfigLoader;
-import io.redmesh.node.config.ServerConfig;
-import io.redmesh.node.server.RedisServer;
+import io.redmesh.node.Node;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,12 +26,10 @@ public final class NodeProcess implements AutoCloseable {
 
     /** Entry point of the child JVM. */
     public static void main(String[] args) throws Exception {
-        ServerConfig config = new ServerConfig();
-        new ConfigLoader(config, ServerContext.REDIS_VERSION).loadArgs(Arrays.asList(args));
-        RedisServer server = new RedisServer(config);
+        Node server = Node.fromArgs(Arrays.asList(args));
         try {
             server.start();
-        } catch (RedisServer.StartupException e) {
+        } catch (Node.StartupException e) {
             System.err.println("FATAL: " + e.getMessage());
             System.exit(1);
         }

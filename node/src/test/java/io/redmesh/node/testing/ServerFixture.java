@@ -1,9 +1,7 @@
 package io.redmesh.node.testing;
 
+import io.redmesh.node.Node;
 import io.redmesh.node.command.ServerContext;
-import io.redmesh.node.config.ConfigLoader;
-import io.redmesh.node.config.ServerConfig;
-import io.redmesh.node.server.RedisServer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -19,10 +17,10 @@ import java.util.List;
  * </pre>
  */
 public final class ServerFixture implements AutoCloseable {
-    private final RedisServer server;
+    private final Node server;
     private final int port;
 
-    private ServerFixture(RedisServer server, int port) {
+    private ServerFixture(Node server, int port) {
         this.server = server;
         this.port = port;
     }
@@ -38,10 +36,10 @@ public final class ServerFixture implements AutoCloseable {
     }
 
     /** Starts a node made by {@link #build} (after the test attached what it needed). */
-    public static ServerFixture started(RedisServer server) {
+    public static ServerFixture started(Node server) {
         try {
             server.start();
-        } catch (RedisServer.StartupException e) {
+        } catch (Node.StartupException e) {
             throw new IllegalStateException(e.getMessage());
         }
         return new ServerFixture(server, server.port());
@@ -51,7 +49,7 @@ public final class ServerFixture implements AutoCloseable {
      * A node configured as {@link #startWithConfig} would start it, not started yet: upper
      * modules attach to it (an agent) before calling {@link #started}.
      */
-    public static RedisServer build(java.nio.file.Path configFile, String... directives) {
+    public static Node build(java.nio.file.Path configFile, String... directives) {
         int port = Ports.free();
         List<String> args = new ArrayList<>();
         if (configFile != null) {
@@ -71,14 +69,11 @@ public final class ServerFixture implements AutoCloseable {
             }
         }
         args.addAll(Arrays.asList(directives));
-        ServerConfig config = new ServerConfig();
         try {
-            new ConfigLoader(config, ServerContext.REDIS_VERSION)
-                    .checkUserLines(io.redmesh.node.acl.AclFile::checkUserDeclaration).loadArgs(args);
-        } catch (ConfigLoader.FatalConfigError e) {
+            return Node.fromArgs(args);
+        } catch (Node.ConfigError e) {
             throw new IllegalArgumentException(e.getMessage());
         }
-        return new RedisServer(config);
     }
 
     public int port() {
@@ -89,7 +84,8 @@ public final class ServerFixture implements AutoCloseable {
         return server.tlsPort();
     }
 
-    public RedisServer server() {
+    /** The node: its lifecycle, {@code control()} (what modules see) and, for node's tests, its parts. */
+    public Node server() {
         return server;
     }
 

@@ -1,5 +1,7 @@
 package io.redmesh.node.tls;
 
+import io.redmesh.node.spi.tls.TlsMaterialException;
+import io.redmesh.node.spi.tls.PemFiles;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

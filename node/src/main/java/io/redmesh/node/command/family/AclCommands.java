@@ -40,40 +40,34 @@ public final class AclCommands implements CommandFamily {
 
     @Override
     public void register(CommandTable.Binder b) {
-        b.bind("acl|setuser", AclCommands::setuser)
-         .bind("acl|getuser", AclCommands::getuser)
-         .bind("acl|deluser", AclCommands::deluser)
+        b.bind("acl|setuser", this::setuser)
+         .bind("acl|getuser", this::getuser)
+         .bind("acl|deluser", this::deluser)
          .bind("acl|list", c -> list(c, false))
          .bind("acl|users", c -> list(c, true))
          .bind("acl|whoami", c -> c.reply.bulk(c.session.user))
-         .bind("acl|cat", AclCommands::cat)
-         .bind("acl|genpass", AclCommands::genpass)
-         .bind("acl|log", AclCommands::log)
-         .bind("acl|save", AclCommands::save)
-         .bind("acl|load", AclCommands::load)
-         .bind("acl|dryrun", AclCommands::dryrun)
-         .bind("acl|help", AclCommands::help);
+         .bind("acl|cat", this::cat)
+         .bind("acl|genpass", this::genpass)
+         .bind("acl|log", this::log)
+         .bind("acl|save", this::save)
+         .bind("acl|load", this::load)
+         .bind("acl|dryrun", this::dryrun)
+         .bind("acl|help", this::help);
     }
 
-    /**
-     * Creates the server's ACL engine and plugs it in: the permission gate where processCommand()
-     * checks ACLs, the EXEC re-check, requirepass, acl-pubsub-default, acllog-max-len and
-     * CLIENT KILL USER. Called once the command table is loaded.
-     */
-    public static Acl install(ServerContext server) {
-        Acl acl = new Acl(server, ClientCommands::describe);
-        server.acl = acl;
-        server.userExists = name -> acl.user(name) != null;
-        server.dispatcher.addGate(acl::check);
-        server.dispatcher.addExecGate(acl::checkAtExec);
-        server.config.onChange("requirepass", v -> acl.requirepass((String) v));
-        server.config.onChange("acl-pubsub-default", v -> acl.pubsubDefault("allchannels".equals(v)));
-        server.config.onChange("acllog-max-len", v -> acl.logMaxLen((Long) v));
+    /** The engine these commands act on: the server's, given once the command table exists. */
+    private Acl acl;
+
+    /** Binds the commands to the server's ACL engine (the composition root, once). */
+    public void engine(Acl engine) {
+        if (acl != null) {
+            throw new IllegalStateException("ACL commands are already bound to an engine");
+        }
+        acl = engine;
+    }
+
+    private Acl acl(CommandContext c) {
         return acl;
-    }
-
-    private static Acl acl(CommandContext c) {
-        return Acl.of(c.server);
     }
 
     private static String str(byte[] b) {
@@ -86,7 +80,7 @@ public final class AclCommands implements CommandFamily {
         return nul < 0 ? s : s.substring(0, nul);
     }
 
-    static void setuser(CommandContext c) {
+    void setuser(CommandContext c) {
         for (int j = 2; j < c.argc(); j++) {
             c.redact(j); // rules may hold passwords: never shown by SLOWLOG or MONITOR
         }
@@ -113,7 +107,7 @@ public final class AclCommands implements CommandFamily {
         c.reply.ok();
     }
 
-    static void getuser(CommandContext c) {
+    void getuser(CommandContext c) {
         AclUser u = acl(c).user(str(c.arg(2)));
         if (u == null) {
             c.reply.nullBulk(); // Redis 7.0 answers a null, not an error
@@ -151,7 +145,7 @@ public final class AclCommands implements CommandFamily {
         r.bulk(AclDescriber.channelsField(s));
     }
 
-    static void deluser(CommandContext c) {
+    void deluser(CommandContext c) {
         for (int j = 2; j < c.argc(); j++) {
             if (str(c.arg(j)).equals("default")) {
                 throw RedisException.err("The 'default' user cannot be removed");
@@ -169,7 +163,7 @@ public final class AclCommands implements CommandFamily {
         c.reply.integer(deleted);
     }
 
-    static void list(CommandContext c, boolean namesOnly) {
+    void list(CommandContext c, boolean namesOnly) {
         List<AclUser> users = acl(c).users();
         c.reply.array(users.size());
         for (AclUser u : users) {
@@ -177,7 +171,7 @@ public final class AclCommands implements CommandFamily {
         }
     }
 
-    static void cat(CommandContext c) {
+    void cat(CommandContext c) {
         if (c.argc() == 2) {
             AclCategory[] all = AclCategory.values();
             c.reply.array(all.length);
@@ -210,7 +204,7 @@ public final class AclCommands implements CommandFamily {
         }
     }
 
-    static void genpass(CommandContext c) {
+    void genpass(CommandContext c) {
         if (c.argc() > 3) {
             throw c.subcommandSyntaxError();
         }
@@ -225,7 +219,7 @@ public final class AclCommands implements CommandFamily {
         c.reply.bulk(HexFormat.of().formatHex(raw).substring(0, chars));
     }
 
-    static void log(CommandContext c) {
+    void log(CommandContext c) {
         if (c.argc() > 3) {
             throw c.subcommandSyntaxError();
         }
@@ -261,7 +255,7 @@ public final class AclCommands implements CommandFamily {
         }
     }
 
-    private static String aclfile(CommandContext c) {
+    private String aclfile(CommandContext c) {
         String f = c.server.config.getString("aclfile");
         if (f.isEmpty()) {
             throw RedisException.err("This Redis instance is not configured to use an ACL file. You may want to "
@@ -271,7 +265,7 @@ public final class AclCommands implements CommandFamily {
         return f;
     }
 
-    static void save(CommandContext c) {
+    void save(CommandContext c) {
         if (!AclFile.save(acl(c), aclfile(c))) {
             throw RedisException.err("There was an error trying to save the ACLs. Please check the server logs for "
                     + "more information");
@@ -279,7 +273,7 @@ public final class AclCommands implements CommandFamily {
         c.reply.ok();
     }
 
-    static void load(CommandContext c) {
+    void load(CommandContext c) {
         String errors = AclFile.load(acl(c), aclfile(c));
         if (errors != null) {
             throw RedisException.err(errors);
@@ -288,7 +282,7 @@ public final class AclCommands implements CommandFamily {
         c.reply.ok();
     }
 
-    static void dryrun(CommandContext c) {
+    void dryrun(CommandContext c) {
         String name = str(c.arg(2));
         AclUser u = acl(c).user(name);
         if (u == null) {
@@ -319,7 +313,7 @@ public final class AclCommands implements CommandFamily {
         c.reply.bulk(err);
     }
 
-    static void help(CommandContext c) {
+    void help(CommandContext c) {
         Help.reply(c, "ACL",
                 "CAT [<category>]",
                 "    List all commands that belong to <category>, or all command categories",

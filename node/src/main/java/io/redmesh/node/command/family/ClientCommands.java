@@ -274,7 +274,7 @@ final class ClientCommands implements CommandFamily {
                 } else if (c.argIs(i, "LADDR") && more) {
                     laddr = v;
                 } else if (c.argIs(i, "USER") && more) {
-                    if (!c.server.userExists.test(v)) {
+                    if (!c.server.accessControl().userExists(v)) {
                         throw RedisException.err("No such user '" + v + "'");
                     }
                     user = v;
@@ -353,9 +353,9 @@ final class ClientCommands implements CommandFamily {
             return;
         }
         if (error) {
-            c.server.dispatcher.unblockWith(target, r -> r.error("UNBLOCKED client unblocked via CLIENT UNBLOCK"));
+            c.server.dispatcher().unblockWith(target, r -> r.error("UNBLOCKED client unblocked via CLIENT UNBLOCK"));
         } else {
-            c.server.dispatcher.unblockWith(target, null);
+            c.server.dispatcher().unblockWith(target, null);
         }
         c.reply.integer(1);
     }

@@ -74,7 +74,7 @@ final class ConfigCommands implements CommandFamily {
             // With an aclfile the users live there (ACL SAVE); redis.conf gets none, as in Redis
             // 7.0 (users in both would refuse the next start).
             ConfigRewriter.rewrite(c.server.config, c.server.config.getString("aclfile").isEmpty()
-                    ? io.redmesh.node.acl.Acl.of(c.server).userLines() : List.of());
+                    ? c.server.accessControl().userLines() : List.of());
         } catch (java.io.IOException e) {
             throw RedisException.err("Rewriting config file: " + e.getMessage());
         }
@@ -92,7 +92,7 @@ final class ConfigCommands implements CommandFamily {
             s.latency = null;
         }
         c.server.slowlog.reset();
-        io.redmesh.node.acl.Acl.of(c.server).resetStats();
+        c.server.accessControl().resetStats();
         c.reply.ok();
     }
 }

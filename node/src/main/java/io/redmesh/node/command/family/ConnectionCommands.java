@@ -1,6 +1,5 @@
 package io.redmesh.node.command.family;
 
-import io.redmesh.node.acl.Acl;
 import io.redmesh.node.command.CommandContext;
 import io.redmesh.node.command.CommandFamily;
 import io.redmesh.node.command.CommandTable;
@@ -82,7 +81,7 @@ final class ConnectionCommands implements CommandFamily {
         byte[] user;
         byte[] pass;
         if (c.argc() == 2) {
-            if (Acl.of(c.server).defaultUser().nopass()) {
+            if (c.server.defaultUserNoPass) {
                 throw RedisException.err("AUTH <password> called without any password configured for the default "
                         + "user. Are you sure your configuration is correct?");
             }
@@ -100,7 +99,7 @@ final class ConnectionCommands implements CommandFamily {
 
     /** ACLAuthenticateUser() for AUTH and HELLO: throws WRONGPASS (after the ACL LOG entry). */
     static void authenticate(CommandContext c, byte[] user, byte[] pass) {
-        if (!Acl.of(c.server).authenticate(c.session, user, pass, c.arg(0))) {
+        if (!c.server.accessControl().authenticate(c.session, user, pass, c.arg(0))) {
             throw new RedisException(Errors.WRONGPASS);
         }
     }
@@ -191,7 +190,7 @@ final class ConnectionCommands implements CommandFamily {
         s.replyMode = Session.ReplyMode.ON;
         s.noEvict = false;
         s.reply.protocol(2);
-        Acl.of(c.server).resetSession(s);
+        c.server.accessControl().resetSession(s);
         c.reply.simple("RESET");
     }
 }

@@ -1,14 +1,23 @@
 package io.redmesh.node.command.family;
 
 import io.redmesh.node.command.CommandFamily;
+import io.redmesh.node.command.Session;
 import java.util.List;
 
 /** The node's own command families, in one list so the table is assembled in one place. */
 public final class Families {
     private Families() {}
 
-    /** @param shutdown what SHUTDOWN (and SIGTERM) runs once the reply is sent */
-    public static List<CommandFamily> all(Runnable shutdown) {
+    /** A client as CLIENT LIST describes it (the ACL LOG's client-info). */
+    public static String describeClient(Session s) {
+        return ClientCommands.describe(s);
+    }
+
+    /**
+     * @param shutdown what SHUTDOWN (and SIGTERM) runs once the reply is sent
+     * @param acl      the ACL command family, bound to its engine once the table exists
+     */
+    public static List<CommandFamily> all(Runnable shutdown, AclCommands acl) {
         return List.of(
                 new ConnectionCommands(),
                 new ClientCommands(),
@@ -23,7 +32,6 @@ public final class Families {
                 new SortedSetCommands(),
                 new TransactionCommands(),
                 new PubSubCommands(),
-                new PersistenceCommands(),
-                new AclCommands());
+                acl);
     }
 }

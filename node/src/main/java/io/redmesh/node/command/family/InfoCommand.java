@@ -294,7 +294,7 @@ final class InfoCommand {
     private static void persistence(StringBuilder sb, ServerContext srv) {
         line(sb, "loading", 0);
         line(sb, "async_loading", 0);
-        String rdb = srv.persistence.info();
+        String rdb = srv.persistence().info();
         if (rdb != null) {
             sb.append(rdb); // current_cow_peak .. rdb_last_load_keys_loaded
         } else {
@@ -315,7 +315,7 @@ final class InfoCommand {
             line(sb, "rdb_last_load_keys_expired", 0);
             line(sb, "rdb_last_load_keys_loaded", 0);
         }
-        String[] aof = srv.persistence.aofInfo();
+        String[] aof = srv.persistence().aofInfo();
         if (aof != null) {
             sb.append(aof[0]);
         } else {
@@ -335,7 +335,7 @@ final class InfoCommand {
         if (aof != null) {
             sb.append(aof[1]); // aof_current_size ... while AOF is on
         }
-        sb.append(srv.persistence.encryptionInfo()); // RedMesh: encryption at rest (persist/seal)
+        sb.append(srv.persistence().encryptionInfo()); // RedMesh: encryption at rest (persist/seal)
     }
 
     private static void stats(StringBuilder sb, ServerContext srv) {
@@ -393,13 +393,7 @@ final class InfoCommand {
         line(sb, "reply_buffer_shrinks", 0);
         line(sb, "reply_buffer_expands", 0);
         // Redis 7.2's ACL denial counters (7.0.15 has none); RedMesh adds them at the end.
-        io.redmesh.node.acl.Acl acl = io.redmesh.node.acl.Acl.of(srv);
-        if (acl != null) {
-            line(sb, "acl_access_denied_auth", acl.deniedAuth);
-            line(sb, "acl_access_denied_cmd", acl.deniedCmd);
-            line(sb, "acl_access_denied_key", acl.deniedKey);
-            line(sb, "acl_access_denied_channel", acl.deniedChannel);
-        }
+        sb.append(srv.accessControl().infoStats());
         line(sb, "tls_handshakes_ok", st.tlsHandshakesOk);
         line(sb, "tls_handshakes_failed", st.tlsHandshakesFailed);
     }

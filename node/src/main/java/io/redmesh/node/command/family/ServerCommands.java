@@ -85,7 +85,7 @@ final class ServerCommands implements CommandFamily {
             db.clear();
         }
         c.dirty(Math.max(1, n));
-        c.server.persistence.flushedAll();
+        c.server.persistence().flushedAll();
         c.reply.ok();
     }
 
@@ -148,7 +148,7 @@ final class ServerCommands implements CommandFamily {
         if (abort) {
             throw RedisException.err("No shutdown in progress.");
         }
-        if (!c.server.persistence.prepareForShutdown(save, nosave, force)) {
+        if (!c.server.persistence().prepareForShutdown(save, nosave, force)) {
             ServerLog.warning("Errors trying to shut down the server. Check the logs for more information.");
             throw RedisException.err("Errors trying to SHUTDOWN. Check logs.");
         }

@@ -232,7 +232,7 @@ public final class AofLoader {
             if (isMulti) {
                 validBeforeMulti = validUpTo;
             }
-            if (!aof.server.dispatcher.replay(fake, argv)) {
+            if (!aof.server.dispatcher().replay(fake, argv)) {
                 ServerLog.warning("Unknown command '" + new String(argv[0], StandardCharsets.ISO_8859_1)
                         + "' reading the append only file " + fileName);
                 throw new LoadException("Unknown command '" + new String(argv[0], StandardCharsets.ISO_8859_1)

@@ -62,6 +62,14 @@ public final class Sealing {
 
     // ------------------------------------------------------------------ directives
 
+    /**
+     * The checks this package owns for its directives (encryption-seal's kinds), run on the
+     * file, the command line and CONFIG SET; registered before the configuration is loaded.
+     */
+    public static void registerDirectives(ServerConfig config) {
+        config.parser("encryption-seal", Sealing::parseKinds);
+    }
+
     /** encryption-seal: a set of rdb, aof, temp, printed back in that order. */
     public static String parseKinds(List<String> args) {
         Set<FileKind> set = EnumSet.noneOf(FileKind.class);

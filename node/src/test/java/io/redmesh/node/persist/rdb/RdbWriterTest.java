@@ -104,16 +104,6 @@ class RdbWriterTest {
     }
 
     @Test
-    void saveIsRefusedWhileABackgroundSaveRuns() {
-        try (ServerFixture s = ServerFixture.start(); RespClient c = s.client()) {
-            s.context().bgsaveInProgress = () -> true;
-            assertEquals("-ERR Background save already in progress\r\n", c.callString("SAVE"));
-            s.context().bgsaveInProgress = () -> false;
-            assertEquals("+OK\r\n", c.callString("SAVE"));
-        }
-    }
-
-    @Test
     void bytesAfterTheRdbAreHandedBackForAnAofTail() throws Exception {
         Keyspace src = new Keyspace(16);
         src.db(0).add(Bytes.of("a"), Bytes.of("1"));

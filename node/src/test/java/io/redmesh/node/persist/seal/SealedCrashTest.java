@@ -3,10 +3,6 @@ package io.redmesh.node.persist.seal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.redmesh.node.command.ServerContext;
-import io.redmesh.node.config.ConfigLoader;
-import io.redmesh.node.config.ServerConfig;
-import io.redmesh.node.server.RedisServer;
 import io.redmesh.node.testing.Ports;
 import io.redmesh.node.testing.RespClient;
 import io.redmesh.node.testing.ServerFixture;
@@ -34,9 +30,7 @@ class SealedCrashTest {
 
     /** The node's own JVM. */
     public static void main(String[] args) throws Exception {
-        ServerConfig config = new ServerConfig();
-        new ConfigLoader(config, ServerContext.REDIS_VERSION).loadArgs(Arrays.asList(args));
-        RedisServer server = new RedisServer(config);
+        io.redmesh.node.Node server = io.redmesh.node.Node.fromArgs(Arrays.asList(args));
         server.start();
         server.awaitStop();
     }

@@ -1,4 +1,4 @@
-package io.redmesh.node.tls;
+package io.redmesh.node.spi.tls;
 
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;

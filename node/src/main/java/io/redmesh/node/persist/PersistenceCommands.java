@@ -1,4 +1,4 @@
-package io.redmesh.node.command.family;
+package io.redmesh.node.persist;
 
 import io.redmesh.node.command.CommandContext;
 import io.redmesh.node.command.CommandFamily;
@@ -6,42 +6,115 @@ import io.redmesh.node.command.CommandTable;
 import io.redmesh.node.config.ServerConfig;
 import io.redmesh.node.db.Database;
 import io.redmesh.node.db.DictEntry;
+import io.redmesh.node.persist.aof.AofRewriter;
+import io.redmesh.node.persist.aof.AppendOnlyFile;
 import io.redmesh.node.persist.rdb.DumpPayload;
 import io.redmesh.node.persist.rdb.RdbValueReader;
 import io.redmesh.node.util.Bytes;
+import io.redmesh.node.util.Errors;
 import io.redmesh.node.util.RedisException;
+import java.io.IOException;
 
 /**
- * Snapshot and serialization commands on the RDB format.
+ * Every persistence command: snapshots, the append-only file and the RDB serialization of one
+ * value.
  *
  * <pre>
  * SAVE                     synchronous snapshot to dir/dbfilename (temp file, fsync, rename)
+ * BGSAVE [SCHEDULE]        snapshot in the background
+ *   +Background saving started
+ *   +Background saving scheduled        (SCHEDULE while an AOF rewrite runs, or inside MULTI)
+ *   -ERR Background save already in progress
+ *   -ERR Another child process is active (AOF?): can't BGSAVE right now. Use BGSAVE SCHEDULE ...
  * LASTSAVE                 unix time of the last successful save
+ * BGREWRITEAOF             rewrites the AOF as its shortest form (a new base file) while writes go on
+ *   +Background append only file rewriting started
+ *   -ERR Background append only file rewriting already in progress
  * DUMP key                 the value in RDB form: type, value, RDB version (2 bytes LE), CRC-64
  * RESTORE key ttl serialized-value [REPLACE] [ABSTTL] [IDLETIME seconds] [FREQ frequency]
  * </pre>
  */
-final class PersistenceCommands implements CommandFamily {
+public final class PersistenceCommands implements CommandFamily {
+    /** Redis 7.0's shared.bgsaveerr, answered to writes (and PING) while saving is failing. */
+    public static final String MISCONF = "MISCONF Redis is configured to save RDB snapshots, but it's currently "
+            + "unable to persist to disk. Commands that may modify the data set are disabled, because this "
+            + "instance is configured to report errors during writes if RDB snapshotting fails "
+            + "(stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.";
     private static final byte[] ABSTTL = Bytes.of("ABSTTL");
     private static final byte[] DEL = Bytes.of("DEL");
 
+    private final BackgroundSaver saver;
+    private final AppendOnlyFile aof;
+
+    PersistenceCommands(BackgroundSaver saver, AppendOnlyFile aof) {
+        this.saver = saver;
+        this.aof = aof;
+    }
+
     @Override
     public void register(CommandTable.Binder b) {
-        b.bind("save", PersistenceCommands::save)
+        b.bind("save", this::save)
+         .bind("bgsave", this::bgsave)
          .bind("lastsave", c -> c.reply.integer(c.server.lastSaveSeconds))
+         .bind("bgrewriteaof", this::bgrewriteaof)
          .bind("dump", PersistenceCommands::dump)
          .bind("restore", PersistenceCommands::restore);
     }
 
     /** saveCommand: refused while a BGSAVE runs; a failed write answers a bare "-ERR". */
-    static void save(CommandContext c) {
-        if (c.server.bgsaveInProgress.getAsBoolean()) {
+    private void save(CommandContext c) {
+        if (saver.inProgress()) {
             throw RedisException.err("Background save already in progress");
         }
-        if (!c.server.persistence.save()) {
+        if (!saver.save()) {
             throw new RedisException("ERR");
         }
         c.reply.ok();
+    }
+
+    /** Redis 7.0's bgsaveCommand(). */
+    private void bgsave(CommandContext c) {
+        boolean schedule = false;
+        if (c.argc() > 1) {
+            if (c.argc() == 2 && c.argIs(1, "SCHEDULE")) {
+                schedule = true;
+            } else {
+                throw Errors.E_SYNTAX;
+            }
+        }
+        boolean inExec = !c.canBlock();
+        if (saver.inProgress()) {
+            throw RedisException.err("Background save already in progress");
+        } else if (saver.childActive() || inExec) {
+            if (schedule || inExec) {
+                saver.schedule();
+                c.reply.simple("Background saving scheduled");
+            } else {
+                throw RedisException.err("Another child process is active (AOF?): can't BGSAVE right now. "
+                        + "Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible.");
+            }
+        } else if (saver.startBackground()) {
+            c.reply.simple("Background saving started");
+        } else {
+            throw new RedisException("ERR"); // shared.err: Redis's reply when the fork fails
+        }
+    }
+
+    /** bgrewriteaofCommand(). */
+    private void bgrewriteaof(CommandContext c) {
+        AofRewriter rw = aof.rewriter();
+        if (rw.inProgress()) {
+            throw RedisException.err("Background append only file rewriting already in progress");
+        }
+        try {
+            if (!rw.start()) {
+                c.reply.simple("Background append only file rewriting scheduled");
+                return;
+            }
+        } catch (IOException | RuntimeException e) {
+            throw RedisException.err("Can't execute an AOF background rewriting. Please check the server logs for more information.");
+        }
+        c.reply.simple("Background append only file rewriting started");
     }
 
     static void dump(CommandContext c) {

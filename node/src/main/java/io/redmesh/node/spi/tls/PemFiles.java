@@ -1,4 +1,4 @@
-package io.redmesh.node.tls;
+package io.redmesh.node.spi.tls;
 
 import java.io.IOException;
 import java.io.Reader;

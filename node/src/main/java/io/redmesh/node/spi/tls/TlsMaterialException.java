@@ -1,4 +1,4 @@
-package io.redmesh.node.tls;
+package io.redmesh.node.spi.tls;
 
 /** TLS material that cannot be used: the message says which file and why. */
 public class TlsMaterialException extends Exception {

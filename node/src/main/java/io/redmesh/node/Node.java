@@ -1,0 +1,247 @@
+package io.redmesh.node;
+
+import io.redmesh.node.acl.Acl;
+import io.redmesh.node.acl.AclFile;
+import io.redmesh.node.acl.AclPrivilege;
+import io.redmesh.node.command.CommandFamily;
+import io.redmesh.node.command.CommandTable;
+import io.redmesh.node.command.Dispatcher;
+import io.redmesh.node.command.ServerContext;
+import io.redmesh.node.command.family.AclCommands;
+import io.redmesh.node.command.family.Families;
+import io.redmesh.node.config.ConfigLoader;
+import io.redmesh.node.config.ServerConfig;
+import io.redmesh.node.metrics.NodeMetrics;
+import io.redmesh.node.persist.BackgroundSaver;
+import io.redmesh.node.persist.Persistence;
+import io.redmesh.node.persist.seal.Sealing;
+import io.redmesh.node.server.RedisServer;
+import io.redmesh.node.spi.AclRules;
+import io.redmesh.node.spi.NodeControl;
+import io.redmesh.node.tls.TlsContextProvider;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The composition root: the one place a node is built and wired, in this order: configuration
+ * (with the checks each package owns for its directives), keyspace and shared state, command
+ * table and dispatcher, ACL, persistence, TLS, metrics, listeners. Nothing below wires itself by
+ * side effect; each part receives what it uses here, once.
+ *
+ * <p>Upper modules (agent; later replication, cluster-bus, sentinel) see a node only through
+ * {@link #control()} ({@code node/spi}); the launcher uses this class's lifecycle. The accessors
+ * to internal parts ({@link #context()}, {@link #persistence()} ...) are for node's own tests.
+ *
+ * <pre>
+ * Node node = Node.fromArgs(List.of("/etc/redis.conf", "--port", "7000"));
+ * InProcessAgent.attach(node.control(), agentConfig, timeout);   // optional
+ * node.start();
+ * node.awaitStop();
+ * </pre>
+ */
+public final class Node {
+    /** The Redis version we answer as; Redis 7.0 as Debian ships it is our reference. */
+    public static final String REDIS_VERSION = ServerContext.REDIS_VERSION;
+    public static final String VERSION = ServerContext.REDMESH_VERSION;
+
+    /** The configuration could not be loaded; the message is redis-server's report. */
+    public static final class ConfigError extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        ConfigError(String message) {
+            super(message);
+        }
+    }
+
+    /** Start-up failed; the message is the text redis-server would log. */
+    public static final class StartupException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        StartupException(String message) {
+            super(message);
+        }
+    }
+
+    private final ServerContext context;
+    private final Persistence persistence;
+    private final TlsContextProvider tls;
+    private final Acl acl;
+    private final NodeMetrics metrics;
+    private final RedisServer server;
+    private final LocalNodeControl control;
+    /** A rename-command naming a command we do not have: refuses start-up, as Redis does. */
+    private final String badRename;
+
+    /**
+     * A configuration with every directive declared and the checks of the packages that own
+     * some of them attached (load the file and arguments into it, then {@link #build}).
+     */
+    public static ServerConfig newConfig() {
+        ServerConfig config = new ServerConfig();
+        NodeMetrics.registerDirectives(config);
+        Sealing.registerDirectives(config);
+        return config;
+    }
+
+    /**
+     * A node from redis-server's arguments ({@code [redis.conf] [--directive value ...]}), built
+     * and not started.
+     *
+     * @throws ConfigError with redis-server's report when the configuration is invalid
+     */
+    public static Node fromArgs(List<String> args) throws ConfigError {
+        ServerConfig config = newConfig();
+        try {
+            new ConfigLoader(config, REDIS_VERSION).checkUserLines(AclFile::checkUserDeclaration).loadArgs(args);
+        } catch (ConfigLoader.FatalConfigError e) {
+            throw new ConfigError(e.getMessage());
+        }
+        Node node = build(config);
+        if (config.configFile() != null) {
+            node.context.configFilePath = config.configFile().toString();
+        }
+        return node;
+    }
+
+    /** A node from a loaded configuration (made by {@link #newConfig()}), built and not started. */
+    public static Node build(ServerConfig config) {
+        return new Node(config);
+    }
+
+    /** ACL rules judged against Redis 7.0's declared commands (a sidecar agent has no node). */
+    public static AclRules declaredAclRules() {
+        return new AclPrivilege(CommandTable.load(List.of()));
+    }
+
+    private Node(ServerConfig config) {
+        // keyspace and shared state
+        context = new ServerContext(config);
+        // command table and dispatcher
+        persistence = new Persistence(context, config);
+        AclCommands aclCommands = new AclCommands();
+        List<CommandFamily> families = new ArrayList<>(Families.all(this::requestShutdown, aclCommands));
+        families.addAll(persistence.families());
+        CommandTable table = CommandTable.load(families);
+        String unknownRename = null;
+        for (String[] r : config.commandRenames()) {
+            if (!table.rename(r[0], r[1])) {
+                unknownRename = r[0];
+            }
+        }
+        badRename = unknownRename;
+        context.table(table);
+        Dispatcher dispatcher = new Dispatcher(context);
+        context.dispatcher(dispatcher);
+        // ACL: the engine, its commands, its gates where processCommand() checks ACLs and EXEC re-checks
+        acl = new Acl(context, Families::describeClient);
+        acl.followConfig(config);
+        aclCommands.engine(acl);
+        context.accessControl(acl);
+        dispatcher.addGate(acl::check);
+        dispatcher.addExecGate(acl::checkAtExec);
+        // persistence: what commands ask of it, and -MISCONF after the ACL check, as in processCommand()
+        context.persistence(persistence);
+        dispatcher.addGate(persistence::diskErrorGate);
+        // TLS, metrics, listeners
+        tls = new TlsContextProvider();
+        metrics = new NodeMetrics(context, acl);
+        metrics.certificate(NodeMetrics.LINK_CLIENT, () -> context.tlsPort > 0 ? tls.certificate() : null);
+        server = new RedisServer(context, tls, persistence, acl, metrics);
+        control = new LocalNodeControl(this);
+    }
+
+    /** What upper modules may do to this node. */
+    public NodeControl control() {
+        return control;
+    }
+
+    // ------------------------------------------------------------------ lifecycle
+
+    /** Loads the dataset and users, binds the listeners and starts serving. */
+    public void start() throws StartupException {
+        if (badRename != null) {
+            throw new StartupException("No such command in rename-command: " + badRename);
+        }
+        try {
+            server.start();
+        } catch (RedisServer.StartupException e) {
+            throw new StartupException(e.getMessage());
+        }
+    }
+
+    /** The executable INFO server reports (the launcher's command). */
+    public void executable(String path) {
+        context.executable = path;
+    }
+
+    /**
+     * SIGTERM/SIGINT: Redis's prepareForShutdown() with shutdown-on-sigterm/sigint's flags; if
+     * that save fails the node keeps running.
+     */
+    public void shutdownOnSignal(String sig) {
+        server.shutdownOnSignal(sig);
+    }
+
+    /** SHUTDOWN: stops on another thread once the reply is out. */
+    public void requestShutdown() {
+        server.requestShutdown();
+    }
+
+    /** Closes listeners and connections and releases threads. Idempotent. */
+    public void stop() {
+        server.stop();
+    }
+
+    public void awaitStop() throws InterruptedException {
+        server.awaitStop();
+    }
+
+    public boolean isStopped() {
+        return server.isStopped();
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public int tlsPort() {
+        return server.tlsPort();
+    }
+
+    /** Revokes certificate serials (see {@link NodeControl#revokeCertificates}). */
+    public int revokeCertificates(Set<BigInteger> serials) {
+        return server.revokeCertificates(serials);
+    }
+
+    // ------------------------------------------------------------------ parts, for node's own tests
+
+    public ServerContext context() {
+        return context;
+    }
+
+    public RedisServer server() {
+        return server;
+    }
+
+    public Persistence persistence() {
+        return persistence;
+    }
+
+    public BackgroundSaver saver() {
+        return persistence.saver();
+    }
+
+    public TlsContextProvider tls() {
+        return tls;
+    }
+
+    public Acl acl() {
+        return acl;
+    }
+
+    public NodeMetrics metrics() {
+        return metrics;
+    }
+}

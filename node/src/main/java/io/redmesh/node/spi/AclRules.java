@@ -1,0 +1,20 @@
+package io.redmesh.node.spi;
+
+/**
+ * Judges ACL rules against a command table without touching any user: the agent's mesh policy
+ * (which records only an operator may sign). {@link NodeControl#aclRules()} judges against the
+ * node's table; {@code io.redmesh.node.Node.declaredAclRules()} against Redis 7.0's declared
+ * commands, for a sidecar that has no node.
+ */
+public interface AclRules {
+    /**
+     * Whether a user with these rules (an ACL LIST line without {@code "user <name> "}) could run
+     * an {@code @admin} or {@code @dangerous} command in any selector; conservative.
+     *
+     * @throws RequestRefusedException when the rules do not parse
+     */
+    boolean privileged(String rules) throws RequestRefusedException;
+
+    /** Whether Redis accepts {@code name} as a user name (not empty, no spaces or control blanks). */
+    boolean validUserName(String name);
+}

@@ -1,0 +1,117 @@
+package io.redmesh.node.spi;
+
+import io.prometheus.client.CollectorRegistry;
+import java.math.BigInteger;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+
+/**
+ * What a module may do to a running node, and all it may do: the agent uses only this, and so
+ * will replication, cluster-bus and sentinel (add what they need here, as they come). The node's
+ * composition root ({@code io.redmesh.node.Node#control()}) implements it.
+ *
+ * <p>Every method that reads or changes server state takes the keyspace lock, as a command
+ * would, unless it says otherwise. Listeners are called with the lock held: they copy what they
+ * need and return.
+ *
+ * <p>Extension points intended for the modules to come (not built yet, because nothing uses them;
+ * each belongs here when its module arrives): contributing command families for commands
+ * declared in commands.json (REPLICAOF, REPLCONF, PSYNC, WAIT, ROLE, FAILOVER, CLUSTER, ASKING,
+ * READONLY, SENTINEL) and command gates (-READONLY, -MOVED/-ASK, -MASTERDOWN, -NOREPLICAS),
+ * which plug into the dispatcher's gate list in Redis's processCommand() order; role changes
+ * (a replica neither expires nor evicts actively and applies its master's DELs); a "master
+ * client" session that replays a command stream without authentication or ACL checks (the AOF
+ * loader's replay session is that session today); whole-dataset RDB streams from the fork-less
+ * snapshot BGSAVE uses, with the write-stream position of its cut; the TLS material for
+ * outgoing links (tls-client-cert-file ...).
+ */
+public interface NodeControl {
+    /** "in-process node :PORT" (the TLS port when there is one), for logs. */
+    String describe();
+
+    /** Bound plaintext port (0: none). */
+    int port();
+
+    /** Bound TLS port (0: none). */
+    int tlsPort();
+
+    // ------------------------------------------------------------------ lifecycle
+
+    /**
+     * Runs {@code hook} during start-up once the dataset and local users are loaded and before
+     * any listener accepts a connection (the agent syncing users: no client sees stale ACLs). The
+     * hook bounds its own wait; one that throws refuses the start with its message.
+     */
+    void beforeListen(Runnable hook);
+
+    /** Runs {@code task} atomically with respect to every command (under the keyspace lock). */
+    <T> T underLock(Callable<T> task) throws Exception;
+
+    // ------------------------------------------------------------------ streams and INFO
+
+    /**
+     * Subscribes to the executed-write stream, in execution order: what the AOF and replicas
+     * apply (expired and evicted keys as DEL, a unit of several writes wrapped in MULTI/EXEC).
+     */
+    void addWriteListener(ExecutedCommandListener listener);
+
+    void removeWriteListener(ExecutedCommandListener listener);
+
+    /**
+     * Adds an INFO section; one named like a built-in section ("replication") replaces it. Shown
+     * by {@code INFO}, {@code INFO all|everything} and {@code INFO <name>}.
+     */
+    void addInfoSection(InfoSection section);
+
+    // ------------------------------------------------------------------ users and ACL
+
+    /** The users as name -> rules (ACL LIST lines without {@code "user <name> "}). */
+    Map<String, String> users();
+
+    /**
+     * Makes user {@code name} exactly {@code rules} (rebuilt from a blank user, so its ACL LIST
+     * line is what the origin published), without telling the ACL listeners (no echo).
+     *
+     * @throws RequestRefusedException when a rule does not parse; nothing changes then
+     */
+    void setUser(String name, String rules) throws RequestRefusedException;
+
+    /** Deletes user {@code name} (the default user is reset instead), without telling the listeners. */
+    void deleteUser(String name);
+
+    /** Told about users a client of this node changed (ACL SETUSER, DELUSER, LOAD). */
+    void addAclListener(AclChangeListener listener);
+
+    void removeAclListener(AclChangeListener listener);
+
+    /** Judges ACL rules against this node's command table. */
+    AclRules aclRules();
+
+    // ------------------------------------------------------------------ TLS
+
+    /**
+     * Serves new TLS handshakes with these files, through the node's own CONFIG SET path (so
+     * CONFIG GET shows them and a restart finds them); established connections keep theirs.
+     *
+     * @throws RequestRefusedException when the material is unusable; the old stays in force
+     */
+    void installTls(Path certFile, Path keyFile, Path caCertFile) throws RequestRefusedException;
+
+    /**
+     * Revokes certificate serials: new handshakes presenting one fail, connections that
+     * presented one are closed. Returns how many were closed.
+     */
+    int revokeCertificates(Set<BigInteger> serials);
+
+    // ------------------------------------------------------------------ metrics
+
+    /** The registry the node's metrics endpoint serves; register {@code redmesh_*} collectors. */
+    CollectorRegistry metricsRegistry();
+
+    /** Reports the certificate a link serves ({@code redmesh_tls_certificate_*{link}}); asked at every scrape. */
+    void certificateMetric(String link, Supplier<X509Certificate> current);
+}
