@@ -1,0 +1,146 @@
+package io.redmesh.cli;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.tngtech.archunit.core.domain.Dependency;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.lang.ArchCondition;
+import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.lang.ConditionEvents;
+import com.tngtech.archunit.lang.SimpleConditionEvent;
+import com.tngtech.archunit.lang.syntax.ArchRuleDefinition;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * docs/ARCHITECTURE.md's module graph, checked on the compiled classes of every module (cli's
+ * test class path holds them all): modules other than node reach node only through
+ * {@code io.redmesh.node.spi} and the composition root ({@code io.redmesh.node.Node}), and
+ * node never reaches up into them. The exceptions are listed below, each with its reason; node's
+ * own package graph is node's ArchitectureTest.
+ */
+class ModuleBoundaryTest {
+    /** What any other module may use of node: the SPI and the composition root's package. */
+    static boolean published(String pkg) {
+        return pkg.equals("io.redmesh.node") || pkg.equals("io.redmesh.node.spi") || pkg.startsWith("io.redmesh.node.spi.");
+    }
+
+    /**
+     * Main classes allowed more, by class name prefix -> node packages (prefixes) they may use.
+     * The launcher is the only one: `redmesh rdb encrypt|decrypt|verify` works on the sealed file
+     * format itself, and a sidecar agent (no node in the process) serves its metrics with node's
+     * endpoint class.
+     */
+    static final Map<String, List<String>> MAIN_EXCEPTIONS = Map.of(
+            "io.redmesh.cli.RdbCommand", List.of("io.redmesh.node.persist.seal"),
+            "io.redmesh.cli.AgentRuntime", List.of("io.redmesh.node.metrics.MetricsEndpoint"));
+
+    /**
+     * What test code of other modules may use besides the published API: node's test-jar
+     * (testing/: fixtures, certificates, clients; metrics.Scrape: reading an endpoint), and
+     * nothing else.
+     */
+    static final List<String> TEST_ALLOWED = List.of("io.redmesh.node.testing", "io.redmesh.node.metrics.Scrape");
+
+    private static final JavaClasses ALL = new ClassFileImporter().importPackages("io.redmesh");
+
+    static boolean isTest(JavaClass c) {
+        String where = c.getSource().map(s -> s.getUri().toString()).orElse("");
+        return where.contains("/test-classes/") || where.contains("-tests.jar");
+    }
+
+    static boolean allowed(JavaClass from, String target) {
+        if (published(packageOf(target))) {
+            return true;
+        }
+        String name = from.getName();
+        if (isTest(from)) {
+            return TEST_ALLOWED.stream().anyMatch(target::startsWith);
+        }
+        for (Map.Entry<String, List<String>> e : MAIN_EXCEPTIONS.entrySet()) {
+            if (name.equals(e.getKey()) || name.startsWith(e.getKey() + "$")) {
+                return e.getValue().stream().anyMatch(target::startsWith);
+            }
+        }
+        return false;
+    }
+
+    private static String packageOf(String className) {
+        int dot = className.lastIndexOf('.');
+        return dot < 0 ? "" : className.substring(0, dot);
+    }
+
+    static final ArchCondition<JavaClass> USE_ONLY_PUBLISHED_NODE =
+            new ArchCondition<>("use node only through node/spi and the composition root") {
+                @Override
+                public void check(JavaClass c, ConditionEvents events) {
+                    for (Dependency d : c.getDirectDependenciesFromSelf()) {
+                        String target = d.getTargetClass().getName();
+                        if (target.startsWith("io.redmesh.node.") && !allowed(c, target)) {
+                            events.add(SimpleConditionEvent.violated(d, d.getDescription()));
+                        }
+                    }
+                }
+            };
+
+    static final ArchRule OTHER_MODULES_USE_ONLY_SPI = ArchRuleDefinition.classes()
+            .that().resideInAnyPackage("io.redmesh.agent..", "io.redmesh.cli..")
+            .and().doNotHaveFullyQualifiedName(BoundaryProbe.class.getName())
+            .should(USE_ONLY_PUBLISHED_NODE);
+
+    /** The same rule over everything, the probe included. */
+    static final ArchRule OTHER_MODULES_USE_ONLY_SPI_PROBE_INCLUDED = ArchRuleDefinition.classes()
+            .that().resideInAnyPackage("io.redmesh.agent..", "io.redmesh.cli..")
+            .should(USE_ONLY_PUBLISHED_NODE);
+
+    static final ArchRule NODE_KNOWS_NO_UPPER_MODULE = ArchRuleDefinition.noClasses()
+            .that().resideInAPackage("io.redmesh.node..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.redmesh.agent..", "io.redmesh.cli..");
+
+    static final ArchRule AGENT_KNOWS_NO_LAUNCHER = ArchRuleDefinition.noClasses()
+            .that().resideInAPackage("io.redmesh.agent..")
+            .should().dependOnClassesThat().resideInAPackage("io.redmesh.cli..");
+
+    @Test
+    void everyModuleIsOnTheClassPath() {
+        Set<String> seen = new java.util.HashSet<>();
+        for (JavaClass c : ALL) {
+            String[] parts = c.getPackageName().split("\\.");
+            if (parts.length > 2) {
+                seen.add(parts[2] + (isTest(c) ? "-test" : ""));
+            }
+        }
+        for (String m : List.of("node", "agent", "cli", "node-test", "agent-test", "cli-test")) {
+            assertTrue(seen.contains(m), "no " + m + " classes imported: " + seen);
+        }
+    }
+
+    @Test
+    void otherModulesUseNodeOnlyThroughSpiAndTheCompositionRoot() {
+        OTHER_MODULES_USE_ONLY_SPI.check(ALL);
+    }
+
+    @Test
+    void arrowsBetweenModulesPointDown() {
+        NODE_KNOWS_NO_UPPER_MODULE.check(ALL);
+        AGENT_KNOWS_NO_LAUNCHER.check(ALL);
+    }
+
+    /** The boundary rule can fail: the probe below reaches into node internals. */
+    @Test
+    void theRuleCatchesAReachIntoNodeInternals() {
+        JavaClasses probe = new ClassFileImporter().importClasses(BoundaryProbe.class);
+        assertTrue(OTHER_MODULES_USE_ONLY_SPI_PROBE_INCLUDED.evaluate(probe).hasViolation());
+    }
+
+    /** Reaches past spi on purpose (a test class: only testing/ would be allowed). */
+    static final class BoundaryProbe {
+        int size(io.redmesh.node.command.CommandTable t) {
+            return t.aclCommands().size();
+        }
+    }
+}
