@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.redmesh.node.testing.Ports;
-import io.redmesh.node.testing.RealRedis;
+import io.redmesh.node.testing.RedisProcess;
 import io.redmesh.node.testing.RespClient;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -113,7 +113,7 @@ class LauncherTest {
             assertEquals(1, s.awaitExit(START), s.output());
             assertEquals(expected, s.output().trim());
         }
-        if (RealRedis.available()) {
+        if (RedisProcess.available()) {
             assertEquals(expected, redisServer(conf.toString()), "same report as redis-server");
         }
     }
@@ -132,7 +132,7 @@ class LauncherTest {
                 assertEquals(1, s.awaitExit(START), s.output());
                 String ours = s.output().trim();
                 assertTrue(ours.startsWith("*** FATAL CONFIG FILE ERROR (Redis 7.0.15) ***"), ours);
-                if (RealRedis.available()) {
+                if (RedisProcess.available()) {
                     assertEquals(redisServer(args), ours, "same report as redis-server for " + List.of(args));
                 }
             }

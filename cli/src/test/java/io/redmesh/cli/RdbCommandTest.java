@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.redmesh.node.testing.RealRedis;
+import io.redmesh.node.testing.RedisProcess;
 import io.redmesh.node.testing.RespClient;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -43,10 +43,10 @@ class RdbCommandTest {
     }
 
     @Test
-    void aRealRedisDumpSurvivesSealVerifyAndUnsealForRedisCheckRdb() throws Exception {
-        Assumptions.assumeTrue(RealRedis.available());
+    void aRedisProcessDumpSurvivesSealVerifyAndUnsealForRedisCheckRdb() throws Exception {
+        Assumptions.assumeTrue(RedisProcess.available());
         Path redisDir = Files.createDirectories(dir.resolve("redis"));
-        try (RealRedis r = RealRedis.start("--dir", redisDir.toString()); RespClient c = r.client()) {
+        try (RedisProcess r = RedisProcess.start("--dir", redisDir.toString()); RespClient c = r.client()) {
             for (int i = 0; i < 3000; i++) {
                 c.call("SET", "key:" + i, "value-" + i);
             }

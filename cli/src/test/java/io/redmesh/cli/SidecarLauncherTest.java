@@ -13,11 +13,8 @@ import io.redmesh.agent.pki.Role;
 import io.redmesh.agent.pki.SanPolicy;
 import io.redmesh.agent.pki.TrustBundle;
 import io.redmesh.node.testing.Ports;
-import io.redmesh.node.testing.RealRedis;
+import io.redmesh.node.testing.RedisProcess;
 import io.redmesh.node.testing.RespClient;
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +22,6 @@ import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,7 +40,7 @@ class SidecarLauncherTest {
 
     @Test
     void aSidecarAgentAppliesTheMeshUsersAndStopsCleanlyOnSigterm(@TempDir Path dir) throws Exception {
-        Assumptions.assumeTrue(RealRedis.available(), "redis-server not installed");
+        Assumptions.assumeTrue(RedisProcess.available(), "redis-server not installed");
         CertificateAuthority root = CertificateAuthority.createRoot("Launcher Root", Duration.ofDays(30));
         CertificateAuthority issuing = root.createIssuing("launcher-issuer", Duration.ofDays(10));
         new CaDirectory(dir.resolve("issuer")).create(issuing, null, TrustBundle.of(List.of(root.certificate())));
@@ -74,15 +70,13 @@ class SidecarLauncherTest {
 
         Path redisDir = Files.createDirectories(dir.resolve("redis"));
         writeIdentity(issuing, "redis", redisDir.resolve("initial.crt"), redisDir.resolve("initial.key"));
-        Process redis = new ProcessBuilder("redis-server", "--port", Integer.toString(redisPort), "--bind", "127.0.0.1",
-                "--tls-port", Integer.toString(redisTls), "--tls-cert-file", redisDir.resolve("initial.crt").toString(),
-                "--tls-key-file", redisDir.resolve("initial.key").toString(), "--tls-ca-cert-file", ca.toString(),
-                "--tls-auth-clients", "optional", "--save", "", "--appendonly", "no", "--dir", redisDir.toString(),
-                "--user", ADMIN, "on", ">" + ADMIN_PASSWORD, "~*", "&*", "+@all")
-                .redirectErrorStream(true).redirectOutput(redisDir.resolve("redis.log").toFile()).start();
-        try (Launched node = Launched.script("redmesh", "server", "--agent", issuerConf.toString(),
+        try (RedisProcess redis = RedisProcess.builder().port(redisPort).tlsPort(redisTls).dir(redisDir)
+                     .args("--tls-cert-file", redisDir.resolve("initial.crt").toString(),
+                             "--tls-key-file", redisDir.resolve("initial.key").toString(),
+                             "--tls-ca-cert-file", ca.toString(), "--tls-auth-clients", "optional")
+                     .user(ADMIN, "on", ">" + ADMIN_PASSWORD, "~*", "&*", "+@all").start();
+             Launched node = Launched.script("redmesh", "server", "--agent", issuerConf.toString(),
                 "--port", Integer.toString(nodePort), "--bind", "127.0.0.1", "--save", "")) {
-            awaitPort(redisTls);
             node.awaitLine("Ready to accept connections", START);
             try (Launched agent = Launched.script("redmesh", "agent", agentConf.toString())) {
                 String ready = agent.awaitLine("Agent side1 ready: securing redis-server 127.0.0.1:" + redisTls, START);
@@ -110,11 +104,6 @@ class SidecarLauncherTest {
             }
             node.signal("TERM");
             assertEquals(0, node.awaitExit(STOP), node.output());
-        } finally {
-            redis.destroy();
-            if (!redis.waitFor(10, TimeUnit.SECONDS)) {
-                redis.destroyForcibly();
-            }
         }
     }
 
@@ -177,19 +166,6 @@ class SidecarLauncherTest {
         } catch (RuntimeException e) {
             return "";
         }
-    }
-
-    private static void awaitPort(int port) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (System.nanoTime() < deadline) {
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                return;
-            } catch (IOException e) {
-                Thread.sleep(20);
-            }
-        }
-        throw new AssertionError("redis-server did not open port " + port);
     }
 
     private static void awaitTrue(String what, java.util.function.BooleanSupplier cond) throws InterruptedException {

@@ -6,18 +6,14 @@ import io.redmesh.agent.pki.Pem;
 import io.redmesh.agent.pki.Role;
 import io.redmesh.agent.pki.SanPolicy;
 import io.redmesh.node.testing.Ports;
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
+import io.redmesh.node.testing.RedisProcess;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A Debian redis-server secured by a sidecar agent of a {@link MeshTestbed}: TLS only (port 0),
@@ -36,7 +32,7 @@ final class StockRedis implements AutoCloseable {
     final Path keyFile;
     final Path caFile;
     private final String authClients;
-    private Process process;
+    private RedisProcess process;
 
     /**
      * @param authClients tls-auth-clients: "yes" (client certificate required) or "optional"
@@ -61,46 +57,26 @@ final class StockRedis implements AutoCloseable {
     }
 
     static boolean available() {
-        return io.redmesh.node.testing.RealRedis.available();
+        return RedisProcess.available();
     }
 
-    void start() throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of("redis-server", "--port", "0", "--bind", "127.0.0.1",
-                "--tls-port", Integer.toString(tlsPort), "--tls-cert-file", certFile.toString(),
-                "--tls-key-file", keyFile.toString(), "--tls-ca-cert-file", caFile.toString(),
-                "--tls-auth-clients", authClients, "--save", "", "--appendonly", "no", "--dir", dir.toString(),
-                "--daemonize", "no", "--user", ADMIN, "on", ">" + ADMIN_PASSWORD, "~*", "&*", "+@all"));
-        process = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("redis.log").toFile())).start();
-        long deadline = System.currentTimeMillis() + 10_000;
-        while (System.currentTimeMillis() < deadline && process.isAlive()) {
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", tlsPort), 200);
-                return;
-            } catch (IOException e) {
-                Thread.sleep(20);
-            }
+    /** (Re)starts redis-server on the same port with the same arguments (built on first start). */
+    void start() {
+        if (process == null) {
+            process = RedisProcess.builder().port(0).tlsPort(tlsPort).dir(dir)
+                    .args("--tls-cert-file", certFile.toString(), "--tls-key-file", keyFile.toString(),
+                            "--tls-ca-cert-file", caFile.toString(), "--tls-auth-clients", authClients)
+                    .user(ADMIN, "on", ">" + ADMIN_PASSWORD, "~*", "&*", "+@all")
+                    .start();
+        } else {
+            process.restart();
         }
-        String log = Files.readString(dir.resolve("redis.log"));
-        stop();
-        throw new IllegalStateException("redis-server did not start: " + log);
     }
 
-    /** Stops this process only (its own handle: SIGTERM, then SIGKILL after 5 s). */
+    /** Stops this process only (its own handle: SIGTERM, then SIGKILL after 5 s); the directory stays. */
     void stop() {
-        Process p = process;
-        process = null;
-        if (p == null) {
-            return;
-        }
-        p.destroy();
-        try {
-            if (!p.waitFor(5, TimeUnit.SECONDS)) {
-                p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            p.destroyForcibly();
-            Thread.currentThread().interrupt();
+        if (process != null) {
+            process.stop();
         }
     }
 

@@ -13,6 +13,7 @@ import io.redmesh.agent.record.RecordKind;
 import io.redmesh.agent.record.RecordSigner;
 import io.redmesh.agent.record.RecordStore;
 import io.redmesh.agent.record.SignedRecord;
+import io.redmesh.node.testing.GeneratedCertificates;
 import io.redmesh.node.testing.TestCertificates;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,28 +21,22 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The anti-entropy round without a network: two stores, the three steps, the long-absence rule, bad bytes. */
 class AntiEntropyTest {
+    @GeneratedCertificates
     static TestCertificates certs;
     static RecordSigner a;
     static RecordSigner b;
 
     @BeforeAll
     static void certs() {
-        certs = TestCertificates.create();
         TestCertificates.Identity ia = certs.newClient("a");
         TestCertificates.Identity ib = certs.newClient("b");
         a = new RecordSigner(ia.key(), List.of(ia.cert()), new HybridClock());
         b = new RecordSigner(ib.key(), List.of(ib.cert()), new HybridClock());
-    }
-
-    @AfterAll
-    static void cleanup() {
-        certs.close();
     }
 
     /** One round, A asking B; records go straight into the stores (signatures are MeshTest's business). */

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.redmesh.node.testing.GeneratedCertificates;
 import io.redmesh.node.testing.TestCertificates;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
@@ -16,13 +17,14 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Clock, codec, signer/verifier and store, without any network. */
 class RecordTest {
+    @GeneratedCertificates
     static TestCertificates certs;
+    @GeneratedCertificates
     static TestCertificates otherCa;
     static RecordSigner n1;
     static RecordSigner n2;
@@ -30,17 +32,9 @@ class RecordTest {
 
     @BeforeAll
     static void certs() {
-        certs = TestCertificates.create();
-        otherCa = TestCertificates.create();
         n1 = signer(certs, "n1", new HybridClock());
         n2 = signer(certs, "n2", new HybridClock());
         foreign = signer(otherCa, "n1", new HybridClock());
-    }
-
-    @AfterAll
-    static void cleanup() {
-        certs.close();
-        otherCa.close();
     }
 
     static RecordSigner signer(TestCertificates c, String name, HybridClock clock) {

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.redmesh.agent.node.NodeAdapter.NodeException;
 import io.redmesh.agent.node.NodeAdapter.TlsFiles;
+import io.redmesh.node.testing.GeneratedCertificates;
 import io.redmesh.node.testing.TestCertificates;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -42,14 +43,14 @@ class SidecarNodeTest {
     private static final String ALICE_PW = "alice-pw";
     private static final String CAROL_PW = "carol-pw";
 
-    private TestCertificates certs;
+    @GeneratedCertificates
+    private static TestCertificates certs;
     private SidecarRedis a;
     private SidecarRedis b;
 
     @BeforeAll
     void start() {
         Assumptions.assumeTrue(SidecarRedis.available(), "redis-server not installed");
-        certs = TestCertificates.create();
         a = SidecarRedis.tls(certs);
         b = SidecarRedis.tls(certs);
     }
@@ -61,9 +62,6 @@ class SidecarNodeTest {
         }
         if (b != null) {
             b.close();
-        }
-        if (certs != null) {
-            certs.close();
         }
     }
 

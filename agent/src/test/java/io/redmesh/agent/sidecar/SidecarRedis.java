@@ -1,18 +1,13 @@
 package io.redmesh.agent.sidecar;
 
 import io.redmesh.node.testing.Ports;
-import io.redmesh.node.testing.RealRedis;
+import io.redmesh.node.testing.RedisProcess;
 import io.redmesh.node.testing.TestCertificates;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLSocket;
 import redis.clients.jedis.ClientSetInfoConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
@@ -20,8 +15,8 @@ import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 
 /**
- * A Debian redis-server for sidecar tests, in the style of node's RealRedis but restartable on
- * the same ports (server-down tests) and with TLS from {@link TestCertificates}: its certificate
+ * A Debian redis-server for sidecar tests (a {@link RedisProcess}, restartable on the same ports
+ * for server-down tests) with TLS from {@link TestCertificates}: its certificate
  * and key are copies at fixed paths in its own directory ("the files the rotator writes"), so a
  * test can replace them atomically and call installTls. An admin user is created at start.
  */
@@ -35,7 +30,7 @@ final class SidecarRedis implements AutoCloseable {
     private final TestCertificates certs;
     private final Path certFile;
     private final Path keyFile;
-    private Process process;
+    private final RedisProcess process;
 
     private SidecarRedis(Path dir, int port, int tlsPort, TestCertificates certs) throws IOException {
         this.dir = dir;
@@ -48,10 +43,17 @@ final class SidecarRedis implements AutoCloseable {
             replaceAtomically(certs.server().certFile(), certFile);
             replaceAtomically(certs.server().keyFile(), keyFile);
         }
+        RedisProcess.Builder b = RedisProcess.builder().port(port).dir(dir)
+                .user(ADMIN, "on", ">" + ADMIN_PASSWORD, "~*", "&*", "+@all");
+        if (certs != null) {
+            b.tlsPort(tlsPort).args("--tls-cert-file", certFile.toString(), "--tls-key-file", keyFile.toString(),
+                    "--tls-ca-cert-file", certs.ca().certFile().toString());
+        }
+        this.process = b.start();
     }
 
     static boolean available() {
-        return RealRedis.available();
+        return RedisProcess.available();
     }
 
     /** TLS only (port 0), client certificates required (Redis's default). */
@@ -66,9 +68,7 @@ final class SidecarRedis implements AutoCloseable {
 
     private static SidecarRedis start(int port, int tlsPort, TestCertificates certs) {
         try {
-            SidecarRedis r = new SidecarRedis(Files.createTempDirectory("sidecar-redis"), port, tlsPort, certs);
-            r.start();
-            return r;
+            return new SidecarRedis(Files.createTempDirectory("sidecar-redis"), port, tlsPort, certs);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -76,57 +76,12 @@ final class SidecarRedis implements AutoCloseable {
 
     /** (Re)starts the process on the same ports and files; users set at runtime are gone (no persistence). */
     void start() {
-        List<String> cmd = new ArrayList<>(List.of("redis-server",
-                "--port", Integer.toString(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-                "--dir", dir.toString(), "--daemonize", "no",
-                "--user", ADMIN, "on", ">" + ADMIN_PASSWORD, "~*", "&*", "+@all"));
-        if (certs != null) {
-            cmd.addAll(List.of("--tls-port", Integer.toString(tlsPort), "--tls-cert-file", certFile.toString(),
-                    "--tls-key-file", keyFile.toString(), "--tls-ca-cert-file", certs.ca().certFile().toString()));
-        }
-        try {
-            process = new ProcessBuilder(cmd).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("redis.log").toFile())).start();
-            long deadline = System.currentTimeMillis() + 5000;
-            int probe = port != 0 ? port : tlsPort;
-            while (System.currentTimeMillis() < deadline) {
-                if (!process.isAlive()) {
-                    break;
-                }
-                try (Socket s = new Socket()) {
-                    s.connect(new InetSocketAddress("127.0.0.1", probe), 200);
-                    return;
-                } catch (IOException e) {
-                    Thread.sleep(20);
-                }
-            }
-            String log = Files.readString(dir.resolve("redis.log"));
-            stop();
-            throw new IllegalStateException("redis-server did not start: " + log);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        process.restart();
     }
 
     /** Stops the process (by its own handle), keeping the directory for a restart. */
     void stop() {
-        if (process == null) {
-            return;
-        }
-        process.destroy();
-        try {
-            if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                process.waitFor(5, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
-        process = null;
+        process.stop();
     }
 
     int port() {

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.redmesh.node.testing.RealRedis;
+import io.redmesh.node.testing.RedisProcess;
 import io.redmesh.node.testing.RespClient;
 import io.redmesh.node.testing.ServerFixture;
 import java.nio.charset.StandardCharsets;
@@ -26,16 +26,16 @@ import org.junit.jupiter.api.TestInstance;
 class AclFileDifferentialTest {
     private Path dir;
     private Path file;
-    private RealRedis redis;
+    private RedisProcess redis;
     private ServerFixture node;
 
     @BeforeAll
     void start() throws Exception {
-        Assumptions.assumeTrue(RealRedis.available(), "redis-server not installed");
+        Assumptions.assumeTrue(RedisProcess.available(), "redis-server not installed");
         dir = Files.createTempDirectory("aclfile");
         file = dir.resolve("users.acl");
         Files.writeString(file, "user default on nopass ~* &* +@all\nuser alice on >pw ~a* +get\n");
-        redis = RealRedis.start("--aclfile", file.toString());
+        redis = RedisProcess.start("--aclfile", file.toString());
         node = ServerFixture.start("--aclfile", file.toString());
     }
 

@@ -3,7 +3,7 @@ package io.redmesh.node.acl;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.redmesh.node.command.family.AclDifferentialTestAccess;
-import io.redmesh.node.testing.RealRedis;
+import io.redmesh.node.testing.RedisProcess;
 import io.redmesh.node.testing.RespClient;
 import io.redmesh.node.testing.ServerFixture;
 import java.nio.charset.StandardCharsets;
@@ -21,9 +21,9 @@ import org.junit.jupiter.api.Test;
 class AclRandomRulesDifferentialTest {
     @Test
     void randomRuleSetsRenderAsRedisRendersThem() {
-        Assumptions.assumeTrue(RealRedis.available(), "redis-server not installed");
+        Assumptions.assumeTrue(RedisProcess.available(), "redis-server not installed");
         AclRoundTripTest gen = new AclRoundTripTest();
-        try (RealRedis redis = RealRedis.start(); ServerFixture node = ServerFixture.start();
+        try (RedisProcess redis = RedisProcess.start(); ServerFixture node = ServerFixture.start();
              RespClient real = redis.client(); RespClient ours = node.client()) {
             for (long seed = 1; seed <= 300; seed++) {
                 Random rnd = new Random(seed);

@@ -15,7 +15,7 @@ import io.lettuce.core.StaticCredentialsProvider;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
-import io.redmesh.node.testing.RealRedis;
+import io.redmesh.node.testing.RedisProcess;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -151,7 +151,7 @@ class AclClientsTest {
 
     @Test
     void redisCliUserAndPass() throws Exception {
-        Assumptions.assumeTrue(RealRedis.available());
+        Assumptions.assumeTrue(RedisProcess.available());
         int port = server.port();
         assertEquals("alice\n", redisCli(port, "--user", "alice", "--pass", ALICE_PW, "--no-auth-warning",
                 "ACL", "WHOAMI"));

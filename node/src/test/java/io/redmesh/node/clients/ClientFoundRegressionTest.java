@@ -2,7 +2,7 @@ package io.redmesh.node.clients;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.redmesh.node.testing.RealRedis;
+import io.redmesh.node.testing.RedisProcess;
 import io.redmesh.node.testing.RespClient;
 import io.redmesh.node.testing.ServerFixture;
 import java.util.List;
@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 class ClientFoundRegressionTest {
     /** Runs the commands on a fresh connection to each server; replies (but HELLO's) must be identical. */
     private static void sameReplies(List<String[]> commands) {
-        Assumptions.assumeTrue(RealRedis.available());
-        try (ServerFixture s = ServerFixture.start(); RealRedis real = RealRedis.start();
+        Assumptions.assumeTrue(RedisProcess.available());
+        try (ServerFixture s = ServerFixture.start(); RedisProcess real = RedisProcess.start();
                 RespClient ours = s.client(); RespClient theirs = real.client()) {
             for (String[] cmd : commands) {
                 if (cmd[0].equals("HELLO")) { // server name, version and id differ by design
@@ -50,7 +50,7 @@ class ClientFoundRegressionTest {
      */
     @Test
     void errorRepliesAreCountedInInfoLikeRedis() {
-        Assumptions.assumeTrue(RealRedis.available());
+        Assumptions.assumeTrue(RedisProcess.available());
         List<String[]> commands = List.of(
                 new String[] {"NOSUCHCOMMAND"},
                 new String[] {"CLIENT", "MAINT_NOTIFICATIONS", "on"},
@@ -65,7 +65,7 @@ class ClientFoundRegressionTest {
                 new String[] {"GET"},
                 new String[] {"EXEC"},
                 new String[] {"PING"});
-        try (ServerFixture s = ServerFixture.start(); RealRedis real = RealRedis.start();
+        try (ServerFixture s = ServerFixture.start(); RedisProcess real = RedisProcess.start();
                 RespClient ours = s.client(); RespClient theirs = real.client()) {
             for (String[] cmd : commands) {
                 ours.call(cmd);

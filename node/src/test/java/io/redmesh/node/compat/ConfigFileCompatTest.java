@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import io.redmesh.node.command.ServerContext;
 import io.redmesh.node.config.ConfigLoader;
 import io.redmesh.node.config.ServerConfig;
-import io.redmesh.node.testing.RealRedis;
+import io.redmesh.node.testing.RedisProcess;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -102,7 +102,7 @@ class ConfigFileCompatTest {
 
     @Test
     void fatalReportsMatchRedis() throws Exception {
-        Assumptions.assumeTrue(RealRedis.available(), "redis-server not installed");
+        Assumptions.assumeTrue(RedisProcess.available(), "redis-server not installed");
         List<String> failures = new ArrayList<>();
         for (String text : BAD_FILES) {
             Path conf = dir.resolve("bad.conf");
@@ -118,7 +118,7 @@ class ConfigFileCompatTest {
 
     @Test
     void commandLineDirectivesCountAsLinesAfterTheFile() throws Exception {
-        Assumptions.assumeTrue(RealRedis.available(), "redis-server not installed");
+        Assumptions.assumeTrue(RedisProcess.available(), "redis-server not installed");
         Path conf = dir.resolve("ok.conf");
         Files.writeString(conf, "# fine\nhz 10\n", StandardCharsets.ISO_8859_1);
         String[][] cases = {{"--port", "xyz"}, {"--hz", "10", "--maxmemory", "nope"}, {"--bogus", "1"},

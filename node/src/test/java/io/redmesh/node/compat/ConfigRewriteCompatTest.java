@@ -2,7 +2,7 @@ package io.redmesh.node.compat;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.redmesh.node.testing.RealRedis;
+import io.redmesh.node.testing.RedisProcess;
 import io.redmesh.node.testing.RespClient;
 import io.redmesh.node.testing.ServerFixture;
 import java.nio.charset.StandardCharsets;
@@ -82,13 +82,13 @@ class ConfigRewriteCompatTest {
 
     @Test
     void rewriteMatchesRedisAndRoundTrips() throws Exception {
-        Assumptions.assumeTrue(RealRedis.available(), "redis-server not installed");
+        Assumptions.assumeTrue(RedisProcess.available(), "redis-server not installed");
         Path realConf = dir.resolve("real.conf");
         Path ourConf = dir.resolve("ours.conf");
         Files.writeString(realConf, FILE, StandardCharsets.ISO_8859_1);
         Files.writeString(ourConf, FILE, StandardCharsets.ISO_8859_1);
         Map<String, String> before;
-        try (RealRedis real = RealRedis.startWithConfig(realConf); ServerFixture ours = ServerFixture.startWithConfig(ourConf);
+        try (RedisProcess real = RedisProcess.startWithConfig(realConf); ServerFixture ours = ServerFixture.startWithConfig(ourConf);
              RespClient r = real.client(); RespClient o = ours.client()) {
             for (String[] kv : SETS) {
                 assertEquals(r.callString("CONFIG", "SET", kv[0], kv[1]), o.callString("CONFIG", "SET", kv[0], kv[1]),

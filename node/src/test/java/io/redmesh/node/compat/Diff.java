@@ -2,7 +2,7 @@ package io.redmesh.node.compat;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
-import io.redmesh.node.testing.RealRedis;
+import io.redmesh.node.testing.RedisProcess;
 import io.redmesh.node.testing.RespClient;
 import io.redmesh.node.testing.ServerFixture;
 import io.redmesh.node.util.ArgSplitter;
@@ -25,18 +25,18 @@ import org.junit.jupiter.api.Assumptions;
  * </pre>
  */
 final class Diff implements AutoCloseable {
-    final RealRedis real;
+    final RedisProcess real;
     final ServerFixture ours;
 
-    private Diff(RealRedis real, ServerFixture ours) {
+    private Diff(RedisProcess real, ServerFixture ours) {
         this.real = real;
         this.ours = ours;
     }
 
     /** Starts both servers (skipping the test when redis-server is not installed). */
     static Diff start(String... directives) {
-        Assumptions.assumeTrue(RealRedis.available(), "redis-server not installed");
-        RealRedis r = RealRedis.start(directives);
+        Assumptions.assumeTrue(RedisProcess.available(), "redis-server not installed");
+        RedisProcess r = RedisProcess.start(directives);
         try {
             return new Diff(r, ServerFixture.start(directives));
         } catch (RuntimeException e) {

@@ -10,6 +10,7 @@ import io.prometheus.client.Gauge;
 import io.redmesh.node.command.ServerContext;
 import io.redmesh.node.config.ConfigLoader;
 import io.redmesh.node.config.ServerConfig;
+import io.redmesh.node.testing.GeneratedCertificates;
 import io.redmesh.node.testing.Ports;
 import io.redmesh.node.testing.RespClient;
 import io.redmesh.node.testing.ServerFixture;
@@ -25,9 +26,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,17 +36,8 @@ import org.junit.jupiter.api.Test;
  * CONFIG SET (rebinding, refusing an address in use) and bad values in a config file.
  */
 class MetricsEndpointTest {
+    @GeneratedCertificates
     private static TestCertificates certs;
-
-    @BeforeAll
-    static void makeCertificates() {
-        certs = TestCertificates.create();
-    }
-
-    @AfterAll
-    static void removeCertificates() {
-        certs.close();
-    }
 
     @Test
     void offByDefaultAndHiddenFromConfigGetStar() {

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.redmesh.node.testing.RealRedis;
+import io.redmesh.node.testing.RedisProcess;
 import io.redmesh.node.testing.RespClient;
 import io.redmesh.node.testing.ServerFixture;
 import io.redmesh.node.util.ServerLog;
@@ -186,13 +186,13 @@ class BackgroundSaveTest {
     /** The replies above, byte for byte against a real redis-server whose dir disappears. */
     @Test
     void misconfAndShutdownFailureMatchRedis() throws Exception {
-        Assumptions.assumeTrue(RealRedis.available());
+        Assumptions.assumeTrue(RedisProcess.available());
         List<String> ours = new ArrayList<>();
         List<String> theirs = new ArrayList<>();
         Path a = Files.createDirectory(dir.resolve("a"));
         Path b = Files.createDirectory(dir.resolve("b"));
         try (ServerFixture s = ServerFixture.start("--dir", a.toString(), "--save", "3600 1");
-                RealRedis r = RealRedis.start("--dir", b.toString(), "--save", "3600 1")) {
+                RedisProcess r = RedisProcess.start("--dir", b.toString(), "--save", "3600 1")) {
             s.server().saver().format(new TextFormat());
             Files.delete(a);
             Files.delete(b);
@@ -292,8 +292,8 @@ class BackgroundSaveTest {
 
     @Test
     void infoPersistenceHasRedis70sFieldsInOrder() throws Exception {
-        Assumptions.assumeTrue(RealRedis.available());
-        try (ServerFixture s = start(new TextFormat()); RealRedis r = RealRedis.start();
+        Assumptions.assumeTrue(RedisProcess.available());
+        try (ServerFixture s = start(new TextFormat()); RedisProcess r = RedisProcess.start();
                 RespClient c = s.client(); RespClient rc = r.client()) {
             assertEquals(fieldNames(rc.callString("INFO", "persistence")), fieldNames(c.callString("INFO", "persistence")));
         }

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.redmesh.node.testing.RealRedis;
+import io.redmesh.node.testing.RedisProcess;
 import io.redmesh.node.testing.RespClient;
 import io.redmesh.node.testing.ServerFixture;
 import java.io.IOException;
@@ -32,8 +32,8 @@ class ClientOutputBufferLimitTest {
 
     @Test
     void hardLimitClosesTheClientAsRedisDoes() throws Exception {
-        Assumptions.assumeTrue(RealRedis.available(), "redis-server not installed");
-        try (RealRedis real = RealRedis.start("--client-output-buffer-limit", "normal 1mb 0 0");
+        Assumptions.assumeTrue(RedisProcess.available(), "redis-server not installed");
+        try (RedisProcess real = RedisProcess.start("--client-output-buffer-limit", "normal 1mb 0 0");
              ServerFixture ours = ServerFixture.start("--client-output-buffer-limit", "normal 1mb 0 0")) {
             for (int port : new int[] {real.port(), ours.port()}) {
                 try (RespClient c = RespClient.connect(port)) {
@@ -52,9 +52,9 @@ class ClientOutputBufferLimitTest {
 
     @Test
     void softLimitClosesASubscriberThatStaysOverIt() throws Exception {
-        Assumptions.assumeTrue(RealRedis.available(), "redis-server not installed");
+        Assumptions.assumeTrue(RedisProcess.available(), "redis-server not installed");
         String limit = "pubsub 0 64kb 1";
-        try (RealRedis real = RealRedis.start("--client-output-buffer-limit", limit);
+        try (RedisProcess real = RedisProcess.start("--client-output-buffer-limit", limit);
              ServerFixture ours = ServerFixture.start("--client-output-buffer-limit", limit)) {
             for (int port : new int[] {real.port(), ours.port()}) {
                 try (Socket sub = slowSubscriber(port, "news"); RespClient pub = RespClient.connect(port)) {

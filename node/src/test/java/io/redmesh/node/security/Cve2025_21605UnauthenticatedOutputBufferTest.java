@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.redmesh.node.testing.RealRedis;
+import io.redmesh.node.testing.RedisProcess;
 import io.redmesh.node.testing.RespClient;
 import io.redmesh.node.testing.ServerFixture;
 import java.nio.charset.StandardCharsets;
@@ -24,8 +24,8 @@ class Cve2025_21605UnauthenticatedOutputBufferTest {
 
     @Test
     void unauthenticatedFloodIsCutOffByBothServers() throws Exception {
-        Assumptions.assumeTrue(RealRedis.available(), "redis-server not installed");
-        try (RealRedis real = RealRedis.start("--requirepass", "secret");
+        Assumptions.assumeTrue(RedisProcess.available(), "redis-server not installed");
+        try (RedisProcess real = RedisProcess.start("--requirepass", "secret");
              ServerFixture ours = ServerFixture.start("--requirepass", "secret")) {
             long realTook = floodUntilClosed(real.port());
             long oursTook = floodUntilClosed(ours.port());

@@ -3,7 +3,7 @@ package io.redmesh.node.security;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.redmesh.node.testing.RealRedis;
+import io.redmesh.node.testing.RedisProcess;
 import io.redmesh.node.testing.RespClient;
 import io.redmesh.node.testing.ServerFixture;
 import java.nio.charset.StandardCharsets;
@@ -28,7 +28,7 @@ class PatternCommandsFuzzTest {
     /** Per call: generous for a shared 2-core machine, hopeless for an exponential matcher. */
     private static final long BOUND_MS = 500;
     private static ServerFixture ours;
-    private static RealRedis real;
+    private static RedisProcess real;
     private static RespClient node;
     private static RespClient redis;
     private static RespClient subscriber;
@@ -38,8 +38,8 @@ class PatternCommandsFuzzTest {
         ours = ServerFixture.start();
         node = ours.client();
         subscriber = ours.client();
-        if (RealRedis.available()) {
-            real = RealRedis.start();
+        if (RedisProcess.available()) {
+            real = RedisProcess.start();
             redis = real.client();
         }
         String[] keys = {"a", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "ab", "a*b", "a?b", "[ab]", "\\a", "user:1000",

@@ -2,7 +2,7 @@ package io.redmesh.node.security;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.redmesh.node.testing.RealRedis;
+import io.redmesh.node.testing.RedisProcess;
 import io.redmesh.node.testing.RespClient;
 import io.redmesh.node.testing.ServerFixture;
 import java.nio.charset.StandardCharsets;
@@ -14,12 +14,12 @@ import org.junit.jupiter.api.Assumptions;
  * be byte for byte the same. Where RedMesh departs from Redis on purpose the test says so.
  */
 final class Peers implements AutoCloseable {
-    final RealRedis real;
+    final RedisProcess real;
     final ServerFixture ours;
     final RespClient redis;
     final RespClient node;
 
-    private Peers(RealRedis real, ServerFixture ours) {
+    private Peers(RedisProcess real, ServerFixture ours) {
         this.real = real;
         this.ours = ours;
         this.redis = real.client();
@@ -27,8 +27,8 @@ final class Peers implements AutoCloseable {
     }
 
     static Peers start(String... directives) {
-        Assumptions.assumeTrue(RealRedis.available(), "redis-server not installed");
-        RealRedis r = RealRedis.start(directives);
+        Assumptions.assumeTrue(RedisProcess.available(), "redis-server not installed");
+        RedisProcess r = RedisProcess.start(directives);
         try {
             return new Peers(r, ServerFixture.start(directives));
         } catch (RuntimeException e) {

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.redmesh.node.testing.RealRedis;
+import io.redmesh.node.testing.RedisProcess;
 import io.redmesh.node.testing.RespClient;
 import io.redmesh.node.testing.ServerFixture;
 import java.io.IOException;
@@ -67,8 +67,8 @@ class ListenersTest {
             }
         }
         assertEquals("-ERR max number of clients reached\r\n", ours);
-        if (RealRedis.available()) {
-            try (RealRedis r = RealRedis.start("--maxclients", "3")) {
+        if (RedisProcess.available()) {
+            try (RedisProcess r = RedisProcess.start("--maxclients", "3")) {
                 assertEquals(fillUp(r.port(), 3), ours, "same refusal as redis-server");
             }
         }

@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  * try (RedisProcess r = RedisProcess.start("--maxmemory", "1mb")) { ... r.client() ... }
  * RedisProcess r = RedisProcess.builder().port(0).tlsPort(Ports.free())
  *         .args("--tls-cert-file", cert, ...).user("admin", "on", "&gt;pw", "~*", "&amp;*", "+@all").start();
- * r.stop(); r.start();   // systemd-style restart: same ports, same arguments, same directory
+ * r.stop(); r.restart();   // systemd-style restart: same ports, same arguments, same directory
  * </pre>
  *
  * Tests that need it call {@link #available()} and are skipped without it locally; CI installs
@@ -141,7 +141,7 @@ public final class RedisProcess implements AutoCloseable {
                 Path d = own ? Files.createTempDirectory("redis-process") : Files.createDirectories(dir);
                 RedisProcess r = new RedisProcess(this, d, own);
                 try {
-                    r.start();
+                    r.launch();
                 } catch (RuntimeException e) {
                     r.close();
                     throw e;
@@ -154,14 +154,19 @@ public final class RedisProcess implements AutoCloseable {
     }
 
     /**
-     * (Re)starts the process with the same ports, arguments and directory (what was set at
-     * runtime is gone, as after a restart without persistence). Ready when a plaintext port
-     * answers PING (-NOAUTH counts: requirepass), or a TLS-only server accepts a connection.
+     * Starts the process again (stopping it first if it runs) with the same ports, arguments and
+     * directory: what was set at runtime is gone, as after a restart without persistence.
      */
-    public void start() {
-        if (process != null) {
-            throw new IllegalStateException("redis-server is already running");
-        }
+    public void restart() {
+        stop();
+        launch();
+    }
+
+    /**
+     * Launches redis-server and waits (bounded) until it serves: a plaintext port answers PING
+     * (-NOAUTH counts: requirepass), or a TLS-only server accepts a connection.
+     */
+    private void launch() {
         try {
             process = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();

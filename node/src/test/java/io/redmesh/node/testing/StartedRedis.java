@@ -22,4 +22,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(ClassFixtures.class)
 public @interface StartedRedis {
     String[] value() default {};
+
+    /** Leave the field null where redis-server is not installed instead of skipping the class. */
+    boolean optional() default false;
 }

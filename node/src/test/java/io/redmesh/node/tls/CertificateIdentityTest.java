@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.redmesh.node.testing.GeneratedCertificates;
 import io.redmesh.node.testing.TestCertificates;
 import io.redmesh.node.tls.CertificateIdentity.Mode;
 import io.redmesh.node.tls.CertificateIdentity.Result;
@@ -12,23 +13,12 @@ import java.security.cert.X509Certificate;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The certificate-to-user rules, including the certificates that must never be mapped. */
 class CertificateIdentityTest {
+    @GeneratedCertificates
     private static TestCertificates certs;
-
-    @BeforeAll
-    static void make() {
-        certs = TestCertificates.create();
-    }
-
-    @AfterAll
-    static void clean() {
-        certs.close();
-    }
 
     private static X509Certificate cert(X500Name subject, String... uris) {
         return certs.newClient(subject, uris).cert();

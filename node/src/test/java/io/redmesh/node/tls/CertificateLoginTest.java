@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.redmesh.node.testing.GeneratedCertificates;
 import io.redmesh.node.testing.RespClient;
 import io.redmesh.node.testing.ServerFixture;
 import io.redmesh.node.testing.TestCertificates;
@@ -28,9 +29,7 @@ import javax.net.ssl.SSLSocket;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,17 +39,8 @@ import org.junit.jupiter.api.Test;
  */
 class CertificateLoginTest {
     private static final String ADMIN_PASS = "admin-secret";
+    @GeneratedCertificates
     private static TestCertificates certs;
-
-    @BeforeAll
-    static void make() {
-        certs = TestCertificates.create();
-    }
-
-    @AfterAll
-    static void clean() {
-        certs.close();
-    }
 
     /** A node with a password on the default user, TLS with optional client certificates. */
     private static ServerFixture start(String mode) {

@@ -11,6 +11,7 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.SslOptions;
 import io.lettuce.core.SslVerifyMode;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.redmesh.node.testing.GeneratedCertificates;
 import io.redmesh.node.testing.ServerFixture;
 import io.redmesh.node.testing.TestCertificates;
 import io.redmesh.node.testing.TestCertificates.Identity;
@@ -19,9 +20,7 @@ import java.time.Duration;
 import java.util.List;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import redis.clients.jedis.DefaultJedisClientConfig;
@@ -33,17 +32,8 @@ import redis.clients.jedis.Jedis;
  * redis-cli (--tls --cacert [--cert --key]), Jedis and Lettuce, under each tls-auth-clients mode.
  */
 class TlsClientsTest {
+    @GeneratedCertificates
     private static TestCertificates certs;
-
-    @BeforeAll
-    static void makeCertificates() {
-        certs = TestCertificates.create();
-    }
-
-    @AfterAll
-    static void removeCertificates() {
-        certs.close();
-    }
 
     private static ServerFixture start(String provider, String authClients) {
         return ServerFixture.start(certs.serverArgs("--tls-provider", provider, "--tls-auth-clients", authClients));

@@ -8,27 +8,17 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.handler.ssl.SslProvider;
+import io.redmesh.node.testing.GeneratedCertificates;
 import io.redmesh.node.testing.TestCertificates;
 import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The socket-free half of TLS: reading PEM material, checking it, and building a context. */
 class TlsMaterialTest {
+    @GeneratedCertificates
     private static TestCertificates certs;
-
-    @BeforeAll
-    static void makeCertificates() {
-        certs = TestCertificates.create();
-    }
-
-    @AfterAll
-    static void removeCertificates() {
-        certs.close();
-    }
 
     private static TlsSettings settings(String cert, String key, String pass, String ca, String auth,
                                         String protocols, String ciphers, String suites, String provider) {

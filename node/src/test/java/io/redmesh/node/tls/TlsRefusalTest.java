@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.redmesh.node.testing.GeneratedCertificates;
 import io.redmesh.node.testing.RespClient;
 import io.redmesh.node.testing.ServerFixture;
 import io.redmesh.node.testing.TestCertificates;
@@ -17,9 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -30,17 +29,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * while an established mutual-TLS client goes on working.
  */
 class TlsRefusalTest {
+    @GeneratedCertificates
     private static TestCertificates certs;
-
-    @BeforeAll
-    static void makeCertificates() {
-        certs = TestCertificates.create();
-    }
-
-    @AfterAll
-    static void removeCertificates() {
-        certs.close();
-    }
 
     private static ServerFixture start(String provider, String... extra) {
         List<String> a = new ArrayList<>(List.of("--tls-provider", provider, "--tls-auth-clients", "yes"));

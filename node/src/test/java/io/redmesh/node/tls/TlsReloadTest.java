@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.redmesh.node.testing.GeneratedCertificates;
 import io.redmesh.node.testing.RespClient;
 import io.redmesh.node.testing.ServerFixture;
 import io.redmesh.node.testing.TestCertificates;
@@ -14,8 +15,6 @@ import java.nio.file.Path;
 import java.security.cert.Certificate;
 import java.util.List;
 import javax.net.ssl.SSLSocket;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -30,17 +29,8 @@ class TlsReloadTest {
     private static final String REFUSED = "-ERR CONFIG SET failed (possibly related to argument '%s') - "
             + "Unable to update TLS configuration. Check server logs.\r\n";
 
+    @GeneratedCertificates
     private static TestCertificates certs;
-
-    @BeforeAll
-    static void makeCertificates() {
-        certs = TestCertificates.create();
-    }
-
-    @AfterAll
-    static void removeCertificates() {
-        certs.close();
-    }
 
     private static Certificate served(ServerFixture s) throws IOException {
         try (SSLSocket c = TlsPeers.connect(s.tlsPort(), certs.clientContext(certs.client()))) {
@@ -246,13 +236,13 @@ class TlsReloadTest {
     /** The tls-* directive names are Redis's, no more and no fewer (RedMesh's own are hidden). */
     @Test
     void tlsDirectiveNamesMatchRedis() {
-        org.junit.jupiter.api.Assumptions.assumeTrue(io.redmesh.node.testing.RealRedis.available());
+        org.junit.jupiter.api.Assumptions.assumeTrue(io.redmesh.node.testing.RedisProcess.available());
         java.util.Set<String> ours;
         java.util.Set<String> theirs;
         try (ServerFixture s = ServerFixture.start(); RespClient c = s.client()) {
             ours = names(c.callString("CONFIG", "GET", "tls-*"));
         }
-        try (io.redmesh.node.testing.RealRedis r = io.redmesh.node.testing.RealRedis.start();
+        try (io.redmesh.node.testing.RedisProcess r = io.redmesh.node.testing.RedisProcess.start();
              RespClient c = r.client()) {
             theirs = names(c.callString("CONFIG", "GET", "tls-*"));
         }

@@ -3,18 +3,17 @@ package io.redmesh.node.command.family;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.redmesh.node.testing.RealRedis;
+import io.redmesh.node.testing.RedisProcess;
 import io.redmesh.node.testing.RespClient;
 import io.redmesh.node.testing.ServerFixture;
+import io.redmesh.node.testing.StartedNode;
+import io.redmesh.node.testing.StartedRedis;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -27,28 +26,13 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AclDifferentialTest {
-    private RealRedis redis;
-    private ServerFixture node;
+    @StartedRedis
+    private static RedisProcess redis;
+    @StartedNode
+    private static ServerFixture node;
     private RespClient real;
     private RespClient ours;
     private final List<RespClient> extra = new ArrayList<>();
-
-    @BeforeAll
-    void startServers() {
-        Assumptions.assumeTrue(RealRedis.available(), "redis-server not installed");
-        redis = RealRedis.start();
-        node = ServerFixture.start();
-    }
-
-    @AfterAll
-    void stopServers() {
-        if (node != null) {
-            node.close();
-        }
-        if (redis != null) {
-            redis.close();
-        }
-    }
 
     @BeforeEach
     void connect() {

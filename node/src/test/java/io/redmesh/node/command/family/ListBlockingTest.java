@@ -3,16 +3,16 @@ package io.redmesh.node.command.family;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.redmesh.node.testing.RealRedis;
+import io.redmesh.node.testing.RedisProcess;
 import io.redmesh.node.testing.RespClient;
 import io.redmesh.node.testing.ServerFixture;
+import io.redmesh.node.testing.StartedNode;
+import io.redmesh.node.testing.StartedRedis;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntFunction;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -25,31 +25,13 @@ import org.junit.jupiter.api.Test;
  * four (served from another connection's thread), since the two paths deliver replies differently.
  */
 class ListBlockingTest {
+    @StartedNode
     private static ServerFixture node;
+    @StartedNode({"--io-threads", "4"})
     private static ServerFixture nodeMultiThread;
-    private static RealRedis real;
-
-    @BeforeAll
-    static void start() {
-        node = ServerFixture.start();
-        nodeMultiThread = ServerFixture.start("--io-threads", "4");
-        if (RealRedis.available()) {
-            real = RealRedis.start();
-        }
-    }
-
-    @AfterAll
-    static void stop() {
-        if (node != null) {
-            node.close();
-        }
-        if (nodeMultiThread != null) {
-            nodeMultiThread.close();
-        }
-        if (real != null) {
-            real.close();
-        }
-    }
+    /** Null where redis-server is not installed: the node-only tests still run. */
+    @StartedRedis(optional = true)
+    private static RedisProcess real;
 
     @BeforeEach
     void flush() {

@@ -3,15 +3,14 @@ package io.redmesh.node.command.family;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.redmesh.node.testing.RealRedis;
+import io.redmesh.node.testing.RedisProcess;
 import io.redmesh.node.testing.RespClient;
 import io.redmesh.node.testing.ServerFixture;
+import io.redmesh.node.testing.StartedNode;
+import io.redmesh.node.testing.StartedRedis;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,25 +19,10 @@ import org.junit.jupiter.api.Test;
  * indexes, counts, option errors, wrong types, empty-key deletion and RESP3 null shapes.
  */
 class ListCommandsDiffTest {
-    private static RealRedis real;
+    @StartedRedis
+    private static RedisProcess real;
+    @StartedNode
     private static ServerFixture node;
-
-    @BeforeAll
-    static void start() {
-        Assumptions.assumeTrue(RealRedis.available(), "redis-server not installed");
-        real = RealRedis.start();
-        node = ServerFixture.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (real != null) {
-            real.close();
-        }
-        if (node != null) {
-            node.close();
-        }
-    }
 
     private static final String MAX = "9223372036854775807";
     private static final String MIN = "-9223372036854775808";

@@ -4,16 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.redmesh.node.spi.ExecutedCommandListener;
-import io.redmesh.node.testing.RealRedis;
+import io.redmesh.node.testing.RedisProcess;
 import io.redmesh.node.testing.RespClient;
 import io.redmesh.node.testing.ServerFixture;
+import io.redmesh.node.testing.StartedNode;
+import io.redmesh.node.testing.StartedRedis;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.function.IntFunction;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,26 +22,11 @@ import org.junit.jupiter.api.Test;
  * blocked client's replies must be the same bytes.
  */
 class SortedSetBlockingTest {
+    @StartedNode
     static ServerFixture ours;
-    static RealRedis real;
-
-    @BeforeAll
-    static void start() {
-        ours = ServerFixture.start();
-        if (RealRedis.available()) {
-            real = RealRedis.start();
-        }
-    }
-
-    @AfterAll
-    static void stop() {
-        if (ours != null) {
-            ours.close();
-        }
-        if (real != null) {
-            real.close();
-        }
-    }
+    /** Null where redis-server is not installed: the node-only tests still run. */
+    @StartedRedis(optional = true)
+    static RedisProcess real;
 
     /** A scenario: given a client factory for one server, returns the replies it observed. */
     interface Scenario {

@@ -2,17 +2,16 @@ package io.redmesh.node.command.family;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.redmesh.node.testing.RealRedis;
+import io.redmesh.node.testing.RedisProcess;
 import io.redmesh.node.testing.RespClient;
 import io.redmesh.node.testing.ServerFixture;
+import io.redmesh.node.testing.StartedNode;
+import io.redmesh.node.testing.StartedRedis;
 import io.redmesh.node.util.ArgSplitter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,25 +21,10 @@ import org.junit.jupiter.api.Test;
  * (ZRANDMEMBER with a small count, ZSCAN over a skiplist) are checked structurally elsewhere.
  */
 class SortedSetDifferentialTest {
-    static RealRedis real;
+    @StartedRedis
+    static RedisProcess real;
+    @StartedNode
     static ServerFixture ours;
-
-    @BeforeAll
-    static void start() {
-        Assumptions.assumeTrue(RealRedis.available(), "redis-server not installed");
-        real = RealRedis.start();
-        ours = ServerFixture.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (real != null) {
-            real.close();
-        }
-        if (ours != null) {
-            ours.close();
-        }
-    }
 
     /** One command per line, sdssplitargs quoting; '#' starts a comment line. */
     /** The scripted commands: test resource redmesh/zset-differential-script.txt. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.redmesh.node.testing.RespClient;
 import io.redmesh.node.testing.ServerFixture;
+import io.redmesh.node.testing.StartedNode;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -14,8 +15,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,17 +23,8 @@ import org.junit.jupiter.api.Test;
  * by their contracts. Also COPY/RENAME of sorted sets and their memory accounting.
  */
 class SortedSetRandomAndScanTest {
+    @StartedNode
     static ServerFixture server;
-
-    @BeforeAll
-    static void start() {
-        server = ServerFixture.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
 
     /** Bulk strings of a (possibly nested) reply, in order; RESP3 doubles are included as text. */
     static List<String> items(byte[] reply) {

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.redmesh.node.testing.NodeProcess;
-import io.redmesh.node.testing.RealRedis;
+import io.redmesh.node.testing.RedisProcess;
 import io.redmesh.node.testing.RespClient;
 import io.redmesh.node.testing.ServerFixture;
 import java.nio.file.Files;
@@ -226,7 +226,7 @@ class AofDurabilityTest {
             assertEquals("$" + ("w" + last).length() + "\r\nw" + last + "\r\n",
                     c.callString("GET", "key:" + (last % 50) + ":" + (last % 1000)));
         }
-        if (RealRedis.available()) {
+        if (RedisProcess.available()) {
             String[] check = AofTestSupport.run("redis-check-aof", aofDir.resolve("appendonly.aof.manifest").toString());
             assertEquals("0", check[0], check[1]);
         }

@@ -3,7 +3,7 @@ package io.redmesh.node.persist.aof;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.redmesh.node.testing.RealRedis;
+import io.redmesh.node.testing.RedisProcess;
 import io.redmesh.node.testing.RespClient;
 import io.redmesh.node.testing.ServerFixture;
 import java.nio.file.Files;
@@ -42,7 +42,7 @@ class AofInteropTest {
         Path manifest = dir.resolve("appendonlydir/appendonly.aof.manifest");
         assertEquals("file appendonly.aof.1.base.aof seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n",
                 Files.readString(manifest));
-        Assumptions.assumeTrue(RealRedis.available());
+        Assumptions.assumeTrue(RedisProcess.available());
         String[] check = AofTestSupport.run("redis-check-aof", manifest.toString());
         assertEquals("0", check[0], check[1]);
         assertTrue(check[1].contains("is valid"), check[1]);
@@ -51,7 +51,7 @@ class AofInteropTest {
              RespClient c = again.client()) {
             assertEquals(ours, AofTestSupport.dataset(c));
         }
-        try (RealRedis real = RealRedis.start("--dir", dir.toString(), "--appendonly", "yes");
+        try (RedisProcess real = RedisProcess.start("--dir", dir.toString(), "--appendonly", "yes");
              RespClient c = real.client()) {
             assertEquals(ours, AofTestSupport.dataset(c));
         }
@@ -70,7 +70,7 @@ class AofInteropTest {
         Path aofDir = dir.resolve("appendonlydir");
         assertTrue(Files.readString(aofDir.resolve("appendonly.aof.2.base.aof")).startsWith("#TS:"));
         // (the incr file gets one when the second changes; the first one went to history)
-        if (RealRedis.available()) {
+        if (RedisProcess.available()) {
             String[] check = AofTestSupport.run("redis-check-aof", aofDir.resolve("appendonly.aof.manifest").toString());
             assertEquals("0", check[0], check[1]);
         }
@@ -83,9 +83,9 @@ class AofInteropTest {
 
     @Test
     void weLoadWhatRealRedisWrote() throws Exception {
-        Assumptions.assumeTrue(RealRedis.available());
+        Assumptions.assumeTrue(RedisProcess.available());
         String theirs;
-        try (RealRedis real = RealRedis.start("--dir", dir.toString(), "--appendonly", "yes",
+        try (RedisProcess real = RedisProcess.start("--dir", dir.toString(), "--appendonly", "yes",
                 "--aof-use-rdb-preamble", "no");
              RespClient c = real.client()) {
             AofTestSupport.populate(c);
@@ -104,10 +104,10 @@ class AofInteropTest {
 
     @Test
     void infoPersistenceFieldsAsRedisWithAofOn() throws Exception {
-        Assumptions.assumeTrue(RealRedis.available());
+        Assumptions.assumeTrue(RedisProcess.available());
         Path other = AofTestSupport.tempDir("aof-info-real");
         try (ServerFixture node = ServerFixture.start("--dir", dir.toString(), "--appendonly", "yes");
-             RealRedis real = RealRedis.start("--dir", other.toString(), "--appendonly", "yes");
+             RedisProcess real = RedisProcess.start("--dir", other.toString(), "--appendonly", "yes");
              RespClient o = node.client();
              RespClient r = real.client()) {
             assertEquals(fieldNames(r.callString("INFO", "persistence")), fieldNames(o.callString("INFO", "persistence")));
@@ -140,7 +140,7 @@ class AofInteropTest {
 
     @Test
     void rdbPreambleBaseBothWays() throws Exception {
-        Assumptions.assumeTrue(rdbAvailable() && RealRedis.available());
+        Assumptions.assumeTrue(rdbAvailable() && RedisProcess.available());
         String ours;
         try (ServerFixture node = ServerFixture.start("--dir", dir.toString(), "--appendonly", "yes");
              RespClient c = node.client()) {
@@ -155,13 +155,13 @@ class AofInteropTest {
                 Files.readString(manifest));
         String[] check = AofTestSupport.run("redis-check-aof", manifest.toString());
         assertEquals("0", check[0], check[1]);
-        try (RealRedis real = RealRedis.start("--dir", dir.toString(), "--appendonly", "yes");
+        try (RedisProcess real = RedisProcess.start("--dir", dir.toString(), "--appendonly", "yes");
              RespClient c = real.client()) {
             assertEquals(ours, AofTestSupport.dataset(c));
         }
         AofTestSupport.deleteTree(dir.resolve("appendonlydir"));
         String theirs;
-        try (RealRedis real = RealRedis.start("--dir", dir.toString(), "--appendonly", "yes");
+        try (RedisProcess real = RedisProcess.start("--dir", dir.toString(), "--appendonly", "yes");
              RespClient c = real.client()) {
             AofTestSupport.populate(c);
             c.callString("BGREWRITEAOF");

@@ -2,7 +2,7 @@ package io.redmesh.node.persist.aof;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.redmesh.node.testing.RealRedis;
+import io.redmesh.node.testing.RedisProcess;
 import io.redmesh.node.testing.RespClient;
 import io.redmesh.node.testing.ServerFixture;
 import java.nio.charset.StandardCharsets;
@@ -85,10 +85,10 @@ class AofStreamCompatTest {
 
     @Test
     void incrFileMatchesRedis() throws Exception {
-        Assumptions.assumeTrue(RealRedis.available());
+        Assumptions.assumeTrue(RedisProcess.available());
         String[] directives = {"--appendonly", "yes", "--aof-use-rdb-preamble", "no", "--appendfsync", "always"};
         try (ServerFixture node = ServerFixture.start(concat(new String[] {"--dir", ourDir.toString()}, directives));
-             RealRedis real = RealRedis.start(concat(new String[] {"--dir", realDir.toString()}, directives));
+             RedisProcess real = RedisProcess.start(concat(new String[] {"--dir", realDir.toString()}, directives));
              RespClient o = node.client();
              RespClient r = real.client()) {
             for (String[] cmd : SCRIPT) {

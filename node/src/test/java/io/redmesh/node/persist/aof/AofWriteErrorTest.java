@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.redmesh.node.testing.NodeProcess;
-import io.redmesh.node.testing.RealRedis;
+import io.redmesh.node.testing.RedisProcess;
 import io.redmesh.node.testing.RespClient;
 import io.redmesh.node.testing.ServerFixture;
 import java.nio.file.Files;
@@ -43,9 +43,9 @@ class AofWriteErrorTest {
 
     @Test
     void everysecRefusesWritesWithRedisMisconfAndKeepsServingReads() throws Exception {
-        Assumptions.assumeTrue(RealRedis.available() && Files.exists(Path.of("/dev/full")));
+        Assumptions.assumeTrue(RedisProcess.available() && Files.exists(Path.of("/dev/full")));
         String[] aof = {"--appendonly", "yes", "--appendfsync", "everysec"};
-        try (RealRedis real = RealRedis.start(aof); ServerFixture ours = ServerFixture.start(aof);
+        try (RedisProcess real = RedisProcess.start(aof); ServerFixture ours = ServerFixture.start(aof);
              RespClient r = real.client(); RespClient o = ours.client()) {
             breakNextIncr(r, real.dir());
             breakNextIncr(o, Path.of(ours.context().config.getString("dir")));

@@ -3,15 +3,16 @@ package io.redmesh.node.persist.rdb;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.redmesh.node.testing.RealRedis;
+import io.redmesh.node.testing.RedisProcess;
 import io.redmesh.node.testing.RespClient;
 import io.redmesh.node.testing.ServerFixture;
+import io.redmesh.node.testing.StartedNode;
+import io.redmesh.node.testing.StartedRedis;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -24,31 +25,24 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DumpDifferentialTest {
-    private RealRedis redis;
-    private ServerFixture node;
+    @StartedRedis
+    private static RedisProcess redis;
+    @StartedNode
+    private static ServerFixture node;
     private RespClient real;
     private RespClient ours;
 
     @BeforeAll
-    void start() {
-        Assumptions.assumeTrue(RealRedis.available(), "redis-server not installed");
-        redis = RealRedis.start();
-        node = ServerFixture.start();
+    void connect() {
         real = redis.client();
         ours = node.client();
     }
 
     @AfterAll
-    void stop() {
+    void disconnect() {
         if (real != null) {
             real.close();
             ours.close();
-        }
-        if (node != null) {
-            node.close();
-        }
-        if (redis != null) {
-            redis.close();
         }
     }
 

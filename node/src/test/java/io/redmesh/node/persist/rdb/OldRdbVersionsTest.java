@@ -2,7 +2,7 @@ package io.redmesh.node.persist.rdb;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.redmesh.node.testing.RealRedis;
+import io.redmesh.node.testing.RedisProcess;
 import io.redmesh.node.testing.RespClient;
 import io.redmesh.node.testing.ServerFixture;
 import java.io.ByteArrayOutputStream;
@@ -157,7 +157,7 @@ class OldRdbVersionsTest {
 
     @Test
     void version9EncodingsLoadLikeRedis() throws Exception {
-        Assumptions.assumeTrue(RealRedis.available(), "redis-server not installed");
+        Assumptions.assumeTrue(RedisProcess.available(), "redis-server not installed");
         Files.write(dir.resolve("v9.rdb"), v9File());
         Process p = new ProcessBuilder("redis-check-rdb", dir.resolve("v9.rdb").toString()).redirectErrorStream(true)
                 .start();
@@ -165,7 +165,7 @@ class OldRdbVersionsTest {
         p.waitFor(30, TimeUnit.SECONDS);
         assertEquals(0, p.exitValue(), out);
         List<String> real;
-        try (RealRedis r = RealRedis.start("--dir", dir.toString(), "--dbfilename", "v9.rdb");
+        try (RedisProcess r = RedisProcess.start("--dir", dir.toString(), "--dbfilename", "v9.rdb");
              RespClient c = r.client()) {
             real = RdbInteropTest.describe(c);
         }

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.redmesh.node.testing.RealRedis;
+import io.redmesh.node.testing.RedisProcess;
 import io.redmesh.node.testing.RespClient;
 import io.redmesh.node.testing.ServerFixture;
 import java.io.IOException;
@@ -31,7 +31,7 @@ class RdbInteropTest {
 
     @BeforeEach
     void needRedis() {
-        Assumptions.assumeTrue(RealRedis.available(), "redis-server not installed");
+        Assumptions.assumeTrue(RedisProcess.available(), "redis-server not installed");
     }
 
     /** Every type and encoding, in three databases, some keys with TTLs. */
@@ -181,7 +181,7 @@ class RdbInteropTest {
         assertEquals("REDIS0010", new String(Files.readAllBytes(file), 0, 9, StandardCharsets.ISO_8859_1));
         assertTrue(report.contains("Checksum OK"), report);
         assertTrue(report.contains("redis-ver = '7.0.15'"), report);
-        try (RealRedis real = RealRedis.start("--dir", dir.toString(), "--dbfilename", "ours.rdb");
+        try (RedisProcess real = RedisProcess.start("--dir", dir.toString(), "--dbfilename", "ours.rdb");
              RespClient c = real.client()) {
             assertSameKeys(expected, describe(c));
         }
@@ -190,7 +190,7 @@ class RdbInteropTest {
     @Test
     void weLoadARealRedisRdb() throws Exception {
         List<String> expected;
-        try (RealRedis real = RealRedis.start("--dir", dir.toString(), "--dbfilename", "real.rdb");
+        try (RedisProcess real = RedisProcess.start("--dir", dir.toString(), "--dbfilename", "real.rdb");
              RespClient c = real.client()) {
             populate(c);
             expected = describe(c);
@@ -220,7 +220,7 @@ class RdbInteropTest {
             assertEquals(0, raw[i], "rdbchecksum no writes a zero checksum");
         }
         checkRdb(dir.resolve("plain.rdb"));
-        try (RealRedis real = RealRedis.start("--dir", dir.toString(), "--dbfilename", "plain.rdb",
+        try (RedisProcess real = RedisProcess.start("--dir", dir.toString(), "--dbfilename", "plain.rdb",
                 "--maxmemory-policy", "allkeys-lru");
              RespClient c = real.client()) {
             assertSameKeys(expected, describe(c));
