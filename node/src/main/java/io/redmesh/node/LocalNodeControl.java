@@ -80,17 +80,17 @@ final class LocalNodeControl implements NodeControl {
 
     @Override
     public void addWriteListener(ExecutedCommandListener listener) {
-        context.writeListeners.add(listener);
+        context.addWriteListener(listener);
     }
 
     @Override
     public void removeWriteListener(ExecutedCommandListener listener) {
-        context.writeListeners.remove(listener);
+        context.removeWriteListener(listener);
     }
 
     @Override
     public void addInfoSection(InfoSection section) {
-        context.infoSections.add(section);
+        context.addInfoSection(section);
     }
 
     @Override

@@ -403,7 +403,7 @@ public final class Dispatcher {
         if (server.keyspace.usedBytes() > server.stats.peakUsedMemory) {
             server.stats.peakUsedMemory = server.keyspace.usedBytes();
         }
-        if (!server.writeListeners.isEmpty()) {
+        if (server.hasWriteListeners()) {
             if (c.propagateAs != null) {
                 for (byte[][] a : c.propagateAs) {
                     server.alsoPropagate(s.db().index, a);

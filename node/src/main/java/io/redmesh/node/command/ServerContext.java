@@ -43,7 +43,8 @@ public final class ServerContext {
     final OutputBufferLimits outputLimits;
     public final ServerStats stats = new ServerStats();
     public final Set<Session> monitors = ConcurrentHashMap.newKeySet();
-    public final List<ExecutedCommandListener> writeListeners = new CopyOnWriteArrayList<>();
+    /** The executed-write stream's subscribers: the AOF while it is on, upper modules (spi). */
+    private final CopyOnWriteArrayList<ExecutedCommandListener> writeListeners = new CopyOnWriteArrayList<>();
     /** Set while replies must wait for the AOF (see DurabilityBarrier); null otherwise. */
     public volatile DurabilityBarrier durability;
     /**
@@ -56,7 +57,8 @@ public final class ServerContext {
     int executionDepth;
     private static final byte[][] MULTI = {"MULTI".getBytes(java.nio.charset.StandardCharsets.US_ASCII)};
     private static final byte[][] EXEC = {"EXEC".getBytes(java.nio.charset.StandardCharsets.US_ASCII)};
-    public final List<InfoSection> infoSections = new CopyOnWriteArrayList<>();
+    /** INFO sections upper modules added (one named like a built-in replaces it). */
+    private final List<InfoSection> infoSections = new CopyOnWriteArrayList<>();
     /** Persistence as INFO, SAVE, SHUTDOWN and FLUSHALL see it; set once by the composition root. */
     private PersistenceHooks persistence = PersistenceHooks.NONE;
     private boolean persistenceSet;
@@ -72,7 +74,6 @@ public final class ServerContext {
     public volatile int tlsPort;
     public volatile String executable = "";
     public volatile String configFilePath = "";
-    public volatile Runnable shutdownHook = () -> {};
     public volatile long lastSaveSeconds = System.currentTimeMillis() / 1000;
     public volatile boolean shuttingDown;
     /** Changes since the last save (Redis's server.dirty, INFO rdb_changes_since_last_save). */
@@ -90,7 +91,7 @@ public final class ServerContext {
      * exits at once so that no reply acknowledging the lost write leaves. halt(), not exit():
      * shutdown hooks would flush those replies.
      */
-    public volatile Runnable fatalExit = () -> Runtime.getRuntime().halt(1);
+    public final Runnable fatalExit = () -> Runtime.getRuntime().halt(1);
     /**
      * The default ACL user's "nopass" and "on" flags, kept current by the ACL layer (which
      * clears "enabled" for a certonly default user too: no connection is logged in as it
@@ -180,6 +181,28 @@ public final class ServerContext {
 
     public PersistenceHooks persistence() {
         return persistence;
+    }
+
+    /** Subscribes to the executed-write stream (each listener once). */
+    public void addWriteListener(ExecutedCommandListener l) {
+        writeListeners.addIfAbsent(l);
+    }
+
+    public void removeWriteListener(ExecutedCommandListener l) {
+        writeListeners.remove(l);
+    }
+
+    public boolean hasWriteListeners() {
+        return !writeListeners.isEmpty();
+    }
+
+    public void addInfoSection(InfoSection s) {
+        infoSections.add(s);
+    }
+
+    /** The sections upper modules added, in the order they were added. */
+    public List<InfoSection> infoSections() {
+        return java.util.Collections.unmodifiableList(infoSections);
     }
 
     /** The composition root wires each part once; a second assignment is a wiring bug. */

@@ -30,7 +30,6 @@ public final class ClassFixtures implements BeforeAllCallback, AfterAllCallback 
                 continue; // an optional redis-server that is not installed
             }
             made.push(fixture);
-            f.setAccessible(true);
             f.set(null, fixture);
         }
     }
@@ -99,6 +98,7 @@ public final class ClassFixtures implements BeforeAllCallback, AfterAllCallback 
                 if (!annotated) {
                     continue;
                 }
+                f.setAccessible(true);
                 if (!Modifier.isStatic(f.getModifiers())) {
                     throw new IllegalStateException(f + ": class fixtures are static fields");
                 }

@@ -64,7 +64,7 @@ final class InfoCommand {
                 continue;
             }
             boolean overridden = false;
-            for (InfoSection extra : srv.infoSections) {
+            for (InfoSection extra : srv.infoSections()) {
                 if (extra.name().equals(section)) {
                     header(sb, section);
                     sb.append(extra.render());
@@ -76,7 +76,7 @@ final class InfoCommand {
                 appendSection(sb, srv, section);
             }
         }
-        for (InfoSection extra : srv.infoSections) {
+        for (InfoSection extra : srv.infoSections()) {
             boolean builtin = BUILTIN.contains(extra.name());
             if (!builtin && (all || wanted.contains(extra.name()))) {
                 header(sb, extra.name());

@@ -246,9 +246,7 @@ public final class AppendOnlyFile implements ExecutedCommandListener, Durability
     private void turnOn(State s) {
         state = s;
         selectedDb = -1;
-        if (!server.writeListeners.contains(this)) {
-            server.writeListeners.add(this);
-        }
+        server.addWriteListener(this);
         server.durability = this;
         if (timer == null) {
             timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -269,7 +267,7 @@ public final class AppendOnlyFile implements ExecutedCommandListener, Durability
     void abortWaiting() {
         closeIncr();
         state = State.OFF;
-        server.writeListeners.remove(this);
+        server.removeWriteListener(this);
         server.durability = null;
         try {
             Files.deleteIfExists(dir().resolve(rewriter.tempIncrName()));
@@ -301,7 +299,7 @@ public final class AppendOnlyFile implements ExecutedCommandListener, Durability
         writeOutLocked();
         closeIncr();
         state = State.OFF;
-        server.writeListeners.remove(this);
+        server.removeWriteListener(this);
         server.durability = null;
     }
 
@@ -314,7 +312,7 @@ public final class AppendOnlyFile implements ExecutedCommandListener, Durability
                 writeOutLocked();
                 closeIncr();
                 state = State.OFF;
-                server.writeListeners.remove(this);
+                server.removeWriteListener(this);
                 server.durability = null;
             }
         } finally {

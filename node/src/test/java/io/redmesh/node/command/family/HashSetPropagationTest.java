@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class HashSetPropagationTest {
     private static List<String> start(ServerFixture s) {
         List<String> seen = Collections.synchronizedList(new ArrayList<>());
-        s.context().writeListeners.add((db, argv) -> {
+        s.context().addWriteListener((db, argv) -> {
             StringBuilder b = new StringBuilder();
             for (byte[] a : argv) {
                 b.append(b.length() == 0 ? "" : " ").append(new String(a, StandardCharsets.ISO_8859_1));

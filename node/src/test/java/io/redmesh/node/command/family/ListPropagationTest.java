@@ -20,7 +20,7 @@ class ListPropagationTest {
     void blockingAndMultiKeyPopsPropagateAsPlainCommands() throws Exception {
         List<String> seen = Collections.synchronizedList(new ArrayList<>());
         try (ServerFixture s = ServerFixture.start()) {
-            s.context().writeListeners.add((db, argv) -> {
+            s.context().addWriteListener((db, argv) -> {
                 List<String> parts = new ArrayList<>();
                 for (byte[] a : argv) {
                     parts.add(new String(a, StandardCharsets.ISO_8859_1));

@@ -280,7 +280,7 @@ class SortedSetBlockingTest {
             }
             seen.add(sb.toString().trim());
         };
-        ours.context().writeListeners.add(l);
+        ours.context().addWriteListener(l);
         try (RespClient a = ours.client(); RespClient b = ours.client()) {
             b.call("FLUSHALL");
             seen.clear();
@@ -297,7 +297,7 @@ class SortedSetBlockingTest {
             assertEquals(List.of("ZADD pk 1 a 2 b 3 c", "ZPOPMIN pk", "ZPOPMAX pk 5",
                     "ZADD pk2 1 a 2 b", "ZPOPMAX pk2", "ZPOPMIN pk2 1"), seen);
         } finally {
-            ours.context().writeListeners.remove(l);
+            ours.context().removeWriteListener(l);
         }
     }
 

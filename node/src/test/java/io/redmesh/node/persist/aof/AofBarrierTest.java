@@ -1,6 +1,7 @@
 package io.redmesh.node.persist.aof;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -32,7 +33,7 @@ class AofBarrierTest {
     void noBarrierWithoutAof() {
         try (ServerFixture node = ServerFixture.start("--dir", dir.toString())) {
             assertNull(node.context().durability);
-            assertTrue(node.context().writeListeners.isEmpty());
+            assertFalse(node.context().hasWriteListeners());
         }
     }
 
