@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
-import java.util.List;
 
 /**
  * Sidecar mode from an agent config: the adapter for the stock redis-server beside the agent,

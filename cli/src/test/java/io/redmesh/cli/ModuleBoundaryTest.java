@@ -130,6 +130,35 @@ class ModuleBoundaryTest {
         AGENT_KNOWS_NO_LAUNCHER.check(ALL);
     }
 
+    /**
+     * No process-wide mutable state in main code but the logging set-up: many nodes run in one
+     * JVM (tests), so a static that is not final would be shared by all of them.
+     */
+    static final ArchRule NO_STATIC_MUTABLE_FIELDS = com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noFields()
+            .that().areStatic().and().areNotFinal()
+            .and().areDeclaredInClassesThat().resideInAnyPackage("io.redmesh..")
+            .and().areDeclaredInClassesThat().doNotHaveFullyQualifiedName("io.redmesh.node.util.ServerLog")
+            .should().beDeclaredInClassesThat(com.tngtech.archunit.base.DescribedPredicate.describe("main code",
+                    c -> !isTest(c)))
+            .because("process-wide mutable state is allowed only for logging (util.ServerLog)");
+
+    @Test
+    void noProcessWideMutableStateButLogging() {
+        NO_STATIC_MUTABLE_FIELDS.check(ALL);
+    }
+
+    /** The static-state rule can fail: without its one exception, ServerLog's fields are reported. */
+    @Test
+    void theStaticStateRuleCatchesAMutableStatic() {
+        ArchRule withoutException = com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noFields()
+                .that().areStatic().and().areNotFinal()
+                .should().beDeclaredInClassesThat(com.tngtech.archunit.base.DescribedPredicate.describe("main code",
+                        c -> !isTest(c)));
+        var result = withoutException.evaluate(ALL);
+        assertTrue(result.hasViolation());
+        assertTrue(result.getFailureReport().toString().contains("ServerLog"), result.getFailureReport().toString());
+    }
+
     /** The boundary rule can fail: the probe below reaches into node internals. */
     @Test
     void theRuleCatchesAReachIntoNodeInternals() {

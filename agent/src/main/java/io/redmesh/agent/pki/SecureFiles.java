@@ -20,8 +20,8 @@ import java.util.Set;
  * mode 0600 from the start (no window where another user could open them).
  */
 public final class SecureFiles {
-    private static final Set<PosixFilePermission> SECRET = PosixFilePermissions.fromString("rw-------");
-    private static final Set<PosixFilePermission> PUBLIC = PosixFilePermissions.fromString("rw-r--r--");
+    private static final Set<PosixFilePermission> SECRET = Set.copyOf(PosixFilePermissions.fromString("rw-------"));
+    private static final Set<PosixFilePermission> PUBLIC = Set.copyOf(PosixFilePermissions.fromString("rw-r--r--"));
 
     private SecureFiles() {}
 

@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.redmesh.node.command.BlockedQueueDeterministicTest.FakeTransport;
-import io.redmesh.node.command.family.AclCommands;
-import io.redmesh.node.command.family.Families;
-import io.redmesh.node.config.ServerConfig;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.redmesh.node.command.ServerContext;
 import io.redmesh.node.config.ConfigLoader;
-import io.redmesh.node.config.ServerConfig;
 import io.redmesh.node.testing.RedisProcess;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.prometheus.client.Gauge;
 import io.redmesh.node.command.ServerContext;
 import io.redmesh.node.config.ConfigLoader;
-import io.redmesh.node.config.ServerConfig;
 import io.redmesh.node.testing.GeneratedCertificates;
 import io.redmesh.node.testing.Ports;
 import io.redmesh.node.testing.RespClient;

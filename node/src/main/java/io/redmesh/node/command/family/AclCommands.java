@@ -13,7 +13,6 @@ import io.redmesh.node.command.CommandContext;
 import io.redmesh.node.command.CommandFamily;
 import io.redmesh.node.command.CommandSpec;
 import io.redmesh.node.command.CommandTable;
-import io.redmesh.node.command.ServerContext;
 import io.redmesh.node.resp.Reply;
 import io.redmesh.node.util.Bytes;
 import io.redmesh.node.util.RedisException;
