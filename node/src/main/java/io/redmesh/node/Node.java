@@ -100,7 +100,7 @@ public final class Node {
         }
         Node node = build(config);
         if (config.configFile() != null) {
-            node.context.configFilePath = config.configFile().toString();
+            node.context.configFilePath(config.configFile().toString());
         }
         return node;
     }
@@ -147,7 +147,7 @@ public final class Node {
         // TLS, metrics, listeners
         tls = new TlsContextProvider();
         metrics = new NodeMetrics(context, acl);
-        metrics.certificate(NodeMetrics.LINK_CLIENT, () -> context.tlsPort > 0 ? tls.certificate() : null);
+        metrics.certificate(NodeMetrics.LINK_CLIENT, () -> context.tlsPort() > 0 ? tls.certificate() : null);
         server = new RedisServer(context, tls, persistence, acl, metrics);
         control = new LocalNodeControl(this);
     }
@@ -173,7 +173,7 @@ public final class Node {
 
     /** The executable INFO server reports (the launcher's command). */
     public void executable(String path) {
-        context.executable = path;
+        context.executable(path);
     }
 
     /**

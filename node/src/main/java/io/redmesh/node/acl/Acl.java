@@ -230,10 +230,9 @@ public final class Acl implements AccessControl {
             }
         }
         if (u == defaultUser) {
-            server.defaultUserNoPass = defaultUser.nopass();
             // A certonly default user is no implicit login: only a certificate reaches it.
-            server.defaultUserEnabled = defaultUser.enabled() && !defaultUser.certOnly();
-            server.defaultUserUnrestricted = defaultUser.unrestricted();
+            server.defaultUser(defaultUser.nopass(), defaultUser.enabled() && !defaultUser.certOnly(),
+                    defaultUser.unrestricted());
         }
     }
 

@@ -395,7 +395,7 @@ public final class Dispatcher {
     }
 
     private void afterWrite(Session s, CommandSpec cmd, CommandContext c) {
-        server.dirty += c.dirty;
+        server.addDirty(c.dirty);
         KeyExtractor.Keys keys = KeyExtractor.keys(cmd, c.argv, c.argv.length);
         for (int i = 0; i < keys.count(); i++) {
             s.db().reaccount(c.argv[keys.position(i)]);

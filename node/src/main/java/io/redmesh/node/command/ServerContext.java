@@ -46,7 +46,7 @@ public final class ServerContext {
     /** The executed-write stream's subscribers: the AOF while it is on, upper modules (spi). */
     private final CopyOnWriteArrayList<ExecutedCommandListener> writeListeners = new CopyOnWriteArrayList<>();
     /** Set while replies must wait for the AOF (see DurabilityBarrier); null otherwise. */
-    public volatile DurabilityBarrier durability;
+    private volatile DurabilityBarrier durability;
     /**
      * Writes of the execution unit in progress (a top-level command with what it runs, e.g.
      * EXEC's queue, and keys it expired), emitted together when it ends: Redis 7.0's
@@ -69,22 +69,23 @@ public final class ServerContext {
     private CommandTable table;
     private Dispatcher dispatcher;
 
-    /** Set by the network layer: what INFO reports and what SHUTDOWN calls. */
-    public volatile int tcpPort;
-    public volatile int tlsPort;
-    public volatile String executable = "";
-    public volatile String configFilePath = "";
-    public volatile long lastSaveSeconds = System.currentTimeMillis() / 1000;
-    public volatile boolean shuttingDown;
+    /** The bound ports, as the network layer reports them (INFO, metrics, the agent). */
+    private volatile int tcpPort;
+    private volatile int tlsPort;
+    /** What INFO server reports as executable and config_file; set once by the composition root. */
+    private volatile String executable = "";
+    private volatile String configFilePath = "";
+    private volatile long lastSaveSeconds = System.currentTimeMillis() / 1000;
+    private volatile boolean shuttingDown;
     /** Changes since the last save (Redis's server.dirty, INFO rdb_changes_since_last_save). */
-    public long dirty;
+    private long dirty;
 
     // Values read on every command, cached from the config.
     volatile long maxmemory;
     volatile long slowlogSlowerThan;
     volatile int slowlogMaxLen;
     volatile String requirepass = "";
-    public volatile boolean activeExpireEnabled = true;
+    private volatile boolean activeExpireEnabled = true;
     volatile boolean latencyTracking = true;
     /**
      * What an unrecoverable error does (an AOF write failing under appendfsync always): Redis
@@ -97,10 +98,10 @@ public final class ServerContext {
      * clears "enabled" for a certonly default user too: no connection is logged in as it
      * without a certificate).
      */
-    public volatile boolean defaultUserNoPass = true;
-    public volatile boolean defaultUserEnabled = true;
+    private volatile boolean defaultUserNoPass = true;
+    private volatile boolean defaultUserEnabled = true;
     /** Whether the default user may run everything (new sessions skip ACL checks then). */
-    public volatile boolean defaultUserUnrestricted = true;
+    private volatile boolean defaultUserUnrestricted = true;
 
     public ServerContext(ServerConfig config) {
         this.config = config;
@@ -146,6 +147,111 @@ public final class ServerContext {
     }
 
     // ------------------------------------------------------------------ parts, each set once
+
+    // ------------------------------------------------------------------ server state
+
+    public DurabilityBarrier durability() {
+        return durability;
+    }
+
+    /** Installed by the AOF while it is on (null: replies never wait). */
+    public void durability(DurabilityBarrier barrier) {
+        durability = barrier;
+    }
+
+    public int tcpPort() {
+        return tcpPort;
+    }
+
+    public int tlsPort() {
+        return tlsPort;
+    }
+
+    /** The network layer reports a listener's port after every (re)bind; 0 when none. */
+    public void boundPort(boolean tls, int port) {
+        if (tls) {
+            tlsPort = port;
+        } else {
+            tcpPort = port;
+        }
+    }
+
+    public String executable() {
+        return executable;
+    }
+
+    public String configFilePath() {
+        return configFilePath;
+    }
+
+    /** What INFO server names as the process's executable (the launcher's command). */
+    public void executable(String path) {
+        executable = path;
+    }
+
+    /** What INFO server names as the config file. */
+    public void configFilePath(String path) {
+        configFilePath = path;
+    }
+
+    public long lastSaveSeconds() {
+        return lastSaveSeconds;
+    }
+
+    public void lastSaveSeconds(long seconds) {
+        lastSaveSeconds = seconds;
+    }
+
+    public boolean shuttingDown() {
+        return shuttingDown;
+    }
+
+    public void markShuttingDown() {
+        shuttingDown = true;
+    }
+
+    /** Changes since the last successful save (under the lock). */
+    public long dirty() {
+        return dirty;
+    }
+
+    /** Counts changes (a write command's delta; negative after a save took some of them). */
+    public void addDirty(long changes) {
+        dirty += changes;
+    }
+
+    /** Sets the change counter (0 after a synchronous save). */
+    public void dirty(long changes) {
+        dirty = changes;
+    }
+
+    public boolean activeExpireEnabled() {
+        return activeExpireEnabled;
+    }
+
+    /** DEBUG SET-ACTIVE-EXPIRE. */
+    public void activeExpireEnabled(boolean on) {
+        activeExpireEnabled = on;
+    }
+
+    public boolean defaultUserNoPass() {
+        return defaultUserNoPass;
+    }
+
+    public boolean defaultUserUnrestricted() {
+        return defaultUserUnrestricted;
+    }
+
+    /**
+     * The ACL layer reports the default user whenever it changes: its "nopass" flag, whether a
+     * connection can be logged in as it without a certificate ("on" and not certonly), and
+     * whether it may run everything (new sessions skip ACL checks then).
+     */
+    public void defaultUser(boolean noPass, boolean enabled, boolean unrestricted) {
+        defaultUserNoPass = noPass;
+        defaultUserEnabled = enabled;
+        defaultUserUnrestricted = unrestricted;
+    }
 
     public void table(CommandTable t) {
         this.table = once(this.table, t, "command table");

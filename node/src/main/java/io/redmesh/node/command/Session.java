@@ -104,7 +104,7 @@ public final class Session {
         this.reply.errorListener(server.stats::countError); // INFO errorstats, total_error_replies
         this.db = server.keyspace.db(0);
         this.authenticated = !server.authRequired();
-        this.aclUnrestricted = server.defaultUserUnrestricted;
+        this.aclUnrestricted = server.defaultUserUnrestricted();
     }
 
     public SessionTransport transport() {
@@ -198,7 +198,7 @@ public final class Session {
             }
             flushScheduled = false;
             if (out.isReadable()) {
-                DurabilityBarrier barrier = server.durability;
+                DurabilityBarrier barrier = server.durability();
                 boolean covered = awaited >= 0 && out.writerIndex() == barrierMark && awaited >= barrierTicket;
                 if (barrier != null && !covered) {
                     long ticket = barrier.pending();

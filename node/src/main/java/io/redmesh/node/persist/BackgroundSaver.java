@@ -199,7 +199,7 @@ public final class BackgroundSaver {
         for (int i = 0; i < server.keyspace.count(); i++) {
             total += server.keyspace.db(i).size();
         }
-        Job j = new Job(snap, out, tmp, target, server.dirty, total);
+        Job j = new Job(snap, out, tmp, target, server.dirty(), total);
         job = j;
         j.thread = new Thread(() -> runJob(j), "redmesh-bgsave");
         j.thread.setDaemon(true);
@@ -257,8 +257,8 @@ public final class BackgroundSaver {
         switch (outcome) {
             case OK:
                 ServerLog.notice("Background saving terminated with success");
-                server.dirty -= j.dirtyBefore;
-                server.lastSaveSeconds = nowSeconds();
+                server.addDirty(-j.dirtyBefore);
+                server.lastSaveSeconds(nowSeconds());
                 lastOk = true;
                 break;
             case ERROR:
@@ -309,7 +309,7 @@ public final class BackgroundSaver {
         boolean retryAllowed = lastOk || now - lastBgsaveTrySeconds > RETRY_DELAY_SECONDS;
         if (!childActive()) {
             for (long[] sp : savePoints()) {
-                if (server.dirty >= sp[1] && now - server.lastSaveSeconds > sp[0] && retryAllowed) {
+                if (server.dirty() >= sp[1] && now - server.lastSaveSeconds() > sp[0] && retryAllowed) {
                     ServerLog.notice(sp[1] + " changes in " + sp[0] + " seconds. Saving...");
                     startBackground();
                     break;
@@ -360,8 +360,8 @@ public final class BackgroundSaver {
             return false;
         }
         ServerLog.notice("DB saved on disk");
-        server.dirty = 0;
-        server.lastSaveSeconds = nowSeconds();
+        server.dirty(0);
+        server.lastSaveSeconds(nowSeconds());
         lastOk = true;
         return true;
     }
@@ -406,9 +406,9 @@ public final class BackgroundSaver {
         kill();
         // saveSync needs no snapshot slot: it saves even while an AOF rewrite walks, as rdbSave does.
         if (!savePoints().isEmpty() && format != null) {
-            long dirty = server.dirty;
+            long dirty = server.dirty();
             saveSync();
-            server.dirty = dirty;
+            server.dirty(dirty);
         }
     }
 
@@ -425,9 +425,9 @@ public final class BackgroundSaver {
         line(sb, "current_fork_perc", String.format(java.util.Locale.ROOT, "%.2f", perc));
         line(sb, "current_save_keys_processed", processed);
         line(sb, "current_save_keys_total", total);
-        line(sb, "rdb_changes_since_last_save", server.dirty);
+        line(sb, "rdb_changes_since_last_save", server.dirty());
         line(sb, "rdb_bgsave_in_progress", j == null ? 0 : 1);
-        line(sb, "rdb_last_save_time", server.lastSaveSeconds);
+        line(sb, "rdb_last_save_time", server.lastSaveSeconds());
         line(sb, "rdb_last_bgsave_status", lastOk ? "ok" : "err");
         line(sb, "rdb_last_bgsave_time_sec", lastBgsaveTimeSeconds);
         line(sb, "rdb_current_bgsave_time_sec", j == null ? -1 : (System.currentTimeMillis() - j.startMillis) / 1000);

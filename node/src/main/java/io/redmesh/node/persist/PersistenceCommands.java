@@ -55,7 +55,7 @@ public final class PersistenceCommands implements CommandFamily {
     public void register(CommandTable.Binder b) {
         b.bind("save", this::save)
          .bind("bgsave", this::bgsave)
-         .bind("lastsave", c -> c.reply.integer(c.server.lastSaveSeconds))
+         .bind("lastsave", c -> c.reply.integer(c.server.lastSaveSeconds()))
          .bind("bgrewriteaof", this::bgrewriteaof)
          .bind("dump", PersistenceCommands::dump)
          .bind("restore", PersistenceCommands::restore);

@@ -42,7 +42,7 @@ final class ClientPipeline {
             }
             return;
         }
-        boolean denied = protectedModeRefuses(config.getBool("protected-mode"), !context.defaultUserNoPass,
+        boolean denied = protectedModeRefuses(config.getBool("protected-mode"), !context.defaultUserNoPass(),
                 ch.remoteAddress());
         if (denied) {
             context.stats.rejectedConnections++;

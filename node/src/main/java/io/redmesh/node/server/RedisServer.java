@@ -151,11 +151,11 @@ public final class RedisServer {
 
     /** Bound TCP port (useful with "port 0"... which disables TCP in Redis; tests pass real ports). */
     public int port() {
-        return context.tcpPort;
+        return context.tcpPort();
     }
 
     public int tlsPort() {
-        return context.tlsPort;
+        return context.tlsPort();
     }
 
     // ------------------------------------------------------------------ start
@@ -229,9 +229,9 @@ public final class RedisServer {
             persistence.stop();
             throw e;
         }
-        ServerLog.notice("Running mode=standalone, port=" + context.tcpPort + (wantTls ? ", tls-port=" + context.tlsPort : "")
+        ServerLog.notice("Running mode=standalone, port=" + context.tcpPort() + (wantTls ? ", tls-port=" + context.tlsPort() : "")
                 + ", io-threads=" + threads + (wantTls ? ", tls-provider=" + tls.provider() : "") + ".");
-        ServerLog.notice("RedMesh " + ServerContext.REDMESH_VERSION + " port: " + context.tcpPort + " PID: " + pid);
+        ServerLog.notice("RedMesh " + ServerContext.REDMESH_VERSION + " port: " + context.tcpPort() + " PID: " + pid);
         writePidFile();
         ServerLog.notice("Server initialized");
         ServerCron.start(group, context, config, persistence);
@@ -244,10 +244,10 @@ public final class RedisServer {
         List<Channel> target = tlsListener ? tlsListeners : tcpListeners;
         if (port == 0) {
             if (tlsListener) {
-                context.tlsPort = 0;
+                context.boundPort(true, 0);
                 tlsBoundTo = config.getString("bind");
             } else {
-                context.tcpPort = 0;
+                context.boundPort(false, 0);
                 tcpBoundTo = config.getString("bind");
             }
             return;
@@ -279,10 +279,10 @@ public final class RedisServer {
         }
         int actual = ((InetSocketAddress) target.get(0).localAddress()).getPort();
         if (tlsListener) {
-            context.tlsPort = actual;
+            context.boundPort(true, actual);
             tlsBoundTo = config.getString("bind");
         } else {
-            context.tcpPort = actual;
+            context.boundPort(false, actual);
             tcpBoundTo = config.getString("bind");
         }
     }
@@ -391,7 +391,7 @@ public final class RedisServer {
         }
         long port = config.getLong(tlsListener ? "tls-port" : "port");
         String bind = config.getString("bind");
-        int bound = tlsListener ? context.tlsPort : context.tcpPort;
+        int bound = tlsListener ? context.tlsPort() : context.tcpPort();
         String boundBind = tlsListener ? tlsBoundTo : tcpBoundTo;
         if (port == bound && bind.equals(boundBind)) {
             return;
@@ -425,9 +425,9 @@ public final class RedisServer {
             } else {
                 target.addAll(old);
                 if (tlsListener) {
-                    context.tlsPort = bound;
+                    context.boundPort(true, bound);
                 } else {
-                    context.tcpPort = bound;
+                    context.boundPort(false, bound);
                 }
             }
             throw new ConfigException("Unable to listen on this port. Check server logs.");
@@ -450,10 +450,10 @@ public final class RedisServer {
             }
         }
         if (tlsListener) {
-            context.tlsPort = port;
+            context.boundPort(true, port);
             tlsBoundTo = bind;
         } else {
-            context.tcpPort = port;
+            context.boundPort(false, port);
             tcpBoundTo = bind;
         }
     }
@@ -534,7 +534,7 @@ public final class RedisServer {
             return;
         }
         ServerLog.warning("User requested shutdown...");
-        context.shuttingDown = true;
+        context.markShuttingDown();
         context.dispatcher().watchdog().stop();
         closeListeners();
         metrics.stop();

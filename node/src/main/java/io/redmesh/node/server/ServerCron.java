@@ -31,7 +31,7 @@ final class ServerCron {
     private void cron() {
         context.lock.lock();
         try {
-            if (context.activeExpireEnabled) {
+            if (context.activeExpireEnabled()) {
                 long hz = Math.max(1, config.getLong("hz"));
                 long effort = config.getLong("active-expire-effort");
                 // Redis gives the slow cycle 25% of each tick (+ effort), in microseconds.

@@ -179,16 +179,16 @@ class AclServerTest {
     @Test
     void protectedModeFollowsTheDefaultUsersNopass() {
         try (ServerFixture node = ServerFixture.start(); RespClient c = node.client()) {
-            assertTrue(node.context().defaultUserNoPass);
+            assertTrue(node.context().defaultUserNoPass());
             s(c, "ACL", "SETUSER", "default", ">pw");
-            assertFalse(node.context().defaultUserNoPass);
+            assertFalse(node.context().defaultUserNoPass());
             assertTrue(node.context().authRequired());
             try (RespClient fresh = node.client()) {
                 assertEquals("-NOAUTH Authentication required.\r\n", s(fresh, "GET", "x"));
                 assertEquals("+OK\r\n", s(fresh, "AUTH", "pw"));
                 assertEquals("+OK\r\n", s(fresh, "ACL", "SETUSER", "default", "nopass"));
             }
-            assertTrue(node.context().defaultUserNoPass);
+            assertTrue(node.context().defaultUserNoPass());
         }
     }
 }

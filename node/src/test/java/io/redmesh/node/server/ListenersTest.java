@@ -145,7 +145,7 @@ class ListenersTest {
             int first = s.port();
             int next = io.redmesh.node.testing.Ports.free();
             assertEquals("+OK\r\n", old.callString("CONFIG", "SET", "port", Integer.toString(next)));
-            assertEquals(next, s.context().tcpPort);
+            assertEquals(next, s.context().tcpPort());
             try (RespClient c = RespClient.connect(next)) {
                 assertEquals("+PONG\r\n", c.callString("PING"));
             }
@@ -162,7 +162,7 @@ class ListenersTest {
                         + "port. Check server logs.\r\n",
                         old.callString("CONFIG", "SET", "port", Integer.toString(taken.getLocalPort())));
             }
-            assertEquals(next, s.context().tcpPort);
+            assertEquals(next, s.context().tcpPort());
             assertEquals("+PONG\r\n", old.callString("PING"));
         }
     }

@@ -81,7 +81,7 @@ final class ConnectionCommands implements CommandFamily {
         byte[] user;
         byte[] pass;
         if (c.argc() == 2) {
-            if (c.server.defaultUserNoPass) {
+            if (c.server.defaultUserNoPass()) {
                 throw RedisException.err("AUTH <password> called without any password configured for the default "
                         + "user. Are you sure your configuration is correct?");
             }

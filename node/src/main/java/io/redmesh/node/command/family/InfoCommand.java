@@ -149,7 +149,7 @@ final class InfoCommand {
         line(sb, "process_id", ProcessHandle.current().pid());
         line(sb, "process_supervised", "no");
         line(sb, "run_id", srv.runId);
-        line(sb, "tcp_port", srv.tcpPort);
+        line(sb, "tcp_port", srv.tcpPort());
         java.time.Instant now = java.time.Instant.now();
         line(sb, "server_time_usec", now.getEpochSecond() * 1_000_000 + now.getNano() / 1000);
         line(sb, "uptime_in_seconds", uptime);
@@ -157,8 +157,8 @@ final class InfoCommand {
         line(sb, "hz", srv.config.getLong("hz"));
         line(sb, "configured_hz", srv.config.getLong("hz"));
         line(sb, "lru_clock", (System.currentTimeMillis() / 1000) & ((1 << 24) - 1));
-        line(sb, "executable", srv.executable);
-        line(sb, "config_file", srv.configFilePath);
+        line(sb, "executable", srv.executable());
+        line(sb, "config_file", srv.configFilePath());
         line(sb, "io_threads_active", 0);
     }
 
@@ -304,9 +304,9 @@ final class InfoCommand {
             line(sb, "current_fork_perc", "0.00");
             line(sb, "current_save_keys_processed", 0);
             line(sb, "current_save_keys_total", 0);
-            line(sb, "rdb_changes_since_last_save", srv.dirty);
+            line(sb, "rdb_changes_since_last_save", srv.dirty());
             line(sb, "rdb_bgsave_in_progress", 0);
-            line(sb, "rdb_last_save_time", srv.lastSaveSeconds);
+            line(sb, "rdb_last_save_time", srv.lastSaveSeconds());
             line(sb, "rdb_last_bgsave_status", "ok");
             line(sb, "rdb_last_bgsave_time_sec", -1);
             line(sb, "rdb_current_bgsave_time_sec", -1);

@@ -229,7 +229,7 @@ final class ServerCommands implements CommandFamily {
                 if (c.argc() != 3) {
                     throw c.subcommandSyntaxError();
                 }
-                c.server.activeExpireEnabled = c.argLong(2) != 0;
+                c.server.activeExpireEnabled(c.argLong(2) != 0);
                 c.reply.ok();
                 return;
             case "object": {

@@ -247,7 +247,7 @@ public final class AppendOnlyFile implements ExecutedCommandListener, Durability
         state = s;
         selectedDb = -1;
         server.addWriteListener(this);
-        server.durability = this;
+        server.durability(this);
         if (timer == null) {
             timer = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "redmesh-aof");
@@ -268,7 +268,7 @@ public final class AppendOnlyFile implements ExecutedCommandListener, Durability
         closeIncr();
         state = State.OFF;
         server.removeWriteListener(this);
-        server.durability = null;
+        server.durability(null);
         try {
             Files.deleteIfExists(dir().resolve(rewriter.tempIncrName()));
         } catch (IOException ignored) {
@@ -300,7 +300,7 @@ public final class AppendOnlyFile implements ExecutedCommandListener, Durability
         closeIncr();
         state = State.OFF;
         server.removeWriteListener(this);
-        server.durability = null;
+        server.durability(null);
     }
 
     /** At shutdown: Redis flushes and fsyncs the AOF before exiting. */
@@ -313,7 +313,7 @@ public final class AppendOnlyFile implements ExecutedCommandListener, Durability
                 closeIncr();
                 state = State.OFF;
                 server.removeWriteListener(this);
-                server.durability = null;
+                server.durability(null);
             }
         } finally {
             server.lock.unlock();

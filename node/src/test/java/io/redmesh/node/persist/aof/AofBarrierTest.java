@@ -32,7 +32,7 @@ class AofBarrierTest {
     @Test
     void noBarrierWithoutAof() {
         try (ServerFixture node = ServerFixture.start("--dir", dir.toString())) {
-            assertNull(node.context().durability);
+            assertNull(node.context().durability());
             assertFalse(node.context().hasWriteListeners());
         }
     }
@@ -43,7 +43,7 @@ class AofBarrierTest {
                 "--appendfsync", "always");
              RespClient c = node.client()) {
             ServerContext ctx = node.context();
-            DurabilityBarrier b = ctx.durability;
+            DurabilityBarrier b = ctx.durability();
             assertEquals("+OK\r\n", c.callString("SET", "k", "v"));
             ctx.lock.lock();
             long ticket;
@@ -74,7 +74,7 @@ class AofBarrierTest {
             assertEquals("+OK\r\n", c.callString("CONFIG", "SET", "appendfsync", "always"));
             assertEquals("+OK\r\n", c.callString("SET", "k", "v"));
             assertEquals("+OK\r\n", c.callString("CONFIG", "SET", "appendonly", "no"));
-            assertNull(node.context().durability);
+            assertNull(node.context().durability());
             assertTrue(c.callString("INFO", "persistence").contains("aof_enabled:0"));
             assertEquals("+OK\r\n", c.callString("SET", "k2", "v"));
         }

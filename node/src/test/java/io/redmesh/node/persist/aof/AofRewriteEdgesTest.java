@@ -68,7 +68,7 @@ class AofRewriteEdgesTest {
     void aRewriteKilledAfterItsWalkDoesNotDropTheIncrFiles() throws Exception {
         try (ServerFixture node = start(); RespClient c = node.client()) {
             ServerContext ctx = node.context();
-            AppendOnlyFile aof = (AppendOnlyFile) ctx.durability;
+            AppendOnlyFile aof = (AppendOnlyFile) ctx.durability();
             AppendOnlyFile.RdbFormat real = aof.rdbFormat();
             CountDownLatch atEnd = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
