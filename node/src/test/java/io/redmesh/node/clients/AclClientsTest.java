@@ -108,7 +108,8 @@ class AclClientsTest {
 
     private static RedisClient lettuce(ProtocolVersion p, String user, String pw) {
         RedisURI uri = RedisURI.builder().withHost("127.0.0.1").withPort(server.port())
-                .withTimeout(Duration.ofSeconds(5))
+                // Generous: a first Lettuce connect on a loaded 2-core machine was seen past 5 s.
+                .withTimeout(Duration.ofSeconds(20))
                 .withAuthentication(new StaticCredentialsProvider(user, pw.toCharArray())).build();
         RedisClient c = RedisClient.create(resources, uri);
         c.setOptions(ClientOptions.builder().protocolVersion(p).autoReconnect(false).build());
