@@ -45,7 +45,8 @@ public final class NodeProcess implements AutoCloseable {
         cmd.addAll(Arrays.asList(directives));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         NodeProcess n = new NodeProcess(p, port, log);
-        long deadline = System.currentTimeMillis() + 20000;
+        // A child JVM on a loaded 2-core machine was once seen taking over 20 s to serve: bounded, but generous.
+        long deadline = System.currentTimeMillis() + 60000;
         while (System.currentTimeMillis() < deadline && p.isAlive()) {
             try (RespClient c = RespClient.connect(port)) {
                 if (c.callString("PING").equals("+PONG\r\n")) {
