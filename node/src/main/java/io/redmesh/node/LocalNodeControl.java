@@ -157,6 +157,81 @@ final class LocalNodeControl implements NodeControl {
         return node.revokeCertificates(serials);
     }
 
+    // ------------------------------------------------------------------ roles
+
+    @Override
+    public void afterStart(Runnable hook) {
+        node.server().afterStart(hook);
+    }
+
+    @Override
+    public void beforeStop(Runnable hook) {
+        node.server().beforeStop(hook);
+    }
+
+    @Override
+    public java.util.concurrent.ScheduledFuture<?> schedule(Runnable task, long delayMillis) {
+        return node.server().schedule(task, delayMillis);
+    }
+
+    @Override
+    public String config(String name) {
+        io.redmesh.node.config.ConfigParam p = context.config.param(name);
+        if (p == null) {
+            throw new IllegalArgumentException("no directive " + name);
+        }
+        return locked(p::render);
+    }
+
+    @Override
+    public void onConfigChange(String name, Runnable listener) {
+        context.config.onChange(name, v -> listener.run());
+    }
+
+    @Override
+    public void recordReplicaOf(String value) {
+        locked(() -> {
+            context.config.record("replicaof", value);
+            return null;
+        });
+    }
+
+    @Override
+    public void addGate(io.redmesh.node.spi.RequestGate gate) {
+        context.dispatcher().addModuleGate(gate);
+    }
+
+    @Override
+    public void replicaMode(boolean replica, boolean ignoreMaxmemory) {
+        locked(() -> {
+            context.keyspace.expireAllowed(!replica);
+            context.keyspace.evictionAllowed(!(replica && ignoreMaxmemory));
+            io.redmesh.node.util.ServerLog.role(replica ? 'S' : 'M');
+            return null;
+        });
+    }
+
+    @Override
+    public io.redmesh.node.spi.MasterStream openMasterStream(String masterAddress,
+                                                            io.redmesh.node.spi.MasterStream.Listener listener) {
+        return new io.redmesh.node.command.MasterClient(context, masterAddress, listener);
+    }
+
+    @Override
+    public io.redmesh.node.spi.link.LinkFactory links() {
+        return node.server().links();
+    }
+
+    @Override
+    public io.redmesh.node.spi.Datasets datasets() {
+        return node.persistence().datasets();
+    }
+
+    @Override
+    public String runId() {
+        return context.runId;
+    }
+
     @Override
     public CollectorRegistry metricsRegistry() {
         return node.metrics().registry();

@@ -6,6 +6,7 @@ import io.redmesh.node.acl.AclPrivilege;
 import io.redmesh.node.command.CommandFamily;
 import io.redmesh.node.command.CommandTable;
 import io.redmesh.node.command.Dispatcher;
+import io.redmesh.node.command.ModuleCommandFamily;
 import io.redmesh.node.command.ServerContext;
 import io.redmesh.node.command.family.AclCommands;
 import io.redmesh.node.command.family.Families;
@@ -17,6 +18,7 @@ import io.redmesh.node.persist.Persistence;
 import io.redmesh.node.persist.seal.Sealing;
 import io.redmesh.node.server.RedisServer;
 import io.redmesh.node.spi.AclRules;
+import io.redmesh.node.spi.ModuleCommands;
 import io.redmesh.node.spi.NodeControl;
 import io.redmesh.node.tls.TlsContextProvider;
 import java.math.BigInteger;
@@ -92,13 +94,21 @@ public final class Node {
      * @throws ConfigError with redis-server's report when the configuration is invalid
      */
     public static Node fromArgs(List<String> args) throws ConfigError {
+        return fromArgs(args, List.of());
+    }
+
+    /**
+     * A node from redis-server's arguments whose command table also binds the commands of upper
+     * modules (replication's REPLICAOF, PSYNC, WAIT ...), built and not started.
+     */
+    public static Node fromArgs(List<String> args, List<ModuleCommands> modules) throws ConfigError {
         ServerConfig config = newConfig();
         try {
             new ConfigLoader(config, REDIS_VERSION).checkUserLines(AclFile::checkUserDeclaration).loadArgs(args);
         } catch (ConfigLoader.FatalConfigError e) {
             throw new ConfigError(e.getMessage());
         }
-        Node node = build(config);
+        Node node = build(config, modules);
         if (config.configFile() != null) {
             node.context.configFilePath(config.configFile().toString());
         }
@@ -107,7 +117,12 @@ public final class Node {
 
     /** A node from a loaded configuration (made by {@link #newConfig()}), built and not started. */
     public static Node build(ServerConfig config) {
-        return new Node(config);
+        return new Node(config, List.of());
+    }
+
+    /** A node whose command table binds the modules' commands too, built and not started. */
+    public static Node build(ServerConfig config, List<ModuleCommands> modules) {
+        return new Node(config, modules);
     }
 
     /** ACL rules judged against Redis 7.0's declared commands (a sidecar agent has no node). */
@@ -115,7 +130,7 @@ public final class Node {
         return new AclPrivilege(CommandTable.load(List.of()));
     }
 
-    private Node(ServerConfig config) {
+    private Node(ServerConfig config, List<ModuleCommands> modules) {
         // keyspace and shared state
         context = new ServerContext(config);
         // command table and dispatcher
@@ -123,6 +138,9 @@ public final class Node {
         AclCommands aclCommands = new AclCommands();
         List<CommandFamily> families = new ArrayList<>(Families.all(this::requestShutdown, aclCommands));
         families.addAll(persistence.families());
+        for (ModuleCommands m : modules) {
+            families.add(new ModuleCommandFamily(m));
+        }
         CommandTable table = CommandTable.load(families);
         String unknownRename = null;
         for (String[] r : config.commandRenames()) {

@@ -22,6 +22,8 @@ public final class Dispatcher {
     /** Extra pre-execution checks plugged in by upper layers (ACL, cluster routing). */
     private final List<CommandGate> gates = new ArrayList<>();
     private final List<CommandGate> execGates = new ArrayList<>();
+    /** Gates upper modules add (-NOREPLICAS, -READONLY, -MASTERDOWN, -LOADING), after the memory check. */
+    private final List<io.redmesh.node.spi.RequestGate> moduleGates = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final CommandWatchdog watchdog = new CommandWatchdog();
 
     /** A check run before execution; returns an error line to reject, or null to allow. */
@@ -50,8 +52,16 @@ public final class Dispatcher {
         execGates.add(g);
     }
 
+    /** A module's check, run where Redis checks replication state in processCommand(). */
+    public void addModuleGate(io.redmesh.node.spi.RequestGate g) {
+        moduleGates.add(g);
+    }
+
     /** The exec gates' verdict on one queued command: null to run it, else its error line. */
     String execCheck(Session s, CommandSpec cmd, byte[][] argv) {
+        if (s.master) {
+            return null; // mustObeyClient(): the master's stream is never refused
+        }
         for (CommandGate g : execGates) {
             String err = g.check(s, cmd, argv);
             if (err != null) {
@@ -188,6 +198,16 @@ public final class Dispatcher {
                 return;
             }
         }
+        if (!moduleGates.isEmpty()) {
+            GatedView view = new GatedView(s, cmd);
+            for (io.redmesh.node.spi.RequestGate g : moduleGates) {
+                String err = g.check(view);
+                if (err != null) {
+                    reject(s, cmd, err, true);
+                    return;
+                }
+            }
+        }
         if (s.isSubscriber() && s.protocol() == 2 && !allowedInSubscribedContext(cmd)) {
             reject(s, cmd, "Can't execute '" + cmd.fullName
                     + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context",
@@ -234,6 +254,68 @@ public final class Dispatcher {
             server.lock.unlock();
         }
         return true;
+    }
+
+    /**
+     * Runs one command of the master's replication stream (Redis's master client, mustObeyClient()):
+     * none of processCommand()'s checks, MULTI queued as sent, replies discarded by the caller;
+     * keys a replica keeps past their TTL are visible to it (expireIfNeeded() for the master).
+     * Returns false for a command this node does not know. The caller holds the lock.
+     */
+    public boolean runFromMaster(Session s, byte[][] argv) {
+        server.keyspace.masterExecuting(true);
+        try {
+            return replay(s, argv);
+        } finally {
+            server.keyspace.masterExecuting(false);
+        }
+    }
+
+    /** What a module gate sees of a request. */
+    private static final class GatedView implements io.redmesh.node.spi.RequestGate.GatedRequest {
+        private final Session s;
+        private final CommandSpec cmd;
+
+        GatedView(Session s, CommandSpec cmd) {
+            this.s = s;
+            this.cmd = cmd;
+        }
+
+        @Override
+        public String command() {
+            return cmd.fullName;
+        }
+
+        @Override
+        public boolean write() {
+            return cmd.has(CommandFlag.WRITE) || (Transactions.isExec(cmd) && s.queuedWrite());
+        }
+
+        @Override
+        public boolean staleAllowed() {
+            return cmd.has(CommandFlag.STALE);
+        }
+
+        @Override
+        public boolean loadingAllowed() {
+            return cmd.has(CommandFlag.LOADING);
+        }
+
+        @Override
+        public boolean mayReplicate() {
+            return cmd.has(CommandFlag.MAY_REPLICATE) || (Transactions.isExec(cmd)
+                    && (s.queuedFlags & CommandFlag.MAY_REPLICATE.bit) != 0);
+        }
+
+        @Override
+        public boolean fromMaster() {
+            return s.master;
+        }
+
+        @Override
+        public boolean endsOrControlsTransaction() {
+            return Transactions.runsImmediately(cmd);
+        }
     }
 
     /**
@@ -429,6 +511,16 @@ public final class Dispatcher {
             long delay = Math.max(0, deadline - System.currentTimeMillis());
             st.timer = s.transport.schedule(() -> timeout(s, st), delay);
         }
+    }
+
+    /**
+     * Blocks a client on no key (WAIT): only {@link #unblockWith} ends the wait, or the timeout
+     * with {@code timeoutReply}. Called by a command's handler under the lock.
+     */
+    BlockingRegistry.BlockedState blockOnCondition(CommandContext c, long deadline, Consumer<Reply> timeoutReply) {
+        c.blockedNow = true;
+        block(c, List.of(), Object.class, deadline, timeoutReply);
+        return c.session.blocked;
     }
 
     private void timeout(Session s, BlockingRegistry.BlockedState st) {

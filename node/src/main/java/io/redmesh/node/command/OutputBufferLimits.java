@@ -87,8 +87,11 @@ public final class OutputBufferLimits {
         hard = h;
     }
 
-    /** Redis's getClientType() for the limits: subscribers are pubsub, everyone else normal. */
+    /** Redis's getClientType() for the limits: replica links, subscribers (pubsub), everyone else normal. */
     static int classOf(Session s) {
+        if (s.isReplica()) {
+            return REPLICA;
+        }
         return s.isSubscriber() ? PUBSUB : NORMAL;
     }
 
@@ -110,7 +113,25 @@ public final class OutputBufferLimits {
         if (s.closed) {
             return true;
         }
-        long held = s.heldOutputBytes();
+        if (s.isReplica()) {
+            return false; // the replication module counts what it holds for a replica (enforceReplica)
+        }
+        return enforce(s, s.heldOutputBytes());
+    }
+
+    /**
+     * A replica link: {@code held} is the replication stream the master holds for it (the part of
+     * the shared buffer it has not been sent, plus the socket's queue), as Redis counts a
+     * replica's references into the replication buffer.
+     */
+    boolean enforceReplica(Session s, long held) {
+        if (s.closed) {
+            return true;
+        }
+        return enforce(s, held + REDIS_STATIC_BUFFER);
+    }
+
+    private boolean enforce(Session s, long held) {
         // Redis counts what passed its 16 KB static buffer: a limit of a few bytes must not close
         // a client for one short reply (CONFIG SET client-output-buffer-limit normal 1 2 3 gets +OK)
         long used = Math.max(0, held - REDIS_STATIC_BUFFER);

@@ -369,6 +369,9 @@ public final class ServerContext {
                 pubsub.punsubscribe(s, p);
             }
             s.release();
+            if (s.replicaLink != null) {
+                s.replicaLink.closed();
+            }
         } finally {
             lock.unlock();
         }

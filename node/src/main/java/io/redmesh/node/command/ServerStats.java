@@ -11,6 +11,13 @@ public final class ServerStats {
     public long totalCommands;
     public long netInputBytes;
     public long netOutputBytes;
+    /** Replication traffic (INFO total_net_repl_input/output_bytes): the master stream in, replica streams out. */
+    public volatile long netReplInputBytes;
+    public volatile long netReplOutputBytes;
+    /** Full and partial resyncs served, and PSYNCs refused (INFO sync_full, sync_partial_ok/err). */
+    public volatile long syncFull;
+    public volatile long syncPartialOk;
+    public volatile long syncPartialErr;
     public long totalErrorReplies;
     public long unexpectedErrorReplies;
     public long tlsHandshakesOk;
@@ -42,6 +49,11 @@ public final class ServerStats {
         totalCommands = 0;
         netInputBytes = 0;
         netOutputBytes = 0;
+        netReplInputBytes = 0;
+        netReplOutputBytes = 0;
+        syncFull = 0;
+        syncPartialOk = 0;
+        syncPartialErr = 0;
         totalErrorReplies = 0;
         unexpectedErrorReplies = 0;
         tlsHandshakesOk = 0;

@@ -87,6 +87,14 @@ public final class Session {
     /** When the client's held output first reached its soft limit (0: it is under it). */
     long softLimitSinceMillis;
 
+    /**
+     * Set once the connection sent PSYNC/SYNC and became a replica link (CLIENT LIST flags=S):
+     * its replies are dropped, the replication module writes the stream through the channel.
+     */
+    ReplicaLinkChannel replicaLink;
+    /** This session applies the master's stream (CLIENT LIST flags=M, mustObeyClient()). */
+    boolean master;
+
     // Stats for CLIENT LIST
     public long commandsProcessed;
     public long netInput;
@@ -165,6 +173,24 @@ public final class Session {
         return blocked != null;
     }
 
+    /** Whether this connection is a replica's link (it sent PSYNC or SYNC). */
+    public boolean isReplica() {
+        return replicaLink != null;
+    }
+
+    /** The transport's writability changed; a replica link learns it (on the I/O thread). */
+    public void writabilityChanged(boolean writable) {
+        ReplicaLinkChannel link = replicaLink;
+        if (link != null) {
+            link.writabilityChanged(writable);
+        }
+    }
+
+    /** Whether this session applies the master's replication stream. */
+    public boolean isMaster() {
+        return master;
+    }
+
     public int watchedCount() {
         return watched.size();
     }
@@ -197,6 +223,9 @@ public final class Session {
                 return; // closed while waiting: the buffer is gone
             }
             flushScheduled = false;
+            if (replicaLink != null) {
+                out.clear(); // Redis sends a replica no replies (prepareClientToWrite)
+            }
             if (out.isReadable()) {
                 DurabilityBarrier barrier = server.durability();
                 boolean covered = awaited >= 0 && out.writerIndex() == barrierMark && awaited >= barrierTicket;

@@ -42,6 +42,11 @@ public interface SessionTransport {
 
     ByteBufAllocator alloc();
 
+    /** Whether the socket takes more writes without queueing past its high-water mark. */
+    default boolean writable() {
+        return true;
+    }
+
     /** Bytes queued for the socket but not yet written (client output buffer). */
     long pendingOutputBytes();
 

@@ -312,6 +312,13 @@ final class ConfigDirectives {
         // Which part of a verified client certificate names the ACL user the connection runs as
         // (tls/CertificateIdentity): off (Redis's behaviour), cn, or uri (a SPIFFE-style SAN).
         enumeration("tls-auth-clients-user", null, MODIFIABLE | HIDDEN, "off", "off", "cn", "uri");
+        // The name (a DNS, IP or URI SAN, e.g. the mesh's spiffe id) a replica requires in its
+        // master's certificate before it sends anything (AUTH included): Redis's later
+        // tls-expected-peer-name (redis/redis#15492). Empty: any certificate of a trusted CA.
+        str("tls-expected-peer-name", null, MODIFIABLE | HIDDEN, "");
+        // Dual-channel full sync (Valkey 8, Redis 8's repl-rdb-channel): the RDB on a second
+        // connection while the master buffers the stream. Off by default, for 7.0 peers.
+        bool("repl-rdb-channel", null, MODIFIABLE | HIDDEN, false);
         // the certificate, key and CA files are VOLATILE_CONFIG: setting the same path re-reads it
         for (String n : List.of("tls-cert-file", "tls-key-file", "tls-client-cert-file", "tls-client-key-file",
                 "tls-dh-params-file", "tls-ca-cert-file", "tls-ca-cert-dir")) {

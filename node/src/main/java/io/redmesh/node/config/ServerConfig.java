@@ -48,6 +48,14 @@ public final class ServerConfig {
         return Collections.unmodifiableList(params);
     }
 
+    /**
+     * Sets an immutable directive's value from runtime state, no listener run: what CONFIG GET
+     * and CONFIG REWRITE then show (replicaof after REPLICAOF, as Redis rewrites it).
+     */
+    public void record(String name, Object value) {
+        param(name).value = value;
+    }
+
     public Object get(String name) {
         return param(name).value;
     }

@@ -53,7 +53,8 @@ public final class Database {
                 deleteExpired(e);
                 return null;
             }
-            return null; // a replica or a script would keep it; here: logically absent
+            // A replica keeps it until its master's DEL: missing for clients, present for the master.
+            return keyspace.masterExecuting() ? e : null;
         }
         return e;
     }

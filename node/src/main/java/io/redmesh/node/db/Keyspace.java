@@ -23,6 +23,10 @@ public final class Keyspace {
     private long cachedNow;
     private boolean frozen;
     private boolean expireAllowed = true;
+    /** A replica with replica-ignore-maxmemory: it never evicts, its master's DELs do. */
+    private boolean evictionAllowed = true;
+    /** The master's stream is executing: keys past their TTL are still present for it. */
+    private boolean masterExecuting;
     private ExpiredKeyHook expiredHook = (db, key) -> {};
     /** The running point-in-time snapshot, or null: the one field every write path checks. */
     Snapshot snapshot;
@@ -68,6 +72,47 @@ public final class Keyspace {
 
     public void expireAllowed(boolean allowed) {
         expireAllowed = allowed;
+    }
+
+    /** Whether eviction may delete keys (false on a replica ignoring maxmemory). */
+    public void evictionAllowed(boolean allowed) {
+        evictionAllowed = allowed;
+    }
+
+    /**
+     * Redis's expireIfNeeded() on a replica: a key past its TTL is missing for clients but present
+     * for the master's stream, which will send its DEL. Set while a master command runs.
+     */
+    public void masterExecuting(boolean on) {
+        masterExecuting = on;
+    }
+
+    boolean masterExecuting() {
+        return masterExecuting;
+    }
+
+    /**
+     * Moves every database's contents into this keyspace from {@code loaded} (a keyspace built
+     * aside from an RDB), which receives the old contents: one step under the lock, WATCHed keys
+     * touched, memory accounting moved with the data. A running snapshot keeps the dicts of its
+     * instant, which this does not change.
+     */
+    public void replaceContents(Keyspace loaded) {
+        int n = Math.min(dbs.length, loaded.dbs.length);
+        for (int i = 0; i < n; i++) {
+            listener.databaseReplaced(dbs[i], loaded.dbs[i]);
+            dbs[i].swapContents(loaded.dbs[i]);
+        }
+        long mine = usedBytes;
+        usedBytes = loaded.usedBytes;
+        loaded.usedBytes = mine;
+    }
+
+    /** An empty keyspace with this one's databases and eviction settings, for loading aside. */
+    public Keyspace emptyLike() {
+        Keyspace k = new Keyspace(dbs.length);
+        k.configureEviction(policy, samples, lfuLogFactor, lfuDecayTime);
+        return k;
     }
 
     /** Whether a snapshot (BGSAVE, AOF rewrite, full resync) is walking the keyspace. */
@@ -207,7 +252,7 @@ public final class Keyspace {
      * (the caller answers -OOM to commands that would grow memory).
      */
     public boolean evict(long maxmemory) {
-        if (maxmemory <= 0 || usedBytes <= maxmemory) {
+        if (maxmemory <= 0 || usedBytes <= maxmemory || !evictionAllowed) {
             return true;
         }
         if (policy == EvictionPolicy.NOEVICTION) {

@@ -80,6 +80,8 @@ public final class BackgroundSaver {
         /** Set by {@link #kill}; checked, under the job's monitor, just before the rename. */
         boolean killed;
         Thread thread;
+        /** Told whether the save succeeded (a disk-backed full sync waits on it); under the lock. */
+        final List<java.util.function.Consumer<Boolean>> onDone = new ArrayList<>();
 
         Job(Snapshot snapshot, OutputStream out, Path tmp, Path target, long dirtyBefore, long keysTotal) {
             this.snapshot = snapshot;
@@ -171,6 +173,14 @@ public final class BackgroundSaver {
      * counts as a failed save (status err), as it does in Redis's child, and still returns true.
      */
     public boolean startBackground() {
+        return startBackground(null);
+    }
+
+    /**
+     * {@link #startBackground()} that tells {@code onDone} (under the lock) whether the file was
+     * written: a disk-backed full sync sends it then. Not called when this returns false.
+     */
+    public boolean startBackground(java.util.function.Consumer<Boolean> onDone) {
         if (childActive() || format == null) {
             return false;
         }
@@ -193,6 +203,9 @@ public final class BackgroundSaver {
             deleteQuietly(tmp);
             lastOk = false;
             lastBgsaveTimeSeconds = 0;
+            if (onDone != null) {
+                onDone.accept(false);
+            }
             return true;
         }
         long total = 0;
@@ -200,6 +213,9 @@ public final class BackgroundSaver {
             total += server.keyspace.db(i).size();
         }
         Job j = new Job(snap, out, tmp, target, server.dirty(), total);
+        if (onDone != null) {
+            j.onDone.add(onDone);
+        }
         job = j;
         j.thread = new Thread(() -> runJob(j), "redmesh-bgsave");
         j.thread.setDaemon(true);
@@ -246,6 +262,9 @@ public final class BackgroundSaver {
     /** Redis's backgroundSaveDoneHandlerDisk(). */
     private void done(Job j, Outcome outcome) {
         lastMaxSliceMicros = j.snapshot.maxSliceNanos() / 1000;
+        for (java.util.function.Consumer<Boolean> c : j.onDone) {
+            c.accept(outcome == Outcome.OK);
+        }
         if (dying == j) {
             dying = null; // reaped: its temp file is gone
         }

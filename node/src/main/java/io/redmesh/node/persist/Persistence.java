@@ -42,6 +42,9 @@ public final class Persistence implements PersistenceHooks {
     private final Sealing sealing;
     /** Every file this server reads or writes, through its sealing. */
     private final DiskFiles files;
+    private volatile java.util.function.Supplier<io.redmesh.node.spi.ReplicationMark> markSource = () -> null;
+    private volatile io.redmesh.node.spi.ReplicationMark startupMark;
+    private final ReplicationDatasets datasets;
 
     public Persistence(ServerContext context, ServerConfig config) {
         this.context = context;
@@ -50,9 +53,42 @@ public final class Persistence implements PersistenceHooks {
         this.files = new DiskFiles(sealing);
         this.aof = new AppendOnlyFile(context, files);
         this.saver = new BackgroundSaver(context, files);
-        // BGSAVE writes RDB; the writer's options (aux fields, LRU/LFU metadata) are read at the instant.
-        saver.format(out -> new RdbWriter(out, RdbFiles.options(config, context.keyspace)));
+        // BGSAVE writes RDB; the writer's options (aux fields, LRU/LFU metadata, the replication
+        // position of rdbPopulateSaveInfo) are read at the instant, under the lock.
+        saver.format(out -> new RdbWriter(out, markedOptions()));
         saver.otherChildActive(() -> aof.rewriter().inProgress()); // BGSAVE sees the rewrite as a child
+        this.datasets = new ReplicationDatasets(this, context, config);
+    }
+
+    /** RDB writer options as they are now, with the replication position the mark source gives. */
+    RdbWriter.Options markedOptions() {
+        RdbWriter.Options o = RdbFiles.options(config, context.keyspace);
+        io.redmesh.node.spi.ReplicationMark m = markSource.get();
+        if (m != null) {
+            o.replId = m.replId();
+            o.replOffset = m.offset();
+            o.replStreamDb = m.streamDb();
+        }
+        return o;
+    }
+
+    /** What every RDB records as its replication position (the replication module sets it). */
+    void markSource(java.util.function.Supplier<io.redmesh.node.spi.ReplicationMark> source) {
+        markSource = source == null ? () -> null : source;
+    }
+
+    java.util.function.Supplier<io.redmesh.node.spi.ReplicationMark> markSourceNow() {
+        return markSource;
+    }
+
+    /** The replication position recorded in the RDB loaded at start-up, or null. */
+    io.redmesh.node.spi.ReplicationMark startupMark() {
+        return startupMark;
+    }
+
+    /** Whole-dataset transfer for replication (spi). */
+    public io.redmesh.node.spi.Datasets datasets() {
+        return datasets;
     }
 
     /** The persistence commands (SAVE, BGSAVE, LASTSAVE, BGREWRITEAOF, DUMP, RESTORE), for the command table. */
@@ -125,6 +161,7 @@ public final class Persistence implements PersistenceHooks {
                 RdbLoader.Result loaded = RdbFiles.loadAtStart(config, context.keyspace, files);
                 if (loaded != null) {
                     saver.lastLoad(loaded.keysLoaded, loaded.keysExpired);
+                    startupMark = ReplicationDatasets.markOf(loaded.aux);
                 }
             }
             aof.openAtStart();

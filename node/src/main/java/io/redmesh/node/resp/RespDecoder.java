@@ -57,6 +57,14 @@ public final class RespDecoder extends ByteToMessageDecoder {
         this.limits = limits;
     }
 
+    /**
+     * Decodes at most one command from {@code in} outside a pipeline (the master's stream, which
+     * a replica parses from the bytes it also proxies): the same parser, the same state.
+     */
+    public void decodeFrom(ByteBuf in, List<Object> out) {
+        decode(null, in, out);
+    }
+
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         if (failed) {

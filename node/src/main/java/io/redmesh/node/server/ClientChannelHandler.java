@@ -82,6 +82,13 @@ final class ClientChannelHandler extends ChannelInboundHandlerAdapter implements
      */
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (session != null && session.isReplica()) {
+            // A replica link's backlog is the master's to bound (client-output-buffer-limit
+            // replica); its ACKs must keep being read meanwhile.
+            session.writabilityChanged(ctx.channel().isWritable());
+            ctx.fireChannelWritabilityChanged();
+            return;
+        }
         pauseReading(PAUSED_UNREAD_REPLIES, !ctx.channel().isWritable());
         ctx.fireChannelWritabilityChanged();
     }
@@ -150,6 +157,11 @@ final class ClientChannelHandler extends ChannelInboundHandlerAdapter implements
     private synchronized void pauseReading(int reason, boolean pause) {
         readPauses = pause ? readPauses | reason : readPauses & ~reason;
         channel.config().setAutoRead(readPauses == 0);
+    }
+
+    @Override
+    public boolean writable() {
+        return channel.isWritable();
     }
 
     @Override

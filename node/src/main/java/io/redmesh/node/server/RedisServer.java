@@ -75,6 +75,10 @@ public final class RedisServer {
     private String tlsBoundTo = "";
 
     private final List<Runnable> beforeListen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Runnable> afterStart = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Runnable> beforeStop = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Outbound links on the I/O loops; set once the loops exist. */
+    private volatile OutboundLinks links;
 
     /** The network side of a node whose parts the composition root built and wired. */
     public RedisServer(ServerContext context, TlsContextProvider tls, Persistence persistence, Acl acl,
@@ -117,6 +121,34 @@ public final class RedisServer {
      */
     public void beforeListen(Runnable hook) {
         beforeListen.add(hook);
+    }
+
+    /** Runs {@code hook} once the node serves (a replica connects to its master then). */
+    public void afterStart(Runnable hook) {
+        afterStart.add(hook);
+    }
+
+    /** Runs {@code hook} first when the node stops (modules close their links). */
+    public void beforeStop(Runnable hook) {
+        beforeStop.add(hook);
+    }
+
+    /** Opens outbound links on the node's event loops (fails until the node started). */
+    public io.redmesh.node.spi.link.LinkFactory links() {
+        return options -> {
+            OutboundLinks l = links;
+            if (l == null) {
+                return java.util.concurrent.CompletableFuture.failedFuture(
+                        new io.redmesh.node.spi.link.LinkRefusedException("the node is not running"));
+            }
+            return l.connect(options);
+        };
+    }
+
+    /** Runs a task on one of the node's event loops after a delay (null when stopped). */
+    public java.util.concurrent.ScheduledFuture<?> schedule(Runnable task, long delayMillis) {
+        EventLoopGroup g = group;
+        return g == null ? null : g.next().schedule(task, delayMillis, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -202,7 +234,8 @@ public final class RedisServer {
         group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("redmesh-io", true), factory);
         acceptGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("redmesh-accept", true), factory);
         boolean wantTls = config.getLong("tls-port") > 0;
-        if (wantTls) {
+        // Redis loads TLS material for any TLS use: a TLS port, or outgoing TLS links
+        if (wantTls || config.getBool("tls-replication") || config.getBool("tls-cluster")) {
             try {
                 tls.reload(TlsSettings.from(config));
             } catch (TlsMaterialException e) {
@@ -236,7 +269,12 @@ public final class RedisServer {
         ServerLog.notice("Server initialized");
         ServerCron.start(group, context, config, persistence);
         context.dispatcher().watchdog().start(config);
+        links = new OutboundLinks(group, Epoll.isAvailable() ? io.netty.channel.epoll.EpollSocketChannel.class
+                : io.netty.channel.socket.nio.NioSocketChannel.class, tls);
         ServerLog.notice("Ready to accept connections");
+        for (Runnable hook : afterStart) {
+            hook.run();
+        }
     }
 
     private void bindAll(boolean tlsListener) throws StartupException {
@@ -534,6 +572,14 @@ public final class RedisServer {
             return;
         }
         ServerLog.warning("User requested shutdown...");
+        for (Runnable hook : beforeStop) {
+            try {
+                hook.run();
+            } catch (RuntimeException e) {
+                ServerLog.warning("Error stopping a module: " + e);
+            }
+        }
+        links = null;
         context.markShuttingDown();
         context.dispatcher().watchdog().stop();
         closeListeners();

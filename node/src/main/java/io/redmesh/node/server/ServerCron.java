@@ -46,7 +46,7 @@ final class ServerCron {
             if (timeout > 0) {
                 long now = System.currentTimeMillis();
                 for (Session s : context.sessions()) {
-                    if (s.isSubscriber() || s.isBlocked() || s.monitor) {
+                    if (s.isSubscriber() || s.isBlocked() || s.monitor || s.isReplica() || s.isMaster()) {
                         continue;
                     }
                     if (now - s.lastInteractionMillis > timeout * 1000) {

@@ -18,16 +18,10 @@ import java.util.function.Supplier;
  * would, unless it says otherwise. Listeners are called with the lock held: they copy what they
  * need and return.
  *
- * <p>Extension points intended for the modules to come (not built yet, because nothing uses them;
- * each belongs here when its module arrives): contributing command families for commands
- * declared in commands.json (REPLICAOF, REPLCONF, PSYNC, WAIT, ROLE, FAILOVER, CLUSTER, ASKING,
- * READONLY, SENTINEL) and command gates (-READONLY, -MOVED/-ASK, -MASTERDOWN, -NOREPLICAS),
- * which plug into the dispatcher's gate list in Redis's processCommand() order; role changes
- * (a replica neither expires nor evicts actively and applies its master's DELs); a "master
- * client" session that replays a command stream without authentication or ACL checks (the AOF
- * loader's replay session is that session today); whole-dataset RDB streams from the fork-less
- * snapshot BGSAVE uses, with the write-stream position of its cut; the TLS material for
- * outgoing links (tls-client-cert-file ...).
+ * <p>Replication (and later cluster-bus and sentinel) plug in through the roles section: their
+ * commands are bound when the node is built ({@link ModuleCommands}), their checks are gates in
+ * processCommand() ({@link RequestGate}), outbound links ({@link #links()}), the master's stream
+ * ({@link #openMasterStream}) and whole-dataset transfer ({@link #datasets()}).
  */
 public interface NodeControl {
     /** "in-process node :PORT" (the TLS port when there is one), for logs. */
@@ -106,6 +100,48 @@ public interface NodeControl {
      * presented one are closed. Returns how many were closed.
      */
     int revokeCertificates(Set<BigInteger> serials);
+
+    // ------------------------------------------------------------------ roles (replication)
+
+    /** Runs {@code hook} once the node serves clients (a replica connects to its master then). */
+    void afterStart(Runnable hook);
+
+    /** Runs {@code hook} first when the node stops (close links, stop threads). */
+    void beforeStop(Runnable hook);
+
+    /** Runs a task on one of the node's event loops after a delay; null when the node is not running. */
+    java.util.concurrent.ScheduledFuture<?> schedule(Runnable task, long delayMillis);
+
+    /** A directive's value as CONFIG GET renders it (sensitive ones included: the module needs masterauth). */
+    String config(String name);
+
+    /** Called (on the thread of the CONFIG SET, under the lock) after {@code name} changed. */
+    void onConfigChange(String name, Runnable listener);
+
+    /** What CONFIG REWRITE writes for {@code replicaof} ("host port", or "" for none). */
+    void recordReplicaOf(String value);
+
+    /** Adds a check to processCommand() (see {@link RequestGate}). */
+    void addGate(RequestGate gate);
+
+    /**
+     * Replica mode (Redis's server.masterhost set): no active or lazy expiry deletes (the
+     * master's DELs do; clients see expired keys as missing), and no eviction when
+     * {@code ignoreMaxmemory}. The log's role letter follows.
+     */
+    void replicaMode(boolean replica, boolean ignoreMaxmemory);
+
+    /** A session that applies a master's replication stream (see {@link MasterStream}). */
+    MasterStream openMasterStream(String masterAddress, MasterStream.Listener listener);
+
+    /** Opens outbound links (RESP, optionally TLS with a peer-name check) on the node's event loops. */
+    io.redmesh.node.spi.link.LinkFactory links();
+
+    /** Whole-dataset transfer: RDB out of a snapshot, RDB loaded aside and installed. */
+    Datasets datasets();
+
+    /** The node's run id (INFO run_id; Redis's first replication id is random too). */
+    String runId();
 
     // ------------------------------------------------------------------ metrics
 

@@ -41,7 +41,7 @@ public final class TlsContextProvider {
 
     /** What one successful reload produced; swapped as a whole so readers never see a mix. */
     private record Built(SslContext context, X509Certificate leaf, TlsSettings settings, SslProvider provider,
-                         long generation) {}
+                         long generation, SslContext clientContext, X509Certificate clientLeaf) {}
 
     private volatile Built current;
     /** Serials nobody may present any more (the agent gossips them); read at every handshake. */
@@ -87,6 +87,25 @@ public final class TlsContextProvider {
     public SslProvider provider() {
         Built b = current;
         return b == null ? null : b.provider;
+    }
+
+    /**
+     * The context outgoing links (replication, later the cluster bus) handshake with: the
+     * tls-client-cert-file / tls-client-key-file pair, or tls-cert-file / tls-key-file when no
+     * client pair is set (as Redis's createSSLContext for its client side), verifying peers
+     * against the configured CA. Null when TLS is not configured. Each new link asks again, so
+     * a reload (CONFIG SET, the agent's rotation) reaches the next connection; live links keep
+     * their sessions.
+     */
+    public SslContext clientContext() {
+        Built b = current;
+        return b == null ? null : b.clientContext;
+    }
+
+    /** The certificate outgoing links present now (null without TLS). */
+    public X509Certificate clientCertificate() {
+        Built b = current;
+        return b == null ? null : b.clientLeaf;
     }
 
     /** The certificate currently served. */
@@ -171,9 +190,10 @@ public final class TlsContextProvider {
         } catch (TlsMaterialException e) {
             throw new TlsMaterialException("Failed to load private key: " + s.keyFile() + ": " + e.getMessage());
         }
+        List<X509Certificate> clientChain = chain;
+        PrivateKey clientKey = key;
         if (!s.clientCertFile().isEmpty() && !s.clientKeyFile().isEmpty()) {
             // Redis creates its client-side context here and fails the whole reload on bad files.
-            List<X509Certificate> clientChain;
             try {
                 clientChain = PemFiles.certificates(Path.of(s.clientCertFile()));
             } catch (TlsMaterialException e) {
@@ -181,7 +201,7 @@ public final class TlsContextProvider {
                         + e.getMessage());
             }
             try {
-                PrivateKey clientKey = PemFiles.privateKey(Path.of(s.clientKeyFile()), s.clientKeyFilePass());
+                clientKey = PemFiles.privateKey(Path.of(s.clientKeyFile()), s.clientKeyFilePass());
                 checkKeyMatches(clientChain.get(0), clientKey, s.clientKeyFile(), s.clientCertFile());
             } catch (TlsMaterialException e) {
                 throw new TlsMaterialException("Failed to load private key: " + s.clientKeyFile() + ": "
@@ -221,7 +241,19 @@ public final class TlsContextProvider {
             if (!s.sessionCaching()) {
                 disableSessionCache(ctx);
             }
-            return new Built(new EngineSettings(ctx, s.preferServerCiphers()), chain.get(0), s, provider, generation);
+            SslContextBuilder cb = SslContextBuilder.forClient()
+                    .sslProvider(provider)
+                    .protocols(protocols)
+                    .keyManager(clientKey, clientChain.toArray(new X509Certificate[0]));
+            if (!trust.isEmpty()) {
+                cb.trustManager(RevocationCheckingTrustManager.over(trust, revoked));
+            }
+            if (ciphers != null) {
+                cb.ciphers(ciphers);
+            }
+            SslContext client = cb.build();
+            return new Built(new EngineSettings(ctx, s.preferServerCiphers()), chain.get(0), s, provider, generation,
+                    client, clientChain.get(0));
         } catch (javax.net.ssl.SSLException | IllegalArgumentException e) {
             throw new TlsMaterialException("cannot build TLS context: " + e.getMessage());
         }

@@ -128,6 +128,12 @@ final class ClientCommands implements CommandFamily {
 
     static String flags(Session s) {
         StringBuilder f = new StringBuilder();
+        if (s.isReplica()) {
+            f.append('S');
+        }
+        if (s.isMaster()) {
+            f.append('M');
+        }
         if (s.inMulti()) {
             f.append('x');
         }
@@ -189,6 +195,12 @@ final class ClientCommands implements CommandFamily {
     }
 
     static String type(Session s) {
+        if (s.isReplica()) {
+            return "replica";
+        }
+        if (s.isMaster()) {
+            return "master";
+        }
         return s.isSubscriber() ? "pubsub" : "normal";
     }
 
