@@ -233,6 +233,20 @@ final class LocalNodeControl implements NodeControl {
     }
 
     @Override
+    public void countResync(Resync kind) {
+        switch (kind) {
+            case FULL -> context.stats.syncFull++;
+            case PARTIAL_OK -> context.stats.syncPartialOk++;
+            default -> context.stats.syncPartialErr++;
+        }
+    }
+
+    @Override
+    public void countReplicationInput(long bytes) {
+        context.stats.netReplInputBytes += bytes;
+    }
+
+    @Override
     public CollectorRegistry metricsRegistry() {
         return node.metrics().registry();
     }

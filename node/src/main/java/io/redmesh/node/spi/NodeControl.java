@@ -143,6 +143,14 @@ public interface NodeControl {
     /** The node's run id (INFO run_id; Redis's first replication id is random too). */
     String runId();
 
+    /** Resyncs served, as INFO stats counts them (sync_full, sync_partial_ok, sync_partial_err). */
+    enum Resync { FULL, PARTIAL_OK, PARTIAL_ERR }
+
+    void countResync(Resync kind);
+
+    /** Bytes of the master's stream a replica received outside its stream session (the RDB). */
+    void countReplicationInput(long bytes);
+
     // ------------------------------------------------------------------ metrics
 
     /** The registry the node's metrics endpoint serves; register {@code redmesh_*} collectors. */

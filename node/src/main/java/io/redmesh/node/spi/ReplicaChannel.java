@@ -5,8 +5,8 @@ import java.security.cert.X509Certificate;
 
 /**
  * The connection of a replica that sent PSYNC or SYNC, as the master writes to it: raw bytes of
- * the replication stream, no reply framing. Writes happen on the connection's event loop
- * ({@link #execute}); they never block, and {@link #writable()} says whether the socket keeps up.
+ * the replication stream, no reply framing. Writes never block; {@link #writable()} says whether
+ * the socket keeps up.
  */
 public interface ReplicaChannel {
     /** What the connection tells the module (on its event loop). */
@@ -31,7 +31,10 @@ public interface ReplicaChannel {
 
     boolean inEventLoop();
 
-    /** Writes and flushes raw bytes; takes ownership of {@code data}. On the event loop. */
+    /**
+     * Writes and flushes raw bytes; takes ownership of {@code data}. From any thread: writes are
+     * queued in the order they are made.
+     */
     void write(ByteBuf data);
 
     /** Whether the socket accepts more without queueing past its high-water mark. */

@@ -50,6 +50,15 @@ public final class ServerFixture implements AutoCloseable {
      * modules attach to it (an agent) before calling {@link #started}.
      */
     public static Node build(java.nio.file.Path configFile, String... directives) {
+        return build(configFile, List.of(), directives);
+    }
+
+    /**
+     * {@link #build(java.nio.file.Path, String...)} for a node whose command table also binds an
+     * upper module's commands (replication's REPLICAOF, PSYNC ...).
+     */
+    public static Node build(java.nio.file.Path configFile, List<io.redmesh.node.spi.ModuleCommands> modules,
+                             String... directives) {
         int port = Ports.free();
         List<String> args = new ArrayList<>();
         if (configFile != null) {
@@ -70,7 +79,7 @@ public final class ServerFixture implements AutoCloseable {
         }
         args.addAll(Arrays.asList(directives));
         try {
-            return Node.fromArgs(args);
+            return Node.fromArgs(args, modules);
         } catch (Node.ConfigError e) {
             throw new IllegalArgumentException(e.getMessage());
         }

@@ -1,0 +1,209 @@
+package io.redmesh.replication.master;
+
+import io.redmesh.node.spi.Datasets;
+import io.redmesh.node.spi.NodeControl;
+import io.redmesh.node.spi.NodeLog;
+import io.redmesh.node.spi.ReplicationMark;
+import io.redmesh.replication.ReplicationSettings;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Full synchronizations on the master, as Redis 7.0's startBgsaveForReplication: replicas
+ * waiting for one share the next snapshot. Diskless (repl-diskless-sync, for replicas that said
+ * "capa eof"): after repl-diskless-sync-delay, or as soon as repl-diskless-sync-max-replicas are
+ * waiting, one walk of the fork-less snapshot streams the RDB to all of them framed by
+ * "$EOF:&lt;mark&gt;"; they go online at their first ACK. Disk-backed: a BGSAVE of dbfilename,
+ * then "$&lt;len&gt;" and the file (unsealed on the way out) to each; online at once. The snapshot
+ * instant and the offset +FULLRESYNC names are fixed in one locked step, and from that offset
+ * on the shared buffer keeps the stream for them. All under the keyspace lock except the
+ * transfers, which run on their own threads.
+ */
+final class FullSyncs {
+    private final MasterSide master;
+    private final NodeControl node;
+    private final ReplicationSettings settings;
+    private final List<ReplicaLink> waiting = new ArrayList<>();
+    private CompletableFuture<?> running;
+
+    FullSyncs(MasterSide master, NodeControl node, ReplicationSettings settings) {
+        this.master = master;
+        this.node = node;
+        this.settings = settings;
+    }
+
+    boolean inProgress() {
+        return running != null && !running.isDone();
+    }
+
+    /** A replica needs a full sync: it waits for the next snapshot (wait_bgsave). */
+    void request(ReplicaLink r) {
+        r.state = ReplicaLink.State.WAIT_BGSAVE_START;
+        r.syncRequestedMillis = System.currentTimeMillis();
+        waiting.add(r);
+        start(false);
+    }
+
+    void forget(ReplicaLink r) {
+        waiting.remove(r);
+    }
+
+    /** From the cron (and on a request): starts the next snapshot when its time has come. */
+    void start(boolean fromCron) {
+        waiting.removeIf(r -> r.closed);
+        if (waiting.isEmpty() || inProgress()) {
+            return;
+        }
+        boolean socket = settings.disklessSync;
+        for (ReplicaLink r : waiting) {
+            socket &= r.capaEof && !r.oldSync;
+        }
+        if (socket) {
+            long oldest = Long.MAX_VALUE;
+            for (ReplicaLink r : waiting) {
+                oldest = Math.min(oldest, r.syncRequestedMillis);
+            }
+            long max = settings.disklessSyncMaxReplicas;
+            boolean enough = max > 0 && waiting.size() >= max;
+            if (!enough && System.currentTimeMillis() - oldest < settings.disklessSyncDelaySeconds * 1000) {
+                return; // repl-diskless-sync-delay: let more replicas arrive to share the walk
+            }
+        }
+        List<ReplicaLink> targets = new ArrayList<>(waiting);
+        try {
+            running = socket ? startSocket(targets) : startDisk(targets);
+            waiting.clear();
+        } catch (Datasets.SnapshotBusyException e) {
+            if (!fromCron) {
+                NodeLog.notice("Full sync postponed: a background save is in progress");
+            }
+        }
+    }
+
+    /**
+     * The locked step at the snapshot instant: the offset the replicas start from, +FULLRESYNC,
+     * and the stream forced to SELECT again.
+     */
+    private ReplicationMark instant(List<ReplicaLink> targets, ReplicaLink.State state, String eofMark) {
+        ReplicationBuffer buf = master.buffer();
+        long offset = buf.offset();
+        int db = master.encoder().selected();
+        master.encoder().forceSelect();
+        for (ReplicaLink r : targets) {
+            r.syncOffset = offset;
+            r.position = offset + 1;
+            r.state = state;
+            if (!r.oldSync) {
+                r.writeRaw("+FULLRESYNC " + master.ids().replid() + " " + offset + "\r\n");
+            }
+            if (eofMark != null) {
+                r.writeRaw("$EOF:" + eofMark + "\r\n");
+            }
+            NodeLog.notice("Starting BGSAVE for SYNC with target: " + (eofMark != null ? "replicas sockets" : "disk"));
+        }
+        return new ReplicationMark(master.ids().replid(), offset, Math.max(0, db));
+    }
+
+    private CompletableFuture<?> startSocket(List<ReplicaLink> targets) throws Datasets.SnapshotBusyException {
+        String mark = io.redmesh.replication.ReplicationIds.random();
+        ReplicaSockets out = new ReplicaSockets(targets, settings.timeoutSeconds * 1000);
+        CompletableFuture<Long> f = node.datasets().streamRdb(out,
+                () -> instant(targets, ReplicaLink.State.SEND_BULK, mark));
+        return f.whenComplete((bytes, e) -> {
+            if (e != null) {
+                NodeLog.warning("Diskless rdb transfer failed: " + e.getMessage());
+                for (ReplicaLink r : out.targets()) {
+                    r.channel.close();
+                }
+                return;
+            }
+            out.writeAll(mark);
+            NodeLog.notice("Diskless rdb transfer done: " + bytes + " bytes to " + out.targets().size() + " replica(s)");
+            locked(() -> {
+                for (ReplicaLink r : out.targets()) {
+                    if (!r.closed) {
+                        r.state = ReplicaLink.State.WAIT_ACK; // online at its first ACK, as Redis
+                    }
+                }
+            });
+            locked(() -> start(true));
+        });
+    }
+
+    private CompletableFuture<?> startDisk(List<ReplicaLink> targets) throws Datasets.SnapshotBusyException {
+        CompletableFuture<Datasets.SavedRdb> f = node.datasets().saveRdb(
+                () -> instant(targets, ReplicaLink.State.WAIT_BGSAVE_END, null));
+        CompletableFuture<Void> sent = new CompletableFuture<>();
+        f.whenComplete((saved, e) -> {
+            if (e != null) {
+                NodeLog.warning("BGSAVE for replication failed: " + e.getMessage());
+                for (ReplicaLink r : targets) {
+                    r.channel.close();
+                }
+                sent.complete(null);
+                return;
+            }
+            Thread t = new Thread(() -> {
+                sendFile(saved, targets);
+                sent.complete(null);
+                locked(() -> start(true));
+            }, "redmesh-repl-send-rdb");
+            t.setDaemon(true);
+            t.start();
+        });
+        return sent;
+    }
+
+    /** "$len\r\n" and the file, unsealed, to every replica; each goes online when it has it all. */
+    private void sendFile(Datasets.SavedRdb saved, List<ReplicaLink> targets) {
+        List<ReplicaLink> live = new ArrayList<>();
+        for (ReplicaLink r : targets) {
+            if (!r.closed) {
+                r.state = ReplicaLink.State.SEND_BULK;
+                live.add(r);
+            }
+        }
+        ReplicaSockets out = new ReplicaSockets(live, settings.timeoutSeconds * 1000);
+        try (InputStream in = saved.open()) {
+            out.writeAll("$" + saved.length() + "\r\n");
+            in.transferTo(out);
+        } catch (IOException | RuntimeException e) {
+            NodeLog.warning("Sending the RDB to replicas failed: " + e.getMessage());
+            for (ReplicaLink r : out.targets()) {
+                r.channel.close();
+            }
+            return;
+        }
+        locked(() -> {
+            for (ReplicaLink r : out.targets()) {
+                if (!r.closed) {
+                    NodeLog.notice("Synchronization with replica " + r.ip() + ":" + r.port() + " succeeded");
+                    r.online(r.syncOffset + 1);
+                }
+            }
+        });
+    }
+
+    /** Replicas waiting for a snapshot to start, or (disk) to end: they get a newline a second. */
+    void keepAlive() {
+        for (ReplicaLink r : master.replicas()) {
+            if (r.state == ReplicaLink.State.WAIT_BGSAVE_START || r.state == ReplicaLink.State.WAIT_BGSAVE_END) {
+                r.writeRaw("\n");
+            }
+        }
+    }
+
+    private void locked(Runnable r) {
+        try {
+            node.underLock(() -> {
+                r.run();
+                return null;
+            });
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,727 @@
+package io.redmesh.replication.replica;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.redmesh.node.spi.Datasets;
+import io.redmesh.node.spi.MasterStream;
+import io.redmesh.node.spi.NodeControl;
+import io.redmesh.node.spi.NodeLog;
+import io.redmesh.node.spi.ReplicationMark;
+import io.redmesh.node.spi.link.LinkOptions;
+import io.redmesh.node.spi.link.LinkReply;
+import io.redmesh.node.spi.link.OutboundLink;
+import io.redmesh.replication.ReplicationIds;
+import io.redmesh.replication.ReplicationSettings;
+import io.redmesh.replication.master.MasterSide;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ScheduledFuture;
+
+/**
+ * The replica half (Redis's connectWithMaster, syncWithMaster, readSyncBulkPayload and the
+ * replica part of replicationCron): the link to the master over an {@link OutboundLink} (TLS and
+ * the peer-name check happen before anything is sent, AUTH included), the handshake as 7.0
+ * sends it (PING, then AUTH / REPLCONF listening-port / ip-address / capa pipelined, then PSYNC),
+ * the full sync (the RDB piped to a loader thread and loaded aside, or through a sealed file),
+ * the stream applied by the node's master session, REPLCONF ACK every second, and the cached
+ * master that lets PSYNC continue after the link drops. Its state is guarded by the keyspace
+ * lock; link callbacks run on the link's event loop and take the lock for state changes.
+ */
+public final class MasterLink implements MasterStream.Listener {
+    /** Redis's repl_state, as ROLE and INFO name them. */
+    public enum State { NONE, CONNECT, CONNECTING, HANDSHAKE, TRANSFER, CONNECTED }
+
+    private final NodeControl node;
+    private final ReplicationSettings settings;
+    private final ReplicationIds ids;
+    private final MasterSide master;
+    private volatile String host;
+    private volatile int port;
+    private volatile State state = State.NONE;
+    /** Bumped whenever the link is replaced: callbacks of an older link do nothing. */
+    private int generation;
+    private OutboundLink link;
+    private ScheduledFuture<?> retry;
+    private int failures;
+    /** The master session, kept across link drops (Redis's cached master); null when none. */
+    private MasterStream stream;
+    private volatile long reploff;
+    private volatile long readReploff;
+    private volatile long lastIoMillis;
+    private volatile long linkDownSinceMillis;
+    private volatile long stateSinceMillis;
+    // full sync in progress
+    private volatile long transferSize;
+    private volatile long transferRead;
+    private volatile boolean receivingBulk;
+    private String fullReplid;
+    private long fullOffset;
+    private TransferPipe pipe;
+    /** Stream bytes that arrived while the RDB was loading, applied once it is installed. */
+    private ByteBuf held;
+    private boolean streaming;
+    private volatile boolean loading;
+
+    public MasterLink(NodeControl node, ReplicationSettings settings, ReplicationIds ids, MasterSide master) {
+        this.node = node;
+        this.settings = settings;
+        this.ids = ids;
+        this.master = master;
+    }
+
+    // ------------------------------------------------------------------ what INFO and ROLE read
+
+    public State state() {
+        return state;
+    }
+
+    public boolean isReplica() {
+        return state != State.NONE;
+    }
+
+    public String host() {
+        return host;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** slave_repl_offset (-1 without a master session, as ROLE shows it). */
+    public long reploff() {
+        return stream == null ? -1 : reploff;
+    }
+
+    public long readReploff() {
+        return readReploff;
+    }
+
+    public long lastIoSecondsAgo() {
+        return (System.currentTimeMillis() - lastIoMillis) / 1000;
+    }
+
+    /** Seconds the link has been down, or -1 when it never was up. */
+    public long linkDownSeconds() {
+        return linkDownSinceMillis == 0 ? -1 : (System.currentTimeMillis() - linkDownSinceMillis) / 1000;
+    }
+
+    public boolean syncInProgress() {
+        return state == State.TRANSFER;
+    }
+
+    public long transferSize() {
+        return transferSize;
+    }
+
+    public long transferRead() {
+        return transferRead;
+    }
+
+    /** Whether the dataset is loading and clients must get -LOADING. */
+    public boolean loading() {
+        return loading;
+    }
+
+    /** The replication position for an RDB this replica saves (rdbPopulateSaveInfo). */
+    public ReplicationMark mark() {
+        return stream == null ? null : new ReplicationMark(ids.replid(), reploff, stream.db());
+    }
+
+    // ------------------------------------------------------------------ REPLICAOF
+
+    /**
+     * REPLICAOF host port (replicationSetMaster): under the lock. Returns false when already
+     * following that master.
+     */
+    public boolean follow(String newHost, int newPort, String requestedBy) {
+        return follow(newHost, newPort, requestedBy, true);
+    }
+
+    /**
+     * @param cacheMyself whether a master turning replica offers its own history to the new master
+     *                    (REPLICAOF at runtime, as Redis); a replica configured at start-up does
+     *                    not (unless its RDB recorded a position, see {@link #resume})
+     */
+    public boolean follow(String newHost, int newPort, String requestedBy, boolean cacheMyself) {
+        if (state != State.NONE && newHost.equalsIgnoreCase(host) && newPort == port) {
+            return false;
+        }
+        boolean wasMaster = state == State.NONE && cacheMyself;
+        dropLink();
+        host = newHost;
+        port = newPort;
+        node.recordReplicaOf(newHost + " " + newPort);
+        master.role(false, () -> state == State.CONNECTED);
+        master.disconnectReplicas(); // they resync with us (partially, we hope) and learn the change
+        if (wasMaster) {
+            // replicationCacheMasterUsingMyself(): PSYNC the new master with our own history
+            reploff = master.offset();
+            readReploff = reploff;
+            if (stream == null) {
+                stream = node.openMasterStream(host + ":" + port, this);
+            }
+            stream.db(0);
+        }
+        node.replicaMode(true, settings.ignoreMaxmemory);
+        NodeLog.notice("REPLICAOF " + newHost + ":" + newPort + " enabled (" + requestedBy + ")");
+        state(State.CONNECT);
+        scheduleConnect(0);
+        return true;
+    }
+
+    /**
+     * A restarted replica resumes from the position its RDB recorded (a cached master built
+     * from it), so its first PSYNC can be partial. Under the lock, before the node serves.
+     */
+    public void resume(ReplicationMark mark) {
+        ids.follow(mark.replId());
+        ids.clearSecond();
+        reploff = mark.offset();
+        readReploff = mark.offset();
+        master.resumeAt(mark.offset());
+        stream = node.openMasterStream("master", this);
+        stream.db(mark.streamDb());
+        NodeLog.notice("Resuming replication from the RDB's position: replid " + mark.replId() + ", offset "
+                + mark.offset());
+    }
+
+    /** REPLICAOF NO ONE (replicationUnsetMaster): under the lock. */
+    public void promote(String requestedBy) {
+        if (state == State.NONE) {
+            return;
+        }
+        dropLink();
+        ids.shift(master.offset()); // replicas of our old master continue with us through replid2
+        master.disconnectReplicas();
+        master.forceSelect();
+        master.role(true, () -> true);
+        if (stream != null) {
+            stream.close();
+            stream = null;
+        }
+        host = null;
+        port = 0;
+        state(State.NONE);
+        loading = false;
+        node.recordReplicaOf("");
+        node.replicaMode(false, settings.ignoreMaxmemory);
+        NodeLog.notice("MASTER MODE enabled (" + requestedBy + ")");
+    }
+
+    /** Stops everything (the node stops). */
+    public void shutdown() {
+        locked(this::dropLink);
+    }
+
+    private void state(State s) {
+        state = s;
+        stateSinceMillis = System.currentTimeMillis();
+    }
+
+    private void dropLink() {
+        generation++;
+        if (retry != null) {
+            retry.cancel(false);
+            retry = null;
+        }
+        if (pipe != null) {
+            pipe.fail(new java.io.IOException("the link to the master was replaced"));
+            pipe = null;
+        }
+        if (link != null) {
+            OutboundLink l = link;
+            link = null;
+            l.close();
+        }
+        releaseHeld();
+        receivingBulk = false;
+    }
+
+    private void releaseHeld() {
+        if (held != null) {
+            held.release();
+            held = null;
+        }
+    }
+
+    // ------------------------------------------------------------------ connecting
+
+    private void scheduleConnect(long delayMillis) {
+        int gen = generation;
+        retry = node.schedule(() -> locked(() -> connect(gen)), delayMillis);
+    }
+
+    private void connect(int gen) {
+        if (gen != generation || state != State.CONNECT) {
+            return;
+        }
+        state(State.CONNECTING);
+        NodeLog.notice("Connecting to MASTER " + host + ":" + port);
+        String peer = settings.expectedPeerName;
+        LinkOptions o = new LinkOptions(host, port, settings.tls, peer.isEmpty() ? null : peer,
+                settings.timeoutSeconds * 1000, 64 * 1024);
+        node.links().connect(o).whenComplete((l, e) -> {
+            if (e != null) {
+                failed(gen, null, "Error condition on socket for SYNC: " + reason(e));
+            } else {
+                locked(() -> handshake(gen, l));
+            }
+        });
+    }
+
+    static String reason(Throwable e) {
+        Throwable c = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+        return c.getMessage() == null ? c.toString() : c.getMessage();
+    }
+
+    private void handshake(int gen, OutboundLink l) {
+        if (gen != generation) {
+            l.close();
+            return;
+        }
+        link = l;
+        state(State.HANDSHAKE);
+        lastIoMillis = System.currentTimeMillis();
+        NodeLog.notice("MASTER <-> REPLICA sync started");
+        l.closed().whenComplete((v, e) -> locked(() -> linkClosed(gen, l, e)));
+        l.call(bytes("PING")).whenComplete((r, e) -> {
+            if (e != null) {
+                failed(gen, l, "Error reply to PING from master: " + reason(e));
+                return;
+            }
+            // -NOAUTH and -NOPERM mean the master is there and wants AUTH: go on, as Redis does
+            if (r.isError() && !r.line().startsWith("NOAUTH") && !r.line().startsWith("NOPERM")
+                    && !r.line().startsWith("ERR operation not permitted")) {
+                failed(gen, l, "Error reply to PING from master: '-" + r.line() + "'");
+                return;
+            }
+            NodeLog.notice("Master replied to PING, replication can continue...");
+            sendHandshake(gen, l);
+        });
+    }
+
+    /** AUTH and the REPLCONFs pipelined, as 7.0's syncWithMaster; then PSYNC. */
+    private void sendHandshake(int gen, OutboundLink l) {
+        CompletableFuture<LinkReply> auth = null;
+        String pass = settings.masterAuth;
+        if (!pass.isEmpty()) {
+            String user = settings.masterUser;
+            auth = user.isEmpty() ? l.call(bytes("AUTH"), bytes(pass)) : l.call(bytes("AUTH"), bytes(user), bytes(pass));
+        }
+        long listening = settings.announcePort > 0 ? settings.announcePort
+                : settings.tls && node.tlsPort() > 0 ? node.tlsPort() : node.port();
+        CompletableFuture<LinkReply> portReply = l.call(bytes("REPLCONF"), bytes("listening-port"),
+                bytes(Long.toString(listening)));
+        CompletableFuture<LinkReply> ipReply = settings.announceIp.isEmpty() ? null
+                : l.call(bytes("REPLCONF"), bytes("ip-address"), bytes(settings.announceIp));
+        CompletableFuture<LinkReply> capa = l.call(bytes("REPLCONF"), bytes("capa"), bytes("eof"), bytes("capa"),
+                bytes("psync2"));
+        List<CompletableFuture<LinkReply>> all = new ArrayList<>(List.of(portReply, capa));
+        if (auth != null) {
+            all.add(auth);
+        }
+        if (ipReply != null) {
+            all.add(ipReply);
+        }
+        CompletableFuture<LinkReply> authReply = auth;
+        CompletableFuture.allOf(all.toArray(new CompletableFuture[0])).whenComplete((v, e) -> {
+            if (e != null) {
+                failed(gen, l, "Master closed the link during the handshake: " + reason(e));
+                return;
+            }
+            if (authReply != null && authReply.join().isError()) {
+                // the reason, never the password
+                failed(gen, l, "Unable to AUTH to MASTER: -" + authReply.join().line());
+                return;
+            }
+            if (portReply.join().isError()) {
+                NodeLog.notice("(Non critical) Master does not understand REPLCONF listening-port: -"
+                        + portReply.join().line());
+            }
+            if (ipReply != null && ipReply.join().isError()) {
+                NodeLog.notice("(Non critical) Master does not understand REPLCONF ip-address: -" + ipReply.join().line());
+            }
+            if (capa.join().isError()) {
+                NodeLog.notice("(Non critical) Master does not understand REPLCONF capa: -" + capa.join().line());
+            }
+            locked(() -> psync(gen, l));
+        });
+    }
+
+    private void psync(int gen, OutboundLink l) {
+        if (gen != generation) {
+            return;
+        }
+        String id;
+        String from;
+        if (stream != null) {
+            id = ids.replid();
+            from = Long.toString(reploff + 1);
+            NodeLog.notice("Trying a partial resynchronization (request " + id + ":" + from + ").");
+        } else {
+            id = "?";
+            from = "-1";
+            NodeLog.notice("Partial resynchronization not possible (no cached master)");
+        }
+        streaming = false;
+        l.callRaw(new SyncReader(new Events(gen, l)), bytes("PSYNC"), bytes(id), bytes(from));
+    }
+
+    private void failed(int gen, OutboundLink l, String why) {
+        locked(() -> {
+            if (gen != generation) {
+                return;
+            }
+            NodeLog.warning(why);
+            failures++;
+            if (l != null && l == link) {
+                link = null;
+                l.close();
+            }
+            retryLater();
+        });
+    }
+
+    /** Back to CONNECT; the next try after 1 s, doubling after each failure in a row up to 16 s. */
+    private void retryLater() {
+        generation++;
+        if (state == State.CONNECTED) {
+            linkDownSinceMillis = System.currentTimeMillis();
+        }
+        if (stream != null) {
+            stream.reset(); // the cached master: a partial command or an open MULTI is dropped
+        }
+        if (pipe != null) {
+            pipe.fail(new java.io.IOException("the link to the master was lost"));
+            pipe = null;
+        }
+        releaseHeld();
+        receivingBulk = false;
+        if (state == State.NONE) {
+            return;
+        }
+        state(State.CONNECT);
+        long delay = Math.min(16_000, 1000L << Math.min(4, Math.max(0, failures - 1)));
+        scheduleConnect(delay);
+    }
+
+    private void linkClosed(int gen, OutboundLink l, Throwable e) {
+        if (l != link || gen != generation) {
+            return;
+        }
+        link = null;
+        if (state == State.CONNECTED) {
+            NodeLog.notice("Connection with master lost.");
+            NodeLog.notice("Caching the disconnected master state.");
+            if (stream != null) {
+                stream.reset();
+            }
+            failures = 0;
+        } else if (e != null) {
+            NodeLog.warning("Lost the link to the MASTER during the sync: " + reason(e));
+            failures++;
+        }
+        linkDownSinceMillis = System.currentTimeMillis();
+        retryLater();
+    }
+
+    // ------------------------------------------------------------------ what the master sends
+
+    /** The reader's events for one link; stale ones (an older link) do nothing. */
+    private final class Events implements SyncReader.Events {
+        private final int gen;
+        private final OutboundLink l;
+
+        Events(int gen, OutboundLink l) {
+            this.gen = gen;
+            this.l = l;
+        }
+
+        private boolean current() {
+            return gen == generation && l == link;
+        }
+
+        @Override
+        public void fullResync(String replid, long offset) {
+            locked(() -> {
+                if (!current()) {
+                    return;
+                }
+                NodeLog.notice("Full resync from master: " + replid + ":" + offset);
+                fullReplid = replid;
+                fullOffset = offset;
+                lastIoMillis = System.currentTimeMillis();
+                state(State.TRANSFER);
+            });
+        }
+
+        @Override
+        public void continued(String newReplid) {
+            locked(() -> {
+                if (!current()) {
+                    return;
+                }
+                NodeLog.notice("Successful partial resynchronization with master.");
+                if (newReplid != null && !newReplid.equals(ids.replid())) {
+                    ids.shiftTo(newReplid, reploff);
+                    NodeLog.notice("Master replication ID changed to " + newReplid);
+                    master.disconnectReplicas(); // they must learn the new id: a fast partial resync
+                }
+                if (stream == null) {
+                    stream = node.openMasterStream(host + ":" + port, MasterLink.this);
+                }
+                state(State.CONNECTED);
+                failures = 0;
+                streaming = true;
+                lastIoMillis = System.currentTimeMillis();
+                NodeLog.notice("MASTER <-> REPLICA sync: Master accepted a Partial Resynchronization.");
+            });
+            sendAck();
+        }
+
+        @Override
+        public void refused(String line) {
+            boolean later = line.startsWith("NOMASTERLINK") || line.startsWith("LOADING");
+            failed(gen, l, later ? "Master is currently unable to PSYNC but should be in the future: -" + line
+                    : "Unexpected reply to PSYNC from master: -" + line);
+        }
+
+        @Override
+        public void protocolError(String what) {
+            failed(gen, l, what);
+        }
+
+        @Override
+        public void bulkStart(long length) {
+            locked(() -> {
+                if (current()) {
+                    startTransfer(gen, l, length);
+                }
+            });
+        }
+
+        @Override
+        public void bulkData(ByteBuf data, int len) {
+            TransferPipe p = pipe;
+            if (p == null || !current()) {
+                data.skipBytes(len);
+                return;
+            }
+            p.offer(data, len);
+            transferRead += len;
+            node.countReplicationInput(len);
+            lastIoMillis = System.currentTimeMillis();
+        }
+
+        @Override
+        public void bulkEnd() {
+            TransferPipe p = pipe;
+            receivingBulk = false;
+            if (p != null) {
+                p.finish();
+            }
+            l.autoRead(false); // the stream waits in the socket while the RDB loads
+            NodeLog.notice("MASTER <-> REPLICA sync: received " + transferRead + " bytes of RDB");
+        }
+
+        @Override
+        public void stream(ByteBuf data) {
+            int n = data.readableBytes();
+            lastIoMillis = System.currentTimeMillis();
+            if (!streaming) {
+                if (held == null) {
+                    held = Unpooled.buffer(Math.max(256, n));
+                }
+                held.writeBytes(data);
+                return;
+            }
+            readReploff += n;
+            try {
+                stream.feed(data);
+            } catch (IllegalArgumentException e) {
+                failed(gen, l, e.getMessage());
+            }
+        }
+    }
+
+    /** The payload starts: pick where it goes (repl-diskless-load) and start the loader thread. */
+    private void startTransfer(int gen, OutboundLink l, long length) {
+        String mode = settings.disklessLoad;
+        boolean diskless = mode.equals("swapdb") || (mode.equals("on-empty-db") && node.datasets().empty());
+        // swapdb with the same history: keep serving the old data while the new loads (7.0's async loading)
+        boolean async = mode.equals("swapdb") && ids.replid().equals(fullReplid);
+        transferSize = length;
+        transferRead = 0;
+        receivingBulk = true;
+        TransferPipe p = new TransferPipe(l::autoRead, settings.timeoutSeconds * 1000);
+        pipe = p;
+        NodeLog.notice("MASTER <-> REPLICA sync: receiving " + (length < 0 ? "streamed RDB" : length + " bytes")
+                + " from master to " + (diskless ? "parser" : "disk"));
+        if (diskless && !async) {
+            loading = true;
+        }
+        Thread t = new Thread(() -> load(gen, l, p, diskless), "redmesh-repl-load");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** On the loader thread: the RDB into a keyspace aside (through a file when disk-based), then installed. */
+    private void load(int gen, OutboundLink l, TransferPipe p, boolean diskless) {
+        Datasets data = node.datasets();
+        Datasets.LoadedDataset loaded;
+        long start = System.nanoTime();
+        try {
+            if (diskless) {
+                loaded = data.loadRdb(p, "the master's stream", true);
+            } else {
+                Datasets.ReceivedFile f = data.receiveFile();
+                try {
+                    p.transferTo(f.out());
+                } catch (java.io.IOException | RuntimeException e) {
+                    f.discard();
+                    throw e;
+                }
+                locked(() -> {
+                    if (gen == generation) {
+                        loading = true;
+                        NodeLog.notice("MASTER <-> REPLICA sync: Flushing old data");
+                    }
+                });
+                if (gen != generation) {
+                    f.discard();
+                    return;
+                }
+                data.flushAll();
+                NodeLog.notice("MASTER <-> REPLICA sync: Loading DB in memory");
+                loaded = f.commitAndLoad();
+            }
+        } catch (Exception e) {
+            locked(() -> loading = false);
+            failed(gen, l, "Failed trying to load the MASTER synchronization DB from " + (diskless ? "socket" : "disk")
+                    + ": " + reason(e));
+            return;
+        }
+        Datasets.LoadedDataset ready = loaded;
+        double secs = (System.nanoTime() - start) / 1e9;
+        locked(() -> install(gen, l, ready, secs));
+    }
+
+    private void install(int gen, OutboundLink l, Datasets.LoadedDataset loaded, double secs) {
+        if (gen != generation || l != link) {
+            loading = false;
+            return; // REPLICAOF changed meanwhile: this dataset belongs to no one
+        }
+        node.datasets().install(loaded);
+        ids.follow(fullReplid);
+        ids.clearSecond();
+        master.restartHistory(fullOffset);
+        if (stream == null) {
+            stream = node.openMasterStream(host + ":" + port, this);
+        } else {
+            stream.reset();
+        }
+        int db = 0;
+        try {
+            db = Integer.parseInt(loaded.aux().getOrDefault("repl-stream-db", "0"));
+        } catch (NumberFormatException e) {
+            // a master that wrote no stream db: 0, as Redis
+        }
+        stream.db(db);
+        reploff = fullOffset;
+        readReploff = fullOffset;
+        pipe = null;
+        loading = false;
+        failures = 0;
+        lastIoMillis = System.currentTimeMillis();
+        state(State.CONNECTED);
+        NodeLog.notice(String.format("MASTER <-> REPLICA sync: Finished with success (%d keys, %.3f seconds)",
+                loaded.keys(), secs));
+        l.execute(() -> {
+            // on the link's loop: what arrived while loading goes first, then reading resumes
+            if (gen != generation) {
+                return;
+            }
+            streaming = true;
+            sendAck(); // a master that framed the RDB with EOF puts us online at this ACK
+            ByteBuf h = held;
+            held = null;
+            if (h != null) {
+                readReploff += h.readableBytes();
+                try {
+                    stream.feed(h);
+                } catch (IllegalArgumentException e) {
+                    failed(gen, l, e.getMessage());
+                } finally {
+                    h.release();
+                }
+            }
+            l.autoRead(true);
+        });
+    }
+
+    /** Applied stream bytes (under the lock): the offset moves, sub-replicas get them verbatim. */
+    @Override
+    public void applied(ByteBuf raw) {
+        reploff += raw.readableBytes();
+        master.proxy(raw);
+    }
+
+    /** REPLCONF ACK &lt;offset&gt;: every second, after a sync, and when the master asks (GETACK). */
+    public void sendAck() {
+        OutboundLink l = link;
+        if (l != null && state == State.CONNECTED) {
+            l.send(bytes("REPLCONF"), bytes("ACK"), bytes(Long.toString(reploff)));
+        }
+    }
+
+    /** The replica part of replicationCron(), every second. */
+    public void cron() {
+        long now = System.currentTimeMillis();
+        long timeout = settings.timeoutSeconds * 1000;
+        switch (state) {
+            case CONNECTING, HANDSHAKE -> {
+                if (now - stateSinceMillis > timeout) {
+                    failedNow("Timeout connecting to the MASTER...");
+                }
+            }
+            case TRANSFER -> {
+                if (receivingBulk && now - lastIoMillis > timeout) {
+                    failedNow("Timeout receiving bulk data from MASTER... If the problem persists try to set the "
+                            + "'repl-timeout' parameter in redis.conf to a larger value.");
+                }
+            }
+            case CONNECTED -> {
+                if (now - lastIoMillis > timeout) {
+                    failedNow("MASTER timeout: no data nor PING received...");
+                } else {
+                    sendAck();
+                }
+            }
+            default -> {
+            }
+        }
+    }
+
+    private void failedNow(String why) {
+        OutboundLink l = link;
+        failed(generation, l, why);
+    }
+
+    private void locked(Runnable r) {
+        try {
+            node.underLock(() -> {
+                r.run();
+                return null;
+            });
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.ISO_8859_1);
+    }
+}
