@@ -71,12 +71,14 @@ public final class ServerCommand implements Callable<Integer> {
             argv.remove(at);
         }
         Node server;
+        io.redmesh.replication.Replication replication = new io.redmesh.replication.Replication();
         try {
-            server = Node.fromArgs(argv);
+            server = Node.fromArgs(argv, List.of(replication.commands()));
         } catch (Node.ConfigError e) {
             System.err.println(e.getMessage());
             return 1;
         }
+        replication.attach(server.control());
         server.executable(ProcessHandle.current().info().command().orElse("java"));
         io.redmesh.agent.Agent agent = null;
         if (agentConfig != null) {

@@ -176,6 +176,52 @@ public final class TestCertificates implements AutoCloseable {
         }
     }
 
+    /**
+     * Issues a certificate from the trusted CA for a node that is both a server and a client
+     * (a replica's master, a replica): IP 127.0.0.1 plus the given names as subject alternative
+     * names, each a URI when it contains "://" (a spiffe id), else a DNS name.
+     */
+    public Identity newPeer(String commonName, String... names) {
+        try {
+            List<GeneralName> sans = new ArrayList<>(List.of(new GeneralName(GeneralName.iPAddress, "127.0.0.1")));
+            for (String n : names) {
+                sans.add(new GeneralName(n.contains("://") ? GeneralName.uniformResourceIdentifier : GeneralName.dNSName, n));
+            }
+            return issuePeer(ca, "peer-" + commonName + "-" + SERIAL.incrementAndGet(), commonName, sans);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** {@link #newPeer} issued by the CA nobody trusts. */
+    public Identity newUntrustedPeer(String commonName, String... names) {
+        try {
+            List<GeneralName> sans = new ArrayList<>(List.of(new GeneralName(GeneralName.iPAddress, "127.0.0.1")));
+            for (String n : names) {
+                sans.add(new GeneralName(n.contains("://") ? GeneralName.uniformResourceIdentifier : GeneralName.dNSName, n));
+            }
+            return issuePeer(untrustedCa, "untrusted-peer-" + commonName + "-" + SERIAL.incrementAndGet(), commonName, sans);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Identity issuePeer(Identity issuer, String file, String cn, List<GeneralName> sans) throws Exception {
+        KeyPair kp = ec();
+        X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(issuer.cert,
+                BigInteger.valueOf(SERIAL.incrementAndGet()), Date.from(Instant.now().minus(Duration.ofDays(1))),
+                Date.from(Instant.now().plus(Duration.ofDays(30))), new X500Name("O=RedMesh Test,CN=" + cn), kp.getPublic());
+        JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
+        b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+        b.addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(issuer.cert));
+        b.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(kp.getPublic()));
+        b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
+        b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(
+                new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}));
+        b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(sans.toArray(new GeneralName[0])));
+        return write(file, kp, sign(b, issuer.key()));
+    }
+
     /** Issues another client certificate from the trusted CA with the given common name. */
     public Identity newClient(String commonName) {
         try {
