@@ -64,8 +64,27 @@ final class RevocationCheckingTrustManager extends X509ExtendedTrustManager {
 
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
-        pkix.checkClientTrusted(chain, authType, engine);
-        refuseRevoked(chain);
+        try {
+            pkix.checkClientTrusted(chain, authType, engine);
+            refuseRevoked(chain);
+        } catch (CertificateException e) {
+            logRefused(chain, engine == null ? null : engine.getPeerHost() + ":" + engine.getPeerPort(), e);
+            throw e;
+        }
+    }
+
+    /**
+     * A peer (a client, a replica) presented a certificate the node refuses: who it claims to be
+     * goes to the log, so an operator sees which identity was turned away, not only that one was.
+     */
+    private static void logRefused(X509Certificate[] chain, String peer, CertificateException e) {
+        if (chain == null || chain.length == 0) {
+            return;
+        }
+        io.redmesh.node.util.ServerLog.notice("TLS client certificate refused: subject '"
+                + chain[0].getSubjectX500Principal().getName() + "', issuer '"
+                + chain[0].getIssuerX500Principal().getName() + "'" + (peer == null ? "" : " (addr=" + peer + ")")
+                + ": " + e.getMessage());
     }
 
     @Override

@@ -244,7 +244,7 @@ public final class TlsContextProvider {
             SslContextBuilder cb = SslContextBuilder.forClient()
                     .sslProvider(provider)
                     .protocols(protocols)
-                    .keyManager(clientKey, clientChain.toArray(new X509Certificate[0]));
+                    .keyManager(new OwnIdentityKeyManager(clientKey, clientChain.toArray(new X509Certificate[0])));
             if (!trust.isEmpty()) {
                 cb.trustManager(RevocationCheckingTrustManager.over(trust, revoked));
             }
