@@ -212,6 +212,14 @@ final class LocalNodeControl implements NodeControl {
     }
 
     @Override
+    public void pauseWrites(boolean on) {
+        locked(() -> {
+            context.dispatcher().pauseWrites(on);
+            return null;
+        });
+    }
+
+    @Override
     public io.redmesh.node.spi.MasterStream openMasterStream(String masterAddress,
                                                             io.redmesh.node.spi.MasterStream.Listener listener) {
         return new io.redmesh.node.command.MasterClient(context, masterAddress, listener);

@@ -22,7 +22,7 @@ import java.util.concurrent.ScheduledFuture;
  */
 public final class Replication {
     private final ReplicationCommands commands = new ReplicationCommands(this);
-    private final Failover failover = new Failover();
+    private final Failover failover = new Failover(this);
     private final ReplicationIds ids = new ReplicationIds();
     private NodeControl node;
     private ReplicationSettings settings;
@@ -43,6 +43,23 @@ public final class Replication {
         this.settings = new ReplicationSettings(control);
         this.master = new MasterSide(control, settings, ids);
         this.link = new MasterLink(control, settings, ids, master);
+        link.failoverHook(new MasterLink.FailoverHook() {
+            @Override
+            public boolean inProgress() {
+                return failover.inProgress();
+            }
+
+            @Override
+            public void accepted() {
+                failover.succeeded();
+            }
+
+            @Override
+            public void refused() {
+                failover.refused();
+            }
+        });
+        master.onFailoverRequest(requester -> link.promote("failover request from '" + requester + "'"));
         control.addWriteListener(master);
         control.addGate(new ReplicationGates(this));
         control.addInfoSection(new ReplicationInfo(this));
@@ -101,6 +118,7 @@ public final class Replication {
             boolean second = ++cronTicks % 10 == 0;
             locked(() -> {
                 master.cron(second);
+                failover.cron();
                 if (second) {
                     link.cron();
                 }
@@ -160,5 +178,9 @@ public final class Replication {
 
     Failover failover() {
         return failover;
+    }
+
+    NodeControl node() {
+        return node;
     }
 }

@@ -20,6 +20,7 @@ import java.util.Locale;
  * PSYNC replid offset               SYNC
  * ROLE
  * WAIT numreplicas timeout
+ * FAILOVER [TO host port [FORCE]] [ABORT] [TIMEOUT ms]   (see {@link Failover})
  * </pre>
  */
 final class ReplicationCommands implements ModuleCommands {
@@ -37,7 +38,8 @@ final class ReplicationCommands implements ModuleCommands {
                 .bind("psync", c -> repl.master().sync(c, true))
                 .bind("sync", c -> repl.master().sync(c, false))
                 .bind("role", this::role)
-                .bind("wait", this::waitCommand);
+                .bind("wait", this::waitCommand)
+                .bind("failover", c -> repl.failover().command(c));
     }
 
     private static String str(byte[] b) {

@@ -25,6 +25,9 @@ public final class Dispatcher {
     /** Gates upper modules add (-NOREPLICAS, -READONLY, -MASTERDOWN, -LOADING), after the memory check. */
     private final List<io.redmesh.node.spi.RequestGate> moduleGates = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final CommandWatchdog watchdog = new CommandWatchdog();
+    /** Writes are paused (FAILOVER's pauseClients WRITE): write commands wait, in order, until it ends. */
+    private boolean writesPaused;
+    private final List<Session> postponed = new ArrayList<>();
 
     /** A check run before execution; returns an error line to reject, or null to allow. */
     public interface CommandGate {
@@ -220,7 +223,48 @@ public final class Dispatcher {
             r.simple("QUEUED");
             return;
         }
+        if (writesPaused && !s.master && writesOrMayReplicate(s, cmd)) {
+            postpone(s, argv);
+            return;
+        }
         call(s, cmd, argv, true);
+    }
+
+    private static boolean writesOrMayReplicate(Session s, CommandSpec cmd) {
+        return cmd.has(CommandFlag.WRITE) || cmd.has(CommandFlag.MAY_REPLICATE)
+                || (Transactions.isExec(cmd) && (s.queuedFlags & (CommandFlag.WRITE.bit | CommandFlag.MAY_REPLICATE.bit)) != 0);
+    }
+
+    /**
+     * A write arrived during a write pause (Redis's blockPostponeClient): it waits at the head of
+     * the client's queue, the client stops being read, and it runs when the pause ends.
+     */
+    private void postpone(Session s, byte[][] argv) {
+        s.postponed = true;
+        s.pending.addFirst(argv);
+        s.transport.autoRead(false);
+        postponed.add(s);
+    }
+
+    /**
+     * Pauses or resumes writes (FAILOVER: no write may change the dataset while a replica catches
+     * up). Reads go on; keys are neither expired nor evicted meanwhile, as Redis's pause does.
+     * Under the lock.
+     */
+    public void pauseWrites(boolean on) {
+        writesPaused = on;
+        server.keyspace.paused(on);
+        if (on) {
+            return;
+        }
+        List<Session> waiting = new ArrayList<>(postponed);
+        postponed.clear();
+        for (Session s : waiting) {
+            s.postponed = false;
+            if (!s.closed) {
+                resume(s);
+            }
+        }
     }
 
     /**
@@ -564,7 +608,7 @@ public final class Dispatcher {
         while (true) {
             server.lock.lock();
             try {
-                if (s.pending.isEmpty() || s.blocked != null || s.closed) {
+                if (s.pending.isEmpty() || s.blocked != null || s.closed || s.postponed) {
                     break;
                 }
                 run(s, s.pending.poll());

@@ -94,6 +94,8 @@ public final class Session {
     ReplicaLinkChannel replicaLink;
     /** This session applies the master's stream (CLIENT LIST flags=M, mustObeyClient()). */
     boolean master;
+    /** A write held back by a write pause (FAILOVER): it runs again, first, when the pause ends. */
+    boolean postponed;
 
     // Stats for CLIENT LIST
     public long commandsProcessed;

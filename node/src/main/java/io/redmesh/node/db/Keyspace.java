@@ -27,6 +27,7 @@ public final class Keyspace {
     private boolean evictionAllowed = true;
     /** The master's stream is executing: keys past their TTL are still present for it. */
     private boolean masterExecuting;
+    private boolean paused;
     private ExpiredKeyHook expiredHook = (db, key) -> {};
     /** The running point-in-time snapshot, or null: the one field every write path checks. */
     Snapshot snapshot;
@@ -65,9 +66,14 @@ public final class Keyspace {
         expiredHook.expired(db, key);
     }
 
-    /** Whether lazy/active expiry may delete keys (false on a replica). */
+    /** Whether lazy/active expiry may delete keys (false on a replica, and while writes are paused). */
     public boolean expireAllowed() {
-        return expireAllowed;
+        return expireAllowed && !paused;
+    }
+
+    /** Writes are paused (FAILOVER): nothing is expired or evicted meanwhile, as Redis's pause. */
+    public void paused(boolean on) {
+        paused = on;
     }
 
     public void expireAllowed(boolean allowed) {
@@ -252,7 +258,7 @@ public final class Keyspace {
      * (the caller answers -OOM to commands that would grow memory).
      */
     public boolean evict(long maxmemory) {
-        if (maxmemory <= 0 || usedBytes <= maxmemory || !evictionAllowed) {
+        if (maxmemory <= 0 || usedBytes <= maxmemory || !evictionAllowed || paused) {
             return true;
         }
         if (policy == EvictionPolicy.NOEVICTION) {
@@ -328,7 +334,7 @@ public final class Keyspace {
 
     /** Runs the active expiry cycle over all databases within a time budget. */
     public int activeExpireCycle(long budgetNanos) {
-        if (!expireAllowed) {
+        if (!expireAllowed()) {
             return 0;
         }
         long start = System.nanoTime();

@@ -131,6 +131,12 @@ public interface NodeControl {
      */
     void replicaMode(boolean replica, boolean ignoreMaxmemory);
 
+    /**
+     * Pauses writes (FAILOVER): write commands of clients wait, in order, until the pause ends;
+     * reads go on; nothing expires or is evicted meanwhile. The master's stream is never paused.
+     */
+    void pauseWrites(boolean on);
+
     /** A session that applies a master's replication stream (see {@link MasterStream}). */
     MasterStream openMasterStream(String masterAddress, MasterStream.Listener listener);
 

@@ -62,6 +62,8 @@ public final class MasterSide implements ExecutedCommandListener {
     private int goodReplicas;
     private int appendsSinceTrim;
     private long lastPingMillis = System.currentTimeMillis();
+    /** Promotes this node when its master hands over (PSYNC ... FAILOVER); given the requester. */
+    private java.util.function.Consumer<String> failoverRequest = who -> {};
     /** Answers whether this node may serve a sync now (a replica must be linked to its master). */
     private java.util.function.BooleanSupplier mayServeSync = () -> true;
 
@@ -108,6 +110,10 @@ public final class MasterSide implements ExecutedCommandListener {
 
     public List<ReplicaLink> replicas() {
         return replicas;
+    }
+
+    public void onFailoverRequest(java.util.function.Consumer<String> promote) {
+        this.failoverRequest = promote;
     }
 
     /** Sets whether this node's own writes feed the stream, and when it may serve a sync. */
@@ -300,6 +306,15 @@ public final class MasterSide implements ExecutedCommandListener {
         if (find(call.clientId()) != null) {
             return; // already a replica: ignored, as Redis does
         }
+        byte[][] argv = call.argv();
+        if (psync && argv.length > 3 && new String(argv[3], StandardCharsets.ISO_8859_1).equalsIgnoreCase("failover")) {
+            // our master hands over to us (its FAILOVER): it must be on our history, then we lead
+            if (!new String(argv[1], StandardCharsets.ISO_8859_1).equalsIgnoreCase(ids.replid())) {
+                call.reply().error("ERR PSYNC FAILOVER replid must match my replid.");
+                return;
+            }
+            failoverRequest.accept("id=" + call.clientId() + " addr=" + call.clientAddress());
+        }
         if (!mayServeSync.getAsBoolean()) {
             call.reply().error("NOMASTERLINK Can't SYNC while not connected with my master");
             return;
@@ -428,7 +443,7 @@ public final class MasterSide implements ExecutedCommandListener {
     private boolean acksRequested;
 
     /** Asks every replica for an ACK, once per event-loop turn however many clients WAIT. */
-    private void requestAcks() {
+    public void requestAcks() {
         if (acksRequested) {
             return;
         }

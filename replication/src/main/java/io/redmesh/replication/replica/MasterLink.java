@@ -65,6 +65,37 @@ public final class MasterLink implements MasterStream.Listener {
     private boolean streaming;
     private volatile boolean loading;
 
+    /** What FAILOVER needs from the link to its target. */
+    public interface FailoverHook {
+        /** Whether the next PSYNC hands over (PSYNC replid offset FAILOVER). */
+        boolean inProgress();
+
+        /** The target answered the PSYNC: it is the master now. */
+        void accepted();
+
+        /** The target refused the PSYNC. */
+        void refused();
+    }
+
+    private FailoverHook failover = new FailoverHook() {
+        @Override
+        public boolean inProgress() {
+            return false;
+        }
+
+        @Override
+        public void accepted() {
+        }
+
+        @Override
+        public void refused() {
+        }
+    };
+
+    public void failoverHook(FailoverHook hook) {
+        this.failover = hook;
+    }
+
     public MasterLink(NodeControl node, ReplicationSettings settings, ReplicationIds ids, MasterSide master) {
         this.node = node;
         this.settings = settings;
@@ -367,7 +398,11 @@ public final class MasterLink implements MasterStream.Listener {
             NodeLog.notice("Partial resynchronization not possible (no cached master)");
         }
         streaming = false;
-        l.callRaw(new SyncReader(new Events(gen, l)), bytes("PSYNC"), bytes(id), bytes(from));
+        if (failover.inProgress()) {
+            l.callRaw(new SyncReader(new Events(gen, l)), bytes("PSYNC"), bytes(id), bytes(from), bytes("FAILOVER"));
+        } else {
+            l.callRaw(new SyncReader(new Events(gen, l)), bytes("PSYNC"), bytes(id), bytes(from));
+        }
     }
 
     private void failed(int gen, OutboundLink l, String why) {
@@ -455,6 +490,7 @@ public final class MasterLink implements MasterStream.Listener {
                 fullOffset = offset;
                 lastIoMillis = System.currentTimeMillis();
                 state(State.TRANSFER);
+                failover.accepted();
             });
         }
 
@@ -478,12 +514,18 @@ public final class MasterLink implements MasterStream.Listener {
                 streaming = true;
                 lastIoMillis = System.currentTimeMillis();
                 NodeLog.notice("MASTER <-> REPLICA sync: Master accepted a Partial Resynchronization.");
+                failover.accepted();
             });
             sendAck();
         }
 
         @Override
         public void refused(String line) {
+            locked(() -> {
+                if (current()) {
+                    failover.refused();
+                }
+            });
             boolean later = line.startsWith("NOMASTERLINK") || line.startsWith("LOADING");
             failed(gen, l, later ? "Master is currently unable to PSYNC but should be in the future: -" + line
                     : "Unexpected reply to PSYNC from master: -" + line);
