@@ -382,7 +382,64 @@ public final class Agent implements AutoCloseable {
                 store.size(RecordKind.ACL_USER), leaf == null ? "" : leaf.getSerialNumber().toString(16),
                 leaf == null ? 0 : leaf.getNotAfter().getTime() / 1000, trust.bundle().certificates().size(),
                 security.revokedCount(), liveMembers(me), synced || (me != null && me.synced()),
-                System.currentTimeMillis());
+                System.currentTimeMillis(), repl.role(), repl.master(), node.servedTlsPort(), names());
+    }
+
+    /** The DNS names and addresses this node's certificate carries (where the others reach it). */
+    private List<String> names() {
+        List<String> n = new ArrayList<>(cfg.dnsNames);
+        n.addAll(cfg.ipAddresses);
+        return n;
+    }
+
+    /** The node's replication, read once a second with the status (a node that cannot tell: unknown). */
+    private volatile io.redmesh.agent.node.NodeAdapter.Replication repl =
+            io.redmesh.agent.node.NodeAdapter.Replication.UNKNOWN;
+    /** The master name this agent set on its node (it never overrides an operator's own). */
+    private volatile String masterNameSet = "";
+
+    /**
+     * A replica over TLS whose master is a mesh member: the node is told to require that member's
+     * identity (spiffe://redmesh/node/NAME) in its master's certificate, so a certificate of the
+     * same CA held by another member cannot impersonate the master and collect masterauth. An
+     * expected name an operator configured is left alone.
+     */
+    private void followMasterIdentity() {
+        io.redmesh.agent.node.NodeAdapter.Replication r;
+        try {
+            r = node.replication();
+        } catch (RuntimeException e) {
+            return;
+        }
+        repl = r;
+        if (!r.replica() || !r.tls()) {
+            return;
+        }
+        String configured = r.expectedPeerName();
+        if (!configured.isEmpty() && !configured.equals(masterNameSet)) {
+            return; // the operator's choice
+        }
+        Mesh m = mesh;
+        if (m == null) {
+            return;
+        }
+        for (byte[] raw : m.statuses().values()) {
+            MemberStatus st = MemberStatus.decode(raw);
+            if (st != null && !st.name().equals(cfg.name) && st.servesAt(r.masterHost(), r.masterPort())) {
+                String id = Names.spiffeUri(st.name()).toString();
+                if (!id.equals(configured)) {
+                    try {
+                        node.expectMasterName(id);
+                        masterNameSet = id;
+                        NodeLog.notice("Agent " + cfg.name + ": the master " + r.master() + " is mesh member "
+                                + st.name() + "; replication now requires " + id + " in its certificate");
+                    } catch (io.redmesh.agent.node.NodeAdapter.NodeException e) {
+                        NodeLog.verbose("Agent: cannot set the master's expected name: " + e.getMessage());
+                    }
+                }
+                return;
+            }
+        }
     }
 
     /** Members reachable now, this one included (0 before joining). */
@@ -404,6 +461,7 @@ public final class Agent implements AutoCloseable {
     }
 
     private void publishStatus() {
+        followMasterIdentity();
         Mesh m = mesh;
         if (m != null) {
             try {

@@ -58,6 +58,9 @@ final class StatusTable {
             me.put("cert_serial", f.getOrDefault("cert_serial", "?"));
             me.put("cert_expires_in", f.getOrDefault("cert_expires_in_seconds", "?"));
             me.put("members", f.getOrDefault("mesh_members", "?"));
+            me.put("repl_role", f.getOrDefault("repl_role", ""));
+            me.put("repl_master_host", f.getOrDefault("repl_master_host", ""));
+            me.put("repl_master_port", f.getOrDefault("repl_master_port", "0"));
             rows.put(self, me);
         }
         return rows;
@@ -66,13 +69,15 @@ final class StatusTable {
     /** Renders rows as an aligned text table. */
     static String render(Map<String, Map<String, String>> rows) {
         List<String[]> table = new ArrayList<>();
-        table.add(new String[] {"NODE", "UP", "ROLE", "ACL CHANGED", "ACL DIGEST", "CERT SERIAL", "EXPIRES IN", "MEMBERS"});
+        table.add(new String[] {"NODE", "UP", "ROLE", "ACL CHANGED", "ACL DIGEST", "CERT SERIAL", "EXPIRES IN", "MEMBERS",
+            "REPLICATION", "MASTER"});
         for (Map.Entry<String, Map<String, String>> r : rows.entrySet()) {
             Map<String, String> v = r.getValue();
             table.add(new String[] {r.getKey(), "1".equals(v.get("reachable")) ? "yes" : "NO", v.getOrDefault("role", "?"),
                     version(v.getOrDefault("acl_version", "?")), shorten(v.getOrDefault("acl_digest", "?"), 16),
                     shorten(v.getOrDefault("cert_serial", "?"), 16), seconds(v.get("cert_expires_in")),
-                    v.getOrDefault("members", "")});
+                    v.getOrDefault("members", ""), replication(v.getOrDefault("repl_role", "")),
+                    master(v.getOrDefault("repl_master_host", ""), v.getOrDefault("repl_master_port", "0"))});
         }
         int[] w = new int[table.get(0).length];
         for (String[] row : table) {
@@ -89,6 +94,20 @@ final class StatusTable {
             b.append('\n');
         }
         return b.toString();
+    }
+
+    /** "host:port" of a replica's master, "-" for none. */
+    static String master(String host, String port) {
+        return host.isEmpty() ? "-" : host + ":" + port;
+    }
+
+    /** Redis's "slave" as the table says it. */
+    static String replication(String role) {
+        return switch (role) {
+            case "slave" -> "replica";
+            case "master" -> "master";
+            default -> "-";
+        };
     }
 
     /** "millis.counter" (the hybrid logical clock) as the local time of the change. */

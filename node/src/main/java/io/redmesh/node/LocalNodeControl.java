@@ -184,6 +184,23 @@ final class LocalNodeControl implements NodeControl {
     }
 
     @Override
+    public void configSet(String name, String value) throws RequestRefusedException {
+        context.lock.lock();
+        try {
+            context.config.set(List.<String[]>of(new String[] {name, value}));
+        } catch (ConfigSetError e) {
+            throw new RequestRefusedException(e.getMessage(), e);
+        } finally {
+            context.lock.unlock();
+        }
+    }
+
+    @Override
+    public String info(String section) {
+        return locked(() -> io.redmesh.node.command.family.Families.infoSection(context, section));
+    }
+
+    @Override
     public void onConfigChange(String name, Runnable listener) {
         context.config.onChange(name, v -> listener.run());
     }

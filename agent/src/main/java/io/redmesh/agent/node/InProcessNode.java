@@ -69,6 +69,44 @@ public final class InProcessNode implements NodeAdapter {
     }
 
     @Override
+    public Replication replication() {
+        String role = "";
+        String host = "";
+        int port = 0;
+        for (String line : node.info("replication").split("\r\n")) {
+            int colon = line.indexOf(':');
+            if (colon < 0) {
+                continue;
+            }
+            String k = line.substring(0, colon);
+            String v = line.substring(colon + 1);
+            switch (k) {
+                case "role" -> role = v;
+                case "master_host" -> host = v;
+                case "master_port" -> port = Integer.parseInt(v);
+                default -> {
+                }
+            }
+        }
+        return new Replication(role, host, port, node.config("tls-replication").equals("yes"),
+                node.config("tls-expected-peer-name"));
+    }
+
+    @Override
+    public int servedTlsPort() {
+        return node.tlsPort();
+    }
+
+    @Override
+    public void expectMasterName(String name) throws NodeException {
+        try {
+            node.configSet("tls-expected-peer-name", name);
+        } catch (RequestRefusedException e) {
+            throw new NodeException(e.getMessage(), e);
+        }
+    }
+
+    @Override
     public synchronized void close() {
         if (registered != null) {
             node.removeAclListener(registered);

@@ -45,6 +45,38 @@ public interface NodeAdapter extends AutoCloseable {
     /** A short description for logs and status ("in-process :6379", "redis-server 127.0.0.1:6380"). */
     String describe();
 
+    /** The server's replication as INFO replication and its TLS directives tell it. */
+    record Replication(String role, String masterHost, int masterPort, boolean tls, String expectedPeerName) {
+        public static final Replication UNKNOWN = new Replication("", "", 0, false, "");
+
+        public boolean replica() {
+            return role.equals("slave");
+        }
+
+        /** "host:port" of the master, or "" for a master. */
+        public String master() {
+            return replica() ? masterHost + ":" + masterPort : "";
+        }
+    }
+
+    /** What the server says of its replication now ({@link Replication#UNKNOWN} when it cannot say). */
+    default Replication replication() {
+        return Replication.UNKNOWN;
+    }
+
+    /** The TLS port the server serves (0: none or unknown): where mesh members find each other's nodes. */
+    default int servedTlsPort() {
+        return 0;
+    }
+
+    /**
+     * Requires this name (a spiffe id) in the master's certificate before the server's
+     * replication link sends anything (tls-expected-peer-name).
+     */
+    default void expectMasterName(String name) throws NodeException {
+        throw new NodeException(describe() + " cannot check its master's name");
+    }
+
     @Override
     void close();
 

@@ -12,10 +12,20 @@ import java.io.IOException;
  * @param aclVersion the highest ACL record clock this node has applied (0: none yet)
  * @param aclDigest  hex digest of the ACL records it holds (equal digests, equal users)
  * @param certNotAfter epoch seconds when its current leaf expires (0: none)
+ * @param replRole   its node's replication role ("master", "slave"; "" when unknown)
+ * @param replMaster its node's master as "host:port" ("" for a master)
+ * @param tlsPort    its node's TLS port, and {@code names} the DNS names and addresses its
+ *                   certificate carries: where the others find it (a replica's master)
  */
 public record MemberStatus(String name, String role, String node, long aclVersion, String aclDigest, int aclUsers,
                            String certSerial, long certNotAfter, int trustRoots, int revoked, int members,
-                           boolean synced, long updatedMillis) {
+                           boolean synced, long updatedMillis, String replRole, String replMaster, int tlsPort,
+                           java.util.List<String> names) {
+
+    /** Whether its node serves at host:port (the address a replica was told its master is at). */
+    public boolean servesAt(String host, int port) {
+        return tlsPort == port && names != null && names.contains(host);
+    }
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);

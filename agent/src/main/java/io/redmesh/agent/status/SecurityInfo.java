@@ -23,7 +23,11 @@ import java.util.function.Supplier;
  * cert_expires_in_seconds:85000
  * trust_roots:1
  * revoked_serials:0
- * member_node2:reachable=1,role=node,acl_version=...,acl_digest=...,cert_serial=...,cert_expires_in=...
+ * repl_role:slave
+ * repl_master_host:127.0.0.1
+ * repl_master_port:6380
+ * member_node2:reachable=1,role=node,acl_version=...,acl_digest=...,cert_serial=...,cert_expires_in=...,
+ *   repl_role=master,repl_master_host=,repl_master_port=0
  * </pre>
  */
 public final class SecurityInfo implements InfoSection {
@@ -62,6 +66,9 @@ public final class SecurityInfo implements InfoSection {
         field(b, "cert_expires_in_seconds", Long.toString(s.certExpiresIn(now)));
         field(b, "trust_roots", Integer.toString(s.trustRoots()));
         field(b, "revoked_serials", Integer.toString(s.revoked()));
+        field(b, "repl_role", s.replRole());
+        field(b, "repl_master_host", host(s.replMaster()));
+        field(b, "repl_master_port", port(s.replMaster()));
         List<MemberView> members = new ArrayList<>(v.members());
         members.sort(Comparator.comparing(MemberView::name));
         for (MemberView m : members) {
@@ -73,7 +80,10 @@ public final class SecurityInfo implements InfoSection {
                  .append(",acl_digest=").append(safe(ms.aclDigest()))
                  .append(",cert_serial=").append(safe(ms.certSerial()))
                  .append(",cert_expires_in=").append(ms.certExpiresIn(now))
-                 .append(",status_age_ms=").append(Math.max(0, now - ms.updatedMillis()));
+                 .append(",status_age_ms=").append(Math.max(0, now - ms.updatedMillis()))
+                 .append(",repl_role=").append(safe(ms.replRole()))
+                 .append(",repl_master_host=").append(safe(host(ms.replMaster())))
+                 .append(",repl_master_port=").append(safe(port(ms.replMaster())));
             }
             b.append("\r\n");
         }
@@ -82,6 +92,21 @@ public final class SecurityInfo implements InfoSection {
 
     private static void field(StringBuilder b, String k, String v) {
         b.append(k).append(':').append(safe(v)).append("\r\n");
+    }
+
+    /** The host of a "host:port" (an IPv6 host keeps its colons as '_': one ':' per INFO line). */
+    static String host(String hostPort) {
+        if (hostPort == null || hostPort.lastIndexOf(':') < 0) {
+            return "";
+        }
+        return hostPort.substring(0, hostPort.lastIndexOf(':'));
+    }
+
+    static String port(String hostPort) {
+        if (hostPort == null || hostPort.lastIndexOf(':') < 0) {
+            return "0";
+        }
+        return hostPort.substring(hostPort.lastIndexOf(':') + 1);
     }
 
     /**

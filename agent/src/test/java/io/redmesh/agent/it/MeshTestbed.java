@@ -58,6 +58,11 @@ public final class MeshTestbed implements AutoCloseable {
         public io.redmesh.node.Node server;
         public Agent agent;
         ServerFixture fixture;
+        /** More directives for this node (after the testbed's own, so they win). */
+        public final List<String> directives = new ArrayList<>();
+        /** Upper modules whose commands the node binds (replication), and how each attaches. */
+        public List<io.redmesh.node.spi.ModuleCommands> modules = List.of();
+        public java.util.function.Consumer<io.redmesh.node.spi.NodeControl> attach = c -> {};
 
         Node(int index, Role role) throws IOException {
             this.index = index;
@@ -93,9 +98,12 @@ public final class MeshTestbed implements AutoCloseable {
         /** Builds the node, attaches its agent (certificate, then mesh sync before listening), starts it. */
         void start() throws Exception {
             awaitPortFree(meshPort); // a stopped member's Atomix may still be letting go of it
-            server = ServerFixture.build(null, "--port", Integer.toString(port), "--tls-port", Integer.toString(tlsPort),
-                    "--tls-auth-clients", "optional", "--dir", stateDir.toString(), "--metrics-port",
-                    Integer.toString(metricsPort));
+            List<String> args = new ArrayList<>(List.of("--port", Integer.toString(port), "--tls-port",
+                    Integer.toString(tlsPort), "--tls-auth-clients", "optional", "--dir", stateDir.toString(),
+                    "--metrics-port", Integer.toString(metricsPort)));
+            args.addAll(directives);
+            server = ServerFixture.build(null, modules, args.toArray(new String[0]));
+            attach.accept(server.control());
             AgentConfig cfg = config();
             if (storedCertificateValid(cfg.stateDir.resolve("tls").resolve("node.crt"))) {
                 cfg.joinToken = null; // a restart renews with its stored certificate, no token

@@ -16,10 +16,10 @@ class SecurityInfoTest {
     @Test
     void peerControlledTextCannotAddLinesOrFields() {
         MemberStatus self = new MemberStatus("node1", "operator", "in-process", 1L << 16, "abcd", 1, "7f", 0, 1, 0, 2,
-                true, System.currentTimeMillis());
+                true, System.currentTimeMillis(), "master", "", 6380, List.of("localhost"));
         MemberStatus liar = new MemberStatus("node2\r\nrole:slave", "node\r\nredis_version:0.0.1",
                 "x", 1L << 16, "ab,acl_digest=ffff\r\nmesh_synced:1", 1, "7f\n", 0, 1, 0, 2, true,
-                System.currentTimeMillis());
+                System.currentTimeMillis(), "slave\r\nrole:master", "evil,repl_role=master\r\nx:1", 1, List.of());
         SecurityInfo info = new SecurityInfo(() -> new SecurityInfo.View(self, 0,
                 List.of(new SecurityInfo.MemberView("node2\r\nmaster_host:evil", true, liar))));
         String out = info.render();

@@ -115,6 +115,16 @@ public interface NodeControl {
     /** A directive's value as CONFIG GET renders it (sensitive ones included: the module needs masterauth). */
     String config(String name);
 
+    /**
+     * Sets a directive as CONFIG SET would (the checks and listeners of that directive run).
+     *
+     * @throws RequestRefusedException with CONFIG SET's error when the value is refused
+     */
+    void configSet(String name, String value) throws RequestRefusedException;
+
+    /** INFO {@code section} as a client reads it ("field:value" lines after a "# Title" line). */
+    String info(String section);
+
     /** Called (on the thread of the CONFIG SET, under the lock) after {@code name} changed. */
     void onConfigChange(String name, Runnable listener);
 

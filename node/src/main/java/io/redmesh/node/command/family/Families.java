@@ -17,6 +17,11 @@ public final class Families {
      * @param shutdown what SHUTDOWN (and SIGTERM) runs once the reply is sent
      * @param acl      the ACL command family, bound to its engine once the table exists
      */
+    /** INFO {@code section} as a client reads it (upper modules read a node's state this way). */
+    public static String infoSection(io.redmesh.node.command.ServerContext srv, String section) {
+        return InfoCommand.section(srv, section);
+    }
+
     public static List<CommandFamily> all(Runnable shutdown, AclCommands acl) {
         return List.of(
                 new ConnectionCommands(),

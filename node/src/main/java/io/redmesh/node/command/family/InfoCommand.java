@@ -57,6 +57,11 @@ final class InfoCommand {
     private static final List<String> BUILTIN = List.of("server", "clients", "memory", "persistence", "stats",
             "replication", "cpu", "modules", "commandstats", "errorstats", "latencystats", "cluster", "keyspace");
 
+    /** INFO {@code section} as a client would read it (the "# Title" header included); under the lock. */
+    static String section(ServerContext srv, String section) {
+        return render(srv, null, Set.of(section.toLowerCase(java.util.Locale.ROOT)), false);
+    }
+
     static String render(ServerContext srv, Session self, Set<String> wanted, boolean all) {
         StringBuilder sb = new StringBuilder();
         for (String section : BUILTIN) {
