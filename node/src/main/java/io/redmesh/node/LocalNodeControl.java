@@ -258,6 +258,11 @@ final class LocalNodeControl implements NodeControl {
     }
 
     @Override
+    public void replicationMemory(io.redmesh.node.spi.ReplicationMemory memory) {
+        context.replicationMemory(memory);
+    }
+
+    @Override
     public void countResync(Resync kind) {
         switch (kind) {
             case FULL -> context.stats.syncFull++;

@@ -59,6 +59,8 @@ public final class ServerContext {
     private static final byte[][] EXEC = {"EXEC".getBytes(java.nio.charset.StandardCharsets.US_ASCII)};
     /** INFO sections upper modules added (one named like a built-in replaces it). */
     private final List<InfoSection> infoSections = new CopyOnWriteArrayList<>();
+    /** What replication holds in memory (INFO memory); the replication module reports it. */
+    private volatile io.redmesh.node.spi.ReplicationMemory replicationMemory = io.redmesh.node.spi.ReplicationMemory.NONE;
     /** Persistence as INFO, SAVE, SHUTDOWN and FLUSHALL see it; set once by the composition root. */
     private PersistenceHooks persistence = PersistenceHooks.NONE;
     private boolean persistenceSet;
@@ -300,6 +302,14 @@ public final class ServerContext {
 
     public boolean hasWriteListeners() {
         return !writeListeners.isEmpty();
+    }
+
+    public io.redmesh.node.spi.ReplicationMemory replicationMemory() {
+        return replicationMemory;
+    }
+
+    public void replicationMemory(io.redmesh.node.spi.ReplicationMemory m) {
+        replicationMemory = m;
     }
 
     public void addInfoSection(InfoSection s) {

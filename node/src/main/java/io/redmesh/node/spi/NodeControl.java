@@ -159,6 +159,9 @@ public interface NodeControl {
     /** The node's run id (INFO run_id; Redis's first replication id is random too). */
     String runId();
 
+    /** Reports what replication holds in memory (INFO memory). */
+    void replicationMemory(ReplicationMemory memory);
+
     /** Resyncs served, as INFO stats counts them (sync_full, sync_partial_ok, sync_partial_err). */
     enum Resync { FULL, PARTIAL_OK, PARTIAL_ERR }
 

@@ -57,10 +57,14 @@ final class FullSyncs {
         if (waiting.isEmpty() || inProgress()) {
             return;
         }
-        boolean socket = settings.disklessSync;
+        // an RDB channel (dual-channel sync) is always diskless: its replica reads an EOF-framed stream
+        boolean allRdbChannels = true;
+        boolean eof = true;
         for (ReplicaLink r : waiting) {
-            socket &= r.capaEof && !r.oldSync;
+            allRdbChannels &= r.rdbChannel;
+            eof &= r.capaEof && !r.oldSync;
         }
+        boolean socket = (settings.disklessSync || allRdbChannels) && eof;
         if (socket) {
             long oldest = Long.MAX_VALUE;
             for (ReplicaLink r : waiting) {
@@ -96,7 +100,10 @@ final class FullSyncs {
             r.syncOffset = offset;
             r.position = offset + 1;
             r.state = state;
-            if (!r.oldSync) {
+            if (r.rdbChannel) {
+                // the RDB's offset first: the replica asks for the stream from there on its main link
+                r.writeRaw("$ENDOFF:" + offset + " " + master.ids().replid() + " " + Math.max(0, db) + "\r\n");
+            } else if (!r.oldSync) {
                 r.writeRaw("+FULLRESYNC " + master.ids().replid() + " " + offset + "\r\n");
             }
             if (eofMark != null) {
@@ -124,7 +131,7 @@ final class FullSyncs {
             NodeLog.notice("Diskless rdb transfer done: " + bytes + " bytes to " + out.targets().size() + " replica(s)");
             locked(() -> {
                 for (ReplicaLink r : out.targets()) {
-                    if (!r.closed) {
+                    if (!r.closed && !r.rdbChannel) {
                         r.state = ReplicaLink.State.WAIT_ACK; // online at its first ACK, as Redis
                     }
                 }

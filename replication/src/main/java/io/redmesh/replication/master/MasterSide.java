@@ -37,6 +37,8 @@ public final class MasterSide implements ExecutedCommandListener {
         String ip;
         boolean capaEof;
         boolean capaPsync2;
+        boolean capaRdbChannel;
+        boolean rdbChannel;
     }
 
     /** A client in WAIT. */
@@ -72,6 +74,28 @@ public final class MasterSide implements ExecutedCommandListener {
         this.settings = settings;
         this.ids = ids;
         this.fullSyncs = new FullSyncs(this, node, settings);
+        node.replicationMemory(new io.redmesh.node.spi.ReplicationMemory() {
+            // Redis 7.0's getMemoryOverheadData(): the buffer past repl-backlog-size is the replicas'
+            @Override
+            public long backlog() {
+                return Math.min(total(), settings.backlogSize);
+            }
+
+            @Override
+            public long total() {
+                ReplicationBuffer b = buffer;
+                return b == null ? 0 : b.memory();
+            }
+
+            @Override
+            public long replicas() {
+                long n = Math.max(0, total() - settings.backlogSize);
+                for (ReplicaLink r : replicas) {
+                    n += r.channel.pendingBytes();
+                }
+                return n;
+            }
+        });
     }
 
     static byte[] bytes(String s) {
@@ -234,6 +258,8 @@ public final class MasterSide implements ExecutedCommandListener {
                         handshake(call.clientId()).capaEof = true;
                     } else if (val.equalsIgnoreCase("psync2")) {
                         handshake(call.clientId()).capaPsync2 = true;
+                    } else if (val.equalsIgnoreCase("rdb-channel")) {
+                        handshake(call.clientId()).capaRdbChannel = true;
                     }
                 }
                 case "ack" -> {
@@ -249,6 +275,7 @@ public final class MasterSide implements ExecutedCommandListener {
                 case "getack" -> {
                     return; // answered by the replica half (this node's link to its master)
                 }
+                case "rdb-channel" -> handshake(call.clientId()).rdbChannel = !val.equals("0");
                 case "rdb-only", "rdb-filter-only" -> {
                     // accepted as 7.0 does; RedMesh sends whole RDBs
                 }
@@ -303,7 +330,11 @@ public final class MasterSide implements ExecutedCommandListener {
      * history is ours and the backlog still holds what it lacks, else a full sync.
      */
     public void sync(ModuleCall call, boolean psync) {
-        if (find(call.clientId()) != null) {
+        ReplicaLink known = find(call.clientId());
+        if (known != null) {
+            if (psync && known.state == ReplicaLink.State.WAIT_RDB_CHANNEL) {
+                secondPsync(known, call.argv());
+            }
             return; // already a replica: ignored, as Redis does
         }
         byte[][] argv = call.argv();
@@ -352,8 +383,10 @@ public final class MasterSide implements ExecutedCommandListener {
             r.announcedIp = h.ip;
             r.capaEof = h.capaEof;
             r.capaPsync2 = h.capaPsync2;
+            r.capaRdbChannel = h.capaRdbChannel;
+            r.rdbChannel = h.rdbChannel;
         }
-        r.oldSync = !psync;
+        r.oldSync = !psync && !r.rdbChannel;
         replicas.add(r);
         NodeLog.notice("Replica " + r.ip() + ":" + r.port() + " asks for synchronization");
         if (psync && continuePartially(r, replid, from)) {
@@ -367,8 +400,33 @@ public final class MasterSide implements ExecutedCommandListener {
         if (psync) {
             NodeLog.notice("Full resync requested by replica " + r.ip() + ":" + r.port());
         }
+        if (psync && r.capaRdbChannel && settings.rdbChannel) {
+            // dual channel: the RDB comes on a second connection, the stream on this one meanwhile
+            NodeLog.notice("Replica " + r.ip() + ":" + r.port() + " will fetch the RDB on a second channel");
+            r.state = ReplicaLink.State.WAIT_RDB_CHANNEL;
+            r.writeRaw("+RDBCHANNELSYNC\r\n");
+            return;
+        }
         node.countResync(NodeControl.Resync.FULL);
         fullSyncs.request(r);
+    }
+
+    /**
+     * Dual channel, on the main connection: the replica got its RDB's offset on the RDB channel
+     * and asks for the stream from there; the buffer kept it since the snapshot instant (the RDB
+     * channel's position holds it), so this is a partial resync.
+     */
+    private void secondPsync(ReplicaLink r, byte[][] argv) {
+        String replid = new String(argv[1], StandardCharsets.ISO_8859_1);
+        Long from = parseLong(new String(argv[2], StandardCharsets.ISO_8859_1));
+        if (from == null || !continuePartially(r, replid, from)) {
+            NodeLog.warning("Dual-channel sync of " + r.ip() + ":" + r.port() + " cannot continue at " + from
+                    + ": closing it (it starts over)");
+            r.channel.close();
+            return;
+        }
+        node.countResync(NodeControl.Resync.PARTIAL_OK);
+        refreshGoodReplicas();
     }
 
     /** masterTryPartialResynchronization(). */

@@ -19,7 +19,9 @@ public final class ReplicaLink {
     /** Redis's replstate names, as INFO shows them. */
     public enum State {
         WAIT_BGSAVE_START("wait_bgsave"), WAIT_BGSAVE_END("wait_bgsave"), SEND_BULK("send_bulk"),
-        WAIT_ACK("online"), ONLINE("online");
+        WAIT_ACK("online"), ONLINE("online"),
+        /** Dual-channel: told to fetch the RDB on a second connection; PSYNCs again here after. */
+        WAIT_RDB_CHANNEL("wait_bgsave");
 
         public final String info;
 
@@ -40,6 +42,10 @@ public final class ReplicaLink {
     volatile String announcedIp;
     volatile boolean capaEof;
     volatile boolean capaPsync2;
+    /** REPLCONF capa rdb-channel: it can fetch a full sync's RDB on a second connection. */
+    volatile boolean capaRdbChannel;
+    /** This connection is such a second connection (REPLCONF rdb-channel 1): the RDB only. */
+    volatile boolean rdbChannel;
     /** The next stream offset to send (set when the replica starts following the buffer). */
     volatile long position = -1;
     /** REPLCONF ACK offset and when it came. */

@@ -64,6 +64,9 @@ public final class MasterLink implements MasterStream.Listener {
     private ByteBuf held;
     private boolean streaming;
     private volatile boolean loading;
+    /** Dual-channel full sync in progress: the RDB on {@link #rdbLink}, the stream held meanwhile. */
+    private boolean dual;
+    private OutboundLink rdbLink;
 
     /** What FAILOVER needs from the link to its target. */
     public interface FailoverHook {
@@ -267,8 +270,17 @@ public final class MasterLink implements MasterStream.Listener {
             link = null;
             l.close();
         }
+        closeRdbChannel();
         releaseHeld();
         receivingBulk = false;
+    }
+
+    private void closeRdbChannel() {
+        dual = false;
+        if (rdbLink != null) {
+            rdbLink.close();
+            rdbLink = null;
+        }
     }
 
     private void releaseHeld() {
@@ -291,16 +303,20 @@ public final class MasterLink implements MasterStream.Listener {
         }
         state(State.CONNECTING);
         NodeLog.notice("Connecting to MASTER " + host + ":" + port);
-        String peer = settings.expectedPeerName;
-        LinkOptions o = new LinkOptions(host, port, settings.tls, peer.isEmpty() ? null : peer,
-                settings.timeoutSeconds * 1000, 64 * 1024);
-        node.links().connect(o).whenComplete((l, e) -> {
+        node.links().connect(options()).whenComplete((l, e) -> {
             if (e != null) {
                 failed(gen, null, "Error condition on socket for SYNC: " + reason(e));
             } else {
                 locked(() -> handshake(gen, l));
             }
         });
+    }
+
+    /** How a link to the master is made: TLS with the expected peer name when configured. */
+    private LinkOptions options() {
+        String peer = settings.expectedPeerName;
+        return new LinkOptions(host, port, settings.tls, peer.isEmpty() ? null : peer,
+                settings.timeoutSeconds * 1000, 64 * 1024);
     }
 
     static String reason(Throwable e) {
@@ -330,12 +346,15 @@ public final class MasterLink implements MasterStream.Listener {
                 return;
             }
             NodeLog.notice("Master replied to PING, replication can continue...");
-            sendHandshake(gen, l);
+            sendHandshake(gen, l, false, () -> locked(() -> psync(gen, l)));
         });
     }
 
-    /** AUTH and the REPLCONFs pipelined, as 7.0's syncWithMaster; then PSYNC. */
-    private void sendHandshake(int gen, OutboundLink l) {
+    /**
+     * AUTH and the REPLCONFs pipelined, as 7.0's syncWithMaster, then {@code then}. On a
+     * dual-channel RDB connection the REPLCONFs say so (rdb-channel 1) instead of the port.
+     */
+    private void sendHandshake(int gen, OutboundLink l, boolean rdbChannel, Runnable then) {
         CompletableFuture<LinkReply> auth = null;
         String pass = settings.masterAuth;
         if (!pass.isEmpty()) {
@@ -344,12 +363,15 @@ public final class MasterLink implements MasterStream.Listener {
         }
         long listening = settings.announcePort > 0 ? settings.announcePort
                 : settings.tls && node.tlsPort() > 0 ? node.tlsPort() : node.port();
-        CompletableFuture<LinkReply> portReply = l.call(bytes("REPLCONF"), bytes("listening-port"),
-                bytes(Long.toString(listening)));
+        CompletableFuture<LinkReply> portReply = rdbChannel
+                ? l.call(bytes("REPLCONF"), bytes("rdb-channel"), bytes("1"))
+                : l.call(bytes("REPLCONF"), bytes("listening-port"), bytes(Long.toString(listening)));
         CompletableFuture<LinkReply> ipReply = settings.announceIp.isEmpty() ? null
                 : l.call(bytes("REPLCONF"), bytes("ip-address"), bytes(settings.announceIp));
-        CompletableFuture<LinkReply> capa = l.call(bytes("REPLCONF"), bytes("capa"), bytes("eof"), bytes("capa"),
-                bytes("psync2"));
+        CompletableFuture<LinkReply> capa = settings.rdbChannel
+                ? l.call(bytes("REPLCONF"), bytes("capa"), bytes("eof"), bytes("capa"), bytes("psync2"), bytes("capa"),
+                        bytes("rdb-channel"))
+                : l.call(bytes("REPLCONF"), bytes("capa"), bytes("eof"), bytes("capa"), bytes("psync2"));
         List<CompletableFuture<LinkReply>> all = new ArrayList<>(List.of(portReply, capa));
         if (auth != null) {
             all.add(auth);
@@ -378,7 +400,46 @@ public final class MasterLink implements MasterStream.Listener {
             if (capa.join().isError()) {
                 NodeLog.notice("(Non critical) Master does not understand REPLCONF capa: -" + capa.join().line());
             }
-            locked(() -> psync(gen, l));
+            then.run();
+        });
+    }
+
+    /**
+     * Dual channel: the master will send the RDB on a second connection. It is opened with the
+     * same checks (TLS, peer name, AUTH); "$ENDOFF" there gives the RDB's offset, and the main
+     * link PSYNCs from it at once, so the stream flows (held here) while the RDB loads.
+     */
+    private void openRdbChannel(int gen, OutboundLink main) {
+        NodeLog.notice("Dual-channel sync: opening the RDB channel to " + host + ":" + port);
+        node.links().connect(options()).whenComplete((rl, e) -> {
+            if (e != null) {
+                failed(gen, main, "Dual-channel sync: cannot open the RDB channel: " + reason(e));
+                return;
+            }
+            boolean[] current = {false};
+            locked(() -> {
+                current[0] = gen == generation;
+                if (current[0]) {
+                    rdbLink = rl;
+                }
+            });
+            if (!current[0]) {
+                rl.close();
+                return;
+            }
+            rl.closed().whenComplete((v, ce) -> {
+                if (receivingBulk && ce != null) {
+                    failed(gen, main, "Dual-channel sync: the RDB channel was lost: " + reason(ce));
+                }
+            });
+            rl.call(bytes("PING")).whenComplete((r, pe) -> {
+                if (pe != null) {
+                    failed(gen, main, "Dual-channel sync: the RDB channel failed: " + reason(pe));
+                    return;
+                }
+                sendHandshake(gen, rl, true, () -> rl.callRaw(new SyncReader(new RdbChannelEvents(gen, main, rl))
+                        .payloadOnly(), bytes("SYNC")));
+            });
         });
     }
 
@@ -434,6 +495,7 @@ public final class MasterLink implements MasterStream.Listener {
             pipe = null;
         }
         releaseHeld();
+        closeRdbChannel();
         receivingBulk = false;
         if (state == State.NONE) {
             return;
@@ -495,7 +557,32 @@ public final class MasterLink implements MasterStream.Listener {
         }
 
         @Override
+        public void rdbChannel() {
+            locked(() -> {
+                if (!current()) {
+                    return;
+                }
+                dual = true;
+                lastIoMillis = System.currentTimeMillis();
+                state(State.TRANSFER);
+                failover.accepted();
+                openRdbChannel(gen, l);
+            });
+        }
+
+        @Override
         public void continued(String newReplid) {
+            boolean[] dualSync = {false};
+            locked(() -> {
+                if (current() && dual) {
+                    // the stream from the RDB's offset: held until the RDB is loaded
+                    dualSync[0] = true;
+                    NodeLog.notice("Dual-channel sync: the stream flows on the main link while the RDB loads");
+                }
+            });
+            if (dualSync[0]) {
+                return;
+            }
             locked(() -> {
                 if (!current()) {
                     return;
@@ -589,8 +676,105 @@ public final class MasterLink implements MasterStream.Listener {
         }
     }
 
+    /** The events of a dual-channel RDB connection: the RDB's offset, then the payload. */
+    private final class RdbChannelEvents implements SyncReader.Events {
+        private final int gen;
+        private final OutboundLink main;
+        private final OutboundLink rl;
+
+        RdbChannelEvents(int gen, OutboundLink main, OutboundLink rl) {
+            this.gen = gen;
+            this.main = main;
+            this.rl = rl;
+        }
+
+        private boolean current() {
+            return gen == generation && main == link && rl == rdbLink;
+        }
+
+        @Override
+        public void endOffset(long offset, String replid, int db) {
+            locked(() -> {
+                if (!current()) {
+                    return;
+                }
+                NodeLog.notice("Dual-channel sync: the RDB is at " + replid + ":" + offset
+                        + "; asking the main link for the stream from there");
+                fullReplid = replid;
+                fullOffset = offset;
+                main.send(bytes("PSYNC"), bytes(replid), bytes(Long.toString(offset + 1)));
+            });
+        }
+
+        @Override
+        public void bulkStart(long length) {
+            locked(() -> {
+                if (current()) {
+                    startTransfer(gen, main, rl, length);
+                }
+            });
+        }
+
+        @Override
+        public void bulkData(ByteBuf data, int len) {
+            TransferPipe p = pipe;
+            if (p == null || !current()) {
+                data.skipBytes(len);
+                return;
+            }
+            p.offer(data, len);
+            transferRead += len;
+            node.countReplicationInput(len);
+            lastIoMillis = System.currentTimeMillis();
+        }
+
+        @Override
+        public void bulkEnd() {
+            TransferPipe p = pipe;
+            receivingBulk = false;
+            if (p != null) {
+                p.finish();
+            }
+            NodeLog.notice("MASTER <-> REPLICA sync: received " + transferRead + " bytes of RDB on the RDB channel");
+            rl.close();
+        }
+
+        @Override
+        public void stream(ByteBuf data) {
+            data.skipBytes(data.readableBytes());
+        }
+
+        @Override
+        public void fullResync(String replid, long offset) {
+            protocolError("unexpected +FULLRESYNC on the RDB channel");
+        }
+
+        @Override
+        public void continued(String newReplid) {
+            protocolError("unexpected +CONTINUE on the RDB channel");
+        }
+
+        @Override
+        public void refused(String line) {
+            failed(gen, main, "Dual-channel sync: the master refused the RDB channel: -" + line);
+        }
+
+        @Override
+        public void protocolError(String what) {
+            failed(gen, main, what);
+        }
+    }
+
     /** The payload starts: pick where it goes (repl-diskless-load) and start the loader thread. */
     private void startTransfer(int gen, OutboundLink l, long length) {
+        startTransfer(gen, l, l, length);
+    }
+
+    /**
+     * @param l     the main link (what the stream arrives on, and what installs the dataset)
+     * @param reads the link the payload arrives on (the main link, or the dual-channel RDB link)
+     */
+    private void startTransfer(int gen, OutboundLink l, OutboundLink reads, long length) {
         String mode = settings.disklessLoad;
         boolean diskless = mode.equals("swapdb") || (mode.equals("on-empty-db") && node.datasets().empty());
         // swapdb with the same history: keep serving the old data while the new loads (7.0's async loading)
@@ -598,7 +782,7 @@ public final class MasterLink implements MasterStream.Listener {
         transferSize = length;
         transferRead = 0;
         receivingBulk = true;
-        TransferPipe p = new TransferPipe(l::autoRead, settings.timeoutSeconds * 1000);
+        TransferPipe p = new TransferPipe(reads::autoRead, settings.timeoutSeconds * 1000);
         pipe = p;
         NodeLog.notice("MASTER <-> REPLICA sync: receiving " + (length < 0 ? "streamed RDB" : length + " bytes")
                 + " from master to " + (diskless ? "parser" : "disk"));
@@ -676,6 +860,7 @@ public final class MasterLink implements MasterStream.Listener {
         readReploff = fullOffset;
         pipe = null;
         loading = false;
+        closeRdbChannel();
         failures = 0;
         lastIoMillis = System.currentTimeMillis();
         state(State.CONNECTED);

@@ -22,6 +22,14 @@ final class SyncReader implements RawStream {
 
         void continued(String newReplid);
 
+        /** Dual channel: the RDB comes on a second connection; a second PSYNC reply follows here. */
+        default void rdbChannel() {
+        }
+
+        /** Dual channel, on the RDB connection: the RDB's offset, replication id and stream db. */
+        default void endOffset(long offset, String replid, int db) {
+        }
+
         /** The master refused PSYNC (an error line); the link must be dropped. */
         void refused(String line);
 
@@ -55,9 +63,10 @@ final class SyncReader implements RawStream {
         this.events = events;
     }
 
-    /** Reading resumes with the stream directly (no PSYNC reply expected). */
-    void streamOnly() {
-        mode = Mode.STREAM;
+    /** On a dual-channel RDB connection: "$ENDOFF:..." then the payload, no PSYNC reply. */
+    SyncReader payloadOnly() {
+        mode = Mode.BULK_HEADER;
+        return this;
     }
 
     /** Stops delivering anything (the link is being dropped). */
@@ -114,6 +123,8 @@ final class SyncReader implements RawStream {
             }
             mode = Mode.BULK_HEADER;
             events.fullResync(w[1], off);
+        } else if (l.equals("+RDBCHANNELSYNC")) {
+            events.rdbChannel(); // the next reply (to our second PSYNC) comes on this link too
         } else if (l.startsWith("+CONTINUE")) {
             String id = l.length() > 10 ? l.substring(10).trim() : null;
             mode = Mode.STREAM;
@@ -128,6 +139,16 @@ final class SyncReader implements RawStream {
         if (l.startsWith("-")) {
             mode = Mode.DONE;
             events.refused(l.substring(1));
+            return;
+        }
+        if (l.startsWith("$ENDOFF:")) {
+            String[] w = l.substring(8).split(" ");
+            try {
+                events.endOffset(Long.parseLong(w[0]), w[1], w.length > 2 ? Integer.parseInt(w[2]) : 0);
+            } catch (RuntimeException e) {
+                mode = Mode.DONE;
+                events.protocolError("bad $ENDOFF line from MASTER: " + l);
+            }
             return;
         }
         if (!l.startsWith("$")) {

@@ -260,9 +260,9 @@ final class InfoCommand {
         line(sb, "mem_fragmentation_ratio", String.format(Locale.ROOT, "%.2f", used == 0 ? 1.0 : (double) rss / used));
         line(sb, "mem_fragmentation_bytes", rss - used);
         line(sb, "mem_not_counted_for_evict", 0);
-        line(sb, "mem_replication_backlog", 0);
-        line(sb, "mem_total_replication_buffers", 0);
-        line(sb, "mem_clients_slaves", 0);
+        line(sb, "mem_replication_backlog", srv.replicationMemory().backlog());
+        line(sb, "mem_total_replication_buffers", srv.replicationMemory().total());
+        line(sb, "mem_clients_slaves", srv.replicationMemory().replicas());
         line(sb, "mem_clients_normal", 0);
         line(sb, "mem_cluster_links", 0);
         line(sb, "mem_aof_buffer", 0);
