@@ -59,10 +59,14 @@ class AbsentFeatureAdvisoriesTest {
         absent("the same Lua advisories (functions)", "FUNCTION", "LIST");
     }
 
+    /**
+     * Replication exists since issue #12 (the replication module; node alone has none, so this
+     * node answers REPLICAOF as unknown): the advisory is replayed against a writable replica
+     * there (ReplicationAdvisoriesTest). Here: its other half, Lua, is still absent.
+     */
     @Test
     void cve2026_23631_replicaUseAfterFreeWithLua() {
         absent("CVE-2026-23631 (needs Lua and a writable replica)", "EVAL", "return 1", "0");
-        absent("CVE-2026-23631", "REPLICAOF", "127.0.0.1", "1");
     }
 
     @Test

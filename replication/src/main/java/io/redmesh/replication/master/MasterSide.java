@@ -569,7 +569,7 @@ public final class MasterSide implements ExecutedCommandListener {
                     && now - r.ackMillis > settings.timeoutSeconds * 1000) {
                 NodeLog.warning("Disconnecting timedout replica (streaming sync): " + r.ip() + ":" + r.port());
                 r.channel.close();
-            } else if (r.state != ReplicaLink.State.ONLINE && r.position >= 0) {
+            } else if (r.position >= 0) {
                 closeIfOverLimit(r, r.heldBytes()); // the stream held while it loads counts too
             }
         }

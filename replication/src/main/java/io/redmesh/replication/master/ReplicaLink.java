@@ -32,6 +32,8 @@ public final class ReplicaLink {
 
     /** Largest batch handed to the socket at once. */
     private static final int MAX_BATCH = 256 * 1024;
+    /** Below this the output limits are not consulted on a flush (the cron still checks every second). */
+    private static final long LIMIT_CHECK_FROM = 64 * 1024;
 
     final ReplicaChannel channel;
     private final ReplicationBuffer buffer;
@@ -137,8 +139,10 @@ public final class ReplicaLink {
             position += b.readableBytes();
             channel.write(b);
         }
+        // a replica that keeps up holds a socket's worth: check the limits (under the node's
+        // lock) only when it holds more, which is also when a limit could be near
         long held = heldBytes();
-        if (held > 0) {
+        if (held > LIMIT_CHECK_FROM) {
             limits.closeIfOver(this, held);
         }
     }
