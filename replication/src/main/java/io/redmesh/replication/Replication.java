@@ -150,16 +150,7 @@ public final class Replication {
     }
 
     private void locked(Runnable r) {
-        try {
-            node.underLock(() -> {
-                r.run();
-                return null;
-            });
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        io.redmesh.replication.UnderLock.run(node, r);
     }
 
     // ------------------------------------------------------------------ parts

@@ -7,13 +7,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 
 /**
- * The transport of a session no socket stands behind (the master's stream applied on a
- * replica): whatever is written goes nowhere, tasks run on the caller's thread.
+ * The transport of a session no socket stands behind (the AOF loader's fake client, the master's
+ * stream applied on a replica): whatever is written goes nowhere, scheduled tasks never run.
  */
-final class DetachedTransport implements SessionTransport {
+public final class DetachedTransport implements SessionTransport {
     private final String remote;
 
-    DetachedTransport(String remote) {
+    public DetachedTransport(String remote) {
         this.remote = remote;
     }
 

@@ -204,13 +204,6 @@ final class FullSyncs {
     }
 
     private void locked(Runnable r) {
-        try {
-            node.underLock(() -> {
-                r.run();
-                return null;
-            });
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        io.redmesh.replication.UnderLock.run(node, r);
     }
 }

@@ -586,13 +586,6 @@ public final class MasterSide implements ExecutedCommandListener {
     }
 
     private void locked(Runnable r) {
-        try {
-            node.underLock(() -> {
-                r.run();
-                return null;
-            });
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        io.redmesh.replication.UnderLock.run(node, r);
     }
 }

@@ -634,15 +634,7 @@ public final class MasterLink implements MasterStream.Listener {
 
         @Override
         public void bulkData(ByteBuf data, int len) {
-            TransferPipe p = pipe;
-            if (p == null || !current()) {
-                data.skipBytes(len);
-                return;
-            }
-            p.offer(data, len);
-            transferRead += len;
-            node.countReplicationInput(len);
-            lastIoMillis = System.currentTimeMillis();
+            receive(data, len, current());
         }
 
         @Override
@@ -717,15 +709,7 @@ public final class MasterLink implements MasterStream.Listener {
 
         @Override
         public void bulkData(ByteBuf data, int len) {
-            TransferPipe p = pipe;
-            if (p == null || !current()) {
-                data.skipBytes(len);
-                return;
-            }
-            p.offer(data, len);
-            transferRead += len;
-            node.countReplicationInput(len);
-            lastIoMillis = System.currentTimeMillis();
+            receive(data, len, current());
         }
 
         @Override
@@ -763,6 +747,19 @@ public final class MasterLink implements MasterStream.Listener {
         public void protocolError(String what) {
             failed(gen, main, what);
         }
+    }
+
+    /** RDB bytes on their way to the loader (dropped when they belong to a replaced link). */
+    private void receive(ByteBuf data, int len, boolean current) {
+        TransferPipe p = pipe;
+        if (p == null || !current) {
+            data.skipBytes(len);
+            return;
+        }
+        p.offer(data, len);
+        transferRead += len;
+        node.countReplicationInput(len);
+        lastIoMillis = System.currentTimeMillis();
     }
 
     /** The payload starts: pick where it goes (repl-diskless-load) and start the loader thread. */
@@ -938,14 +935,7 @@ public final class MasterLink implements MasterStream.Listener {
     }
 
     private void locked(Runnable r) {
-        try {
-            node.underLock(() -> {
-                r.run();
-                return null;
-            });
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        io.redmesh.replication.UnderLock.run(node, r);
     }
 
     static byte[] bytes(String s) {

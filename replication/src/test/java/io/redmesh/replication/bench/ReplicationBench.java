@@ -65,7 +65,8 @@ class ReplicationBench {
         args.addAll(List.of(more));
         if (redmesh) {
             Path dir = Files.createTempDirectory("bench-" + name);
-            ReplicatedNodeProcess p = ReplicatedNodeProcess.start(name, dir, 0, args.toArray(new String[0]));
+            ReplicatedNodeProcess p = ReplicatedNodeProcess.start(name, dir, 0, ReplicatedNodeProcess.LAUNCHER_JVM,
+                    args.toArray(new String[0]));
             return new Server() {
                 public int port() {
                     return p.port();

@@ -31,6 +31,8 @@ public final class ReplicatedNodeProcess implements AutoCloseable {
 
     /** Entry point of the child JVM: the launcher's wiring (node + replication). */
     public static void main(String[] args) throws Exception {
+        // a test JVM that dies (killed, crashed) takes its nodes with it
+        ProcessHandle.current().parent().ifPresent(p -> p.onExit().thenRun(() -> Runtime.getRuntime().halt(1)));
         Replication repl = new Replication();
         Node server = Node.fromArgs(Arrays.asList(args), List.of(repl.commands()));
         repl.attach(server.control());
@@ -43,14 +45,25 @@ public final class ReplicatedNodeProcess implements AutoCloseable {
         server.awaitStop();
     }
 
+    /** Test JVM options: quick to start, small. */
+    static final List<String> TEST_JVM = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx512m");
+    /** The launcher's JVM options (bin/redmesh) with room for a million keys: for benchmarks. */
+    public static final List<String> LAUNCHER_JVM = List.of("-XX:+UseParallelGC", "-Xss512k", "-Xmx2g");
+
     /** Starts a node; {@code port} 0 picks a free one. The log is {@code dir}/node.log. */
     public static ReplicatedNodeProcess start(String name, Path dir, int port, String... directives) throws IOException {
+        return start(name, dir, port, TEST_JVM, directives);
+    }
+
+    /** {@link #start(String, Path, int, String...)} with these JVM options. */
+    public static ReplicatedNodeProcess start(String name, Path dir, int port, List<String> jvm, String... directives)
+            throws IOException {
         int p = port == 0 ? Ports.free() : port;
         Files.createDirectories(dir);
         Path log = dir.resolve("node.log");
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx512m",
-                "-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.addAll(jvm);
+        cmd.addAll(List.of("-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
                 ReplicatedNodeProcess.class.getName(), "--port", Integer.toString(p), "--bind", "127.0.0.1",
                 "--save", "", "--dir", dir.toString(), "--logfile", log.toString()));
         cmd.addAll(Arrays.asList(directives));

@@ -1,10 +1,8 @@
 package io.redmesh.node.persist.aof;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.UnpooledByteBufAllocator;
 import io.redmesh.node.command.Session;
-import io.redmesh.node.command.SessionTransport;
+import io.redmesh.node.command.DetachedTransport;
 import io.redmesh.node.persist.io.DiskFiles;
 import io.redmesh.node.persist.seal.FileKind;
 import io.redmesh.node.util.ServerLog;
@@ -18,8 +16,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Future;
 
 /**
  * Loads the AOF at start-up as Redis 7.0's loadAppendOnlyFiles() / loadSingleAppendOnlyFile():
@@ -142,7 +138,7 @@ public final class AofLoader {
         if (size == 0) {
             return Result.EMPTY;
         }
-        Session fake = new Session(Long.MAX_VALUE, aof.server, new DiscardingTransport());
+        Session fake = new Session(Long.MAX_VALUE, aof.server, new DetachedTransport(""));
         try (CountingInput in = new CountingInput(aof.files.open(p, FileKind.AOF))) {
             byte[] sig = in.peek(5);
             if (sig != null && new String(sig, StandardCharsets.ISO_8859_1).equals("REDIS")) {
@@ -364,56 +360,6 @@ public final class AofLoader {
                 got += r;
             }
             return b;
-        }
-    }
-
-    /** The fake client's transport: nothing is ever sent. */
-    private static final class DiscardingTransport implements SessionTransport {
-        @Override
-        public void write(ByteBuf buf) {
-            buf.release();
-        }
-
-        @Override
-        public void execute(Runnable task) {
-        }
-
-        @Override
-        public Future<?> schedule(Runnable task, long delayMillis) {
-            return CompletableFuture.completedFuture(null);
-        }
-
-        @Override
-        public boolean inIoThread() {
-            return true;
-        }
-
-        @Override
-        public void close() {
-        }
-
-        @Override
-        public void autoRead(boolean on) {
-        }
-
-        @Override
-        public ByteBufAllocator alloc() {
-            return UnpooledByteBufAllocator.DEFAULT;
-        }
-
-        @Override
-        public long pendingOutputBytes() {
-            return 0;
-        }
-
-        @Override
-        public String remoteAddress() {
-            return "";
-        }
-
-        @Override
-        public String localAddress() {
-            return "";
         }
     }
 }
