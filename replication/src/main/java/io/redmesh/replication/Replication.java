@@ -43,7 +43,7 @@ public final class Replication {
         this.settings = new ReplicationSettings(control);
         this.master = new MasterSide(control, settings, ids);
         this.link = new MasterLink(control, settings, ids, master);
-        link.failoverHook(new MasterLink.FailoverHook() {
+        link.failoverHook(new io.redmesh.replication.replica.FailoverHook() {
             @Override
             public boolean inProgress() {
                 return failover.inProgress();

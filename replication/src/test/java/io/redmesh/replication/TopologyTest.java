@@ -112,6 +112,35 @@ class TopologyTest {
     }
 
     @Test
+    void expiriesReachReplicasAsDelOrUnlinkWithLazyfree() {
+        try (ReplicatedNode a = ReplicatedNode.start("A", "--repl-diskless-sync-delay", "0");
+             Jedis ja = a.jedis();
+             ReplicatedNode b = ReplicatedNode.start("B", replicaOf(a))) {
+            awaitLinked(b);
+            ja.psetex("gone", 1, "v");
+            Await.until("the master expires it", 5_000, () -> {
+                try (Jedis j = a.jedis()) {
+                    return j.get("gone") == null; // a lazy expiry: propagated
+                }
+            });
+            ja.configSet("lazyfree-lazy-expire", "yes");
+            ja.psetex("gone2", 1, "v");
+            Await.until("the master expires the second", 5_000, () -> {
+                try (Jedis j = a.jedis()) {
+                    return j.get("gone2") == null;
+                }
+            });
+            awaitSameOffset(a, b);
+            try (Jedis jb = b.jedis()) {
+                String stats = jb.info("commandstats");
+                assertEquals(true, stats.contains("cmdstat_del:calls=1,"), stats);
+                assertEquals(true, stats.contains("cmdstat_unlink:calls=1,"), stats);
+                assertEquals(0L, jb.exists("gone", "gone2"));
+            }
+        }
+    }
+
+    @Test
     void waitAndMinReplicas() {
         try (ReplicatedNode a = ReplicatedNode.start("A", "--repl-diskless-sync-delay", "0",
                 "--min-replicas-to-write", "1", "--min-replicas-max-lag", "10");

@@ -55,6 +55,8 @@ public final class ServerContext {
     private final List<Object[]> pendingPropagation = new ArrayList<>();
     /** Nesting of Dispatcher.call (EXEC calls its queued commands). */
     int executionDepth;
+    private static final byte[] DEL = "DEL".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] UNLINK = "UNLINK".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     private static final byte[][] MULTI = {"MULTI".getBytes(java.nio.charset.StandardCharsets.US_ASCII)};
     private static final byte[][] EXEC = {"EXEC".getBytes(java.nio.charset.StandardCharsets.US_ASCII)};
     /** INFO sections upper modules added (one named like a built-in replaces it). */
@@ -113,8 +115,9 @@ public final class ServerContext {
         new SecureRandom().nextBytes(id);
         this.runId = HexFormat.of().formatHex(id);
         // Expired and evicted keys reach replicas and the AOF as DEL, as Redis's propagateDeletion().
-        keyspace.expiredHook((db, key) -> alsoPropagate(db.index,
-                new byte[][] {"DEL".getBytes(java.nio.charset.StandardCharsets.US_ASCII), key}));
+        // propagateDeletion(): UNLINK when lazyfree-lazy-expire / -eviction frees it lazily, DEL otherwise
+        keyspace.expiredHook((db, key, evicted) -> alsoPropagate(db.index, new byte[][] {
+            config.getBool(evicted ? "lazyfree-lazy-eviction" : "lazyfree-lazy-expire") ? UNLINK : DEL, key}));
         keyspace.listener(new KeyspaceListener() {
             @Override
             public void keyModified(Database db, byte[] key) {

@@ -28,15 +28,15 @@ public final class Keyspace {
     /** The master's stream is executing: keys past their TTL are still present for it. */
     private boolean masterExecuting;
     private boolean paused;
-    private ExpiredKeyHook expiredHook = (db, key) -> {};
+    private ExpiredKeyHook expiredHook = (db, key, evicted) -> {};
     /** The running point-in-time snapshot, or null: the one field every write path checks. */
     Snapshot snapshot;
     /** Epoch of the last snapshot begun; entries stamped with it are handled for that snapshot. */
     int snapshotEpoch;
 
-    /** Told about every key removed by expiry (replication propagates a DEL). */
+    /** Told about every key removed by expiry or eviction (replication propagates a DEL or UNLINK). */
     public interface ExpiredKeyHook {
-        void expired(Database db, byte[] key);
+        void expired(Database db, byte[] key, boolean evicted);
     }
 
     public Keyspace(int databases) {
@@ -63,7 +63,7 @@ public final class Keyspace {
     }
 
     void expiredKey(Database db, byte[] key) {
-        expiredHook.expired(db, key);
+        expiredHook.expired(db, key, false);
     }
 
     /** Whether lazy/active expiry may delete keys (false on a replica, and while writes are paused). */
@@ -304,7 +304,7 @@ public final class Keyspace {
             }
             victimDb.delete(victim.key);
             stats.evictedKeys++;
-            expiredHook.expired(victimDb, victim.key); // propagated as a DEL, as Redis does
+            expiredHook.expired(victimDb, victim.key, true); // propagated as a DEL (UNLINK), as Redis does
         }
         return usedBytes <= maxmemory;
     }

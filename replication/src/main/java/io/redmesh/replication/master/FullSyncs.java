@@ -127,7 +127,12 @@ final class FullSyncs {
                 }
                 return;
             }
-            out.writeAll(mark);
+            try {
+                out.writeAll(mark);
+            } catch (IOException x) {
+                NodeLog.warning("Diskless rdb transfer failed at its end: " + x.getMessage());
+                return;
+            }
             NodeLog.notice("Diskless rdb transfer done: " + bytes + " bytes to " + out.targets().size() + " replica(s)");
             locked(() -> {
                 for (ReplicaLink r : out.targets()) {
@@ -177,6 +182,7 @@ final class FullSyncs {
         try (InputStream in = saved.open()) {
             out.writeAll("$" + saved.length() + "\r\n");
             in.transferTo(out);
+            out.flush();
         } catch (IOException | RuntimeException e) {
             NodeLog.warning("Sending the RDB to replicas failed: " + e.getMessage());
             for (ReplicaLink r : out.targets()) {

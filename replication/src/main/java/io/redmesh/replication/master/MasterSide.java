@@ -427,6 +427,13 @@ public final class MasterSide implements ExecutedCommandListener {
         }
         node.countResync(NodeControl.Resync.PARTIAL_OK);
         refreshGoodReplicas();
+        // the stream now reaches the replica on this link: its RDB channel no longer needs the
+        // buffer kept from the snapshot (the point of dual channel: the master holds no stream for it)
+        for (ReplicaLink other : replicas) {
+            if (other.rdbChannel && other.syncOffset + 1 == from) {
+                other.position = -1;
+            }
+        }
     }
 
     /** masterTryPartialResynchronization(). */

@@ -17,9 +17,17 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 final class ReplicaSockets extends OutputStream {
     static final long MAX_QUEUED = 4L << 20;
+    /**
+     * Bytes gathered before they go to the sockets: the snapshot walk hands over what each short
+     * slice produced, and one socket write per slice (a task handed to another thread's event
+     * loop each time) would cost more than the bytes.
+     */
+    static final int BATCH = 256 * 1024;
 
     private final List<ReplicaLink> targets;
     private final long timeoutMillis;
+    private final byte[] batch = new byte[BATCH];
+    private int batched;
     private long written;
 
     ReplicaSockets(List<ReplicaLink> targets, long timeoutMillis) {
@@ -42,6 +50,27 @@ final class ReplicaSockets extends OutputStream {
 
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
+        if (batched + len > BATCH) {
+            flush();
+        }
+        if (len >= BATCH) {
+            send(b, off, len);
+            return;
+        }
+        System.arraycopy(b, off, batch, batched, len);
+        batched += len;
+    }
+
+    @Override
+    public void flush() throws IOException {
+        if (batched > 0) {
+            int n = batched;
+            batched = 0;
+            send(batch, 0, n);
+        }
+    }
+
+    private void send(byte[] b, int off, int len) throws IOException {
         if (len == 0) {
             return;
         }
@@ -78,8 +107,9 @@ final class ReplicaSockets extends OutputStream {
         return true;
     }
 
-    /** Writes a text to every replica still there (the EOF mark). */
-    void writeAll(String text) {
+    /** Writes a text to every replica still there (the EOF mark), after what is batched. */
+    void writeAll(String text) throws IOException {
+        flush();
         byte[] b = text.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
         for (ReplicaLink r : targets) {
             r.channel.write(Unpooled.wrappedBuffer(b));

@@ -34,66 +34,41 @@ public final class MasterLink implements MasterStream.Listener {
     /** Redis's repl_state, as ROLE and INFO name them. */
     public enum State { NONE, CONNECT, CONNECTING, HANDSHAKE, TRANSFER, CONNECTED }
 
-    private final NodeControl node;
+    final NodeControl node;
     private final ReplicationSettings settings;
-    private final ReplicationIds ids;
-    private final MasterSide master;
-    private volatile String host;
-    private volatile int port;
+    final ReplicationIds ids;
+    final MasterSide master;
+    volatile String host;
+    volatile int port;
     private volatile State state = State.NONE;
     /** Bumped whenever the link is replaced: callbacks of an older link do nothing. */
-    private int generation;
-    private OutboundLink link;
+    int generation;
+    OutboundLink link;
     private ScheduledFuture<?> retry;
-    private int failures;
+    int failures;
     /** The master session, kept across link drops (Redis's cached master); null when none. */
-    private MasterStream stream;
-    private volatile long reploff;
-    private volatile long readReploff;
-    private volatile long lastIoMillis;
+    MasterStream stream;
+    volatile long reploff;
+    volatile long readReploff;
+    volatile long lastIoMillis;
     private volatile long linkDownSinceMillis;
     private volatile long stateSinceMillis;
     // full sync in progress
     private volatile long transferSize;
-    private volatile long transferRead;
-    private volatile boolean receivingBulk;
-    private String fullReplid;
-    private long fullOffset;
-    private TransferPipe pipe;
+    volatile long transferRead;
+    volatile boolean receivingBulk;
+    String fullReplid;
+    long fullOffset;
+    TransferPipe pipe;
     /** Stream bytes that arrived while the RDB was loading, applied once it is installed. */
-    private ByteBuf held;
-    private boolean streaming;
+    ByteBuf held;
+    boolean streaming;
     private volatile boolean loading;
     /** Dual-channel full sync in progress: the RDB on {@link #rdbLink}, the stream held meanwhile. */
-    private boolean dual;
-    private OutboundLink rdbLink;
+    boolean dual;
+    OutboundLink rdbLink;
 
-    /** What FAILOVER needs from the link to its target. */
-    public interface FailoverHook {
-        /** Whether the next PSYNC hands over (PSYNC replid offset FAILOVER). */
-        boolean inProgress();
-
-        /** The target answered the PSYNC: it is the master now. */
-        void accepted();
-
-        /** The target refused the PSYNC. */
-        void refused();
-    }
-
-    private FailoverHook failover = new FailoverHook() {
-        @Override
-        public boolean inProgress() {
-            return false;
-        }
-
-        @Override
-        public void accepted() {
-        }
-
-        @Override
-        public void refused() {
-        }
-    };
+    FailoverHook failover = FailoverHook.NONE;
 
     public void failoverHook(FailoverHook hook) {
         this.failover = hook;
@@ -250,7 +225,7 @@ public final class MasterLink implements MasterStream.Listener {
         locked(this::dropLink);
     }
 
-    private void state(State s) {
+    void state(State s) {
         state = s;
         stateSinceMillis = System.currentTimeMillis();
     }
@@ -313,7 +288,7 @@ public final class MasterLink implements MasterStream.Listener {
     }
 
     /** How a link to the master is made: TLS with the expected peer name when configured. */
-    private LinkOptions options() {
+    LinkOptions options() {
         String peer = settings.expectedPeerName;
         return new LinkOptions(host, port, settings.tls, peer.isEmpty() ? null : peer,
                 settings.timeoutSeconds * 1000, 64 * 1024);
@@ -354,92 +329,20 @@ public final class MasterLink implements MasterStream.Listener {
      * AUTH and the REPLCONFs pipelined, as 7.0's syncWithMaster, then {@code then}. On a
      * dual-channel RDB connection the REPLCONFs say so (rdb-channel 1) instead of the port.
      */
-    private void sendHandshake(int gen, OutboundLink l, boolean rdbChannel, Runnable then) {
-        CompletableFuture<LinkReply> auth = null;
-        String pass = settings.masterAuth;
-        if (!pass.isEmpty()) {
-            String user = settings.masterUser;
-            auth = user.isEmpty() ? l.call(bytes("AUTH"), bytes(pass)) : l.call(bytes("AUTH"), bytes(user), bytes(pass));
-        }
-        long listening = settings.announcePort > 0 ? settings.announcePort
-                : settings.tls && node.tlsPort() > 0 ? node.tlsPort() : node.port();
-        CompletableFuture<LinkReply> portReply = rdbChannel
-                ? l.call(bytes("REPLCONF"), bytes("rdb-channel"), bytes("1"))
-                : l.call(bytes("REPLCONF"), bytes("listening-port"), bytes(Long.toString(listening)));
-        CompletableFuture<LinkReply> ipReply = settings.announceIp.isEmpty() ? null
-                : l.call(bytes("REPLCONF"), bytes("ip-address"), bytes(settings.announceIp));
-        CompletableFuture<LinkReply> capa = settings.rdbChannel
-                ? l.call(bytes("REPLCONF"), bytes("capa"), bytes("eof"), bytes("capa"), bytes("psync2"), bytes("capa"),
-                        bytes("rdb-channel"))
-                : l.call(bytes("REPLCONF"), bytes("capa"), bytes("eof"), bytes("capa"), bytes("psync2"));
-        List<CompletableFuture<LinkReply>> all = new ArrayList<>(List.of(portReply, capa));
-        if (auth != null) {
-            all.add(auth);
-        }
-        if (ipReply != null) {
-            all.add(ipReply);
-        }
-        CompletableFuture<LinkReply> authReply = auth;
-        CompletableFuture.allOf(all.toArray(new CompletableFuture[0])).whenComplete((v, e) -> {
-            if (e != null) {
-                failed(gen, l, "Master closed the link during the handshake: " + reason(e));
-                return;
-            }
-            if (authReply != null && authReply.join().isError()) {
-                // the reason, never the password
-                failed(gen, l, "Unable to AUTH to MASTER: -" + authReply.join().line());
-                return;
-            }
-            if (portReply.join().isError()) {
-                NodeLog.notice("(Non critical) Master does not understand REPLCONF listening-port: -"
-                        + portReply.join().line());
-            }
-            if (ipReply != null && ipReply.join().isError()) {
-                NodeLog.notice("(Non critical) Master does not understand REPLCONF ip-address: -" + ipReply.join().line());
-            }
-            if (capa.join().isError()) {
-                NodeLog.notice("(Non critical) Master does not understand REPLCONF capa: -" + capa.join().line());
-            }
-            then.run();
-        });
+    /** Dual channel: the RDB on a second connection (see {@link RdbChannel}). */
+    void openRdbChannel(int gen, OutboundLink main) {
+        new RdbChannel(this, gen, main).open();
     }
 
-    /**
-     * Dual channel: the master will send the RDB on a second connection. It is opened with the
-     * same checks (TLS, peer name, AUTH); "$ENDOFF" there gives the RDB's offset, and the main
-     * link PSYNCs from it at once, so the stream flows (held here) while the RDB loads.
-     */
-    private void openRdbChannel(int gen, OutboundLink main) {
-        NodeLog.notice("Dual-channel sync: opening the RDB channel to " + host + ":" + port);
-        node.links().connect(options()).whenComplete((rl, e) -> {
-            if (e != null) {
-                failed(gen, main, "Dual-channel sync: cannot open the RDB channel: " + reason(e));
-                return;
+    void sendHandshake(int gen, OutboundLink l, boolean rdbChannel, Runnable then) {
+        long listening = settings.announcePort > 0 ? settings.announcePort
+                : settings.tls && node.tlsPort() > 0 ? node.tlsPort() : node.port();
+        Handshake.send(l, settings, listening, rdbChannel).thenAccept(refusal -> {
+            if (refusal != null) {
+                failed(gen, l, refusal);
+            } else {
+                then.run();
             }
-            boolean[] current = {false};
-            locked(() -> {
-                current[0] = gen == generation;
-                if (current[0]) {
-                    rdbLink = rl;
-                }
-            });
-            if (!current[0]) {
-                rl.close();
-                return;
-            }
-            rl.closed().whenComplete((v, ce) -> {
-                if (receivingBulk && ce != null) {
-                    failed(gen, main, "Dual-channel sync: the RDB channel was lost: " + reason(ce));
-                }
-            });
-            rl.call(bytes("PING")).whenComplete((r, pe) -> {
-                if (pe != null) {
-                    failed(gen, main, "Dual-channel sync: the RDB channel failed: " + reason(pe));
-                    return;
-                }
-                sendHandshake(gen, rl, true, () -> rl.callRaw(new SyncReader(new RdbChannelEvents(gen, main, rl))
-                        .payloadOnly(), bytes("SYNC")));
-            });
         });
     }
 
@@ -460,13 +363,13 @@ public final class MasterLink implements MasterStream.Listener {
         }
         streaming = false;
         if (failover.inProgress()) {
-            l.callRaw(new SyncReader(new Events(gen, l)), bytes("PSYNC"), bytes(id), bytes(from), bytes("FAILOVER"));
+            l.callRaw(new SyncReader(new MainLinkEvents(this, gen, l)), bytes("PSYNC"), bytes(id), bytes(from), bytes("FAILOVER"));
         } else {
-            l.callRaw(new SyncReader(new Events(gen, l)), bytes("PSYNC"), bytes(id), bytes(from));
+            l.callRaw(new SyncReader(new MainLinkEvents(this, gen, l)), bytes("PSYNC"), bytes(id), bytes(from));
         }
     }
 
-    private void failed(int gen, OutboundLink l, String why) {
+    void failed(int gen, OutboundLink l, String why) {
         locked(() -> {
             if (gen != generation) {
                 return;
@@ -527,230 +430,17 @@ public final class MasterLink implements MasterStream.Listener {
 
     // ------------------------------------------------------------------ what the master sends
 
-    /** The reader's events for one link; stale ones (an older link) do nothing. */
-    private final class Events implements SyncReader.Events {
-        private final int gen;
-        private final OutboundLink l;
-
-        Events(int gen, OutboundLink l) {
-            this.gen = gen;
-            this.l = l;
-        }
-
-        private boolean current() {
-            return gen == generation && l == link;
-        }
-
-        @Override
-        public void fullResync(String replid, long offset) {
-            locked(() -> {
-                if (!current()) {
-                    return;
-                }
-                NodeLog.notice("Full resync from master: " + replid + ":" + offset);
-                fullReplid = replid;
-                fullOffset = offset;
-                lastIoMillis = System.currentTimeMillis();
-                state(State.TRANSFER);
-                failover.accepted();
-            });
-        }
-
-        @Override
-        public void rdbChannel() {
-            locked(() -> {
-                if (!current()) {
-                    return;
-                }
-                dual = true;
-                lastIoMillis = System.currentTimeMillis();
-                state(State.TRANSFER);
-                failover.accepted();
-                openRdbChannel(gen, l);
-            });
-        }
-
-        @Override
-        public void continued(String newReplid) {
-            boolean[] dualSync = {false};
-            locked(() -> {
-                if (current() && dual) {
-                    // the stream from the RDB's offset: held until the RDB is loaded
-                    dualSync[0] = true;
-                    NodeLog.notice("Dual-channel sync: the stream flows on the main link while the RDB loads");
-                }
-            });
-            if (dualSync[0]) {
-                return;
-            }
-            locked(() -> {
-                if (!current()) {
-                    return;
-                }
-                NodeLog.notice("Successful partial resynchronization with master.");
-                if (newReplid != null && !newReplid.equals(ids.replid())) {
-                    ids.shiftTo(newReplid, reploff);
-                    NodeLog.notice("Master replication ID changed to " + newReplid);
-                    master.disconnectReplicas(); // they must learn the new id: a fast partial resync
-                }
-                if (stream == null) {
-                    stream = node.openMasterStream(host + ":" + port, MasterLink.this);
-                }
-                state(State.CONNECTED);
-                failures = 0;
-                streaming = true;
-                lastIoMillis = System.currentTimeMillis();
-                NodeLog.notice("MASTER <-> REPLICA sync: Master accepted a Partial Resynchronization.");
-                failover.accepted();
-            });
-            sendAck();
-        }
-
-        @Override
-        public void refused(String line) {
-            locked(() -> {
-                if (current()) {
-                    failover.refused();
-                }
-            });
-            boolean later = line.startsWith("NOMASTERLINK") || line.startsWith("LOADING");
-            failed(gen, l, later ? "Master is currently unable to PSYNC but should be in the future: -" + line
-                    : "Unexpected reply to PSYNC from master: -" + line);
-        }
-
-        @Override
-        public void protocolError(String what) {
-            failed(gen, l, what);
-        }
-
-        @Override
-        public void bulkStart(long length) {
-            locked(() -> {
-                if (current()) {
-                    startTransfer(gen, l, length);
-                }
-            });
-        }
-
-        @Override
-        public void bulkData(ByteBuf data, int len) {
-            receive(data, len, current());
-        }
-
-        @Override
-        public void bulkEnd() {
-            TransferPipe p = pipe;
-            receivingBulk = false;
-            if (p != null) {
-                p.finish();
-            }
-            l.autoRead(false); // the stream waits in the socket while the RDB loads
-            NodeLog.notice("MASTER <-> REPLICA sync: received " + transferRead + " bytes of RDB");
-        }
-
-        @Override
-        public void stream(ByteBuf data) {
-            int n = data.readableBytes();
-            lastIoMillis = System.currentTimeMillis();
-            if (!streaming) {
-                if (held == null) {
-                    held = Unpooled.buffer(Math.max(256, n));
-                }
-                held.writeBytes(data);
-                return;
-            }
-            readReploff += n;
-            try {
-                stream.feed(data);
-            } catch (IllegalArgumentException e) {
-                failed(gen, l, e.getMessage());
-            }
-        }
-    }
-
-    /** The events of a dual-channel RDB connection: the RDB's offset, then the payload. */
-    private final class RdbChannelEvents implements SyncReader.Events {
-        private final int gen;
-        private final OutboundLink main;
-        private final OutboundLink rl;
-
-        RdbChannelEvents(int gen, OutboundLink main, OutboundLink rl) {
-            this.gen = gen;
-            this.main = main;
-            this.rl = rl;
-        }
-
-        private boolean current() {
-            return gen == generation && main == link && rl == rdbLink;
-        }
-
-        @Override
-        public void endOffset(long offset, String replid, int db) {
-            locked(() -> {
-                if (!current()) {
-                    return;
-                }
-                NodeLog.notice("Dual-channel sync: the RDB is at " + replid + ":" + offset
-                        + "; asking the main link for the stream from there");
-                fullReplid = replid;
-                fullOffset = offset;
-                main.send(bytes("PSYNC"), bytes(replid), bytes(Long.toString(offset + 1)));
-            });
-        }
-
-        @Override
-        public void bulkStart(long length) {
-            locked(() -> {
-                if (current()) {
-                    startTransfer(gen, main, rl, length);
-                }
-            });
-        }
-
-        @Override
-        public void bulkData(ByteBuf data, int len) {
-            receive(data, len, current());
-        }
-
-        @Override
-        public void bulkEnd() {
-            TransferPipe p = pipe;
-            receivingBulk = false;
-            if (p != null) {
-                p.finish();
-            }
-            NodeLog.notice("MASTER <-> REPLICA sync: received " + transferRead + " bytes of RDB on the RDB channel");
-            rl.close();
-        }
-
-        @Override
-        public void stream(ByteBuf data) {
-            data.skipBytes(data.readableBytes());
-        }
-
-        @Override
-        public void fullResync(String replid, long offset) {
-            protocolError("unexpected +FULLRESYNC on the RDB channel");
-        }
-
-        @Override
-        public void continued(String newReplid) {
-            protocolError("unexpected +CONTINUE on the RDB channel");
-        }
-
-        @Override
-        public void refused(String line) {
-            failed(gen, main, "Dual-channel sync: the master refused the RDB channel: -" + line);
-        }
-
-        @Override
-        public void protocolError(String what) {
-            failed(gen, main, what);
+    /** The payload's last byte arrived: the loader reads to the end of what it was given. */
+    void payloadReceived() {
+        TransferPipe p = pipe;
+        receivingBulk = false;
+        if (p != null) {
+            p.finish();
         }
     }
 
     /** RDB bytes on their way to the loader (dropped when they belong to a replaced link). */
-    private void receive(ByteBuf data, int len, boolean current) {
+    void receive(ByteBuf data, int len, boolean current) {
         TransferPipe p = pipe;
         if (p == null || !current) {
             data.skipBytes(len);
@@ -763,7 +453,7 @@ public final class MasterLink implements MasterStream.Listener {
     }
 
     /** The payload starts: pick where it goes (repl-diskless-load) and start the loader thread. */
-    private void startTransfer(int gen, OutboundLink l, long length) {
+    void startTransfer(int gen, OutboundLink l, long length) {
         startTransfer(gen, l, l, length);
     }
 
@@ -771,7 +461,7 @@ public final class MasterLink implements MasterStream.Listener {
      * @param l     the main link (what the stream arrives on, and what installs the dataset)
      * @param reads the link the payload arrives on (the main link, or the dual-channel RDB link)
      */
-    private void startTransfer(int gen, OutboundLink l, OutboundLink reads, long length) {
+    void startTransfer(int gen, OutboundLink l, OutboundLink reads, long length) {
         String mode = settings.disklessLoad;
         boolean diskless = mode.equals("swapdb") || (mode.equals("on-empty-db") && node.datasets().empty());
         // swapdb with the same history: keep serving the old data while the new loads (7.0's async loading)
@@ -934,7 +624,7 @@ public final class MasterLink implements MasterStream.Listener {
         failed(generation, l, why);
     }
 
-    private void locked(Runnable r) {
+    void locked(Runnable r) {
         io.redmesh.replication.UnderLock.run(node, r);
     }
 

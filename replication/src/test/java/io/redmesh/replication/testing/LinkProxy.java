@@ -23,6 +23,7 @@ public final class LinkProxy implements AutoCloseable {
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private volatile long bytesPerSecond;
     private volatile boolean closed;
+    private final java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
 
     public LinkProxy(int targetPort) throws IOException {
         this.target = targetPort;
@@ -35,6 +36,11 @@ public final class LinkProxy implements AutoCloseable {
 
     public int port() {
         return server.getLocalPort();
+    }
+
+    /** Connections accepted so far (how many times a peer tried this link). */
+    public int accepted() {
+        return accepted.get();
     }
 
     /** Limits what flows from the target to the client (0: unlimited). */
@@ -58,6 +64,7 @@ public final class LinkProxy implements AutoCloseable {
         while (!closed) {
             try {
                 Socket client = server.accept();
+                accepted.incrementAndGet();
                 Socket upstream = new Socket(InetAddress.getLoopbackAddress(), target);
                 sockets.add(client);
                 sockets.add(upstream);
