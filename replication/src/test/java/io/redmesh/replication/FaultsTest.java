@@ -80,9 +80,10 @@ class FaultsTest {
                     }
                     // TLS 1.3: the master's refusal may arrive as an alert after the replica's side of
                     // the handshake ended, failing the first request (PING), still before any AUTH
-                    String log = replica.logText();
-                    assertTrue(log.contains("Error condition on socket for SYNC") || log.contains("Error reply to PING"),
-                            log);
+                    Await.until(replica + " logs the refusal", 15_000, () -> {
+                        String log = replica.logText();
+                        return log.contains("Error condition on socket for SYNC") || log.contains("Error reply to PING");
+                    }, replica::logText);
                     assertFalse(m.info("commandstats").contains("cmdstat_auth"));
                 }
             }
