@@ -10,10 +10,11 @@ import java.util.concurrent.ThreadLocalRandom;
  * a port handed out from that range can be taken, before the test server binds it, as the
  * local port of one of the many outgoing connections the tests make (mesh members, clients),
  * and the bind then fails with "Address already in use". Ports are not handed out twice by one
- * JVM.
+ * JVM. Ports below 22000 are left to cluster tests, whose bus port (port + 10000) must stay
+ * below the ephemeral range too.
  */
 public final class Ports {
-    private static final int LOW = 20000;
+    private static final int LOW = 22000;
     private static final int HIGH = 32000;
     private static final java.util.Set<Integer> GIVEN = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
