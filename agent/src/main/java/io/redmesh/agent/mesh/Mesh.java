@@ -5,6 +5,7 @@ import io.atomix.cluster.ClusterMembershipEvent;
 import io.atomix.cluster.Member;
 import io.atomix.cluster.MemberId;
 import io.atomix.cluster.discovery.BootstrapDiscoveryProvider;
+import io.atomix.cluster.messaging.ManagedMessagingService;
 import io.atomix.cluster.messaging.MessagingService;
 import io.atomix.cluster.protocol.HeartbeatMembershipProtocol;
 import io.atomix.utils.net.Address;
@@ -240,6 +241,17 @@ public final class Mesh implements AutoCloseable {
             a.stop().get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             NodeLog.warning("Mesh member did not stop cleanly: " + e);
+        }
+        // AtomixCluster.stop() does nothing for a member whose start failed or has not completed,
+        // and stops its messaging service last, after stages that can time out: either way the
+        // TLS port stayed bound for good and a restart in the same process could not bind it.
+        // The messaging service's own stop is idempotent.
+        if (a.getMessagingService() instanceof ManagedMessagingService messaging) {
+            try {
+                messaging.stop().get(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                NodeLog.warning("Mesh messaging port did not close cleanly: " + e);
+            }
         }
     }
 
