@@ -189,7 +189,9 @@ public final class Dispatcher {
         }
         long maxmemory = server.maxmemory;
         if (maxmemory > 0) {
+            long evictionStart = System.nanoTime();
             boolean outOfMemory = !server.keyspace.evict(maxmemory);
+            server.latency.addSampleIfNeeded("eviction-cycle", (System.nanoTime() - evictionStart) / 1_000_000);
             boolean denyoom = cmd.has(CommandFlag.DENYOOM)
                     || (Transactions.isExec(cmd) && (s.queuedFlags & CommandFlag.DENYOOM.bit) != 0);
             // Queuing inside MULTI may take any amount of memory: Redis refuses it on OOM too.
@@ -511,6 +513,7 @@ public final class Dispatcher {
         if (c.dirty > 0 && cmd.has(CommandFlag.WRITE)) {
             afterWrite(s, cmd, c);
         }
+        server.latency.addSampleIfNeeded(cmd.has(CommandFlag.FAST) ? "fast-command" : "command", micros / 1000);
         if (!cmd.has(CommandFlag.SKIP_SLOWLOG) && server.slowlogSlowerThan >= 0
                 && micros >= server.slowlogSlowerThan) {
             server.slowlog.add(c.shownArgv(), micros, s.transport.remoteAddress(), s.name, server.slowlogMaxLen);

@@ -71,4 +71,32 @@ public final class LatencyHistogram {
         }
         return 0;
     }
+
+    /**
+     * LATENCY HISTOGRAM's histogram_usec (Redis's fillCommandCDF over hdr_iter_log_init(1024, 2)):
+     * for each power-of-two bucket from 1024 ns up, the highest latency of the bucket in
+     * microseconds and how many samples were at most that, listed only where the count grew.
+     */
+    public synchronized java.util.List<long[]> cumulativeMicros() {
+        java.util.List<long[]> out = new java.util.ArrayList<>();
+        long cumulative = 0;
+        long previous = 0;
+        int consumed = -1;
+        for (long level = 1024; total > 0; level <<= 1) {
+            // past the last slot the HDR iterator stops on that slot, as this does
+            int idx = Math.min(index(level), counts.length - 1);
+            for (int i = consumed + 1; i <= idx; i++) {
+                cumulative += counts[i];
+            }
+            consumed = idx;
+            if (cumulative > previous) {
+                out.add(new long[] {highestEquivalent(idx) / 1000, cumulative});
+            }
+            previous = cumulative;
+            if (cumulative >= total || idx == counts.length - 1) {
+                break;
+            }
+        }
+        return out;
+    }
 }

@@ -39,6 +39,8 @@ public final class ServerContext {
     final WatchRegistry watch = new WatchRegistry();
     public final BlockingRegistry blocking = new BlockingRegistry();
     public final SlowLog slowlog = new SlowLog();
+    /** LATENCY's events (latency-monitor-threshold). */
+    public final LatencyMonitor latency;
     /** client-output-buffer-limit and the other bounds on what a client may hold. */
     final OutputBufferLimits outputLimits;
     public final ServerStats stats = new ServerStats();
@@ -111,6 +113,7 @@ public final class ServerContext {
         this.config = config;
         this.keyspace = new Keyspace(config.getInt("databases"));
         this.outputLimits = new OutputBufferLimits(config);
+        this.latency = new LatencyMonitor(config);
         byte[] id = new byte[20];
         new SecureRandom().nextBytes(id);
         this.runId = HexFormat.of().formatHex(id);

@@ -36,7 +36,9 @@ final class ServerCron {
                 long effort = config.getLong("active-expire-effort");
                 // Redis gives the slow cycle 25% of each tick (+ effort), in microseconds.
                 long budgetNanos = (1_000_000_000L / hz) * (25 + 2 * (effort - 1)) / 100;
+                long start = System.nanoTime();
                 context.keyspace.activeExpireCycle(budgetNanos);
+                context.latency.addSampleIfNeeded("expire-cycle", (System.nanoTime() - start) / 1_000_000);
             }
             persistence.cron();
             if (context.keyspace.usedBytes() > context.stats.peakUsedMemory) {

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Issue #10 item 4: a command that holds the server lock for long is visible (the log names it
  * and its client once it passes busy-reply-threshold; SLOWLOG has it when it ends) and does not
- * keep the node from stopping: SHUTDOWN and SIGTERM interrupt it. The long command here is the
+ * keep the node from stopping: SHUTDOWN and SIGTERM interrupt it. LATENCY LATEST shows it as a
+ * "command" event. The long command here is the
  * costliest a glob can still be after CVE-2022-36021's fix, in Redis as in RedMesh: a segment
  * that fails at its last byte at every position of a 4 MB key, O(key x segment) = hours.
  */
@@ -89,8 +90,9 @@ class CommandWatchdogTest {
     }
 
     @Test
-    void aBusyCommandIsLoggedAndLandsInTheSlowlog() throws Exception {
-        try (ServerFixture ours = ServerFixture.start("--busy-reply-threshold", "200"); RespClient c = ours.client()) {
+    void aBusyCommandIsLoggedAndLandsInTheSlowlogAndLatencyMonitor() throws Exception {
+        try (ServerFixture ours = ServerFixture.start("--busy-reply-threshold", "200", "--latency-monitor-threshold", "100");
+             RespClient c = ours.client()) {
             c.callString("SET", "a".repeat(1 << 20), "1");
             // a 60000-byte segment failing at every position of a 1 MB key: many seconds, ended by
             // the interrupt below once the watchdog has seen it busy
@@ -109,6 +111,11 @@ class CommandWatchdogTest {
             assertEquals("-" + CommandInterruptedException.MESSAGE + "\r\n", keys.get(10, TimeUnit.SECONDS));
             String slowlog = c.callString("SLOWLOG", "GET", "1");
             assertTrue(slowlog.contains("KEYS"), slowlog.length() > 300 ? slowlog.substring(0, 300) : slowlog);
+            // LATENCY: the lock was held for 400 ms or more, a "command" event (KEYS is not "fast")
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\$7\r\ncommand\r\n:\\d+\r\n:(\\d+)\r\n")
+                    .matcher(c.callString("LATENCY", "LATEST"));
+            assertTrue(m.find(), "LATENCY LATEST shows the busy command");
+            assertTrue(Long.parseLong(m.group(1)) >= 400, "its latency: " + m.group(1) + " ms");
         }
     }
 }

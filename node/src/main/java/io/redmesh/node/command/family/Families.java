@@ -27,6 +27,7 @@ public final class Families {
                 new ConnectionCommands(),
                 new ClientCommands(),
                 new ServerCommands(shutdown),
+                new LatencyCommands(),
                 new ConfigCommands(),
                 new CommandCommands(),
                 new KeyCommands(),
