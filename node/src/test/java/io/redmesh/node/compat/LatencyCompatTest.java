@@ -208,4 +208,38 @@ class LatencyCompatTest {
             p.same("FLUSHALL");
         }
     }
+
+    /**
+     * RedMesh only: Redis 7.0 bounds one eviction pass to ~500 us (maxmemory-eviction-tenacity)
+     * and continues in a timer, so its "eviction-cycle" rarely passes a 1 ms threshold; RedMesh
+     * evicts in one pass and must report it when it is long.
+     */
+    @Test
+    void aLargeEvictionIsAnEvictionCycleEvent() {
+        try (RespClient c = diff.ours.client()) {
+            c.call("LATENCY", "RESET");
+            c.call("FLUSHALL");
+            java.io.ByteArrayOutputStream batch = new java.io.ByteArrayOutputStream();
+            for (int i = 0; i < 100_000; i++) {
+                batch.writeBytes(RespClient.encode(RespClient.args("SET", "evict:" + i, "v")));
+                if (i % 5000 == 4999) {
+                    c.send(batch.toByteArray());
+                    for (int j = 0; j < 5000; j++) {
+                        c.readReply();
+                    }
+                    batch.reset();
+                }
+            }
+            c.call("CONFIG", "SET", "maxmemory-policy", "allkeys-random");
+            c.call("CONFIG", "SET", "latency-monitor-threshold", "1");
+            c.call("CONFIG", "SET", "maxmemory", "1mb");
+            c.call("SET", "trigger", "1");
+            String latest = c.callString("LATENCY", "LATEST");
+            c.call("CONFIG", "SET", "maxmemory", "0");
+            c.call("CONFIG", "SET", "latency-monitor-threshold", "0");
+            c.call("CONFIG", "SET", "maxmemory-policy", "noeviction");
+            c.call("FLUSHALL");
+            assertTrue(latest.contains("eviction-cycle"), Diff.esc(latest));
+        }
+    }
 }
