@@ -82,6 +82,10 @@ public final class CompactDecoder {
             int bl = Listpack.backlenSize(encLen);
             check(lp, p + bl, end);
             p += bl;
+            // lpValidateNext(): the back length read backwards from the entry's end is its size
+            if (backlen(lp, p - 1) != encLen) {
+                throw bad("listpack entry back length mismatch");
+            }
         }
         if (p != end) {
             throw bad("listpack terminator misplaced");
@@ -90,6 +94,23 @@ public final class CompactDecoder {
             throw bad("listpack element count mismatch");
         }
         return out;
+    }
+
+    /** lpDecodeBacklen(): 7 bits a byte, read backwards from {@code p} while the high bit is set. */
+    private static long backlen(byte[] lp, int p) {
+        long val = 0;
+        int shift = 0;
+        while (true) {
+            val |= (long) (lp[p] & 127) << shift;
+            if ((lp[p] & 128) == 0) {
+                return val;
+            }
+            shift += 7;
+            p--;
+            if (shift > 28 || p < 0) {
+                return -1;
+            }
+        }
     }
 
     private static void check(byte[] b, long to, int end) {
@@ -109,9 +130,15 @@ public final class CompactDecoder {
             throw bad("ziplist length mismatch");
         }
         int declared = (zl[8] & 0xff) | (zl[9] & 0xff) << 8;
+        int end = zl.length - 1;
+        long tail = u32le(zl, 4);
+        if ((zl[end] & 0xff) != 0xFF || tail > end) {
+            throw bad("ziplist without its end marker, or its tail offset past it");
+        }
         List<byte[]> out = new ArrayList<>(declared == 65535 ? 16 : declared);
         int p = 10;
-        int end = zl.length - 1;
+        int entryStart = -1;
+        long prevRawSize = 0;
         while (true) {
             if (p > end) {
                 throw bad("ziplist entry out of range");
@@ -119,8 +146,23 @@ public final class CompactDecoder {
             if ((zl[p] & 0xff) == 0xFF) {
                 break;
             }
-            // prevlen: 1 byte, or 0xFE then 4 bytes
-            p += (zl[p] & 0xff) < 0xFE ? 1 : 5;
+            if (entryStart >= 0) {
+                prevRawSize = p - entryStart;
+            }
+            entryStart = p;
+            // prevlen: 1 byte, or 0xFE then 4 bytes; it must be the previous entry's size
+            long prevlen;
+            if ((zl[p] & 0xff) < 0xFE) {
+                prevlen = zl[p] & 0xff;
+                p += 1;
+            } else {
+                zcheck(p + 5, end);
+                prevlen = u32le(zl, p + 1);
+                p += 5;
+            }
+            if (prevlen != prevRawSize) {
+                throw bad("ziplist entry with a wrong previous length");
+            }
             if (p > end) {
                 throw bad("ziplist entry out of range");
             }
@@ -183,6 +225,12 @@ public final class CompactDecoder {
         if (p != end) {
             throw bad("ziplist terminator misplaced");
         }
+        if (entryStart >= 0 && tail != entryStart) {
+            throw bad("ziplist tail offset is not its last entry");
+        }
+        if (declared != 65535 && declared != out.size()) {
+            throw bad("ziplist element count mismatch");
+        }
         return out;
     }
 
@@ -194,48 +242,46 @@ public final class CompactDecoder {
 
     // ------------------------------------------------------------------ zipmap
 
-    /** A zipmap's field, value, field, value... (RDB_TYPE_HASH_ZIPMAP). */
+    /**
+     * A zipmap's field, value, field, value... (RDB_TYPE_HASH_ZIPMAP), validated as Redis 7.0's
+     * zipmapValidateIntegrity(deep) does: the last byte is the end marker, no entry reaches past
+     * it, a length byte of 254 or more is followed by a 4-byte length, there is at least one entry
+     * and the header's count (unless 254, "too many to count") is the number of entries.
+     */
     public static List<byte[]> zipmap(byte[] zm) {
+        int end = zm.length;
+        if (end < 2 || (zm[end - 1] & 0xff) != 0xFF) {
+            throw bad("zipmap without its end marker");
+        }
         List<byte[]> out = new ArrayList<>();
         int p = 1; // zmlen
-        int end = zm.length;
-        while (true) {
-            if (p >= end) {
-                throw bad("zipmap entry out of range");
-            }
-            if ((zm[p] & 0xff) == 0xFF) {
-                break;
-            }
+        int count = 0;
+        while ((zm[p] & 0xff) != 0xFF) {
             for (int part = 0; part < 2; part++) {
-                if (p >= end) {
-                    throw bad("zipmap entry out of range");
-                }
                 long len = zm[p] & 0xff;
-                if (len == 254) {
-                    if (p + 5 > end) {
-                        throw bad("zipmap entry out of range");
-                    }
-                    len = u32le(zm, p + 1);
-                    p += 5;
-                } else if (len == 255) {
+                int size = len < 254 ? 1 : 5;
+                if (p + size > end - 1) {
                     throw bad("zipmap entry out of range");
-                } else {
-                    p += 1;
                 }
+                if (size == 5) {
+                    len = u32le(zm, p + 1);
+                }
+                p += size;
                 int free = 0;
                 if (part == 1) {
-                    if (p >= end) {
-                        throw bad("zipmap entry out of range");
-                    }
                     free = zm[p] & 0xff;
                     p++;
                 }
-                if (p + len + free > end) {
+                if (p + len + free > end - 1) {
                     throw bad("zipmap entry out of range");
                 }
                 out.add(java.util.Arrays.copyOfRange(zm, p, p + (int) len));
                 p += (int) len + free;
             }
+            count++;
+        }
+        if (count == 0 || ((zm[0] & 0xff) != 254 && (zm[0] & 0xff) != count)) {
+            throw bad("zipmap count mismatch");
         }
         return out;
     }

@@ -46,10 +46,12 @@ public final class DumpPayload {
 
     /**
      * Reads the value of a verified payload; null when it is not a value we can build (Redis's
-     * "Bad data format": unknown type, corrupt data, empty collection).
+     * "Bad data format": unknown type, corrupt data, empty collection). As in Redis's
+     * restoreCommand, the reader sees the whole payload, footer included: a value whose stated
+     * length runs into the version and checksum bytes is read from them, not refused.
      */
     public static Object read(byte[] p, RdbValueReader reader) {
-        RdbInput in = new RdbInput(p, p.length - 10);
+        RdbInput in = new RdbInput(p, p.length);
         in.checksum(false);
         try {
             int type = in.readByte();

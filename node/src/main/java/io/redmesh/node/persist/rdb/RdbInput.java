@@ -213,13 +213,14 @@ public final class RdbInput {
         }
     }
 
-    /** A plain length (a special encoding here is an error). */
+    /**
+     * A length (counts, sizes). Redis's rdbLoadLen() reads a string-encoding byte (11xxxxxx) in
+     * this place as the length of its low 6 bits, and so does this, so that a payload Redis
+     * accepts is accepted here too.
+     */
     public long readPlainLen() throws IOException {
         long l = readLen();
-        if (l < 0) {
-            throw new RdbFormatException("unexpected string encoding where a length belongs");
-        }
-        return l;
+        return l < 0 ? l & 0x3F : l;
     }
 
     /** rdbGenericLoadStringObject: a string, integer-encoded ones as their decimal form. */

@@ -129,6 +129,7 @@ class RdbCodecTest {
         int total = 10 + content.length + 1;
         byte[] zl = new byte[total];
         zl[0] = (byte) total;
+        zl[4] = (byte) (total - 1 - (1 + s.length)); // zltail: where the last entry starts
         zl[8] = 4;
         System.arraycopy(content, 0, zl, 10, content.length);
         zl[total - 1] = (byte) 0xFF;
