@@ -3,7 +3,7 @@ package io.redmesh.node.security;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.redmesh.node.persist.rdb.Crc64;
+import io.redmesh.node.testing.DumpPayloads;
 import io.redmesh.node.testing.RespClient;
 import io.redmesh.node.testing.SeededRandom;
 import java.io.ByteArrayOutputStream;
@@ -35,15 +35,8 @@ class Cve2026_25243And66373RestorePayloadTest {
         return s.getBytes(StandardCharsets.ISO_8859_1);
     }
 
-    /** A DUMP payload: the body, RDB version 10, CRC-64 of both (a valid checksum: the body is what is judged). */
-    static byte[] payload(byte[] body) {
-        byte[] p = Arrays.copyOf(body, body.length + 10);
-        p[body.length] = 10;
-        long crc = Crc64.of(p, 0, body.length + 2);
-        for (int i = 0; i < 8; i++) {
-            p[body.length + 2 + i] = (byte) (crc >>> (8 * i));
-        }
-        return p;
+    private static byte[] payload(byte[] body) {
+        return DumpPayloads.withFooter(body);
     }
 
     /** Type byte + an RDB string of {@code blob} (6-bit length). */

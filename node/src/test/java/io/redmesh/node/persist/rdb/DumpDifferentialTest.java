@@ -310,12 +310,6 @@ class DumpDifferentialTest {
 
     /** {@code body} + RDB version 10 + its CRC-64, as a DUMP payload. */
     static byte[] withFooter(byte[] body) {
-        byte[] p = Arrays.copyOf(body, body.length + 10);
-        p[body.length] = 10;
-        long crc = Crc64.of(p, 0, body.length + 2);
-        for (int i = 0; i < 8; i++) {
-            p[body.length + 2 + i] = (byte) (crc >>> (8 * i));
-        }
-        return p;
+        return io.redmesh.node.testing.DumpPayloads.withFooter(body);
     }
 }
