@@ -73,9 +73,22 @@ public final class RdbCommand implements Runnable {
                 err().println("error: " + e.getMessage());
                 return e.reason() == SealException.Reason.KEY_FILE ? 2 : 1;
             } catch (IOException e) {
-                err().println("error: " + e);
+                err().println("error: " + describe(e));
                 return 2;
             }
+        }
+
+        /** "path: reason" as the shell says it (No such file or directory, File name too long ...). */
+        static String describe(IOException e) {
+            if (e instanceof java.nio.file.FileSystemException f) {
+                String reason = f.getReason() != null ? f.getReason()
+                        : e instanceof java.nio.file.NoSuchFileException ? "No such file or directory"
+                        : e instanceof java.nio.file.AccessDeniedException ? "Permission denied"
+                        : e instanceof java.nio.file.FileAlreadyExistsException ? "File exists"
+                        : e.getClass().getSimpleName();
+                return f.getFile() + ": " + reason;
+            }
+            return e.toString();
         }
 
         abstract int run(Keyring keys) throws IOException;

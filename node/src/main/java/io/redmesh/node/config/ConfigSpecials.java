@@ -51,8 +51,17 @@ final class ConfigSpecials {
     static Object dir(List<String> a) {
         String d = single(a);
         Path p = Path.of(d.isEmpty() ? "." : d).toAbsolutePath().normalize();
-        if (d.isEmpty() || !Files.exists(p)) {
+        if (d.isEmpty()) {
             throw new ConfigException("No such file or directory");
+        }
+        try {
+            Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new ConfigException("No such file or directory");
+        } catch (java.io.IOException e) {
+            // chdir()'s errno text, as Redis reports it ("File name too long", ...)
+            throw new ConfigException(e instanceof java.nio.file.FileSystemException f && f.getReason() != null
+                    ? f.getReason() : "No such file or directory");
         }
         if (!Files.isDirectory(p)) {
             throw new ConfigException("Not a directory");

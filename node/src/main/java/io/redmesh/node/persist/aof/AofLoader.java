@@ -27,6 +27,10 @@ import java.util.List;
 public final class AofLoader {
     /** Redis's AOF_ANNOTATION_LINE_MAX_LEN: the fgets buffer for "*n" / "$n" lines. */
     private static final int LINE_MAX = 1024;
+    /** The longest argument a Java array holds; a longer one is a format error, not a crash. */
+    private static final long MAX_ARGUMENT = Integer.MAX_VALUE - 16;
+    /** Large arguments are read in pieces of this size, so only bytes present are allocated. */
+    private static final int READ_CHUNK = 1 << 20;
 
     enum Result { OK, NOT_EXIST, EMPTY, TRUNCATED, FAILED }
 
@@ -202,9 +206,12 @@ public final class AofLoader {
             if (argc < 1) {
                 return formatError(fileName, cmdStart);
             }
-            byte[][] argv = new byte[(int) Math.min(argc, 1 << 20)][];
+            // The counts and lengths are the file's claims: memory grows with the bytes actually
+            // read, so "*2147483647" or "$99999999999" in a short file is a short read, not an
+            // allocation of what it claims (CVE-2025-27151's class: tooling fed hostile files).
+            List<byte[]> args = new ArrayList<>((int) Math.min(argc, 1024));
             boolean shortRead = false;
-            for (int j = 0; j < argc; j++) {
+            for (long j = 0; j < argc; j++) {
                 byte[] l = in.fgets(LINE_MAX);
                 if (l == null) {
                     shortRead = true;
@@ -214,16 +221,31 @@ public final class AofLoader {
                     return formatError(fileName, cmdStart);
                 }
                 long len = atoi(l, 1);
-                byte[] arg = in.readFully((int) Math.max(0, len));
+                if (len < 0) {
+                    return formatError(fileName, cmdStart);
+                }
+                if (len > MAX_ARGUMENT) {
+                    // more than a Java array holds: truncated if the file ends first, else refused
+                    if (!in.skipFully(len)) {
+                        shortRead = true;
+                        break;
+                    }
+                    ServerLog.warning("Argument of " + len + " bytes in the append only file " + fileName
+                            + " at offset " + cmdStart + ": longer than RedMesh can load");
+                    throw new LoadException("Bad file format reading the append only file " + fileName + " at offset "
+                            + cmdStart + ": an argument of " + len + " bytes is longer than RedMesh can load");
+                }
+                byte[] arg = in.readFully(len);
                 if (arg == null || in.readFully(2) == null) {
                     shortRead = true;
                     break;
                 }
-                argv[j] = arg;
+                args.add(arg);
             }
             if (shortRead) {
                 return shortRead(fileName, p, validUpTo, truncatedOk);
             }
+            byte[][] argv = args.toArray(new byte[0][]);
             boolean isMulti = new String(argv[0], StandardCharsets.ISO_8859_1).equalsIgnoreCase("multi");
             if (isMulti) {
                 validBeforeMulti = validUpTo;
@@ -270,7 +292,10 @@ public final class AofLoader {
                 + " (last complete command ends at offset " + validUpTo + ")");
     }
 
-    /** C's atoi/strtol from {@code from}: optional sign, digits up to the first other byte. */
+    /**
+     * C's strtol from {@code from}: optional sign, digits up to the first other byte, saturating
+     * at Long.MAX_VALUE as strtol does on overflow.
+     */
     private static long atoi(byte[] b, int from) {
         int i = from;
         while (i < b.length && (b[i] == ' ' || b[i] == '\t')) {
@@ -282,8 +307,9 @@ public final class AofLoader {
             i++;
         }
         long v = 0;
-        while (i < b.length && b[i] >= '0' && b[i] <= '9' && v < Integer.MAX_VALUE) {
-            v = v * 10 + (b[i] - '0');
+        while (i < b.length && b[i] >= '0' && b[i] <= '9') {
+            int d = b[i] - '0';
+            v = v > (Long.MAX_VALUE - d) / 10 ? Long.MAX_VALUE : v * 10 + d;
             i++;
         }
         return neg ? -v : v;
@@ -348,8 +374,46 @@ public final class AofLoader {
             return l.size() == 0 ? null : l.toByteArray();
         }
 
-        /** fread of exactly n bytes, or null on a short read. */
-        byte[] readFully(int n) throws IOException {
+        /**
+         * fread of exactly n bytes, or null on a short read. Up to {@link #READ_CHUNK} bytes are
+         * read into one array; beyond, piece by piece, so a length the file does not back up
+         * costs at most one piece.
+         */
+        byte[] readFully(long n) throws IOException {
+            if (n <= READ_CHUNK) {
+                return readExactly((int) n);
+            }
+            List<byte[]> pieces = new ArrayList<>();
+            for (long left = n; left > 0; left -= READ_CHUNK) {
+                byte[] piece = readExactly((int) Math.min(READ_CHUNK, left));
+                if (piece == null) {
+                    return null;
+                }
+                pieces.add(piece);
+            }
+            byte[] b = new byte[(int) n];
+            int off = 0;
+            for (byte[] piece : pieces) {
+                System.arraycopy(piece, 0, b, off, piece.length);
+                off += piece.length;
+            }
+            return b;
+        }
+
+        /** Reads and drops n bytes; false if the file ends first. */
+        boolean skipFully(long n) throws IOException {
+            byte[] scratch = new byte[READ_CHUNK];
+            for (long left = n; left > 0; ) {
+                int r = read(scratch, 0, (int) Math.min(scratch.length, left));
+                if (r < 0) {
+                    return false;
+                }
+                left -= r;
+            }
+            return true;
+        }
+
+        private byte[] readExactly(int n) throws IOException {
             byte[] b = new byte[n];
             int got = 0;
             while (got < n) {
