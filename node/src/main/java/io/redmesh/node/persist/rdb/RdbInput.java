@@ -248,6 +248,11 @@ public final class RdbInput {
                     throw new RdbFormatException("string length out of range: " + ulen);
                 }
                 byte[] c = readBytes(clen);
+                if (ulen == 0) {
+                    // Redis's lzf_decompress into no room returns 0, which is the length asked
+                    // for: whatever the compressed bytes, the string is empty
+                    return new byte[0];
+                }
                 try {
                     return Lzf.decompress(c, 0, c.length, (int) ulen);
                 } catch (IllegalArgumentException e) {
