@@ -17,6 +17,10 @@ import io.redmesh.node.util.ServerLog;
  * closes a client exactly when Redis would (what matters for small limits, such as the 1 KB
  * of unauthenticated clients).
  *
+ * <p>Under the limits, a client holding more than its share of the reply budget is not read from
+ * until its socket drains ({@link #readPauseThreshold}), and one that others push output to is
+ * closed past the ceiling ({@link #pushedPastCeiling}).
+ *
  * <p>A client over a limit is closed as Redis's closeClientOnOutputBufferLimitReached() does:
  * logged, its pending output dropped, its connection closed at once (not after a flush it will
  * never read), and nothing more of its pipeline runs.
@@ -26,6 +30,11 @@ public final class OutputBufferLimits {
     static final long UNAUTHENTICATED_LIMIT = 1024;
     /** Redis's static reply buffer (PROTO_REPLY_CHUNK_BYTES), which its count leaves out. */
     static final long REDIS_STATIC_BUFFER = 16 * 1024;
+    /**
+     * The least a client may hold before reading pauses: Netty's high-water mark, so a paused
+     * channel is unwritable and always tells when it drains (reading resumes then).
+     */
+    static final long MIN_READ_PAUSE = 64 * 1024;
     /** Classes as CONFIG's client-output-buffer-limit names them (Redis: normal, slave, pubsub). */
     public static final int NORMAL = 0;
     public static final int REPLICA = 1;
@@ -85,6 +94,30 @@ public final class OutputBufferLimits {
         softSeconds = secs;
         soft = s;
         hard = h;
+    }
+
+    /**
+     * How much of its own replies a client may hold before the node stops reading its requests
+     * (backpressure). Redis reads on whatever a normal client holds, and a client that writes
+     * its whole pipeline before reading a reply (a Jedis pipeline) depends on that: stop too early
+     * and both sides wait for ever. So the node reads on until the client holds its share of a
+     * budget of twice the reply ceiling among all connections, at least 64 KB, at most half the
+     * ceiling: one client has room for millions of pipelined replies, and many clients that never
+     * read hold no more than the budget together (plus one read batch each).
+     */
+    long readPauseThreshold(int connections) {
+        long budget = 2 * replyCeiling;
+        return Math.max(MIN_READ_PAUSE, Math.min(replyCeiling / 2, budget / Math.max(1, connections)));
+    }
+
+    /**
+     * Whether output others push to this client (messages, MONITOR lines) has passed the reply
+     * ceiling: reading less from such a client does not slow what it is sent, and Redis, whose
+     * normal class has no limit and whose pubsub limits may be off, would grow it until the host
+     * runs out of memory. RedMesh closes it there, as a hard limit would.
+     */
+    boolean pushedPastCeiling(Session s, long held) {
+        return (s.isSubscriber() || s.monitor) && held > replyCeiling;
     }
 
     /** Redis's getClientType() for the limits: replica links, subscribers (pubsub), everyone else normal. */
@@ -156,6 +189,15 @@ public final class OutputBufferLimits {
             }
         } else {
             s.softLimitSinceMillis = 0;
+        }
+        if (pushedPastCeiling(s, held)) {
+            closeAsap(s, held);
+            return true;
+        }
+        // A replica link is never paused: its ACKs must keep being read, and its backlog is
+        // bounded by the replica class's limits above.
+        if (!s.isReplica() && held > readPauseThreshold(s.server.sessions.size())) {
+            s.transport.pauseReadingForReplies(); // resumes by itself once the socket drains
         }
         return false;
     }

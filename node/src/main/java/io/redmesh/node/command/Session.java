@@ -86,6 +86,8 @@ public final class Session {
 
     /** When the client's held output first reached its soft limit (0: it is under it). */
     long softLimitSinceMillis;
+    /** Bytes produced for this client on other threads, on their way to its buffer (deliverBuffer). */
+    private final java.util.concurrent.atomic.AtomicLong inTransit = new java.util.concurrent.atomic.AtomicLong();
 
     /**
      * Set once the connection sent PSYNC/SYNC and became a replica link (CLIENT LIST flags=S):
@@ -274,7 +276,7 @@ public final class Session {
      * not yet written to the socket (what client-output-buffer-limit is checked against).
      */
     public long heldOutputBytes() {
-        return out.readableBytes() + transport.pendingOutputBytes();
+        return out.readableBytes() + transport.pendingOutputBytes() + inTransit.get();
     }
 
     /**
@@ -335,16 +337,29 @@ public final class Session {
         deliverBuffer(tmp);
     }
 
-    /** Appends a reply produced on another thread, on this session's thread; takes ownership. */
+    /**
+     * Appends a reply produced on another thread, on this session's thread; takes ownership.
+     * Until it lands it counts as held (a task queue is memory too), and output pushed past the
+     * ceiling closes the client here, before it is queued (the caller holds the server lock).
+     */
     void deliverBuffer(ByteBuf tmp) {
+        int size = tmp.readableBytes();
+        long held = heldOutputBytes() + size;
+        if (server.outputLimits.pushedPastCeiling(this, held)) {
+            tmp.release();
+            server.outputLimits.closeAsap(this, held);
+            return;
+        }
+        inTransit.addAndGet(size);
         transport.execute(() -> {
             server.lock.lock();
             try {
+                inTransit.addAndGet(-size);
                 if (closed || closeAfterReply) {
                     return;
                 }
-                if (tmp.readableBytes() > out.maxWritableBytes()) {
-                    server.outputLimits.closeAsap(this, heldOutputBytes() + tmp.readableBytes());
+                if (size > out.maxWritableBytes()) {
+                    server.outputLimits.closeAsap(this, heldOutputBytes() + size);
                     return;
                 }
                 out.writeBytes(tmp);

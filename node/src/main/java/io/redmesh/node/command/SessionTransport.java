@@ -40,6 +40,13 @@ public interface SessionTransport {
      */
     void autoRead(boolean on);
 
+    /**
+     * Stops reading requests because the client holds too many unread replies (backpressure);
+     * the transport reads again by itself once what it holds for the socket has drained.
+     */
+    default void pauseReadingForReplies() {
+    }
+
     ByteBufAllocator alloc();
 
     /** Whether the socket takes more writes without queueing past its high-water mark. */

@@ -76,9 +76,11 @@ final class ClientChannelHandler extends ChannelInboundHandlerAdapter implements
     }
 
     /**
-     * Backpressure: a client whose replies pile up in the outbound buffer (past the channel's
-     * high-water mark) is not read from until they drain below the low-water mark, so a client
-     * that never reads cannot make the node produce replies without end.
+     * Backpressure: the output limits pause reading from a client that holds more unread
+     * replies than its share (OutputBufferLimits.readPauseThreshold, never below the channel's
+     * high-water mark), so a client that never reads cannot make the node produce replies
+     * without end; reading resumes here, once the outbound buffer has drained below the
+     * low-water mark.
      */
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
@@ -89,8 +91,17 @@ final class ClientChannelHandler extends ChannelInboundHandlerAdapter implements
             ctx.fireChannelWritabilityChanged();
             return;
         }
-        pauseReading(PAUSED_UNREAD_REPLIES, !ctx.channel().isWritable());
+        if (ctx.channel().isWritable()) {
+            pauseReading(PAUSED_UNREAD_REPLIES, false);
+        }
         ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void pauseReadingForReplies() {
+        if (!channel.isWritable()) {
+            pauseReading(PAUSED_UNREAD_REPLIES, true);
+        }
     }
 
     @Override
