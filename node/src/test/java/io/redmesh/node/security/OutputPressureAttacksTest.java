@@ -86,17 +86,21 @@ class OutputPressureAttacksTest {
     @Test
     void aPipelineWrittenWholeBeforeReadingIsAnswered() {
         try (ServerFixture ours = ServerFixture.start()) {
-            assertTimeoutPreemptively(Duration.ofSeconds(90), () -> {
-                try (Jedis j = new Jedis("127.0.0.1", ours.port(), 60_000)) {
-                    Pipeline p = j.pipelined();
-                    for (int i = 0; i < 2_000_000; i++) {
-                        p.set("key:" + i, "value-" + i);
-                    }
-                    p.sync();
-                    assertEquals(2_000_000L, j.dbSize());
-                }
-            });
+            pipelineOfTwoMillionSets(ours.port());
         }
+    }
+
+    private static void pipelineOfTwoMillionSets(int port) {
+        assertTimeoutPreemptively(Duration.ofSeconds(90), () -> {
+            try (Jedis j = new Jedis("127.0.0.1", port, 60_000)) {
+                Pipeline p = j.pipelined();
+                for (int i = 0; i < 2_000_000; i++) {
+                    p.set("key:" + i, "value-" + i);
+                }
+                p.sync();
+                assertEquals(2_000_000L, j.dbSize());
+            }
+        });
     }
 
     /** MONITOR is a normal client (no limit in Redis); one that never reads must not take the heap. */
@@ -208,16 +212,7 @@ class OutputPressureAttacksTest {
     void redisAnswersTheWholePipelineToo() {
         Assumptions.assumeTrue(RedisProcess.available(), "redis-server not installed");
         try (RedisProcess real = RedisProcess.start()) {
-            assertTimeoutPreemptively(Duration.ofSeconds(90), () -> {
-                try (Jedis j = new Jedis("127.0.0.1", real.port(), 60_000)) {
-                    Pipeline p = j.pipelined();
-                    for (int i = 0; i < 2_000_000; i++) {
-                        p.set("key:" + i, "value-" + i);
-                    }
-                    p.sync();
-                    assertEquals(2_000_000L, j.dbSize());
-                }
-            });
+            pipelineOfTwoMillionSets(real.port());
         }
     }
 }
