@@ -269,20 +269,23 @@ public final class Acl implements AccessControl {
         if (match) {
             return;
         }
+        // each pattern compiled once for the whole re-check, not once per subscribed channel:
+        // a record's patterns can be a megabyte, a subscriber's channels hundreds of thousands
+        AclPermissions.ChannelPatterns allowed = new AclPermissions.ChannelPatterns(upcoming);
         for (Session s : server.sessions()) {
             if (!s.user.equals(before.name) || !s.isSubscriber()) {
                 continue;
             }
             boolean kill = false;
             for (var p : s.patterns()) {
-                if (!AclPermissions.channelAllowed(upcoming, p.bytes, true)) {
+                if (!allowed.allows(p.bytes, true)) {
                     kill = true;
                     break;
                 }
             }
             if (!kill) {
                 for (var c : s.channels()) {
-                    if (!AclPermissions.channelAllowed(upcoming, c.bytes, false)) {
+                    if (!allowed.allows(c.bytes, false)) {
                         kill = true;
                         break;
                     }

@@ -3,7 +3,6 @@ package io.redmesh.node.acl;
 import io.redmesh.node.command.CommandFlag;
 import io.redmesh.node.command.CommandSpec;
 import io.redmesh.node.command.KeyExtractor;
-import io.redmesh.node.util.Glob;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -157,15 +156,39 @@ public final class AclPermissions {
         return false;
     }
 
-    /** The same against a plain list of patterns (an ACL change re-checking subscribers). */
-    static boolean channelAllowed(List<String> patterns, byte[] channel, boolean literal) {
-        for (String p : patterns) {
-            byte[] pb = p.getBytes(StandardCharsets.ISO_8859_1);
-            if (literal ? java.util.Arrays.equals(pb, channel) : Glob.match(pb, channel)) {
-                return true;
+    /**
+     * The same against a plain list of patterns (an ACL change re-checking subscribers), each
+     * compiled on first use and kept for the checks that follow.
+     */
+    static final class ChannelPatterns {
+        private final List<byte[]> patterns = new java.util.ArrayList<>();
+        private final io.redmesh.node.util.GlobPattern[] compiled;
+
+        ChannelPatterns(List<String> patterns) {
+            for (String p : patterns) {
+                this.patterns.add(p.getBytes(StandardCharsets.ISO_8859_1));
             }
+            this.compiled = new io.redmesh.node.util.GlobPattern[patterns.size()];
         }
-        return false;
+
+        boolean allows(byte[] channel, boolean literal) {
+            for (int i = 0; i < patterns.size(); i++) {
+                byte[] pb = patterns.get(i);
+                if (literal) {
+                    if (java.util.Arrays.equals(pb, channel)) {
+                        return true;
+                    }
+                    continue;
+                }
+                if (compiled[i] == null) {
+                    compiled[i] = io.redmesh.node.util.GlobPattern.compile(pb);
+                }
+                if (compiled[i].matches(channel)) {
+                    return true;
+                }
+            }
+            return false;
+        }
     }
 
     /** ACLUserCheckChannelPerm(): whether any selector allows the channel. */

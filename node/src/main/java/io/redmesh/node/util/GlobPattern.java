@@ -309,23 +309,61 @@ public final class GlobPattern {
         return v >= 'A' && v <= 'Z' ? v + 32 : v;
     }
 
-    /** Classes of one pattern, identical ones stored once (a pattern may repeat a class often). */
+    /**
+     * Classes of one pattern, identical ones stored once (a pattern may repeat a class often):
+     * four words per class in one array, found again through an open-addressing table of
+     * indexes hashed over all 256 bits. About 40 bytes per distinct class, which takes at least
+     * four pattern bytes: compiling costs a small constant times the pattern's length, in time
+     * and memory, however many distinct classes it holds.
+     */
     private static final class ClassTable {
-        private final java.util.Map<java.nio.LongBuffer, Integer> index = new java.util.HashMap<>();
-        private long[] words = new long[0];
+        private long[] words = new long[64];
         private int count;
+        /** Class index + 1 per slot, 0 when empty; kept at most half full. */
+        private int[] slots = new int[64];
 
         int intern(long[] set) {
-            Integer known = index.get(java.nio.LongBuffer.wrap(set));
-            if (known != null) {
-                return known;
+            int mask = slots.length - 1;
+            for (int i = hash(set, 0) & mask; ; i = (i + 1) & mask) {
+                int slot = slots[i];
+                if (slot == 0) {
+                    if ((count + 1) * 4 > words.length) {
+                        words = Arrays.copyOf(words, words.length * 2);
+                    }
+                    System.arraycopy(set, 0, words, count * 4, 4);
+                    slots[i] = ++count;
+                    if (count * 2 > slots.length) {
+                        rehash();
+                    }
+                    return count - 1;
+                }
+                if (Arrays.equals(words, (slot - 1) * 4, slot * 4, set, 0, 4)) {
+                    return slot - 1;
+                }
             }
-            if ((count + 1) * 4 > words.length) {
-                words = Arrays.copyOf(words, Math.max(16, words.length * 2));
+        }
+
+        private void rehash() {
+            int[] bigger = new int[slots.length * 2];
+            int mask = bigger.length - 1;
+            for (int c = 0; c < count; c++) {
+                int i = hash(words, c * 4) & mask;
+                while (bigger[i] != 0) {
+                    i = (i + 1) & mask;
+                }
+                bigger[i] = c + 1;
             }
-            System.arraycopy(set, 0, words, count * 4, 4);
-            index.put(java.nio.LongBuffer.wrap(set), count);
-            return count++;
+            slots = bigger;
+        }
+
+        /** A hash of the four words at {@code from}, every bit of them mixed in. */
+        private static int hash(long[] w, int from) {
+            long h = 0;
+            for (int k = 0; k < 4; k++) {
+                h = (h + w[from + k]) * 0x9E3779B97F4A7C15L;
+                h ^= h >>> 29;
+            }
+            return (int) (h ^ (h >>> 32));
         }
 
         long[] toArray() {
