@@ -196,7 +196,7 @@ public final class OutputBufferLimits {
         }
         // A replica link is never paused: its ACKs must keep being read, and its backlog is
         // bounded by the replica class's limits above.
-        if (!s.isReplica() && held > readPauseThreshold(s.server.sessions.size())) {
+        if (!s.isReplica() && held > MIN_READ_PAUSE && held > readPauseThreshold(s.server.sessions.size())) {
             s.transport.pauseReadingForReplies(); // resumes by itself once the socket drains
         }
         return false;
