@@ -83,12 +83,15 @@ class Cve2022_36021GlobTest {
             attacker.setDaemon(true);
             attacker.start();
             long worst = 0;
+            int late = 0;
             try (RespClient c = ours.client()) {
                 Thread.sleep(200);
                 for (int i = 0; i < 100; i++) {
                     long t = System.nanoTime();
                     assertEquals("+PONG\r\n", c.callString("PING"));
-                    worst = Math.max(worst, (System.nanoTime() - t) / 1_000_000);
+                    long ms = (System.nanoTime() - t) / 1_000_000;
+                    worst = Math.max(worst, ms);
+                    late += ms >= 100 ? 1 : 0;
                     Thread.sleep(10);
                 }
             } finally {
@@ -96,8 +99,12 @@ class Cve2022_36021GlobTest {
                 attacker.join(10_000);
             }
             assertTrue(calls.get() > 10, "the attacker ran: " + calls.get() + " KEYS");
-            assertTrue(worst < 100, "slowest PING " + worst + " ms while KEYS with the worst patterns ran"
-                    + " (slowest KEYS " + slowest.get() + " ms)");
+            // Within 100 ms, allowing a few scheduler stalls of a shared 2-core machine (seen: one
+            // PING of 128 ms at load average 7, with JVMs of other builds running): a matcher that
+            // still took exponential time would hold the lock for seconds on every KEYS, so every
+            // PING behind one would be late and the worst beyond a second.
+            assertTrue(late <= 5 && worst < 1000, late + " of 100 PINGs took 100 ms or more, slowest " + worst
+                    + " ms, while KEYS with the worst patterns ran (slowest KEYS " + slowest.get() + " ms)");
         }
     }
 }

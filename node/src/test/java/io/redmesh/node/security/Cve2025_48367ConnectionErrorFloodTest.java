@@ -56,8 +56,11 @@ class Cve2025_48367ConnectionErrorFloodTest {
         }
     }
 
-    /** Floods {@code ports} for {@code millis} while PINGing {@code port}; returns the worst PING in ms. */
-    private static long worstPingDuringFlood(int port, int[] ports, long millis) throws Exception {
+    /**
+     * Floods {@code ports} for {@code millis} while PINGing {@code port}; returns the PING times
+     * in ms, sorted.
+     */
+    private static long[] pingsDuringFlood(int port, int[] ports, long millis) throws Exception {
         // The client whose service the flood must not starve is connected first, as the
         // advisory's victims are (a connect during the flood races the accept queue, which on a
         // loaded 2-core machine can take longer than the connect timeout on either server).
@@ -73,13 +76,13 @@ class Cve2025_48367ConnectionErrorFloodTest {
                 }
             }));
         }
-        long worst = 0;
+        List<Long> pings = new ArrayList<>();
         try (c) {
             assertEquals("+OK\r\n", c.callString("AUTH", "secret"));
             while (System.currentTimeMillis() < end) {
                 long t = System.nanoTime();
                 assertEquals("+PONG\r\n", c.callString("PING"));
-                worst = Math.max(worst, (System.nanoTime() - t) / 1_000_000);
+                pings.add((System.nanoTime() - t) / 1_000_000);
                 Thread.sleep(20);
             }
         } finally {
@@ -89,14 +92,27 @@ class Cve2025_48367ConnectionErrorFloodTest {
             pool.shutdown();
             assertTrue(pool.awaitTermination(10, TimeUnit.SECONDS));
         }
-        return worst;
+        return pings.stream().mapToLong(Long::longValue).sorted().toArray();
+    }
+
+    /**
+     * Starvation is a client that waits without end. The flood's six threads share the two cores
+     * with the server's one I/O thread (and, on a developer machine, with other builds), so single
+     * PINGs can be slow (seen: 3 s at load average 7); the median shows the client keeps being
+     * served, the worst that it is never left behind for long.
+     */
+    private static void assertServed(String who, long[] pings) {
+        assertTrue(pings.length > 10, who + ": only " + pings.length + " PINGs during the flood");
+        long median = pings[pings.length / 2];
+        long worst = pings[pings.length - 1];
+        assertTrue(median < 100 && worst < 5000, who + ": PING during the flood median " + median + " ms, worst "
+                + worst + " ms");
     }
 
     @Test
     void aFloodOfErroneousConnectionsStarvesNoClient() throws Exception {
         try (ServerFixture ours = ServerFixture.start(certs.serverArgs("--requirepass", "secret"))) {
-            long worst = worstPingDuringFlood(ours.port(), new int[] {ours.port(), ours.tlsPort()}, 4000);
-            assertTrue(worst < 1000, "RedMesh: worst PING during the flood " + worst + " ms");
+            assertServed("RedMesh", pingsDuringFlood(ours.port(), new int[] {ours.port(), ours.tlsPort()}, 4000));
             try (RespClient late = ours.client()) {
                 assertTrue(late.callString("PING").startsWith("-NOAUTH"), "a new client is accepted and answered");
                 assertEquals("+OK\r\n", late.callString("AUTH", "secret"));
@@ -104,8 +120,7 @@ class Cve2025_48367ConnectionErrorFloodTest {
         }
         if (RedisProcess.available()) {
             try (RedisProcess real = RedisProcess.start("--requirepass", "secret")) {
-                long worst = worstPingDuringFlood(real.port(), new int[] {real.port()}, 4000);
-                assertTrue(worst < 1000, "redis-server: worst PING during the flood " + worst + " ms");
+                assertServed("redis-server", pingsDuringFlood(real.port(), new int[] {real.port()}, 4000));
             }
         }
     }
