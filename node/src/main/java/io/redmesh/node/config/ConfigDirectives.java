@@ -316,6 +316,10 @@ final class ConfigDirectives {
         // master's certificate before it sends anything (AUTH included): Redis's later
         // tls-expected-peer-name (redis/redis#15492). Empty: any certificate of a trusted CA.
         str("tls-expected-peer-name", null, MODIFIABLE | HIDDEN, "");
+        // With tls-replication, a replica makes no connection to its master while
+        // tls-expected-peer-name is empty: an agent that names the master from the mesh sets it
+        // before the node starts, so no first connection goes out unchecked (RedMesh's own).
+        bool("tls-expected-peer-name-required", null, MODIFIABLE | HIDDEN, false);
         // Dual-channel full sync (Valkey 8, Redis 8's repl-rdb-channel): the RDB on a second
         // connection while the master buffers the stream. Off by default, for 7.0 peers.
         bool("repl-rdb-channel", null, MODIFIABLE | HIDDEN, false);
