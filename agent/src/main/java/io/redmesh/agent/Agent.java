@@ -440,6 +440,18 @@ public final class Agent implements AutoCloseable {
                 return;
             }
         }
+        if (!masterNameSet.isEmpty() && masterNameSet.equals(configured)) {
+            // the master changed to an address no member serves: the old member's name no longer
+            // fits; without a name the node waits (tls-expected-peer-name-required), logged there
+            try {
+                node.expectMasterName("");
+                masterNameSet = "";
+                NodeLog.notice("Agent " + cfg.name + ": the master " + r.master() + " is no mesh member known now; "
+                        + "its expected name is cleared");
+            } catch (io.redmesh.agent.node.NodeAdapter.NodeException e) {
+                NodeLog.verbose("Agent: cannot clear the master's expected name: " + e.getMessage());
+            }
+        }
     }
 
     /** Members reachable now, this one included (0 before joining). */

@@ -16,10 +16,15 @@ public final class InProcessAgent {
      * Attaches an agent to a node that is built but not started: the certificate is obtained
      * now (the node's TLS directives point at its files), the mesh sync runs just before the
      * listeners open (bounded by sync-timeout), INFO security and the agent's metrics join the
-     * node's own.
+     * node's own. A replica over TLS waits for the agent to name its master before connecting
+     * (tls-expected-peer-name-required).
      */
     public static Agent attach(NodeControl node, AgentConfig cfg, Duration firstCertificate) throws Exception {
-        Agent agent = new Agent(cfg, new InProcessNode(node), node.aclRules());
+        InProcessNode adapter = new InProcessNode(node);
+        // before the node starts: a replica over TLS connects only once the agent has named its
+        // master from the mesh, so its first connection cannot hand masterauth to an impostor
+        adapter.requireMasterName();
+        Agent agent = new Agent(cfg, adapter, node.aclRules());
         try {
             agent.obtainCertificate(firstCertificate);
         } catch (Exception e) {

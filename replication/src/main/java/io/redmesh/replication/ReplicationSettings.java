@@ -14,7 +14,7 @@ public final class ReplicationSettings {
             "repl-ping-replica-period", "repl-timeout", "min-replicas-to-write", "min-replicas-max-lag",
             "replica-read-only", "replica-serve-stale-data", "replica-priority", "replica-announce-ip",
             "replica-announce-port", "replica-announced", "masterauth", "masteruser", "tls-replication",
-            "tls-expected-peer-name", "replica-ignore-maxmemory", "repl-rdb-channel", "port", "tls-port");
+            "tls-expected-peer-name", "tls-expected-peer-name-required", "replica-ignore-maxmemory", "repl-rdb-channel", "port", "tls-port");
 
     private final NodeControl node;
     public volatile boolean disklessSync;
@@ -37,6 +37,8 @@ public final class ReplicationSettings {
     public volatile String masterUser;
     public volatile boolean tls;
     public volatile String expectedPeerName;
+    /** tls-expected-peer-name-required: no connection to the master while the name is unknown. */
+    public volatile boolean peerNameRequired;
     public volatile boolean ignoreMaxmemory;
     public volatile boolean rdbChannel;
     public volatile long port;
@@ -71,6 +73,7 @@ public final class ReplicationSettings {
         masterUser = node.config("masteruser");
         tls = yes("tls-replication");
         expectedPeerName = node.config("tls-expected-peer-name");
+        peerNameRequired = yes("tls-expected-peer-name-required");
         ignoreMaxmemory = yes("replica-ignore-maxmemory");
         rdbChannel = yes("repl-rdb-channel");
         port = num("port");
@@ -83,6 +86,15 @@ public final class ReplicationSettings {
 
     private long num(String name) {
         return Long.parseLong(node.config(name));
+    }
+
+    /**
+     * Whether the link to the master must wait: over TLS, with a name required (the agent names
+     * the master from the mesh) and none known yet, a connection would hand the first
+     * certificate of the CA that answers our PING and masterauth.
+     */
+    public boolean awaitingPeerName() {
+        return tls && peerNameRequired && expectedPeerName.isEmpty();
     }
 
     /** The port this node tells its master it listens on (REPLCONF listening-port). */

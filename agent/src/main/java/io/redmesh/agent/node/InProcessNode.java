@@ -107,6 +107,15 @@ public final class InProcessNode implements NodeAdapter {
     }
 
     @Override
+    public void requireMasterName() throws NodeException {
+        try {
+            node.configSet("tls-expected-peer-name-required", "yes");
+        } catch (RequestRefusedException e) {
+            throw new NodeException(e.getMessage(), e);
+        }
+    }
+
+    @Override
     public synchronized void close() {
         if (registered != null) {
             node.removeAclListener(registered);

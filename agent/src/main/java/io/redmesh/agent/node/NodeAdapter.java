@@ -77,6 +77,15 @@ public interface NodeAdapter extends AutoCloseable {
         throw new NodeException(describe() + " cannot check its master's name");
     }
 
+    /**
+     * Makes the server's replication wait for {@link #expectMasterName} before its first
+     * connection over TLS (tls-expected-peer-name-required), so no link goes out before the
+     * agent has named the master. A server that cannot (a stock redis-server) is left as it is.
+     */
+    default void requireMasterName() throws NodeException {
+        throw new NodeException(describe() + " cannot wait for its master's name");
+    }
+
     @Override
     void close();
 

@@ -232,6 +232,7 @@ public final class MasterLink implements MasterStream.Listener {
 
     private void dropLink() {
         generation++;
+        heldSinceMillis = 0;
         if (retry != null) {
             retry.cancel(false);
             retry = null;
@@ -276,6 +277,11 @@ public final class MasterLink implements MasterStream.Listener {
         if (gen != generation || state != State.CONNECT) {
             return;
         }
+        if (settings.awaitingPeerName()) {
+            holdForPeerName(gen);
+            return;
+        }
+        heldSinceMillis = 0;
         state(State.CONNECTING);
         NodeLog.notice("Connecting to MASTER " + host + ":" + port);
         node.links().connect(options()).whenComplete((l, e) -> {
@@ -285,6 +291,32 @@ public final class MasterLink implements MasterStream.Listener {
                 locked(() -> handshake(gen, l));
             }
         });
+    }
+
+    /** Since when the link waits for the master's expected name (0: it does not). */
+    private long heldSinceMillis;
+    private long heldLoggedMillis;
+
+    /**
+     * No connection while the master's name is required and unknown: checked again every 200 ms
+     * (the agent sets it within a second or two of seeing the mesh); logged when the wait starts
+     * and every 30 s while it lasts, so an operator whose master is not a mesh member learns to
+     * name it (tls-expected-peer-name) or to lift the requirement.
+     */
+    private void holdForPeerName(int gen) {
+        long now = System.currentTimeMillis();
+        if (heldSinceMillis == 0) {
+            heldSinceMillis = now;
+            heldLoggedMillis = now;
+            NodeLog.notice("Replication to MASTER " + host + ":" + port + " waits for the master's expected name "
+                    + "(tls-expected-peer-name-required): no connection until it is known");
+        } else if (now - heldLoggedMillis >= 30_000) {
+            heldLoggedMillis = now;
+            NodeLog.warning("Replication to MASTER " + host + ":" + port + " still waits for the master's expected name "
+                    + "after " + (now - heldSinceMillis) / 1000 + " s: set tls-expected-peer-name, or make sure the "
+                    + "master is a mesh member");
+        }
+        scheduleConnect(200);
     }
 
     /** How a link to the master is made: TLS with the expected peer name when configured. */
