@@ -175,7 +175,8 @@ final class ReplicationDatasets implements Datasets {
     // ------------------------------------------------------------------ replica side
 
     /** A keyspace loaded aside. */
-    private record Loaded(Keyspace keyspace, Map<String, String> aux, long keys) implements LoadedDataset {}
+    private record Loaded(Keyspace keyspace, Map<String, String> aux, long keys, long trailing)
+            implements LoadedDataset {}
 
     @Override
     public LoadedDataset loadRdb(InputStream in, String name, boolean keepExpired) throws RequestRefusedException {
@@ -189,7 +190,7 @@ final class ReplicationDatasets implements Datasets {
         try {
             RdbLoader.Result r = new RdbLoader(RdbValueReader.from(config)).verifyChecksum(config.getBool("rdbchecksum"))
                     .dropExpired(!keepExpired).load(in, name, fresh);
-            return new Loaded(fresh, Map.copyOf(r.aux), r.keysLoaded);
+            return new Loaded(fresh, Map.copyOf(r.aux), r.keysLoaded, r.trailing.length);
         } catch (RdbLoader.LoadException e) {
             throw new RequestRefusedException(e.getMessage(), e);
         }

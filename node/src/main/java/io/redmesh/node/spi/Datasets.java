@@ -59,6 +59,9 @@ public interface Datasets {
         Map<String, String> aux();
 
         long keys();
+
+        /** Bytes the stream held past the RDB's end (read ahead by the loader): a payload must have none. */
+        long trailing();
     }
 
     /**
