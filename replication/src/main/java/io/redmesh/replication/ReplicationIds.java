@@ -16,6 +16,22 @@ public final class ReplicationIds {
     private String replid2 = NONE;
     private long secondOffset = -1;
 
+    /**
+     * Whether a master's id can be ours: 40 characters as Redis checks (CONFIG_RUN_ID_SIZE), and
+     * letters or digits, so that no id we record or offer to our replicas carries spaces or CRLF.
+     */
+    public static boolean wellFormed(String id) {
+        if (id == null || id.length() != NONE.length()) {
+            return false;
+        }
+        for (int i = 0; i < id.length(); i++) {
+            if (!Character.isLetterOrDigit(id.charAt(i)) || id.charAt(i) > 127) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** A new random id (40 hex digits), as Redis's changeReplicationId(). */
     public static String random() {
         byte[] b = new byte[20];

@@ -14,7 +14,7 @@ public final class ReplicationSettings {
             "repl-ping-replica-period", "repl-timeout", "min-replicas-to-write", "min-replicas-max-lag",
             "replica-read-only", "replica-serve-stale-data", "replica-priority", "replica-announce-ip",
             "replica-announce-port", "replica-announced", "masterauth", "masteruser", "tls-replication",
-            "tls-expected-peer-name", "tls-expected-peer-name-required", "replica-ignore-maxmemory", "repl-rdb-channel", "port", "tls-port");
+            "tls-expected-peer-name", "tls-expected-peer-name-required", "replica-ignore-maxmemory", "repl-rdb-channel", "port", "tls-port", "client-output-buffer-limit");
 
     private final NodeControl node;
     public volatile boolean disklessSync;
@@ -43,6 +43,8 @@ public final class ReplicationSettings {
     public volatile boolean rdbChannel;
     public volatile long port;
     public volatile long tlsPort;
+    /** client-output-buffer-limit replica's hard limit in bytes (0: none). */
+    public volatile long replicaHardLimit;
 
     ReplicationSettings(NodeControl node) {
         this.node = node;
@@ -78,6 +80,22 @@ public final class ReplicationSettings {
         rdbChannel = yes("repl-rdb-channel");
         port = num("port");
         tlsPort = num("tls-port");
+        replicaHardLimit = replicaHardLimit(node.config("client-output-buffer-limit"));
+    }
+
+    /** The hard limit of the replica class in CONFIG GET's form ("normal 0 0 0 slave 268435456 ..."). */
+    static long replicaHardLimit(String limits) {
+        String[] w = limits.trim().split("\\s+");
+        for (int i = 0; i + 1 < w.length; i++) {
+            if (w[i].equals("slave") || w[i].equals("replica")) {
+                try {
+                    return Long.parseLong(w[i + 1]);
+                } catch (NumberFormatException e) {
+                    return 0;
+                }
+            }
+        }
+        return 0;
     }
 
     private boolean yes(String name) {

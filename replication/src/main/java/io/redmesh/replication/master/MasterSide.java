@@ -309,7 +309,20 @@ public final class MasterSide implements ExecutedCommandListener {
         return null;
     }
 
+    private long lastBadAckLogMillis;
+
     private void ack(ReplicaLink r, long offset) {
+        if (offset > offset()) {
+            // no replica can have what we never sent: such an ACK would make WAIT and
+            // min-replicas count writes nobody holds (Redis 7.0 takes it as it comes)
+            long now = System.currentTimeMillis();
+            if (now - lastBadAckLogMillis >= 1000) {
+                lastBadAckLogMillis = now;
+                NodeLog.warning("Replica " + r.ip() + ":" + r.port() + " acknowledged offset " + offset
+                        + " beyond mine (" + offset() + "): ignored");
+            }
+            return;
+        }
         if (offset > r.ackOffset) {
             r.ackOffset = offset;
         }

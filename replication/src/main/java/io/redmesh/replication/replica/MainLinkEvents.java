@@ -104,6 +104,11 @@ final class MainLinkEvents implements SyncReader.Events {
     }
 
     @Override
+    public void keepalive() {
+        m.lastIoMillis = System.currentTimeMillis();
+    }
+
+    @Override
     public void protocolError(String what) {
         m.failed(gen, l, what);
     }
@@ -136,6 +141,15 @@ final class MainLinkEvents implements SyncReader.Events {
         if (!m.streaming) {
             if (m.held == null) {
                 m.held = Unpooled.buffer(Math.max(256, n));
+            }
+            long limit = m.heldStreamLimit();
+            if (limit > 0 && m.held.readableBytes() + (long) n > limit) {
+                // dual channel: the stream we hold while the RDB loads is bounded as Redis bounds
+                // what a master holds for a replica (client-output-buffer-limit replica, hard)
+                data.skipBytes(n);
+                m.failed(gen, l, "The stream held during the full sync exceeded " + limit
+                        + " bytes (client-output-buffer-limit replica): starting over");
+                return;
             }
             m.held.writeBytes(data);
             return;

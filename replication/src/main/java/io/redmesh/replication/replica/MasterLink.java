@@ -160,6 +160,7 @@ public final class MasterLink implements MasterStream.Listener {
         }
         boolean wasMaster = state == State.NONE && cacheMyself;
         dropLink();
+        failures = 0; // a new master: the retry backoff starts over
         host = newHost;
         port = newPort;
         node.recordReplicaOf(newHost + " " + newPort);
@@ -521,6 +522,9 @@ public final class MasterLink implements MasterStream.Listener {
         try {
             if (diskless) {
                 loaded = data.loadRdb(p, "the master's stream", true);
+                // the RDB's end must be the payload's (before its EOF mark, or at its length), as 7.0
+                // checks the mark right after the RDB ("Replication stream EOF marker is broken")
+                p.expectEnd(loaded.trailing());
             } else {
                 Datasets.ReceivedFile f = data.receiveFile();
                 try {
@@ -549,6 +553,12 @@ public final class MasterLink implements MasterStream.Listener {
                     + ": " + reason(e));
             return;
         }
+        if (streamDb(loaded) < 0) {
+            locked(() -> loading = false);
+            failed(gen, l, "Failed trying to load the MASTER synchronization DB: its repl-stream-db '"
+                    + loaded.aux().get("repl-stream-db") + "' is not a database of mine");
+            return;
+        }
         Datasets.LoadedDataset ready = loaded;
         double secs = (System.nanoTime() - start) / 1e9;
         locked(() -> install(gen, l, ready, secs));
@@ -568,13 +578,7 @@ public final class MasterLink implements MasterStream.Listener {
         } else {
             stream.reset();
         }
-        int db = 0;
-        try {
-            db = Integer.parseInt(loaded.aux().getOrDefault("repl-stream-db", "0"));
-        } catch (NumberFormatException e) {
-            // a master that wrote no stream db: 0, as Redis
-        }
-        stream.db(db);
+        stream.db(streamDb(loaded));
         reploff = fullOffset;
         readReploff = fullOffset;
         pipe = null;
@@ -608,11 +612,29 @@ public final class MasterLink implements MasterStream.Listener {
         });
     }
 
+    /** The database the stream continues in (the RDB's repl-stream-db; none: 0, as Redis), -1 if out of range. */
+    private int streamDb(Datasets.LoadedDataset loaded) {
+        try {
+            int db = Integer.parseInt(loaded.aux().getOrDefault("repl-stream-db", "0"));
+            return db >= 0 && db < Integer.parseInt(node.config("databases")) ? db : -1;
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
     /** Applied stream bytes (under the lock): the offset moves, sub-replicas get them verbatim. */
     @Override
     public void applied(ByteBuf raw) {
         reploff += raw.readableBytes();
         master.proxy(raw);
+    }
+
+    /**
+     * How many stream bytes a dual-channel sync may hold while its RDB loads:
+     * client-output-buffer-limit replica's hard limit (0: unbounded, as there).
+     */
+    long heldStreamLimit() {
+        return settings.replicaHardLimit;
     }
 
     /** REPLCONF ACK &lt;offset&gt;: every second, after a sync, and when the master asks (GETACK). */
@@ -634,7 +656,9 @@ public final class MasterLink implements MasterStream.Listener {
                 }
             }
             case TRANSFER -> {
-                if (receivingBulk && now - lastIoMillis > timeout) {
+                // waiting for the payload to start (a master that answered +FULLRESYNC and then
+                // went silent, not even a newline) or for more of it; a local load takes its time
+                if ((receivingBulk || pipe == null) && now - lastIoMillis > timeout) {
                     failedNow("Timeout receiving bulk data from MASTER... If the problem persists try to set the "
                             + "'repl-timeout' parameter in redis.conf to a larger value.");
                 }

@@ -78,6 +78,7 @@ final class RdbChannel {
                         + "; asking the main link for the stream from there");
                 m.fullReplid = replid;
                 m.fullOffset = offset;
+                m.lastIoMillis = System.currentTimeMillis();
                 main.send(MasterLink.bytes("PSYNC"), MasterLink.bytes(replid), MasterLink.bytes(Long.toString(offset + 1)));
             });
         }
@@ -126,6 +127,11 @@ final class RdbChannel {
         @Override
         public void protocolError(String what) {
             m.failed(gen, main, what);
+        }
+
+        @Override
+        public void keepalive() {
+            m.lastIoMillis = System.currentTimeMillis();
         }
     }
 }

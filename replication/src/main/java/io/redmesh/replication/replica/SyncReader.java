@@ -47,6 +47,10 @@ final class SyncReader implements RawStream {
 
         /** The master sent something that is not the protocol. */
         void protocolError(String what);
+
+        /** A newline the master sends while it prepares the payload: it is alive. */
+        default void keepalive() {
+        }
     }
 
     private enum Mode { PSYNC_REPLY, BULK_HEADER, BULK, STREAM, DONE }
@@ -84,7 +88,8 @@ final class SyncReader implements RawStream {
                         return;
                     }
                     if (l.isEmpty()) {
-                        continue; // a newline keepalive
+                        events.keepalive();
+                        continue;
                     }
                     if (mode == Mode.PSYNC_REPLY) {
                         psyncReply(l);
@@ -117,7 +122,12 @@ final class SyncReader implements RawStream {
             try {
                 off = Long.parseLong(w[2]);
             } catch (NumberFormatException e) {
-                events.protocolError("bad offset in +FULLRESYNC reply: " + l);
+                off = -1;
+            }
+            if (off < 0 || !io.redmesh.replication.ReplicationIds.wellFormed(w[1])) {
+                // Redis 7.0 goes on with a zeroed id here; an id or offset we cannot continue
+                // from would be recorded in our RDBs and offered to our replicas, so we refuse
+                events.protocolError("Master replied with wrong +FULLRESYNC syntax: " + l);
                 mode = Mode.DONE;
                 return;
             }
@@ -128,7 +138,7 @@ final class SyncReader implements RawStream {
         } else if (l.startsWith("+CONTINUE")) {
             String id = l.length() > 10 ? l.substring(10).trim() : null;
             mode = Mode.STREAM;
-            events.continued(id == null || id.length() != MARK_LEN ? null : id);
+            events.continued(io.redmesh.replication.ReplicationIds.wellFormed(id) ? id : null);
         } else {
             mode = Mode.DONE;
             events.refused(l.startsWith("-") ? l.substring(1) : l);
@@ -144,7 +154,12 @@ final class SyncReader implements RawStream {
         if (l.startsWith("$ENDOFF:")) {
             String[] w = l.substring(8).split(" ");
             try {
-                events.endOffset(Long.parseLong(w[0]), w[1], w.length > 2 ? Integer.parseInt(w[2]) : 0);
+                long offset = Long.parseLong(w[0]);
+                int db = w.length > 2 ? Integer.parseInt(w[2]) : 0;
+                if (offset < 0 || db < 0 || !io.redmesh.replication.ReplicationIds.wellFormed(w[1])) {
+                    throw new IllegalArgumentException(l);
+                }
+                events.endOffset(offset, w[1], db);
             } catch (RuntimeException e) {
                 mode = Mode.DONE;
                 events.protocolError("bad $ENDOFF line from MASTER: " + l);
@@ -157,7 +172,12 @@ final class SyncReader implements RawStream {
                     + "are you sure the host and port are right?");
             return;
         }
-        if (l.startsWith("$EOF:") && l.length() >= 5 + MARK_LEN) {
+        if (l.startsWith("$EOF:") && l.length() != 5 + MARK_LEN) {
+            mode = Mode.DONE;
+            events.protocolError("bad EOF mark from MASTER (" + (l.length() - 5) + " bytes, not " + MARK_LEN + "): " + l);
+            return;
+        }
+        if (l.startsWith("$EOF:")) {
             eofMark = l.substring(5, 5 + MARK_LEN).getBytes(StandardCharsets.ISO_8859_1);
             bulkLeft = -1;
             mode = Mode.BULK;
@@ -167,6 +187,9 @@ final class SyncReader implements RawStream {
         try {
             bulkLeft = Long.parseLong(l.substring(1));
         } catch (NumberFormatException e) {
+            bulkLeft = -1;
+        }
+        if (bulkLeft < 0) {
             mode = Mode.DONE;
             events.protocolError("bad payload length from MASTER: " + l);
             return;

@@ -65,6 +65,17 @@ final class TransferPipe extends InputStream {
         notifyAll();
     }
 
+    /**
+     * The reader is done: no payload byte may remain, neither read ahead by it nor still here
+     * (waits for the end, bounded like a read).
+     * A master whose RDB ends before its payload does sent something else after it.
+     */
+    void expectEnd(long readAhead) throws IOException {
+        if (readAhead > 0 || read() >= 0) {
+            throw new IOException("the master's payload goes on past the end of its RDB (a broken or forged EOF mark)");
+        }
+    }
+
     @Override
     public int read() throws IOException {
         byte[] one = new byte[1];
