@@ -214,6 +214,17 @@ final class Failover {
         }
     }
 
+    /**
+     * The target could not be reached before our PSYNC ... FAILOVER went out, so it never took
+     * over: back to master at once (7.0 would stay a replica of the unreachable target, writes
+     * paused, until FAILOVER ABORT).
+     */
+    void unreachable() {
+        if (state == State.IN_PROGRESS) {
+            abort("Failover target " + targetHost + ":" + targetPort + " could not be reached");
+        }
+    }
+
     /** abortFailover(). */
     void abort(String reason) {
         if (state == State.NONE) {

@@ -58,6 +58,11 @@ public final class Replication {
             public void refused() {
                 failover.refused();
             }
+
+            @Override
+            public void unreachable() {
+                failover.unreachable();
+            }
         });
         master.onFailoverRequest(requester -> link.promote("failover request from '" + requester + "'"));
         control.addWriteListener(master);

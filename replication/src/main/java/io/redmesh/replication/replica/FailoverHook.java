@@ -15,6 +15,10 @@ public interface FailoverHook {
         @Override
         public void refused() {
         }
+
+        @Override
+        public void unreachable() {
+        }
     };
 
     /** Whether the next PSYNC hands over (PSYNC replid offset FAILOVER). */
@@ -25,4 +29,7 @@ public interface FailoverHook {
 
     /** The target refused the PSYNC. */
     void refused();
+
+    /** The link to the target failed before PSYNC ... FAILOVER was sent: it cannot have taken over. */
+    void unreachable();
 }

@@ -284,6 +284,7 @@ public final class MasterLink implements MasterStream.Listener {
         }
         heldSinceMillis = 0;
         state(State.CONNECTING);
+        psyncSent = false;
         NodeLog.notice("Connecting to MASTER " + host + ":" + port);
         node.links().connect(options()).whenComplete((l, e) -> {
             if (e != null) {
@@ -294,6 +295,8 @@ public final class MasterLink implements MasterStream.Listener {
         });
     }
 
+    /** Whether this connection sent its PSYNC (a FAILOVER target may have taken over from then on). */
+    private boolean psyncSent;
     /** Since when the link waits for the master's expected name (0: it does not). */
     private long heldSinceMillis;
     private long heldLoggedMillis;
@@ -395,6 +398,7 @@ public final class MasterLink implements MasterStream.Listener {
             NodeLog.notice("Partial resynchronization not possible (no cached master)");
         }
         streaming = false;
+        psyncSent = true;
         if (failover.inProgress()) {
             l.callRaw(new SyncReader(new MainLinkEvents(this, gen, l)), bytes("PSYNC"), bytes(id), bytes(from), bytes("FAILOVER"));
         } else {
@@ -419,6 +423,12 @@ public final class MasterLink implements MasterStream.Listener {
 
     /** Back to CONNECT; the next try after 1 s, doubling after each failure in a row up to 16 s. */
     private void retryLater() {
+        if (!psyncSent && failover.inProgress()) {
+            failover.unreachable(); // FAILOVER's target never heard from us: we lead again
+            if (state == State.NONE) {
+                return;
+            }
+        }
         generation++;
         if (state == State.CONNECTED) {
             linkDownSinceMillis = System.currentTimeMillis();
