@@ -152,6 +152,7 @@ public final class Snapshot {
                 Consumer<DictEntry> visitor = e -> take(number, e);
                 long cursor = 0;
                 do {
+                    long givenBefore = entries;
                     lock.lock();
                     long start = System.nanoTime();
                     try {
@@ -169,6 +170,7 @@ public final class Snapshot {
                     }
                     if (!held) {
                         betweenSlices.run();
+                        delayFor(entries - givenBefore);
                         yieldToWaiters();
                     }
                 } while (cursor != 0);
@@ -199,6 +201,23 @@ public final class Snapshot {
     public void abort() {
         aborted = true;
         detach();
+    }
+
+    /**
+     * rdb-key-save-delay (Redis's debugging directive, which its own replication tests use to make
+     * a save slow): microseconds the walk sleeps per key it gave, outside the lock, after each
+     * slice. 0 or less: none.
+     */
+    public void keyDelayMicros(long micros) {
+        keyDelayMicros = micros;
+    }
+
+    private long keyDelayMicros;
+
+    private void delayFor(long keys) {
+        if (keyDelayMicros > 0 && keys > 0) {
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(keyDelayMicros * keys));
+        }
     }
 
     /**

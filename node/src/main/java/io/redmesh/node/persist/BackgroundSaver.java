@@ -196,6 +196,7 @@ public final class BackgroundSaver {
             out = new DeferredOutput(files.create(tmp, FileKind.RDB));
             snap = Snapshot.begin(server.keyspace, server.lock, format.writer(out), sliceNanos);
             snap.betweenSlices(out::drain);
+            snap.keyDelayMicros(server.config.getLong("rdb-key-save-delay"));
         } catch (IOException | RuntimeException e) {
             ServerLog.warning("Failed opening the temp RDB file " + tmp.getFileName() + " (in server root dir "
                     + dir.toAbsolutePath() + ") for saving: " + e.getMessage());

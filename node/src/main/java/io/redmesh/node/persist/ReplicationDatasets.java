@@ -80,6 +80,7 @@ final class ReplicationDatasets implements Datasets {
             writer = new RdbWriter(deferred, o);
             snap = Snapshot.begin(context.keyspace, context.lock, writer);
             snap.betweenSlices(deferred::drain);
+            snap.keyDelayMicros(config.getLong("rdb-key-save-delay"));
         } catch (IOException e) {
             done.completeExceptionally(e);
             return done;
