@@ -97,6 +97,31 @@ class TlsReplicationTest {
         }
     }
 
+    /** Disk-backed (repl-diskless-sync no): the BGSAVE file, "$len" framed, through TLS to either replica. */
+    @Test
+    void diskBackedFullSyncOverTlsToOursAndToARealRedis() {
+        int tls = Ports.free();
+        try (ReplicatedNode master = ReplicatedNode.start("master",
+                masterArgs(tls, "--repl-diskless-sync", "no").toArray(new String[0]));
+             Jedis m = master.jedis()) {
+            MixedWrites.run(m, 37, 1500, DBS);
+            try (ReplicatedNode replica = ReplicatedNode.start("replica",
+                    replicaArgs(tls, MASTER_ID, "--repl-diskless-load", "disabled").toArray(new String[0]))) {
+                awaitCaughtUp(master.port(), replica.port(), replica.toString());
+                MixedWrites.run(m, 38, 500, DBS);
+                awaitCaughtUp(master.port(), replica.port(), replica.toString());
+                assertEquals(DatasetDump.of(master.port(), DBS), DatasetDump.of(replica.port(), DBS));
+            }
+            if (RedisProcess.available()) {
+                try (RedisProcess replica = RedisProcess.start(replicaArgs(tls, null).toArray(new String[0]))) {
+                    awaitCaughtUp(master.port(), replica.port(), "redis replica :" + replica.port());
+                    assertEquals(DatasetDump.of(master.port(), DBS), DatasetDump.of(replica.port(), DBS));
+                }
+            }
+            assertEquals("ok", Info.field(master.port(), "persistence", "rdb_last_bgsave_status"), "the file was a BGSAVE");
+        }
+    }
+
     @Test
     void aRealRedisReplicaOfOursOverTls() {
         assumeTrue(RedisProcess.available());

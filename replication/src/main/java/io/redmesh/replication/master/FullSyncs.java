@@ -28,6 +28,12 @@ final class FullSyncs {
     private final ReplicationSettings settings;
     private final List<ReplicaLink> waiting = new ArrayList<>();
     private CompletableFuture<?> running;
+    /**
+     * The replicas of the disk-backed sync whose BGSAVE is running (null otherwise): a replica that
+     * asks meanwhile joins them, as 7.0 attaches it to the running BGSAVE for replication.
+     */
+    private List<ReplicaLink> savingFor;
+    private ReplicationMark savingMark;
 
     FullSyncs(MasterSide master, NodeControl node, ReplicationSettings settings) {
         this.master = master;
@@ -43,8 +49,34 @@ final class FullSyncs {
     void request(ReplicaLink r) {
         r.state = ReplicaLink.State.WAIT_BGSAVE_START;
         r.syncRequestedMillis = System.currentTimeMillis();
+        if (attach(r)) {
+            return;
+        }
         waiting.add(r);
         start(false);
+    }
+
+    /**
+     * A disk-backed BGSAVE for replication runs: the replica takes the same file and continues
+     * from the same offset (the buffer keeps the stream from there for the others), as 7.0's
+     * syncCommand does when a replica waits for that BGSAVE's end. Not when the stream from that
+     * offset is gone (every replica that held it left) or the file is not a format it reads.
+     */
+    private boolean attach(ReplicaLink r) {
+        if (savingFor == null || r.rdbChannel || (settings.disklessSync && r.capaEof && !r.oldSync)
+                || !savingMark.replId().equals(master.ids().replid())
+                || !master.buffer().canServe(savingMark.offset() + 1)) {
+            return false;
+        }
+        r.syncOffset = savingMark.offset();
+        r.position = savingMark.offset() + 1;
+        r.state = ReplicaLink.State.WAIT_BGSAVE_END;
+        if (!r.oldSync) {
+            r.writeRaw("+FULLRESYNC " + savingMark.replId() + " " + savingMark.offset() + "\r\n");
+        }
+        savingFor.add(r);
+        NodeLog.notice("Waiting for end of BGSAVE for SYNC");
+        return true;
     }
 
     void forget(ReplicaLink r) {
@@ -145,11 +177,18 @@ final class FullSyncs {
         });
     }
 
-    private CompletableFuture<?> startDisk(List<ReplicaLink> targets) throws Datasets.SnapshotBusyException {
-        CompletableFuture<Datasets.SavedRdb> f = node.datasets().saveRdb(
-                () -> instant(targets, ReplicaLink.State.WAIT_BGSAVE_END, null));
+    private CompletableFuture<?> startDisk(List<ReplicaLink> first) throws Datasets.SnapshotBusyException {
+        List<ReplicaLink> targets = new java.util.concurrent.CopyOnWriteArrayList<>(first);
+        CompletableFuture<Datasets.SavedRdb> f = node.datasets().saveRdb(() -> {
+            ReplicationMark mark = instant(targets, ReplicaLink.State.WAIT_BGSAVE_END, null);
+            savingFor = targets;
+            savingMark = mark;
+            return mark;
+        });
         CompletableFuture<Void> sent = new CompletableFuture<>();
         f.whenComplete((saved, e) -> {
+            // under the lock, so a replica attaches before this point or waits for the next sync
+            locked(() -> savingFor = null);
             if (e != null) {
                 NodeLog.warning("BGSAVE for replication failed: " + e.getMessage());
                 for (ReplicaLink r : targets) {
