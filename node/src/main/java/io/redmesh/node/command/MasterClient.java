@@ -90,9 +90,11 @@ public final class MasterClient implements MasterStream {
 
     private void apply(byte[][] argv) {
         session.lastInteractionMillis = System.currentTimeMillis();
+        long errorsBefore = session.reply.errorsWritten();
         if (argv.length > 0 && !server.dispatcher().runFromMaster(session, argv)) {
             ServerLog.warning("Unknown command '" + Bytes.latin1(argv[0]) + "' in the master's stream: skipped");
         }
+        PropagationErrors.check(server, session, PropagationErrors.Source.MASTER, argv, errorsBefore);
         session.reply.target().clear(); // replies to the master are not sent (except REPLCONF ACK, by the module)
         if (!session.inMulti()) {
             // Redis updates reploff and proxies only outside MULTI: a transaction is one unit

@@ -250,12 +250,15 @@ public final class AofLoader {
             if (isMulti) {
                 validBeforeMulti = validUpTo;
             }
+            long errorsBefore = fake.reply.errorsWritten();
             if (!aof.server.dispatcher().replay(fake, argv)) {
                 ServerLog.warning("Unknown command '" + new String(argv[0], StandardCharsets.ISO_8859_1)
                         + "' reading the append only file " + fileName);
                 throw new LoadException("Unknown command '" + new String(argv[0], StandardCharsets.ISO_8859_1)
                         + "' reading the append only file " + fileName + " at offset " + cmdStart);
             }
+            io.redmesh.node.command.PropagationErrors.check(aof.server, fake,
+                    io.redmesh.node.command.PropagationErrors.Source.AOF, argv, errorsBefore);
             out.clear(); // replies go nowhere
             validUpTo = in.position;
         }
