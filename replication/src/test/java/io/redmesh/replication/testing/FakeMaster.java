@@ -158,6 +158,22 @@ public final class FakeMaster implements AutoCloseable {
         return b.toByteArray();
     }
 
+    /** A loadable RDB holding one string key in database 0. */
+    public static byte[] rdbWithString(String key, String value) {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        b.writeBytes("REDIS0010".getBytes(StandardCharsets.US_ASCII));
+        b.write(0xFE); // SELECTDB 0
+        b.write(0);
+        b.write(0); // type: string
+        for (String s : new String[] {key, value}) {
+            b.write(s.length());
+            b.writeBytes(s.getBytes(StandardCharsets.ISO_8859_1));
+        }
+        b.write(0xFF);
+        b.writeBytes(new byte[8]);
+        return b.toByteArray();
+    }
+
     public static byte[] ascii(String s) {
         return s.getBytes(StandardCharsets.ISO_8859_1);
     }

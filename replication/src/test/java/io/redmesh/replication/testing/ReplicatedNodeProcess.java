@@ -98,6 +98,10 @@ public final class ReplicatedNodeProcess implements AutoCloseable {
         return port;
     }
 
+    public boolean alive() {
+        return process.isAlive();
+    }
+
     public long pid() {
         return process.pid();
     }
