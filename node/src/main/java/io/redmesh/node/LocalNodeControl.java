@@ -258,6 +258,14 @@ final class LocalNodeControl implements NodeControl {
     }
 
     @Override
+    public void shutdownWait(io.redmesh.node.spi.ShutdownWait wait) {
+        locked(() -> {
+            context.pendingShutdown().waitFor(wait);
+            return null;
+        });
+    }
+
+    @Override
     public void replicationMemory(io.redmesh.node.spi.ReplicationMemory memory) {
         context.replicationMemory(memory);
     }

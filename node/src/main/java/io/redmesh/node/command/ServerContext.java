@@ -44,6 +44,8 @@ public final class ServerContext {
     /** client-output-buffer-limit and the other bounds on what a client may hold. */
     final OutputBufferLimits outputLimits;
     public final ServerStats stats = new ServerStats();
+    /** A shutdown waiting for replicas (shutdown-timeout), and what it waits for. */
+    private final PendingShutdown pendingShutdown = new PendingShutdown(this);
     public final Set<Session> monitors = ConcurrentHashMap.newKeySet();
     /** The executed-write stream's subscribers: the AOF while it is on, upper modules (spi). */
     private final CopyOnWriteArrayList<ExecutedCommandListener> writeListeners = new CopyOnWriteArrayList<>();
@@ -291,6 +293,10 @@ public final class ServerContext {
         }
         persistenceSet = true;
         this.persistence = p;
+    }
+
+    public PendingShutdown pendingShutdown() {
+        return pendingShutdown;
     }
 
     public PersistenceHooks persistence() {

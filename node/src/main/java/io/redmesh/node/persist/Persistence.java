@@ -205,14 +205,19 @@ public final class Persistence implements PersistenceHooks {
      * default: save when save points exist). False when that save failed: the server keeps running.
      */
     public boolean prepareForSignal(String sig) {
-        String flags = config.getString(sig.equals("INT") ? "shutdown-on-sigint" : "shutdown-on-sigterm");
-        java.util.Set<String> f = java.util.Set.of(flags.toLowerCase(java.util.Locale.ROOT).split("\\s+"));
+        java.util.Set<String> f = signalFlags(sig);
         context.lock.lock();
         try {
             return saver.prepareForShutdown(f.contains("save"), f.contains("nosave"), f.contains("force"));
         } finally {
             context.lock.unlock();
         }
+    }
+
+    /** shutdown-on-sigint / -sigterm's flags (default, save, nosave, now, force), lower case. */
+    public java.util.Set<String> signalFlags(String sig) {
+        String flags = config.getString(sig.equals("INT") ? "shutdown-on-sigint" : "shutdown-on-sigterm");
+        return java.util.Set.of(flags.toLowerCase(java.util.Locale.ROOT).split("\\s+"));
     }
 
     /** Closes the AOF and stops the re-key task; idempotent. */

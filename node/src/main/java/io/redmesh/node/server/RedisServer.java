@@ -532,6 +532,18 @@ public final class RedisServer {
         interrupter.start();
         boolean prepared;
         try {
+            java.util.Set<String> f = persistence.signalFlags(sig);
+            context.lock.lock();
+            try {
+                // lagging replicas: writes pause and the cron shuts down once they caught up
+                if (context.pendingShutdown().waitIfNeeded(new io.redmesh.node.command.PendingShutdown.Plan(
+                        f.contains("save"), f.contains("nosave"), f.contains("force"), this::requestShutdown),
+                        f.contains("now"), null)) {
+                    return;
+                }
+            } finally {
+                context.lock.unlock();
+            }
             prepared = persistence.prepareForSignal(sig);
         } finally {
             locked.set(true);

@@ -41,6 +41,7 @@ final class ServerCron {
                 context.latency.addSampleIfNeeded("expire-cycle", (System.nanoTime() - start) / 1_000_000);
             }
             persistence.cron();
+            context.pendingShutdown().cron();
             if (context.keyspace.usedBytes() > context.stats.peakUsedMemory) {
                 context.stats.peakUsedMemory = context.keyspace.usedBytes();
             }

@@ -147,6 +147,9 @@ public interface NodeControl {
      */
     void pauseWrites(boolean on);
 
+    /** What SHUTDOWN and SIGTERM wait for, up to shutdown-timeout (see {@link ShutdownWait}). */
+    void shutdownWait(ShutdownWait wait);
+
     /** A session that applies a master's replication stream (see {@link MasterStream}). */
     MasterStream openMasterStream(String masterAddress, MasterStream.Listener listener);
 

@@ -1,6 +1,7 @@
 package io.redmesh.node.command.family;
 
 import io.redmesh.node.command.CommandContext;
+import io.redmesh.node.command.PendingShutdown;
 import io.redmesh.node.command.CommandFamily;
 import io.redmesh.node.command.CommandTable;
 import io.redmesh.node.command.SlowLog;
@@ -117,8 +118,9 @@ final class ServerCommands implements CommandFamily {
     }
 
     /**
-     * SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]. Saves first when asked or when save points
-     * exist (unless NOSAVE); if that fails (and not FORCE) the server keeps running and answers
+     * SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]. Without NOW, replicas that have not
+     * acknowledged everything are waited for first ({@link PendingShutdown}; ABORT cancels that
+     * wait). Saves first when asked or when save points exist (unless NOSAVE); if that fails (and not FORCE) the server keeps running and answers
      * an error, as Redis does. On success there is no reply: the connection closes and the
      * process exits.
      */
@@ -127,6 +129,7 @@ final class ServerCommands implements CommandFamily {
         boolean save = false;
         boolean nosave = false;
         boolean force = false;
+        boolean now = false;
         for (int i = 1; i < c.argc(); i++) {
             if (c.argIs(i, "NOSAVE")) {
                 nosave = true;
@@ -135,7 +138,7 @@ final class ServerCommands implements CommandFamily {
             } else if (c.argIs(i, "FORCE")) {
                 force = true;
             } else if (c.argIs(i, "NOW")) {
-                continue;
+                now = true;
             } else if (c.argIs(i, "ABORT")) {
                 abort = true;
             } else {
@@ -146,7 +149,15 @@ final class ServerCommands implements CommandFamily {
             throw Errors.E_SYNTAX;
         }
         if (abort) {
-            throw RedisException.err("No shutdown in progress.");
+            if (!c.server.pendingShutdown().abort()) {
+                throw RedisException.err("No shutdown in progress.");
+            }
+            c.reply.ok();
+            return;
+        }
+        // lagging replicas: writes pause and this client waits (no reply) up to shutdown-timeout
+        if (c.server.pendingShutdown().waitIfNeeded(new PendingShutdown.Plan(save, nosave, force, shutdown), now, c)) {
+            return;
         }
         if (!c.server.persistence().prepareForShutdown(save, nosave, force)) {
             ServerLog.warning("Errors trying to shut down the server. Check the logs for more information.");
