@@ -66,6 +66,7 @@ public final class Replication {
         });
         master.onFailoverRequest(requester -> link.promote("failover request from '" + requester + "'"));
         control.addWriteListener(master);
+        control.shutdownWait(new io.redmesh.replication.master.ReplicasAtShutdown(master));
         control.addGate(new ReplicationGates(this));
         control.addInfoSection(new ReplicationInfo(this));
         control.datasets().markSource(this::mark);

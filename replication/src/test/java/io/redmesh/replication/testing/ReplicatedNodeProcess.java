@@ -42,6 +42,12 @@ public final class ReplicatedNodeProcess implements AutoCloseable {
             System.err.println("FATAL: " + e.getMessage());
             System.exit(1);
         }
+        for (String name : new String[] {"TERM", "INT"}) { // as the launcher's Signals
+            sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> {
+                io.redmesh.node.spi.NodeLog.warning("Received SIG" + name + " scheduling shutdown...");
+                server.shutdownOnSignal(name);
+            });
+        }
         server.awaitStop();
     }
 
