@@ -35,7 +35,7 @@ public final class MasterLink implements MasterStream.Listener {
     public enum State { NONE, CONNECT, CONNECTING, HANDSHAKE, TRANSFER, CONNECTED }
 
     final NodeControl node;
-    private final ReplicationSettings settings;
+    final ReplicationSettings settings;
     final ReplicationIds ids;
     final MasterSide master;
     volatile String host;
@@ -63,7 +63,7 @@ public final class MasterLink implements MasterStream.Listener {
     /** Stream bytes that arrived while the RDB was loading, applied once it is installed. */
     ByteBuf held;
     boolean streaming;
-    private volatile boolean loading;
+    volatile boolean loading;
     /** Dual-channel full sync in progress: the RDB on {@link #rdbLink}, the stream held meanwhile. */
     boolean dual;
     OutboundLink rdbLink;
@@ -252,7 +252,7 @@ public final class MasterLink implements MasterStream.Listener {
         receivingBulk = false;
     }
 
-    private void closeRdbChannel() {
+    void closeRdbChannel() {
         dual = false;
         if (rdbLink != null) {
             rdbLink.close();
@@ -519,117 +519,9 @@ public final class MasterLink implements MasterStream.Listener {
         if (diskless && !async) {
             loading = true;
         }
-        Thread t = new Thread(() -> load(gen, l, p, diskless), "redmesh-repl-load");
+        Thread t = new Thread(() -> new SyncLoader(this).load(gen, l, p, diskless), "redmesh-repl-load");
         t.setDaemon(true);
         t.start();
-    }
-
-    /** On the loader thread: the RDB into a keyspace aside (through a file when disk-based), then installed. */
-    private void load(int gen, OutboundLink l, TransferPipe p, boolean diskless) {
-        Datasets data = node.datasets();
-        Datasets.LoadedDataset loaded;
-        long start = System.nanoTime();
-        try {
-            if (diskless) {
-                loaded = data.loadRdb(p, "the master's stream", true);
-                // the RDB's end must be the payload's (before its EOF mark, or at its length), as 7.0
-                // checks the mark right after the RDB ("Replication stream EOF marker is broken")
-                p.expectEnd(loaded.trailing());
-            } else {
-                Datasets.ReceivedFile f = data.receiveFile();
-                try {
-                    p.transferTo(f.out());
-                } catch (java.io.IOException | RuntimeException e) {
-                    f.discard();
-                    throw e;
-                }
-                locked(() -> {
-                    if (gen == generation) {
-                        loading = true;
-                        NodeLog.notice("MASTER <-> REPLICA sync: Flushing old data");
-                    }
-                });
-                if (gen != generation) {
-                    f.discard();
-                    return;
-                }
-                data.flushAll();
-                NodeLog.notice("MASTER <-> REPLICA sync: Loading DB in memory");
-                loaded = f.commitAndLoad();
-            }
-        } catch (Exception e) {
-            locked(() -> loading = false);
-            failed(gen, l, "Failed trying to load the MASTER synchronization DB from " + (diskless ? "socket" : "disk")
-                    + ": " + reason(e));
-            return;
-        }
-        if (streamDb(loaded) < 0) {
-            locked(() -> loading = false);
-            failed(gen, l, "Failed trying to load the MASTER synchronization DB: its repl-stream-db '"
-                    + loaded.aux().get("repl-stream-db") + "' is not a database of mine");
-            return;
-        }
-        Datasets.LoadedDataset ready = loaded;
-        double secs = (System.nanoTime() - start) / 1e9;
-        locked(() -> install(gen, l, ready, secs));
-    }
-
-    private void install(int gen, OutboundLink l, Datasets.LoadedDataset loaded, double secs) {
-        if (gen != generation || l != link) {
-            loading = false;
-            return; // REPLICAOF changed meanwhile: this dataset belongs to no one
-        }
-        node.datasets().install(loaded);
-        ids.follow(fullReplid);
-        ids.clearSecond();
-        master.restartHistory(fullOffset);
-        if (stream == null) {
-            stream = node.openMasterStream(host + ":" + port, this);
-        } else {
-            stream.reset();
-        }
-        stream.db(streamDb(loaded));
-        reploff = fullOffset;
-        readReploff = fullOffset;
-        pipe = null;
-        loading = false;
-        closeRdbChannel();
-        failures = 0;
-        lastIoMillis = System.currentTimeMillis();
-        state(State.CONNECTED);
-        NodeLog.notice(String.format("MASTER <-> REPLICA sync: Finished with success (%d keys, %.3f seconds)",
-                loaded.keys(), secs));
-        l.execute(() -> {
-            // on the link's loop: what arrived while loading goes first, then reading resumes
-            if (gen != generation) {
-                return;
-            }
-            streaming = true;
-            sendAck(); // a master that framed the RDB with EOF puts us online at this ACK
-            ByteBuf h = held;
-            held = null;
-            if (h != null) {
-                readReploff += h.readableBytes();
-                try {
-                    stream.feed(h);
-                } catch (IllegalArgumentException e) {
-                    failed(gen, l, e.getMessage());
-                } finally {
-                    h.release();
-                }
-            }
-            l.autoRead(true);
-        });
-    }
-
-    /** The database the stream continues in (the RDB's repl-stream-db; none: 0, as Redis), -1 if out of range. */
-    private int streamDb(Datasets.LoadedDataset loaded) {
-        try {
-            int db = Integer.parseInt(loaded.aux().getOrDefault("repl-stream-db", "0"));
-            return db >= 0 && db < Integer.parseInt(node.config("databases")) ? db : -1;
-        } catch (NumberFormatException e) {
-            return -1;
-        }
     }
 
     /** Applied stream bytes (under the lock): the offset moves, sub-replicas get them verbatim. */
