@@ -36,6 +36,33 @@ import redis.clients.jedis.Pipeline;
 class ReplicationBench {
     static final int KEYS = Integer.getInteger("bench.keys", 1_000_000);
     static final int SET_REQUESTS = Integer.getInteger("bench.requests", 200_000);
+    /** Interleaved rounds: each round runs every variant once, Redis first. */
+    static final int ROUNDS = Integer.getInteger("bench.rounds", 1);
+    /**
+     * JVM option sets to compare for RedMesh nodes, separated by ';' (default: the launcher's);
+     * e.g. -Dbench.jvm="-XX:+UseParallelGC -Xmx2g;-XX:+UseG1GC -Xmx2g".
+     */
+    static final List<List<String>> JVMS = jvmSets(System.getProperty("bench.jvm", ""));
+    /** The JVM options RedMesh nodes start with now. */
+    static List<String> jvm = ReplicatedNodeProcess.LAUNCHER_JVM;
+
+    static List<List<String>> jvmSets(String spec) {
+        List<List<String>> sets = new ArrayList<>();
+        for (String set : spec.split(";")) {
+            if (!set.isBlank()) {
+                sets.add(List.of(set.trim().split("\\s+")));
+            }
+        }
+        if (sets.isEmpty()) {
+            sets.add(ReplicatedNodeProcess.LAUNCHER_JVM);
+        }
+        return sets;
+    }
+
+    /** A short name for the JVM options in use, for RESULT lines when several are compared. */
+    static String jvmTag() {
+        return JVMS.size() == 1 ? "" : " jvm=" + String.join("_", jvm).replace("-XX:", "").replace("+", "");
+    }
     static TestCertificates certs;
 
     interface Server extends AutoCloseable {
@@ -65,8 +92,7 @@ class ReplicationBench {
         args.addAll(List.of(more));
         if (redmesh) {
             Path dir = Files.createTempDirectory("bench-" + name);
-            ReplicatedNodeProcess p = ReplicatedNodeProcess.start(name, dir, 0, ReplicatedNodeProcess.LAUNCHER_JVM,
-                    args.toArray(new String[0]));
+            ReplicatedNodeProcess p = ReplicatedNodeProcess.start(name, dir, 0, jvm, args.toArray(new String[0]));
             return new Server() {
                 public int port() {
                     return p.port();
@@ -133,7 +159,7 @@ class ReplicationBench {
 
     /** Full sync over TLS with a writer and a PING probe on the master. */
     static void fullSync(boolean redmesh, boolean dual) throws Exception {
-        String label = (redmesh ? "redmesh" : "redis") + (dual ? "+dual-channel" : "");
+        String label = (redmesh ? "redmesh" : "redis") + (dual ? "+dual-channel" : "") + (redmesh ? jvmTag() : "");
         String[] dualArgs = dual ? new String[] {"--repl-rdb-channel", "yes"} : new String[0];
         try (Server master = start(redmesh, "master", true, dualArgs)) {
             load(master.port(), KEYS);
@@ -226,7 +252,7 @@ class ReplicationBench {
      */
     static void throughputAndLag(boolean redmesh, boolean redmeshReplicas, boolean tls) throws Exception {
         String label = (redmesh ? "redmesh" : "redis") + (redmesh && !redmeshReplicas ? "(redis replicas)" : "")
-                + " " + (tls ? "tls" : "plain");
+                + (redmesh ? jvmTag() : "") + " " + (tls ? "tls" : "plain");
         try (Server master = start(redmesh, "master", tls)) {
             setLoad(master, tls, SET_REQUESTS / 4); // warm-up
             result(String.format(Locale.ROOT, "throughput %s replicas=0 set_rps=%.0f", label,
@@ -321,16 +347,30 @@ class ReplicationBench {
         certs = TestCertificates.create();
         try {
             String only = System.getProperty("bench.only", "sync,throughput");
-            if (only.contains("sync")) {
-                fullSync(false, false);
-                fullSync(true, false);
-                fullSync(true, true);
-            }
-            if (only.contains("throughput")) {
+            for (int round = 1; round <= ROUNDS; round++) {
+                result("round " + round);
+                if (only.contains("sync")) {
+                    fullSync(false, false);
+                    for (List<String> j : JVMS) {
+                        jvm = j;
+                        fullSync(true, false);
+                        if (!only.contains("nodual")) {
+                            fullSync(true, true);
+                        }
+                    }
+                }
                 for (boolean tls : new boolean[] {false, true}) {
+                    if (!only.contains("throughput") || (only.contains("tlsonly") && !tls)) {
+                        continue;
+                    }
                     throughputAndLag(false, tls);
-                    throughputAndLag(true, tls);
-                    throughputAndLag(true, false, tls);
+                    for (List<String> j : JVMS) {
+                        jvm = j;
+                        throughputAndLag(true, tls);
+                    }
+                    if (!only.contains("noredisreplicas")) {
+                        throughputAndLag(true, false, tls);
+                    }
                 }
             }
         } finally {
