@@ -1,5 +1,6 @@
 package io.redmesh.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.tngtech.archunit.core.domain.Dependency;
@@ -87,19 +88,29 @@ class ModuleBoundaryTest {
                 }
             };
 
+    /**
+     * The modules above node (io.redmesh.NAME), each held to the boundary rule;
+     * {@link #everyModuleAboveNodeIsChecked} fails when a module is on the class path and not here.
+     */
+    static final List<String> UPPER_MODULES = List.of("agent", "cli");
+
+    private static String[] upperPackages() {
+        return UPPER_MODULES.stream().map(m -> "io.redmesh." + m + "..").toArray(String[]::new);
+    }
+
     static final ArchRule OTHER_MODULES_USE_ONLY_SPI = ArchRuleDefinition.classes()
-            .that().resideInAnyPackage("io.redmesh.agent..", "io.redmesh.cli..")
+            .that().resideInAnyPackage(upperPackages())
             .and().doNotHaveFullyQualifiedName(BoundaryProbe.class.getName())
             .should(USE_ONLY_PUBLISHED_NODE);
 
     /** The same rule over everything, the probe included. */
     static final ArchRule OTHER_MODULES_USE_ONLY_SPI_PROBE_INCLUDED = ArchRuleDefinition.classes()
-            .that().resideInAnyPackage("io.redmesh.agent..", "io.redmesh.cli..")
+            .that().resideInAnyPackage(upperPackages())
             .should(USE_ONLY_PUBLISHED_NODE);
 
     static final ArchRule NODE_KNOWS_NO_UPPER_MODULE = ArchRuleDefinition.noClasses()
             .that().resideInAPackage("io.redmesh.node..")
-            .should().dependOnClassesThat().resideInAnyPackage("io.redmesh.agent..", "io.redmesh.cli..");
+            .should().dependOnClassesThat().resideInAnyPackage(upperPackages());
 
     static final ArchRule AGENT_KNOWS_NO_LAUNCHER = ArchRuleDefinition.noClasses()
             .that().resideInAPackage("io.redmesh.agent..")
@@ -117,6 +128,23 @@ class ModuleBoundaryTest {
         for (String m : List.of("node", "agent", "cli", "node-test", "agent-test", "cli-test")) {
             assertTrue(seen.contains(m), "no " + m + " classes imported: " + seen);
         }
+    }
+
+    /**
+     * Every module whose main classes are on the class path, node aside, is held to the boundary:
+     * a module added later (replication, sentinel, cluster-bus) and not listed would reach into
+     * node's internals unchecked.
+     */
+    @Test
+    void everyModuleAboveNodeIsChecked() {
+        Set<String> seen = new java.util.TreeSet<>();
+        for (JavaClass c : ALL) {
+            String[] parts = c.getPackageName().split("\\.");
+            if (parts.length > 2 && !isTest(c) && !parts[2].equals("node")) {
+                seen.add(parts[2]);
+            }
+        }
+        assertEquals(new java.util.TreeSet<>(UPPER_MODULES), seen, "modules on the class path vs UPPER_MODULES");
     }
 
     @Test
