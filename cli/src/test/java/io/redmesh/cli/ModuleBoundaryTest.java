@@ -92,7 +92,7 @@ class ModuleBoundaryTest {
      * The modules above node (io.redmesh.NAME), each held to the boundary rule;
      * {@link #everyModuleAboveNodeIsChecked} fails when a module is on the class path and not here.
      */
-    static final List<String> UPPER_MODULES = List.of("agent", "cli");
+    static final List<String> UPPER_MODULES = List.of("agent", "cli", "replication");
 
     private static String[] upperPackages() {
         return UPPER_MODULES.stream().map(m -> "io.redmesh." + m + "..").toArray(String[]::new);
@@ -112,8 +112,8 @@ class ModuleBoundaryTest {
             .that().resideInAPackage("io.redmesh.node..")
             .should().dependOnClassesThat().resideInAnyPackage(upperPackages());
 
-    static final ArchRule AGENT_KNOWS_NO_LAUNCHER = ArchRuleDefinition.noClasses()
-            .that().resideInAPackage("io.redmesh.agent..")
+    static final ArchRule MODULES_KNOW_NO_LAUNCHER = ArchRuleDefinition.noClasses()
+            .that().resideInAnyPackage("io.redmesh.agent..", "io.redmesh.replication..")
             .should().dependOnClassesThat().resideInAPackage("io.redmesh.cli..");
 
     @Test
@@ -155,7 +155,7 @@ class ModuleBoundaryTest {
     @Test
     void arrowsBetweenModulesPointDown() {
         NODE_KNOWS_NO_UPPER_MODULE.check(ALL);
-        AGENT_KNOWS_NO_LAUNCHER.check(ALL);
+        MODULES_KNOW_NO_LAUNCHER.check(ALL);
     }
 
     /**
