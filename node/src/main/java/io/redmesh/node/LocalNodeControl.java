@@ -100,6 +100,11 @@ final class LocalNodeControl implements NodeControl {
 
     @Override
     public void setUser(String name, String rules) throws RequestRefusedException {
+        // ACL SETUSER's check: the name is written verbatim into ACL LIST and the aclfile, where
+        // a line break would plant lines of the caller's choosing
+        if (!this.rules.validUserName(name)) {
+            throw new RequestRefusedException("Usernames can't contain spaces or null characters");
+        }
         context.lock.lock();
         try {
             acl.changes.applyRemote(name, rules);

@@ -70,7 +70,8 @@ public interface NodeControl {
      * Makes user {@code name} exactly {@code rules} (rebuilt from a blank user, so its ACL LIST
      * line is what the origin published), without telling the ACL listeners (no echo).
      *
-     * @throws RequestRefusedException when a rule does not parse; nothing changes then
+     * @throws RequestRefusedException when a rule does not parse, or the name is one ACL SETUSER
+     *         refuses (empty, spaces, line breaks, NUL); nothing changes then
      */
     void setUser(String name, String rules) throws RequestRefusedException;
 
