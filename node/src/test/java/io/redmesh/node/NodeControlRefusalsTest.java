@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.redmesh.node.spi.ModuleCommands;
 import io.redmesh.node.spi.NodeControl;
 import io.redmesh.node.spi.RequestRefusedException;
 import io.redmesh.node.testing.RespClient;
@@ -50,5 +51,23 @@ class NodeControlRefusalsTest {
         } finally {
             node.close();
         }
+    }
+
+    /**
+     * A module binds only commands no part of the node implements: binding a built-in (AUTH,
+     * CONFIG SET, ACL SETUSER ...) would silently replace its handler, and with it the checks
+     * that handler makes. Redis refuses a module command whose name exists (RM_CreateCommand).
+     */
+    @Test
+    void aModuleCannotShadowABuiltInCommand() {
+        for (String builtIn : List.of("auth", "config|set", "acl|setuser", "get")) {
+            ModuleCommands shadow = b -> b.bind(builtIn, call -> call.reply().ok());
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> Node.build(Node.newConfig(), List.of(shadow)).stop(), builtIn);
+            assertTrue(e.getMessage().contains(builtIn), e.getMessage());
+        }
+        // nor may two modules bind the same command
+        ModuleCommands one = b -> b.bind("wait", call -> call.reply().integer(0));
+        assertThrows(IllegalArgumentException.class, () -> Node.build(Node.newConfig(), List.of(one, one)).stop());
     }
 }
