@@ -44,11 +44,18 @@ public final class CommandTable {
             this.declared = declared;
         }
 
-        /** Binds a handler to "name" or "container|sub". */
+        /**
+         * Binds a handler to "name" or "container|sub", once: a second binding (a module naming a
+         * built-in, two parts implementing one command) would silently replace the first and the
+         * checks it makes, so it is refused, as Redis refuses a module command whose name exists.
+         */
         public Binder bind(String fullName, CommandHandler h) {
             CommandSpec s = declared.get(fullName.toLowerCase(Locale.ROOT));
             if (s == null) {
                 throw new IllegalArgumentException("command not declared in the table: " + fullName);
+            }
+            if (s.handler != null) {
+                throw new IllegalArgumentException("command already implemented: " + fullName);
             }
             s.handler = h;
             return this;

@@ -11,7 +11,10 @@ public interface ModuleCommands {
 
     /** Binds handlers to declared names ("wait", "replconf", "client|kill"). */
     interface Binder {
-        /** @throws IllegalArgumentException when the name is not declared in the command table */
+        /**
+         * @throws IllegalArgumentException when the name is not declared in the command table, or
+         *         is already implemented (by the node or another module): nothing is shadowed
+         */
         Binder bind(String fullName, ModuleCommand handler);
     }
 }
