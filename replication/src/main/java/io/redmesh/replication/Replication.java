@@ -95,19 +95,13 @@ public final class Replication {
             if (m != null) {
                 link.resume(m);
             }
-            pendingMaster = hp;
+            // a replica from here on (-READONLY, no expiry of its own); it connects once the node runs
+            link.follow(hp[0], Integer.parseInt(hp[1]), "configuration", false);
         });
     }
 
-    private String[] pendingMaster;
-
     private void started() {
-        locked(() -> {
-            if (pendingMaster != null) {
-                link.follow(pendingMaster[0], Integer.parseInt(pendingMaster[1]), "configuration", false);
-                pendingMaster = null;
-            }
-        });
+        locked(link::connectIfWaiting);
         scheduleCron();
     }
 

@@ -182,6 +182,13 @@ public final class MasterLink implements MasterStream.Listener {
         return true;
     }
 
+    /** Connects to a master {@link #follow}ed before the node ran (it had no event loop then). */
+    public void connectIfWaiting() {
+        if (state == State.CONNECT && retry == null) {
+            scheduleConnect(0);
+        }
+    }
+
     /**
      * A restarted replica resumes from the position its RDB recorded (a cached master built
      * from it), so its first PSYNC can be partial. Under the lock, before the node serves.
