@@ -70,4 +70,29 @@ class NodeControlRefusalsTest {
         ModuleCommands one = b -> b.bind("wait", call -> call.reply().integer(0));
         assertThrows(IllegalArgumentException.class, () -> Node.build(Node.newConfig(), List.of(one, one)).stop());
     }
+
+    /**
+     * dir and dbfilename are protected (enable-protected-configs no by default): no client may set
+     * them, whatever its ACL, since together they write a file of the caller's choosing (an
+     * authorized_keys). A module is not a local client: CONFIG SET's refusal holds for it.
+     */
+    @Test
+    void aProtectedDirectiveIsRefusedThroughTheSpiAsToAClient(@TempDir Path dir) throws Exception {
+        ServerFixture node = ServerFixture.start();
+        try {
+            NodeControl control = node.server().control();
+            String dbfilename = control.config("dbfilename");
+            String dirNow = control.config("dir");
+            RequestRefusedException e = assertThrows(RequestRefusedException.class,
+                    () -> control.configSet("dir", dir.toString()));
+            assertTrue(e.getMessage().contains("can't set protected config"), e.getMessage());
+            assertThrows(RequestRefusedException.class, () -> control.configSet("dbfilename", "authorized_keys"));
+            assertEquals(dbfilename, control.config("dbfilename"));
+            assertEquals(dirNow, control.config("dir"));
+            control.configSet("maxmemory-policy", "allkeys-lru"); // an ordinary directive still applies
+            assertEquals("allkeys-lru", control.config("maxmemory-policy"));
+        } finally {
+            node.close();
+        }
+    }
 }
