@@ -4,6 +4,7 @@ import io.prometheus.client.CollectorRegistry;
 import io.redmesh.node.acl.Acl;
 import io.redmesh.node.acl.AclPrivilege;
 import io.redmesh.node.command.ServerContext;
+import io.redmesh.node.config.ServerConfig;
 import io.redmesh.node.config.ServerConfig.ConfigSetError;
 import io.redmesh.node.spi.AclChangeListener;
 import io.redmesh.node.spi.AclRules;
@@ -30,6 +31,11 @@ final class LocalNodeControl implements NodeControl {
     private final ServerContext context;
     private final Acl acl;
     private final AclRules rules;
+    /**
+     * CONFIG SET's caller for a module: not a local client, so a protected directive (dir,
+     * dbfilename) changes only under enable-protected-configs yes, as for any remote client.
+     */
+    private static final ServerConfig.Caller AS_MODULE = mode -> mode.equals("yes");
 
     LocalNodeControl(Node node) {
         this.node = node;
@@ -149,7 +155,7 @@ final class LocalNodeControl implements NodeControl {
             context.config.set(List.of(
                     new String[] {"tls-cert-file", certFile.toString()},
                     new String[] {"tls-key-file", keyFile.toString()},
-                    new String[] {"tls-ca-cert-file", caCertFile.toString()}));
+                    new String[] {"tls-ca-cert-file", caCertFile.toString()}), AS_MODULE);
         } catch (ConfigSetError e) {
             throw new RequestRefusedException(e.getMessage(), e);
         } finally {
@@ -192,7 +198,7 @@ final class LocalNodeControl implements NodeControl {
     public void configSet(String name, String value) throws RequestRefusedException {
         context.lock.lock();
         try {
-            context.config.set(List.<String[]>of(new String[] {name, value}));
+            context.config.set(List.<String[]>of(new String[] {name, value}), AS_MODULE);
         } catch (ConfigSetError e) {
             throw new RequestRefusedException(e.getMessage(), e);
         } finally {

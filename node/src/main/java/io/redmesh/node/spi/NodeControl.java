@@ -117,7 +117,8 @@ public interface NodeControl {
     String config(String name);
 
     /**
-     * Sets a directive as CONFIG SET would (the checks and listeners of that directive run).
+     * Sets a directive as CONFIG SET from a remote client would (the checks and listeners of
+     * that directive run; a protected one, dir or dbfilename, only under enable-protected-configs yes).
      *
      * @throws RequestRefusedException with CONFIG SET's error when the value is refused
      */
