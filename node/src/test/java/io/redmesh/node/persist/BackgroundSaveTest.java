@@ -152,6 +152,37 @@ class BackgroundSaveTest {
         }
     }
 
+    /**
+     * processCommand() checks maxmemory before the disk error: a write refused on both counts
+     * gets -OOM from Redis 7.0, and -MISCONF only once memory is no longer the problem. The same
+     * requests to a real redis-server and to a node, byte for byte.
+     */
+    @Test
+    void outOfMemoryIsReportedBeforeADiskErrorAsRedisDoes() throws Exception {
+        Assumptions.assumeTrue(RedisProcess.available(), "redis-server not installed");
+        Path ours = Files.createDirectory(dir.resolve("ours"));
+        Path theirs = Files.createDirectory(dir.resolve("theirs"));
+        try (RedisProcess redis = RedisProcess.builder().args("--dir", theirs.toString(), "--save", "3600 1").start();
+                ServerFixture node = ServerFixture.start("--dir", ours.toString(), "--save", "3600 1");
+                RespClient r = RespClient.connect(redis.port()); RespClient n = node.client()) {
+            for (RespClient c : List.of(r, n)) {
+                c.call("SET", "a", "1");
+            }
+            Files.delete(ours);
+            Files.delete(theirs);
+            for (RespClient c : List.of(r, n)) {
+                assertEquals("+Background saving started\r\n", c.callString("BGSAVE"));
+                await(() -> info(c, "rdb_last_bgsave_status").equals("err"), "the failed save");
+            }
+            List<String> steps = List.of("SET a 2", "CONFIG SET maxmemory 1", "SET a 3", "GET a",
+                    "CONFIG SET maxmemory 0", "SET a 4");
+            for (String step : steps) {
+                String[] argv = step.split(" ");
+                assertEquals(r.callString(argv), n.callString(argv), step);
+            }
+        }
+    }
+
     @Test
     void aFailedBgsaveDeniesWritesUntilFixedOrAllowed() throws Exception {
         Path sub = Files.createDirectory(dir.resolve("gone"));
