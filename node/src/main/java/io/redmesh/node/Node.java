@@ -159,9 +159,9 @@ public final class Node {
         context.accessControl(acl);
         dispatcher.addGate(acl::check);
         dispatcher.addExecGate(acl::checkAtExec);
-        // persistence: what commands ask of it, and -MISCONF after the ACL check, as in processCommand()
+        // persistence: what commands ask of it, and -MISCONF after the memory check, as in processCommand()
         context.persistence(persistence);
-        dispatcher.addGate(persistence::diskErrorGate);
+        dispatcher.addGateAfterMemoryCheck(persistence::diskErrorGate);
         // TLS, metrics, listeners
         tls = new TlsContextProvider();
         metrics = new NodeMetrics(context, acl);

@@ -22,6 +22,8 @@ public final class Dispatcher {
     /** Extra pre-execution checks plugged in by upper layers (ACL, cluster routing). */
     private final List<CommandGate> gates = new ArrayList<>();
     private final List<CommandGate> execGates = new ArrayList<>();
+    /** Checks Redis makes after the memory check (-MISCONF), before the modules' gates. */
+    private final List<CommandGate> gatesAfterMemory = new ArrayList<>();
     /** Gates upper modules add (-NOREPLICAS, -READONLY, -MASTERDOWN, -LOADING), after the memory check. */
     private final List<io.redmesh.node.spi.RequestGate> moduleGates = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final CommandWatchdog watchdog = new CommandWatchdog();
@@ -47,6 +49,11 @@ public final class Dispatcher {
         gates.add(g);
     }
 
+    /** A check processCommand() makes after the maxmemory check (OOM is reported first). */
+    public void addGateAfterMemoryCheck(CommandGate g) {
+        gatesAfterMemory.add(g);
+    }
+
     /**
      * A check EXEC runs again on each queued command just before executing it (ACL rules may
      * have changed since it was queued); a non-null error line replaces that command's reply.
@@ -65,7 +72,11 @@ public final class Dispatcher {
         if (s.master) {
             return null; // mustObeyClient(): the master's stream is never refused
         }
-        for (CommandGate g : execGates) {
+        return firstRefusal(execGates, s, cmd, argv);
+    }
+
+    private static String firstRefusal(List<CommandGate> checks, Session s, CommandSpec cmd, byte[][] argv) {
+        for (CommandGate g : checks) {
             String err = g.check(s, cmd, argv);
             if (err != null) {
                 return err;
@@ -180,12 +191,10 @@ public final class Dispatcher {
             reject(s, cmd, "Command not allowed inside a transaction", false);
             return;
         }
-        for (CommandGate g : gates) {
-            String err = g.check(s, cmd, argv);
-            if (err != null) {
-                reject(s, cmd, err, true);
-                return;
-            }
+        String refused = firstRefusal(gates, s, cmd, argv);
+        if (refused != null) {
+            reject(s, cmd, refused, true);
+            return;
         }
         long maxmemory = server.maxmemory;
         if (maxmemory > 0) {
@@ -202,6 +211,11 @@ public final class Dispatcher {
                 reject(s, cmd, Errors.OOM, true);
                 return;
             }
+        }
+        refused = firstRefusal(gatesAfterMemory, s, cmd, argv);
+        if (refused != null) {
+            reject(s, cmd, refused, true);
+            return;
         }
         if (!moduleGates.isEmpty()) {
             GatedView view = new GatedView(s, cmd);
