@@ -109,7 +109,7 @@ class MeshAclTest {
         assertNotNull(winner);
         Set<String> digests = new HashSet<>();
         for (MeshTestbed.Node n : mesh.nodes) {
-            MeshTestbed.await(Duration.ofSeconds(5), () -> n.agent.store().digest(RecordKind.ACL_USER)
+            MeshTestbed.await(Duration.ofSeconds(20), () -> n.agent.store().digest(RecordKind.ACL_USER)
                     .equals(mesh.node(1).agent.store().digest(RecordKind.ACL_USER)));
             digests.add(n.agent.store().digest(RecordKind.ACL_USER));
         }
