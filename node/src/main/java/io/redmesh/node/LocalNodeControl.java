@@ -36,12 +36,15 @@ final class LocalNodeControl implements NodeControl {
      * dbfilename) changes only under enable-protected-configs yes, as for any remote client.
      */
     private static final ServerConfig.Caller AS_MODULE = mode -> mode.equals("yes");
+    private final ClusterSupport cluster;
+    private volatile io.redmesh.node.spi.cluster.ReplicationRole replicationRole;
 
     LocalNodeControl(Node node) {
         this.node = node;
         this.context = node.context();
         this.acl = node.acl();
         this.rules = new AclPrivilege(context.table());
+        this.cluster = new ClusterSupport(context, node.tls());
     }
 
     @Override
@@ -303,5 +306,30 @@ final class LocalNodeControl implements NodeControl {
     @Override
     public void certificateMetric(String link, Supplier<X509Certificate> current) {
         node.metrics().certificate(link, current);
+    }
+
+    @Override
+    public void router(io.redmesh.node.spi.cluster.KeyRouter router) {
+        context.dispatcher().router(router);
+    }
+
+    @Override
+    public io.redmesh.node.spi.cluster.SlotKeys slotKeys() {
+        return cluster;
+    }
+
+    @Override
+    public io.redmesh.node.spi.cluster.BusTls busTls() {
+        return cluster;
+    }
+
+    @Override
+    public void replicationRole(io.redmesh.node.spi.cluster.ReplicationRole role) {
+        replicationRole = role;
+    }
+
+    @Override
+    public io.redmesh.node.spi.cluster.ReplicationRole replicationRole() {
+        return replicationRole;
     }
 }

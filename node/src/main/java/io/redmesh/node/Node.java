@@ -133,6 +133,9 @@ public final class Node {
     private Node(ServerConfig config, List<ModuleCommands> modules) {
         // keyspace and shared state
         context = new ServerContext(config);
+        if (config.getBool("cluster-enabled")) {
+            context.keyspace.indexSlots(); // CLUSTER COUNTKEYSINSLOT/GETKEYSINSLOT, MIGRATE
+        }
         // command table and dispatcher
         persistence = new Persistence(context, config);
         AclCommands aclCommands = new AclCommands();

@@ -65,6 +65,7 @@ public final class Replication {
             }
         });
         master.onFailoverRequest(requester -> link.promote("failover request from '" + requester + "'"));
+        control.replicationRole(new ClusterRole());
         control.addWriteListener(master);
         control.shutdownWait(new io.redmesh.replication.master.ReplicasAtShutdown(master));
         control.addGate(new ReplicationGates(this));
@@ -147,6 +148,37 @@ public final class Replication {
             return null;
         }
         return new ReplicationMark(ids.replid(), master.offset(), 0);
+    }
+
+    /** What replication publishes for cluster mode (spi.cluster.ReplicationRole); calls come under the lock. */
+    private final class ClusterRole implements io.redmesh.node.spi.cluster.ReplicationRole {
+        @Override
+        public void follow(String host, int port) {
+            link.follow(host, port, "cluster");
+        }
+
+        @Override
+        public void promote() {
+            link.promote("cluster failover");
+        }
+
+        @Override
+        public long offset() {
+            if (link.isReplica()) {
+                return Math.max(0, link.reploff());
+            }
+            return master.offset();
+        }
+
+        @Override
+        public boolean masterLinkUp() {
+            return link.state() == MasterLink.State.CONNECTED;
+        }
+
+        @Override
+        public long masterLinkDownSince() {
+            return link.state() == MasterLink.State.CONNECTED ? 0 : link.linkDownSinceMillis();
+        }
     }
 
     private void locked(Runnable r) {

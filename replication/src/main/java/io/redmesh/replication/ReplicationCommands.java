@@ -56,6 +56,10 @@ final class ReplicationCommands implements ModuleCommands {
         byte[][] a = c.argv();
         String host = str(a[1]);
         String portArg = str(a[2]);
+        if (repl.node().config("cluster-enabled").equals("yes")) {
+            c.reply().error("ERR REPLICAOF not allowed in cluster mode.");
+            return;
+        }
         if (repl.failover().active()) {
             c.reply().error("ERR REPLICAOF not allowed while failing over.");
             return;

@@ -27,6 +27,8 @@ public final class Dispatcher {
     /** Gates upper modules add (-NOREPLICAS, -READONLY, -MASTERDOWN, -LOADING), after the memory check. */
     private final List<io.redmesh.node.spi.RequestGate> moduleGates = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final CommandWatchdog watchdog = new CommandWatchdog();
+    /** Cluster routing (getNodeByQuery), set by the cluster module; null outside cluster mode. */
+    private volatile io.redmesh.node.spi.cluster.KeyRouter router;
     /** Writes are paused (FAILOVER's pauseClients WRITE): write commands wait, in order, until it ends. */
     private boolean writesPaused;
     private final List<Session> postponed = new ArrayList<>();
@@ -60,6 +62,11 @@ public final class Dispatcher {
      */
     public void addExecGate(CommandGate g) {
         execGates.add(g);
+    }
+
+    /** Cluster mode: the router asked before each command with keys (see spi.cluster.KeyRouter). */
+    public void router(io.redmesh.node.spi.cluster.KeyRouter r) {
+        router = r;
     }
 
     /** A module's check, run where Redis checks replication state in processCommand(). */
@@ -134,6 +141,9 @@ public final class Dispatcher {
         int mark = r.target().writerIndex();
         boolean skipThis = s.replyMode == Session.ReplyMode.SKIP;
         processCommand(s, argv);
+        if (s.asking && !s.inMulti && !"asking".equals(s.lastCommand)) {
+            s.asking = false; // resetClient(): ASKING lasts one command (or one transaction)
+        }
         boolean drop = s.replyMode == Session.ReplyMode.OFF || (skipThis && s.replyMode == Session.ReplyMode.SKIP);
         if (drop && !s.isBlocked()) {
             r.target().writerIndex(mark);
@@ -195,6 +205,21 @@ public final class Dispatcher {
         if (refused != null) {
             reject(s, cmd, refused, true);
             return;
+        }
+        io.redmesh.node.spi.cluster.KeyRouter route = router;
+        if (route != null && !s.master && (Transactions.isExec(cmd) || !cmd.keySpecs.isEmpty()
+                || cmd.has(CommandFlag.MOVABLEKEYS))) {
+            String redirect = route.route(new RoutedView(s, cmd, argv));
+            if (redirect != null) {
+                cmd.rejectedCalls++;
+                if (Transactions.isExec(cmd)) {
+                    Transactions.discardTransaction(server, s); // the redirect itself is the reply
+                } else if (s.inMulti) {
+                    s.multiError = true;
+                }
+                s.reply.error(redirect);
+                return;
+            }
         }
         long maxmemory = server.maxmemory;
         if (maxmemory > 0) {
@@ -328,6 +353,90 @@ public final class Dispatcher {
             return replay(s, argv);
         } finally {
             server.keyspace.masterExecuting(false);
+        }
+    }
+
+    /** What the cluster router sees of a request. */
+    private final class RoutedView implements io.redmesh.node.spi.cluster.KeyRouter.RoutedRequest {
+        private final Session s;
+        private final CommandSpec cmd;
+        private final byte[][] argv;
+
+        RoutedView(Session s, CommandSpec cmd, byte[][] argv) {
+            this.s = s;
+            this.cmd = cmd;
+            this.argv = argv;
+        }
+
+        @Override
+        public String command() {
+            return cmd.fullName;
+        }
+
+        @Override
+        public List<byte[]> keys() {
+            List<byte[]> out = new ArrayList<>();
+            if (Transactions.isExec(cmd)) {
+                for (Session.QueuedCommand q : s.queued) {
+                    addKeys(out, q.spec(), q.argv());
+                }
+            } else {
+                addKeys(out, cmd, argv);
+            }
+            return out;
+        }
+
+        private void addKeys(List<byte[]> out, CommandSpec c, byte[][] a) {
+            KeyExtractor.Keys k = KeyExtractor.keys(c, a, a.length);
+            for (int i = 0; i < k.count(); i++) {
+                out.add(a[k.position(i)]);
+            }
+        }
+
+        @Override
+        public boolean write() {
+            return cmd.has(CommandFlag.WRITE) || (Transactions.isExec(cmd) && s.queuedWrite());
+        }
+
+        @Override
+        public boolean readOnly() {
+            if (Transactions.isExec(cmd)) {
+                for (Session.QueuedCommand q : s.queued) {
+                    if (!q.spec().has(CommandFlag.READONLY)) {
+                        return false;
+                    }
+                }
+                return true;
+            }
+            return cmd.has(CommandFlag.READONLY);
+        }
+
+        @Override
+        public boolean asking() {
+            return s.asking || cmd.has(CommandFlag.ASKING);
+        }
+
+        @Override
+        public boolean readOnlyClient() {
+            return s.readonlyCluster;
+        }
+
+        @Override
+        public boolean pubsubShard() {
+            return switch (cmd.fullName) {
+                case "spublish", "ssubscribe", "sunsubscribe" -> true;
+                default -> false;
+            };
+        }
+
+        @Override
+        public boolean tls() {
+            return s.transport().tls();
+        }
+
+        @Override
+        public boolean exists(byte[] key) {
+            return server.keyspace.db(0).exists(key);
         }
     }
 

@@ -86,6 +86,21 @@ public final class ModuleCommandFamily implements CommandFamily {
         }
 
         @Override
+        public boolean tls() {
+            return c.session.transport.tls();
+        }
+
+        @Override
+        public void asking() {
+            c.session.asking = true;
+        }
+
+        @Override
+        public void readOnlyClient(boolean on) {
+            c.session.readonlyCluster = on;
+        }
+
+        @Override
         public ReplicaChannel becomeReplica(ReplicaChannel.Events events) {
             Session s = c.session;
             if (s.replicaLink == null) {

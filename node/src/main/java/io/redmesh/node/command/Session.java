@@ -56,6 +56,11 @@ public final class Session {
     /** Set by SHUTDOWN etc. to make the transport close when flushed. */
     public String lastCommand = "NULL";
 
+    /** Cluster mode: ASKING was sent (lasts one command, or a whole MULTI). */
+    public boolean asking;
+    /** Cluster mode: READONLY was sent (a replica serves reads of its master's slots). */
+    public boolean readonlyCluster;
+
     // MULTI/EXEC
     boolean inMulti;
     boolean multiError;

@@ -343,6 +343,24 @@ public final class Database {
         return main;
     }
 
+    /** CLUSTER COUNTKEYSINSLOT (0 when the keyspace keeps no slot index). */
+    public int countKeysInSlot(int slot) {
+        return main.slots == null ? 0 : main.slots.count(slot);
+    }
+
+    /** Up to {@code max} keys of a hash slot (none when the keyspace keeps no slot index). */
+    public List<byte[]> keysInSlot(int slot, int max) {
+        return main.slots == null ? List.of() : main.slots.keys(slot, max);
+    }
+
+    /** Starts indexing keys by slot; the database must be empty. */
+    void indexSlots() {
+        if (main.size() != 0) {
+            throw new IllegalStateException("slot index on a non-empty database");
+        }
+        main = Dict.slotIndexed();
+    }
+
     public Dict volatileDict() {
         return volatileKeys;
     }
@@ -352,7 +370,7 @@ public final class Database {
         keyspace.listener.databaseReplaced(this, null);
         keyspace.usedBytes -= usedBytes;
         usedBytes = 0;
-        main = new Dict();
+        main = keyspace.slotIndexed() ? Dict.slotIndexed() : new Dict();
         volatileKeys = new Dict();
         avgTtl = 0;
     }

@@ -17,6 +17,17 @@ public final class Dict {
     private static final int INITIAL = 4;
     private DictEntry[] table = new DictEntry[INITIAL];
     private int size;
+    /** Keys by hash slot, kept only by the main dict of a cluster-mode database (else null). */
+    SlotIndex slots;
+
+    public Dict() {}
+
+    /** A keyspace dict of a cluster-mode node: it also indexes its keys by hash slot. */
+    static Dict slotIndexed() {
+        Dict d = new Dict();
+        d.slots = new SlotIndex();
+        return d;
+    }
 
     public int size() {
         return size;
@@ -88,6 +99,9 @@ public final class Dict {
         e.next = table[idx];
         table[idx] = e;
         size++;
+        if (slots != null) {
+            slots.add(key);
+        }
         if (size > table.length) {
             resize(table.length * 2);
         }
@@ -122,6 +136,9 @@ public final class Dict {
                 }
                 e.next = null;
                 size--;
+                if (slots != null) {
+                    slots.remove(key);
+                }
                 maybeShrink();
                 return e;
             }
@@ -132,6 +149,9 @@ public final class Dict {
     public void clear() {
         table = new DictEntry[INITIAL];
         size = 0;
+        if (slots != null) {
+            slots = new SlotIndex();
+        }
     }
 
     private void maybeShrink() {

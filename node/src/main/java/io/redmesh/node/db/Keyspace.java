@@ -33,6 +33,8 @@ public final class Keyspace {
     Snapshot snapshot;
     /** Epoch of the last snapshot begun; entries stamped with it are handled for that snapshot. */
     int snapshotEpoch;
+    /** Cluster mode: every database's main dict indexes its keys by hash slot. */
+    private boolean slotIndexed;
 
     /** Told about every key removed by expiry or eviction (replication propagates a DEL or UNLINK). */
     public interface ExpiredKeyHook {
@@ -44,6 +46,21 @@ public final class Keyspace {
         for (int i = 0; i < databases; i++) {
             dbs[i] = new Database(i, this);
         }
+    }
+
+    /**
+     * Cluster mode (cluster-enabled yes): keys are indexed by hash slot from now on. Called on the
+     * empty keyspace when the node is built, before anything is loaded.
+     */
+    public void indexSlots() {
+        slotIndexed = true;
+        for (Database d : dbs) {
+            d.indexSlots();
+        }
+    }
+
+    public boolean slotIndexed() {
+        return slotIndexed;
     }
 
     public Database db(int i) {
@@ -118,6 +135,9 @@ public final class Keyspace {
     public Keyspace emptyLike() {
         Keyspace k = new Keyspace(dbs.length);
         k.configureEviction(policy, samples, lfuLogFactor, lfuDecayTime);
+        if (slotIndexed) {
+            k.indexSlots();
+        }
         return k;
     }
 

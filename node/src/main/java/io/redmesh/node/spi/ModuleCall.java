@@ -42,4 +42,19 @@ public interface ModuleCall {
      * with {@code onTimeout}'s reply.
      */
     BlockedCall block(long timeoutMillis, Consumer<ReplyWriter> onTimeout);
+
+    /** The client is connected over TLS (cluster topology replies name the TLS port then). */
+    default boolean tls() {
+        return false;
+    }
+
+    /** ASKING: the client's next command (or transaction) may use a slot being imported. */
+    default void asking() {
+        throw new UnsupportedOperationException();
+    }
+
+    /** READONLY / READWRITE: whether a replica serves this client's reads of its master's slots. */
+    default void readOnlyClient(boolean on) {
+        throw new UnsupportedOperationException();
+    }
 }

@@ -182,4 +182,21 @@ public interface NodeControl {
 
     /** Reports the certificate a link serves ({@code redmesh_tls_certificate_*{link}}); asked at every scrape. */
     void certificateMetric(String link, Supplier<X509Certificate> current);
+
+    // ------------------------------------------------------------------ cluster
+
+    /** Routes every command with keys through {@code router} (cluster-enabled yes). */
+    void router(io.redmesh.node.spi.cluster.KeyRouter router);
+
+    /** The keys of database 0 by hash slot (indexed when cluster-enabled is yes). */
+    io.redmesh.node.spi.cluster.SlotKeys slotKeys();
+
+    /** TLS handlers for the cluster bus from the material in force. */
+    io.redmesh.node.spi.cluster.BusTls busTls();
+
+    /** Replication publishes its role control here for cluster mode (see ReplicationRole). */
+    void replicationRole(io.redmesh.node.spi.cluster.ReplicationRole role);
+
+    /** The role control replication published, or null when replication is not wired in. */
+    io.redmesh.node.spi.cluster.ReplicationRole replicationRole();
 }

@@ -112,6 +112,11 @@ public final class MasterLink implements MasterStream.Listener {
         return (System.currentTimeMillis() - lastIoMillis) / 1000;
     }
 
+    /** When the link went down (unix ms), 0 when it never was up. */
+    public long linkDownSinceMillis() {
+        return linkDownSinceMillis;
+    }
+
     /** Seconds the link has been down, or -1 when it never was up. */
     public long linkDownSeconds() {
         return linkDownSinceMillis == 0 ? -1 : (System.currentTimeMillis() - linkDownSinceMillis) / 1000;

@@ -58,6 +58,9 @@ final class ConnectionCommands implements CommandFamily {
 
     static void select(CommandContext c) {
         int idx = c.argInt(1);
+        if (idx != 0 && c.server.config.getBool("cluster-enabled")) {
+            throw RedisException.err("SELECT is not allowed in cluster mode");
+        }
         if (idx < 0 || idx >= c.server.keyspace.count()) {
             throw new RedisException(Errors.DB_INDEX_OUT_OF_RANGE);
         }
