@@ -72,13 +72,15 @@ public final class ServerCommand implements Callable<Integer> {
         }
         Node server;
         io.redmesh.replication.Replication replication = new io.redmesh.replication.Replication();
+        io.redmesh.cluster.ClusterMode cluster = new io.redmesh.cluster.ClusterMode();
         try {
-            server = Node.fromArgs(argv, List.of(replication.commands()));
+            server = Node.fromArgs(argv, List.of(replication.commands(), cluster.commands()));
         } catch (Node.ConfigError e) {
             System.err.println(e.getMessage());
             return 1;
         }
         replication.attach(server.control());
+        cluster.attach(server.control());
         server.executable(ProcessHandle.current().info().command().orElse("java"));
         io.redmesh.agent.Agent agent = null;
         if (agentConfig != null) {

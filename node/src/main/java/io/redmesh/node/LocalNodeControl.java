@@ -332,4 +332,14 @@ final class LocalNodeControl implements NodeControl {
     public io.redmesh.node.spi.cluster.ReplicationRole replicationRole() {
         return replicationRole;
     }
+
+    @Override
+    public void onPublish(java.util.function.BiConsumer<byte[], byte[]> listener) {
+        context.pubsub.publishListener(listener);
+    }
+
+    @Override
+    public void publishLocal(byte[] channel, byte[] message) {
+        context.pubsub.publish(channel, message);
+    }
 }

@@ -96,6 +96,12 @@ public final class Acl implements AccessControl {
     }
 
     @Override
+    public boolean keyReadable(Session s, byte[] key) {
+        AclUser u = users.get(s.user);
+        return u != null && AclPermissions.userKeyAllowed(u, key, AclSelector.READ);
+    }
+
+    @Override
     public boolean userExists(String name) {
         return users.containsKey(name);
     }

@@ -19,6 +19,11 @@ public interface AccessControl {
     /** RESET: back to the default user (or to the user a client certificate logged in as). */
     void resetSession(Session s);
 
+    /** Whether the session's user may read {@code key} (GETKEYSINSLOT hides other keys' names). */
+    default boolean keyReadable(Session s, byte[] key) {
+        return true;
+    }
+
     /** Whether a user of that name exists (CLIENT KILL USER). */
     boolean userExists(String name);
 

@@ -86,6 +86,12 @@ public final class ModuleCommandFamily implements CommandFamily {
         }
 
         @Override
+        public boolean keyReadable(byte[] key) {
+            AccessControl acl = c.server.accessControl();
+            return acl == null || acl.keyReadable(c.session, key);
+        }
+
+        @Override
         public boolean tls() {
             return c.session.transport.tls();
         }

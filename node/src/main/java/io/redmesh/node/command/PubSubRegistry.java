@@ -68,6 +68,21 @@ public final class PubSubRegistry {
         return true;
     }
 
+    /** Told about each PUBLISH a client of this node ran (cluster mode forwards it over the bus). */
+    private volatile java.util.function.BiConsumer<byte[], byte[]> publishListener;
+
+    public void publishListener(java.util.function.BiConsumer<byte[], byte[]> l) {
+        publishListener = l;
+    }
+
+    /** A client's PUBLISH was delivered here; the listener (if any) takes it further. */
+    public void published(byte[] channel, byte[] message) {
+        java.util.function.BiConsumer<byte[], byte[]> l = publishListener;
+        if (l != null) {
+            l.accept(channel, message);
+        }
+    }
+
     /** PUBLISH: delivers to channel then pattern subscribers; returns the receiver count. */
     public int publish(byte[] channel, byte[] message) {
         int receivers = 0;

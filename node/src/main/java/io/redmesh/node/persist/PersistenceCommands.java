@@ -58,7 +58,8 @@ public final class PersistenceCommands implements CommandFamily {
          .bind("lastsave", c -> c.reply.integer(c.server.lastSaveSeconds()))
          .bind("bgrewriteaof", this::bgrewriteaof)
          .bind("dump", PersistenceCommands::dump)
-         .bind("restore", PersistenceCommands::restore);
+         .bind("restore", PersistenceCommands::restore)
+         .bind("restore-asking", PersistenceCommands::restore); // MIGRATE in cluster mode sends it (flag "asking")
     }
 
     /** saveCommand: refused while a BGSAVE runs; a failed write answers a bare "-ERR". */

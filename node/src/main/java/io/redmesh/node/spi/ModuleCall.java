@@ -43,6 +43,11 @@ public interface ModuleCall {
      */
     BlockedCall block(long timeoutMillis, Consumer<ReplyWriter> onTimeout);
 
+    /** Whether the client's user may read {@code key} (names of keys it may not read stay hidden). */
+    default boolean keyReadable(byte[] key) {
+        return true;
+    }
+
     /** The client is connected over TLS (cluster topology replies name the TLS port then). */
     default boolean tls() {
         return false;

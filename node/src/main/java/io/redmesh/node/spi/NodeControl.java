@@ -197,6 +197,12 @@ public interface NodeControl {
     /** Replication publishes its role control here for cluster mode (see ReplicationRole). */
     void replicationRole(io.redmesh.node.spi.cluster.ReplicationRole role);
 
+    /** Told about every PUBLISH a client of this node ran (channel, message), under the lock. */
+    void onPublish(java.util.function.BiConsumer<byte[], byte[]> listener);
+
+    /** Delivers a message to this node's subscribers (a PUBLISH another node received); under the lock. */
+    void publishLocal(byte[] channel, byte[] message);
+
     /** The role control replication published, or null when replication is not wired in. */
     io.redmesh.node.spi.cluster.ReplicationRole replicationRole();
 }

@@ -52,7 +52,7 @@ public final class ReplicatedNodeProcess implements AutoCloseable {
     }
 
     /** Test JVM options: quick to start, small. */
-    static final List<String> TEST_JVM = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx512m");
+    public static final List<String> TEST_JVM = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx512m");
     /** The launcher's JVM options (bin/redmesh) with room for a million keys: for benchmarks. */
     public static final List<String> LAUNCHER_JVM = List.of("-XX:+UseParallelGC", "-Xss512k", "-Xmx2g");
 
@@ -64,13 +64,22 @@ public final class ReplicatedNodeProcess implements AutoCloseable {
     /** {@link #start(String, Path, int, String...)} with these JVM options. */
     public static ReplicatedNodeProcess start(String name, Path dir, int port, List<String> jvm, String... directives)
             throws IOException {
+        return start(name, dir, port, jvm, ReplicatedNodeProcess.class, directives);
+    }
+
+    /**
+     * A node whose child JVM runs {@code main} (another module's wiring, e.g. cluster mode's) with
+     * the same arguments, log and readiness check.
+     */
+    public static ReplicatedNodeProcess start(String name, Path dir, int port, List<String> jvm, Class<?> main,
+                                              String... directives) throws IOException {
         int p = port == 0 ? Ports.free() : port;
         Files.createDirectories(dir);
         Path log = dir.resolve("node.log");
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         cmd.addAll(jvm);
         cmd.addAll(List.of("-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
-                ReplicatedNodeProcess.class.getName(), "--port", Integer.toString(p), "--bind", "127.0.0.1",
+                main.getName(), "--port", Integer.toString(p), "--bind", "127.0.0.1",
                 "--save", "", "--dir", dir.toString(), "--logfile", log.toString()));
         cmd.addAll(Arrays.asList(directives));
         Process proc = new ProcessBuilder(cmd).redirectErrorStream(true)

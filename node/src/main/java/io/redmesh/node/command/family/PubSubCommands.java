@@ -30,7 +30,10 @@ final class PubSubCommands implements CommandFamily {
          .bind("unsubscribe", c -> unsubscribe(c, false))
          .bind("psubscribe", PubSubCommands::psubscribe)
          .bind("punsubscribe", c -> unsubscribe(c, true))
-         .bind("publish", c -> c.reply.integer(c.server.pubsub.publish(c.arg(1), c.arg(2))))
+         .bind("publish", c -> {
+             c.reply.integer(c.server.pubsub.publish(c.arg(1), c.arg(2)));
+             c.server.pubsub.published(c.arg(1), c.arg(2)); // cluster mode: every node's subscribers
+         })
          .bind("pubsub|channels", PubSubCommands::channels)
          .bind("pubsub|numsub", PubSubCommands::numsub)
          .bind("pubsub|numpat", c -> c.reply.integer(c.server.pubsub.patternCount()))
