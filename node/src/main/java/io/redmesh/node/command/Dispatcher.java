@@ -388,8 +388,12 @@ public final class Dispatcher {
 
         private void addKeys(List<byte[]> out, CommandSpec c, byte[][] a) {
             KeyExtractor.Keys k = KeyExtractor.keys(c, a, a.length);
+            boolean migrate = c.fullName.equals("migrate");
             for (int i = 0; i < k.count(); i++) {
-                out.add(a[k.position(i)]);
+                byte[] key = a[k.position(i)];
+                if (!(migrate && key.length == 0)) { // MIGRATE ... "" ... KEYS k1 k2 (migrateGetKeys)
+                    out.add(key);
+                }
             }
         }
 
