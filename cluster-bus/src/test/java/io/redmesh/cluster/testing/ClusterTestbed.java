@@ -19,6 +19,7 @@ public final class ClusterTestbed implements AutoCloseable {
     public final List<ReplicatedNodeProcess> nodes = new ArrayList<>();
     private final Path dir;
     private final List<String> common;
+    private final java.util.Map<Integer, Integer> busPorts = new java.util.HashMap<>();
 
     public ClusterTestbed(Path dir, String... commonDirectives) {
         this.dir = dir;
@@ -42,13 +43,55 @@ public final class ClusterTestbed implements AutoCloseable {
         ReplicatedNodeProcess p = ReplicatedNodeProcess.start(name, dir.resolve(name), port,
                 ReplicatedNodeProcess.TEST_JVM, ClusterNodeMain.class, args.toArray(new String[0]));
         nodes.add(p);
+        busPorts.put(port, busPort);
         return p;
     }
 
     /** Restarts a node killed earlier, with its directory (nodes.conf) and ports. */
-    public ReplicatedNodeProcess restart(ReplicatedNodeProcess old, int busPort, String... extra) throws IOException {
+    public ReplicatedNodeProcess restart(ReplicatedNodeProcess old, String... extra) throws IOException {
+        int i = nodes.indexOf(old);
         nodes.remove(old);
-        return startNode(old.port(), busPort, extra);
+        ReplicatedNodeProcess p = startNode(old.port(), busPorts.get(old.port()), extra);
+        nodes.remove(p);
+        nodes.add(i, p);
+        return p;
+    }
+
+    /** The node's CLUSTER NODES line about itself, split in fields. */
+    public static String[] myself(int port) {
+        for (String line : call(port, "CLUSTER", "NODES").split("\n")) {
+            if (line.contains("myself")) {
+                return line.split(" ");
+            }
+        }
+        throw new AssertionError(":" + port + " has no myself line");
+    }
+
+    /** Whether the node at {@code port} calls itself a master. */
+    public static boolean isMaster(int port) {
+        return myself(port)[2].contains("master");
+    }
+
+    /** The started node whose id is {@code id}. */
+    public ReplicatedNodeProcess byId(String id) {
+        for (ReplicatedNodeProcess p : nodes) {
+            if (myself(p.port())[0].equals(id)) {
+                return p;
+            }
+        }
+        throw new AssertionError("no node " + id);
+    }
+
+    /** Creates the cluster with redis-cli (replicas per master) and waits until every node is ok. */
+    public void create(int replicas) throws IOException, InterruptedException {
+        List<String> args = new ArrayList<>(List.of("--cluster", "create"));
+        args.addAll(addresses());
+        args.addAll(List.of("--cluster-replicas", Integer.toString(replicas), "--cluster-yes"));
+        Result r = redisCli(120, args);
+        if (r.exit() != 0 || !r.output().contains("[OK] All 16384 slots covered.")) {
+            throw new AssertionError("redis-cli --cluster create failed:\n" + r.output());
+        }
+        awaitOk(nodes.size(), 30_000);
     }
 
     public List<String> addresses() {
