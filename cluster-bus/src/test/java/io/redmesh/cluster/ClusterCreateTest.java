@@ -53,6 +53,63 @@ class ClusterCreateTest {
     }
 
     @Test
+    void garbageAndTruncatedBusMessagesChangeNothing() throws Exception {
+        int port = bed.nodes.get(0).port();
+        String addr = ClusterTestbed.myself(port)[1];
+        int bus = Integer.parseInt(addr.substring(addr.indexOf('@') + 1));
+        String before = nodeIdsAndSlots(port);
+        byte[] garbage = new byte[5000];
+        new java.util.Random(7).nextBytes(garbage);
+        // a FAIL about a real node from a sender nobody knows, a truncated PING, random bytes
+        io.redmesh.cluster.bus.BusMessage fail = new io.redmesh.cluster.bus.BusMessage();
+        fail.type = io.redmesh.cluster.bus.BusMessage.FAIL;
+        fail.sender = "0000000000000000000000000000000000000bad";
+        fail.about = ClusterTestbed.myself(bed.nodes.get(1).port())[0];
+        io.netty.buffer.ByteBuf failBytes = io.netty.buffer.Unpooled.buffer();
+        io.redmesh.cluster.bus.BusCodec.encode(fail, failBytes);
+        io.redmesh.cluster.bus.BusMessage ping = new io.redmesh.cluster.bus.BusMessage();
+        ping.type = io.redmesh.cluster.bus.BusMessage.PING;
+        ping.sender = fail.sender;
+        io.netty.buffer.ByteBuf pingBytes = io.netty.buffer.Unpooled.buffer();
+        io.redmesh.cluster.bus.BusCodec.encode(ping, pingBytes);
+        byte[][] attempts = {garbage, java.util.Arrays.copyOf(pingBytes.array(), 100),
+            java.util.Arrays.copyOf(failBytes.array(), failBytes.readableBytes())};
+        for (byte[] attempt : attempts) {
+            try (java.net.Socket s = new java.net.Socket("127.0.0.1", bus)) {
+                s.setSoTimeout(3000);
+                s.getOutputStream().write(attempt);
+                s.getOutputStream().flush();
+                s.shutdownOutput();
+                s.getInputStream().readAllBytes(); // until the node closes the link
+            }
+        }
+        assertEquals(before, nodeIdsAndSlots(port));
+        assertEquals("ok", ClusterTestbed.clusterInfo(port, "cluster_state"));
+        for (ReplicatedNodeProcess p : bed.nodes) {
+            assertFalse(ClusterTestbed.call(p.port(), "CLUSTER", "NODES").contains("fail"), p + " saw a failure");
+        }
+    }
+
+    /** Each node's id, role and slots (not the timing columns). */
+    private static String nodeIdsAndSlots(int port) {
+        StringBuilder b = new StringBuilder();
+        java.util.List<String> lines = new java.util.ArrayList<>(java.util.List.of(
+                ClusterTestbed.call(port, "CLUSTER", "NODES").split("\n")));
+        java.util.Collections.sort(lines);
+        for (String line : lines) {
+            String[] f = line.split(" ");
+            if (f.length >= 8) {
+                b.append(f[0]).append(' ').append(f[2]).append(' ').append(f[3]);
+                for (int i = 8; i < f.length; i++) {
+                    b.append(' ').append(f[i].trim());
+                }
+                b.append('\n');
+            }
+        }
+        return b.toString();
+    }
+
+    @Test
     void clientsAreRedirectedToTheSlotsMaster() {
         int moved = 0;
         int served = 0;
