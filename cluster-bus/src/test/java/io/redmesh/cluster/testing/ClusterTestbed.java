@@ -28,10 +28,21 @@ public final class ClusterTestbed implements AutoCloseable {
 
     /** Starts {@code n} cluster-enabled nodes (cluster-node-timeout 2000 unless overridden). */
     public ClusterTestbed start(int n, String... extra) throws IOException {
+        return start(n, i -> extra);
+    }
+
+    /** Starts {@code n} nodes, node i with {@code perNode.apply(i)} added (its certificate ...). */
+    public ClusterTestbed start(int n, java.util.function.IntFunction<String[]> perNode) throws IOException {
+        int i = 0;
         for (int[] pair : ClusterPorts.pairs(n)) {
-            startNode(pair[0], pair[1], extra);
+            startNode(pair[0], pair[1], perNode.apply(i++));
         }
         return this;
+    }
+
+    /** The bus port of a node started here. */
+    public int busPort(ReplicatedNodeProcess p) {
+        return busPorts.get(p.port());
     }
 
     public ReplicatedNodeProcess startNode(int port, int busPort, String... extra) throws IOException {
