@@ -92,7 +92,7 @@ class ModuleBoundaryTest {
      * The modules above node (io.redmesh.NAME), each held to the boundary rule;
      * {@link #everyModuleAboveNodeIsChecked} fails when a module is on the class path and not here.
      */
-    static final List<String> UPPER_MODULES = List.of("agent", "cli", "replication");
+    static final List<String> UPPER_MODULES = List.of("agent", "cli", "replication", "cluster");
 
     private static String[] upperPackages() {
         return UPPER_MODULES.stream().map(m -> "io.redmesh." + m + "..").toArray(String[]::new);
@@ -112,8 +112,22 @@ class ModuleBoundaryTest {
             .that().resideInAPackage("io.redmesh.node..")
             .should().dependOnClassesThat().resideInAnyPackage(upperPackages());
 
+    /**
+     * Cluster mode drives replication only through what replication publishes for it in node/spi
+     * (spi.cluster.ReplicationRole); its main code never names a replication class. Its tests
+     * may: they run whole nodes wired as the launcher wires them.
+     */
+    static final ArchRule CLUSTER_KNOWS_NO_REPLICATION = ArchRuleDefinition.noClasses()
+            .that().resideInAPackage("io.redmesh.cluster..")
+            .and(com.tngtech.archunit.base.DescribedPredicate.describe("main code", c -> !isTest(c)))
+            .should().dependOnClassesThat().resideInAnyPackage("io.redmesh.replication..", "io.redmesh.agent..");
+
+    static final ArchRule REPLICATION_KNOWS_NO_CLUSTER = ArchRuleDefinition.noClasses()
+            .that().resideInAPackage("io.redmesh.replication..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.redmesh.cluster..", "io.redmesh.agent..");
+
     static final ArchRule MODULES_KNOW_NO_LAUNCHER = ArchRuleDefinition.noClasses()
-            .that().resideInAnyPackage("io.redmesh.agent..", "io.redmesh.replication..")
+            .that().resideInAnyPackage("io.redmesh.agent..", "io.redmesh.replication..", "io.redmesh.cluster..")
             .should().dependOnClassesThat().resideInAPackage("io.redmesh.cli..");
 
     @Test
@@ -156,6 +170,8 @@ class ModuleBoundaryTest {
     void arrowsBetweenModulesPointDown() {
         NODE_KNOWS_NO_UPPER_MODULE.check(ALL);
         MODULES_KNOW_NO_LAUNCHER.check(ALL);
+        CLUSTER_KNOWS_NO_REPLICATION.check(ALL);
+        REPLICATION_KNOWS_NO_CLUSTER.check(ALL);
     }
 
     /**
