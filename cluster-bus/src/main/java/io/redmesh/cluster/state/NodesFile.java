@@ -13,8 +13,10 @@ import java.util.List;
 /**
  * nodes.conf in Redis 7.0's format (clusterLoadConfig / clusterSaveConfig): one line per node as
  * CLUSTER NODES prints it, then {@code vars currentEpoch <n> lastVoteEpoch <n>}. Saved atomically
- * (temp file, fsync, rename, directory fsync), so a crash leaves the old or the new file. The
- * file is locked while the node runs: two nodes must never share one.
+ * (temp file, rename), so a killed process leaves the old or the new file; with {@code fsync}
+ * (the caller asks when epochs or votes changed, as Redis does) the temp file and the directory
+ * are fsynced too, so an OS crash does as well. The file is locked while the node runs: two
+ * nodes must never share one.
  */
 public final class NodesFile {
     /** The file cannot be used; the message is what redis-server logs before exiting. */
