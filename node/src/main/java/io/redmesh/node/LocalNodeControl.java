@@ -342,4 +342,19 @@ final class LocalNodeControl implements NodeControl {
     public void publishLocal(byte[] channel, byte[] message) {
         context.pubsub.publish(channel, message);
     }
+
+    @Override
+    public void onShardPublish(java.util.function.BiConsumer<byte[], byte[]> listener) {
+        context.pubsub.shardPublishListener(listener);
+    }
+
+    @Override
+    public void publishShardLocal(byte[] channel, byte[] message) {
+        context.pubsub.spublish(channel, message);
+    }
+
+    @Override
+    public void dropShardChannels(java.util.function.Predicate<byte[]> lost) {
+        context.pubsub.dropShardChannels(lost);
+    }
 }

@@ -297,6 +297,14 @@ public final class Acl implements AccessControl {
                     }
                 }
             }
+            if (!kill) {
+                for (var c : s.shardChannels()) {
+                    if (!allowed.allows(c.bytes, false)) {
+                        kill = true;
+                        break;
+                    }
+                }
+            }
             if (kill) {
                 s.kill();
             }

@@ -390,6 +390,9 @@ public final class ServerContext {
             for (ByteString p : new ArrayList<>(s.patterns)) {
                 pubsub.punsubscribe(s, p);
             }
+            for (ByteString c : new ArrayList<>(s.shardChannels)) {
+                pubsub.sunsubscribe(s, c);
+            }
             s.release();
             if (s.replicaLink != null) {
                 s.replicaLink.closed();

@@ -79,6 +79,7 @@ public final class Session {
     // Pub/Sub
     final Set<ByteString> channels = new LinkedHashSet<>();
     final Set<ByteString> patterns = new LinkedHashSet<>();
+    final Set<ByteString> shardChannels = new LinkedHashSet<>();
 
     // Blocking
     BlockingRegistry.BlockedState blocked;
@@ -149,11 +150,16 @@ public final class Session {
     }
 
     public boolean isSubscriber() {
-        return !channels.isEmpty() || !patterns.isEmpty();
+        return !channels.isEmpty() || !patterns.isEmpty() || !shardChannels.isEmpty();
     }
 
+    /** Channels + patterns: the count (P)SUBSCRIBE confirmations carry (shard channels count apart). */
     public int subscriptionCount() {
         return channels.size() + patterns.size();
+    }
+
+    public Set<ByteString> shardChannels() {
+        return shardChannels;
     }
 
     public Set<ByteString> channels() {

@@ -203,6 +203,18 @@ public interface NodeControl {
     /** Delivers a message to this node's subscribers (a PUBLISH another node received); under the lock. */
     void publishLocal(byte[] channel, byte[] message);
 
+    /** Told about every SPUBLISH a client of this node ran (shard channel, message), under the lock. */
+    void onShardPublish(java.util.function.BiConsumer<byte[], byte[]> listener);
+
+    /** Delivers a shard message to this node's SSUBSCRIBErs (an SPUBLISH of the shard); under the lock. */
+    void publishShardLocal(byte[] channel, byte[] message);
+
+    /**
+     * Drops the shard channels {@code lost} names (their slot moved away), telling each subscriber
+     * with a "sunsubscribe" push, as Redis 7.0 does; under the lock.
+     */
+    void dropShardChannels(java.util.function.Predicate<byte[]> lost);
+
     /** The role control replication published, or null when replication is not wired in. */
     io.redmesh.node.spi.cluster.ReplicationRole replicationRole();
 }

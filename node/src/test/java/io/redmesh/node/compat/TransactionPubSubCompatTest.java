@@ -190,6 +190,43 @@ class TransactionPubSubCompatTest {
         }
     }
 
+    /**
+     * Sharded pub/sub (7.0) outside cluster mode: shard channels are a namespace apart (PUBLISH
+     * and patterns never reach them, SPUBLISH reaches only SSUBSCRIBErs), confirmations count
+     * shard subscriptions only, RESP2's subscribed context, PUBSUB SHARDCHANNELS/SHARDNUMSUB,
+     * SSUBSCRIBE refused inside MULTI, RESET.
+     */
+    @Test
+    void shardedPubsub() {
+        try (Diff.Pair s = diff.pair(); Diff.Pair u = diff.pair(); Diff.Pair p = diff.pair()) {
+            p.script("PUBSUB SHARDCHANNELS", "PUBSUB SHARDNUMSUB", "SPUBLISH nobody x");
+            s.sameRaw(Diff.bytes("SSUBSCRIBE a b a\r\n"), 3);
+            s.sameRaw(Diff.bytes("SUBSCRIBE a\r\n"), 1);
+            s.sameRaw(Diff.bytes("PSUBSCRIBE *\r\n"), 1);
+            p.script("SPUBLISH a hello");
+            s.sameNext();
+            p.script("PUBLISH b plain", "SPUBLISH b shard");
+            s.sameNext();
+            s.sameNext();
+            p.script("PUBSUB SHARDCHANNELS a*", "PUBSUB SHARDCHANNELS a b",
+                    "PUBSUB SHARDNUMSUB a b c", "PUBSUB CHANNELS", "PUBSUB NUMSUB a", "SPUBLISH", "SPUBLISH a",
+                    "SSUBSCRIBE");
+            p.sameUnordered("PUBSUB", "SHARDCHANNELS");
+            p.sameRaw(Diff.bytes("SUNSUBSCRIBE a b c d\r\n"), 4);
+            s.script("PING", "GET k");
+            s.sameRaw(Diff.bytes("SUNSUBSCRIBE b nope\r\n"), 2);
+            s.script("SUNSUBSCRIBE", "SUNSUBSCRIBE", "UNSUBSCRIBE", "PUNSUBSCRIBE", "PING");
+            u.script("MULTI", "SSUBSCRIBE x", "EXEC", "SSUBSCRIBE self", "RESET", "PUBSUB SHARDNUMSUB self");
+            u.sameNormalized(ConnectionCompatTest.NO_ID, "HELLO", "3");
+            u.script("SSUBSCRIBE r3", "SPUBLISH r3 hi");
+            u.sameNext();
+            u.script("SUNSUBSCRIBE r3", "SUNSUBSCRIBE");
+            p.verify();
+            s.verify();
+            u.verify();
+        }
+    }
+
     /** UNSUBSCRIBE without arguments answers in the subscription dict's order: compare loosely. */
     @Test
     void unsubscribeAllFromSeveral() {

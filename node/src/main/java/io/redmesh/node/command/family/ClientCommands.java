@@ -173,7 +173,7 @@ final class ClientCommands implements CommandFamily {
           .append(" db=").append(s.db().index)
           .append(" sub=").append(s.channels().size())
           .append(" psub=").append(s.patterns().size())
-          .append(" ssub=0")
+          .append(" ssub=").append(s.shardChannels().size())
           .append(" multi=").append(s.inMulti() ? s.queuedCount() : -1)
           .append(" qbuf=0 qbuf-free=0 argv-mem=0")
           .append(" multi-mem=0")

@@ -18,8 +18,14 @@ import java.util.List;
  * SUBSCRIBE channel [channel ...]      UNSUBSCRIBE [channel ...]
  * PSUBSCRIBE pattern [pattern ...]     PUNSUBSCRIBE [pattern ...]
  * PUBLISH channel message
- * PUBSUB CHANNELS [pattern] | NUMSUB [channel ...] | NUMPAT | HELP
+ * SSUBSCRIBE shardchannel [shardchannel ...]   SUNSUBSCRIBE [shardchannel ...]
+ * SPUBLISH shardchannel message
+ * PUBSUB CHANNELS [pattern] | NUMSUB [channel ...] | NUMPAT | SHARDCHANNELS [pattern]
+ *        | SHARDNUMSUB [shardchannel ...] | HELP
  * </pre>
+ * Shard channels (7.0) are a namespace apart: SPUBLISH reaches SSUBSCRIBErs only, and their
+ * confirmations count shard subscriptions only. In cluster mode the router sends them to the
+ * slot's node and cluster mode carries SPUBLISH to the rest of the shard.
  * Confirmations and messages are RESP3 push frames ({@code >}) on RESP3 connections, arrays on
  * RESP2, each carrying the session's subscription count as Redis does.
  */
@@ -33,6 +39,25 @@ final class PubSubCommands implements CommandFamily {
          .bind("publish", c -> {
              c.reply.integer(c.server.pubsub.publish(c.arg(1), c.arg(2)));
              c.server.pubsub.published(c.arg(1), c.arg(2)); // cluster mode: every node's subscribers
+         })
+         .bind("ssubscribe", PubSubCommands::ssubscribe)
+         .bind("sunsubscribe", PubSubCommands::sunsubscribe)
+         .bind("spublish", c -> {
+             c.reply.integer(c.server.pubsub.spublish(c.arg(1), c.arg(2)));
+             c.server.pubsub.shardPublished(c.arg(1), c.arg(2)); // cluster mode: the shard's other nodes
+         })
+         .bind("pubsub|shardchannels", c -> {
+             if (c.argc() > 3) {
+                 throw c.subcommandSyntaxError();
+             }
+             bulks(c, c.server.pubsub.shardChannels(c.argc() == 3 ? c.arg(2) : null));
+         })
+         .bind("pubsub|shardnumsub", c -> {
+             c.reply.array(2 * (c.argc() - 2));
+             for (int i = 2; i < c.argc(); i++) {
+                 c.reply.bulk(c.arg(i));
+                 c.reply.integer(c.server.pubsub.shardSubscribers(c.arg(i)));
+             }
          })
          .bind("pubsub|channels", PubSubCommands::channels)
          .bind("pubsub|numsub", PubSubCommands::numsub)
@@ -64,6 +89,47 @@ final class PubSubCommands implements CommandFamily {
         for (int i = 1; i < c.argc(); i++) {
             ps.psubscribe(c.session, c.arg(i));
             confirm(c.reply, "psubscribe", c.arg(i), c.session.subscriptionCount());
+        }
+    }
+
+    /** SSUBSCRIBE: refused inside MULTI, as 7.0 refuses it to a client that cannot block. */
+    static void ssubscribe(CommandContext c) {
+        if (c.session.inExec()) {
+            c.reply.error("ERR SSUBSCRIBE isn't allowed for a DENY BLOCKING client");
+            return;
+        }
+        PubSubRegistry ps = c.server.pubsub;
+        for (int i = 1; i < c.argc(); i++) {
+            ps.ssubscribe(c.session, c.arg(i));
+            confirm(c.reply, "ssubscribe", c.arg(i), c.session.shardChannels().size());
+        }
+    }
+
+    static void sunsubscribe(CommandContext c) {
+        PubSubRegistry ps = c.server.pubsub;
+        Session s = c.session;
+        List<ByteString> names = new ArrayList<>();
+        if (c.argc() == 1) {
+            names.addAll(s.shardChannels());
+            if (names.isEmpty()) {
+                confirm(c.reply, "sunsubscribe", null, 0);
+                return;
+            }
+        } else {
+            for (int i = 1; i < c.argc(); i++) {
+                names.add(new ByteString(c.arg(i)));
+            }
+        }
+        for (ByteString n : names) {
+            ps.sunsubscribe(s, n);
+            confirm(c.reply, "sunsubscribe", n.bytes, s.shardChannels().size());
+        }
+    }
+
+    private static void bulks(CommandContext c, List<byte[]> list) {
+        c.reply.array(list.size());
+        for (byte[] b : list) {
+            c.reply.bulk(b);
         }
     }
 
@@ -99,6 +165,9 @@ final class PubSubCommands implements CommandFamily {
             }
             for (ByteString p : new ArrayList<>(s.patterns())) {
                 ps.punsubscribe(s, p);
+            }
+            for (ByteString ch : new ArrayList<>(s.shardChannels())) {
+                ps.sunsubscribe(s, ch);
             }
             return;
         }
