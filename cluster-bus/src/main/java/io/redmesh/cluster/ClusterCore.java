@@ -299,10 +299,35 @@ final class ClusterCore {
         }
     }
 
-    /** A PUBLISH that arrived over the bus: delivered to this node's subscribers. */
+    /** A PUBLISH (or PUBLISHSHARD) that arrived over the bus: delivered to this node's subscribers. */
     void published(byte[] channel, byte[] message, boolean sharded) {
-        if (!sharded) {
-            node.publishLocal(channel, message); // sharded pub/sub is not in the node yet
+        if (sharded) {
+            node.publishShardLocal(channel, message);
+        } else {
+            node.publishLocal(channel, message);
+        }
+    }
+
+    /** The slots this node's shard served at the last check (its own, or its master's as a replica). */
+    private final java.util.BitSet shardSlots = new java.util.BitSet(io.redmesh.cluster.state.SlotTable.SLOTS);
+
+    /**
+     * removeChannelsInSlot (7.0's clusterDelSlot): shard channels of slots our shard no longer
+     * serves are dropped, their subscribers told with "sunsubscribe", so they subscribe again
+     * where -MOVED sends them.
+     */
+    private void dropLostShardChannels() {
+        ClusterNode me = state.myself;
+        if (me == null) {
+            return;
+        }
+        ClusterNode master = me.isReplica() && me.master != null ? me.master : me;
+        java.util.BitSet lost = (java.util.BitSet) shardSlots.clone();
+        lost.andNot(master.slots);
+        shardSlots.clear();
+        shardSlots.or(master.slots);
+        if (!lost.isEmpty()) {
+            node.dropShardChannels(ch -> lost.get(io.redmesh.node.spi.cluster.HashSlots.slot(ch)));
         }
     }
 
@@ -314,6 +339,7 @@ final class ClusterCore {
             state.updateStateNeeded = false;
             updateState();
         }
+        dropLostShardChannels();
         if (state.saveNeeded) {
             state.saveNeeded = false;
             save();

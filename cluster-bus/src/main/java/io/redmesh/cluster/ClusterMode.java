@@ -86,6 +86,7 @@ public final class ClusterMode {
             }
         }));
         control.onPublish((channel, message) -> core.propagatePublish(channel, message, false));
+        control.onShardPublish((channel, message) -> core.propagatePublish(channel, message, true));
         control.beforeListen(this::load);
         control.afterStart(this::started);
         control.beforeStop(this::stop);

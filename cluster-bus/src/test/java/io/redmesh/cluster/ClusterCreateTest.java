@@ -90,6 +90,108 @@ class ClusterCreateTest {
         }
     }
 
+    /**
+     * Sharded pub/sub across a shard: SSUBSCRIBE is served by the slot's master and its replica
+     * and redirected elsewhere; SPUBLISH on either reaches the subscribers of both (PUBLISHSHARD
+     * over the bus) and no other node's; when the slot moves to another master, the shard's
+     * subscribers are told "sunsubscribe"; the slot then moves back.
+     */
+    @Test
+    void shardMessagesReachTheShardAndFollowTheSlot() throws Exception {
+        String channel = "{news}shard";
+        int slot = Integer.parseInt(ClusterTestbed.call(bed.nodes.get(0).port(), "CLUSTER", "KEYSLOT", channel)
+                .replaceAll("[^0-9]", ""));
+        ReplicatedNodeProcess master = null;
+        for (ReplicatedNodeProcess p : bed.nodes) {
+            if (ClusterTestbed.isMaster(p.port()) && ownsSlot(p.port(), slot)) {
+                master = p;
+            }
+        }
+        assertTrue(master != null, "a master serves slot " + slot);
+        String masterId = ClusterTestbed.myself(master.port())[0];
+        ReplicatedNodeProcess replica = null;
+        ReplicatedNodeProcess other = null;
+        for (ReplicatedNodeProcess p : bed.nodes) {
+            String[] me = ClusterTestbed.myself(p.port());
+            if (me[3].equals(masterId)) {
+                replica = p;
+            } else if (p != master && ClusterTestbed.isMaster(p.port())) {
+                other = p;
+            }
+        }
+        assertTrue(replica != null && other != null, "the master's replica and another master");
+        try (io.redmesh.node.testing.RespClient onMaster = io.redmesh.node.testing.RespClient.connect(master.port());
+             io.redmesh.node.testing.RespClient onReplica = io.redmesh.node.testing.RespClient.connect(replica.port());
+             io.redmesh.node.testing.RespClient onOther = io.redmesh.node.testing.RespClient.connect(other.port())) {
+            assertEquals("*3\r\n$10\r\nssubscribe\r\n$" + channel.length() + "\r\n" + channel + "\r\n:1\r\n",
+                    onMaster.callString("SSUBSCRIBE", channel));
+            assertEquals("*3\r\n$10\r\nssubscribe\r\n$" + channel.length() + "\r\n" + channel + "\r\n:1\r\n",
+                    onReplica.callString("SSUBSCRIBE", channel), "a replica serves its master's shard channels");
+            assertTrue(onOther.callString("SSUBSCRIBE", channel).startsWith("-MOVED " + slot + " "),
+                    "another master redirects");
+            String smessage = "*3\r\n$8\r\nsmessage\r\n$" + channel.length() + "\r\n" + channel + "\r\n$";
+            assertEquals(":1\r\n", ClusterTestbed.call(master.port(), "SPUBLISH", channel, "from-master"));
+            assertEquals(smessage + "11\r\nfrom-master\r\n", onMaster.readReplyString());
+            assertEquals(smessage + "11\r\nfrom-master\r\n", onReplica.readReplyString(), "PUBLISHSHARD reached the replica");
+            assertEquals(":1\r\n", ClusterTestbed.call(replica.port(), "SPUBLISH", channel, "from-replica"));
+            assertEquals(smessage + "12\r\nfrom-replica\r\n", onReplica.readReplyString());
+            assertEquals(smessage + "12\r\nfrom-replica\r\n", onMaster.readReplyString(), "and back to the master");
+
+            // the slot (no keys in it) moves to the other master: the shard's subscribers are let go
+            moveSlot(slot, master, other);
+            String sunsubscribe = "*3\r\n$12\r\nsunsubscribe\r\n$" + channel.length() + "\r\n" + channel + "\r\n:0\r\n";
+            assertEquals(sunsubscribe, onMaster.readReplyString(), "the old master lets its subscriber go");
+            assertEquals(sunsubscribe, onReplica.readReplyString(), "so does its replica");
+            moveSlot(slot, other, master);
+        }
+        for (ReplicatedNodeProcess p : bed.nodes) {
+            io.redmesh.replication.testing.Await.until(p + " to see slot " + slot + " back at " + masterId, 20_000,
+                    () -> ownerSeenBy(p.port(), slot).equals(masterId), () -> ClusterTestbed.call(p.port(), "CLUSTER", "NODES"));
+        }
+    }
+
+    /**
+     * Moves a slot without keys as redis-cli --cluster reshard does: IMPORTING on the target,
+     * MIGRATING on the owner, then SETSLOT NODE on the target first (which bumps its config
+     * epoch, so every node accepts its claim) and on every other master.
+     */
+    private static void moveSlot(int slot, ReplicatedNodeProcess from, ReplicatedNodeProcess to) {
+        String s = Integer.toString(slot);
+        String fromId = ClusterTestbed.myself(from.port())[0];
+        String toId = ClusterTestbed.myself(to.port())[0];
+        assertEquals("+OK\r\n", ClusterTestbed.call(to.port(), "CLUSTER", "SETSLOT", s, "IMPORTING", fromId));
+        assertEquals("+OK\r\n", ClusterTestbed.call(from.port(), "CLUSTER", "SETSLOT", s, "MIGRATING", toId));
+        assertEquals("+OK\r\n", ClusterTestbed.call(to.port(), "CLUSTER", "SETSLOT", s, "NODE", toId));
+        for (ReplicatedNodeProcess p : bed.nodes) {
+            if (p != to && ClusterTestbed.isMaster(p.port())) {
+                assertEquals("+OK\r\n", ClusterTestbed.call(p.port(), "CLUSTER", "SETSLOT", s, "NODE", toId));
+            }
+        }
+    }
+
+    private static boolean ownsSlot(int port, int slot) {
+        return ownerSeenBy(port, slot).equals(ClusterTestbed.myself(port)[0]);
+    }
+
+    /** The id of the node that {@code port}'s node says serves {@code slot} (CLUSTER NODES). */
+    private static String ownerSeenBy(int port, int slot) {
+        for (String line : ClusterTestbed.call(port, "CLUSTER", "NODES").split("\n")) {
+            String[] f = line.trim().split(" ");
+            for (int i = 8; i < f.length; i++) {
+                String[] range = f[i].split("-");
+                if (range[0].startsWith("[")) {
+                    continue;
+                }
+                int lo = Integer.parseInt(range[0]);
+                int hi = range.length > 1 ? Integer.parseInt(range[1]) : lo;
+                if (slot >= lo && slot <= hi) {
+                    return f[0];
+                }
+            }
+        }
+        return "";
+    }
+
     /** Each node's id, role and slots (not the timing columns). */
     private static String nodeIdsAndSlots(int port) {
         StringBuilder b = new StringBuilder();
