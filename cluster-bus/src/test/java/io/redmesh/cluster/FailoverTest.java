@@ -114,8 +114,15 @@ class FailoverTest {
             String[] me = ClusterTestbed.myself(master.port());
             return me[2].contains("slave") && me[3].equals(newMasterId);
         }, () -> ClusterTestbed.call(master.port(), "CLUSTER", "NODES"));
+        // No split brain: the demoted node never takes the write. Right after its demotion it was
+        // once seen answering -CLUSTERDOWN (slot not yet reassigned in its view, at load average 8)
+        // before -MOVED: a refusal either way, and the redirect follows within a bound.
         String reply = ClusterTestbed.call(master.port(), "SET", key, "x");
-        assertTrue(reply.startsWith("-MOVED "), "the old master no longer takes writes: " + reply);
+        assertTrue(reply.startsWith("-MOVED ") || reply.startsWith("-CLUSTERDOWN "),
+                "the old master no longer takes writes: " + reply);
+        Await.until(master + " to redirect writes to " + newMasterId, 10_000,
+                () -> ClusterTestbed.call(master.port(), "SET", key, "x").startsWith("-MOVED "),
+                () -> ClusterTestbed.call(master.port(), "CLUSTER", "NODES"));
         bed.awaitOk(6, 20_000);
     }
 
