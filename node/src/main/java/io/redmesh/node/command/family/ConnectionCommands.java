@@ -163,7 +163,7 @@ final class ConnectionCommands implements CommandFamily {
         r.bulk("id");
         r.integer(s.id);
         r.bulk("mode");
-        r.bulk("standalone");
+        r.bulk(c.server.sentinelMode() ? "sentinel" : "standalone");
         r.bulk("role");
         r.bulk("master");
         r.bulk("modules");
