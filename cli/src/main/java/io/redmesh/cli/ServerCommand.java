@@ -46,6 +46,22 @@ public final class ServerCommand implements Callable<Integer> {
         }
     }
 
+    /** A data node: the node with replication wired in. */
+    private static Node replicatedNode(List<String> argv) throws Node.ConfigError {
+        io.redmesh.replication.Replication replication = new io.redmesh.replication.Replication();
+        Node server = Node.fromArgs(argv, List.of(replication.commands()));
+        replication.attach(server.control());
+        return server;
+    }
+
+    /** A sentinel: the node built in sentinel mode with the sentinel module (no replication, as in Redis). */
+    private static Node sentinelNode(List<String> argv) throws Node.ConfigError {
+        io.redmesh.sentinel.Sentinel sentinel = new io.redmesh.sentinel.Sentinel();
+        Node server = Node.fromArgs(argv, List.of(sentinel.commands()), sentinel.mode());
+        sentinel.attach(server.control());
+        return server;
+    }
+
     /** Starts a node with redis-server arguments and blocks until it stops; returns the exit code. */
     public static int run(List<String> argv) {
         if (argv.size() == 1 && (argv.get(0).equals("-v") || argv.get(0).equals("--version"))) {
@@ -70,15 +86,19 @@ public final class ServerCommand implements Callable<Integer> {
             argv.remove(at + 1);
             argv.remove(at);
         }
+        // redis-server --sentinel: the flag may stand anywhere among the arguments
+        boolean sentinelMode = argv.contains("--sentinel");
+        if (sentinelMode) {
+            argv = new ArrayList<>(argv);
+            argv.removeIf("--sentinel"::equals);
+        }
         Node server;
-        io.redmesh.replication.Replication replication = new io.redmesh.replication.Replication();
         try {
-            server = Node.fromArgs(argv, List.of(replication.commands()));
+            server = sentinelMode ? sentinelNode(argv) : replicatedNode(argv);
         } catch (Node.ConfigError e) {
             System.err.println(e.getMessage());
             return 1;
         }
-        replication.attach(server.control());
         server.executable(ProcessHandle.current().info().command().orElse("java"));
         io.redmesh.agent.Agent agent = null;
         if (agentConfig != null) {

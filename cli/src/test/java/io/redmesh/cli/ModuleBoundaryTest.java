@@ -92,7 +92,7 @@ class ModuleBoundaryTest {
      * The modules above node (io.redmesh.NAME), each held to the boundary rule;
      * {@link #everyModuleAboveNodeIsChecked} fails when a module is on the class path and not here.
      */
-    static final List<String> UPPER_MODULES = List.of("agent", "cli", "replication");
+    static final List<String> UPPER_MODULES = List.of("agent", "cli", "replication", "sentinel");
 
     private static String[] upperPackages() {
         return UPPER_MODULES.stream().map(m -> "io.redmesh." + m + "..").toArray(String[]::new);
@@ -112,8 +112,15 @@ class ModuleBoundaryTest {
             .that().resideInAPackage("io.redmesh.node..")
             .should().dependOnClassesThat().resideInAnyPackage(upperPackages());
 
+    /** sentinel depends on node only (spi and the composition root), not on replication or the agent. */
+    static final ArchRule SENTINEL_KNOWS_ONLY_NODE = ArchRuleDefinition.noClasses()
+            .that().resideInAPackage("io.redmesh.sentinel..")
+            .and(com.tngtech.archunit.base.DescribedPredicate.describe("main code", c -> !isTest(c)))
+            .should().dependOnClassesThat().resideInAnyPackage("io.redmesh.agent..", "io.redmesh.cli..",
+                    "io.redmesh.replication..");
+
     static final ArchRule MODULES_KNOW_NO_LAUNCHER = ArchRuleDefinition.noClasses()
-            .that().resideInAnyPackage("io.redmesh.agent..", "io.redmesh.replication..")
+            .that().resideInAnyPackage("io.redmesh.agent..", "io.redmesh.replication..", "io.redmesh.sentinel..")
             .should().dependOnClassesThat().resideInAPackage("io.redmesh.cli..");
 
     @Test
@@ -125,7 +132,7 @@ class ModuleBoundaryTest {
                 seen.add(parts[2] + (isTest(c) ? "-test" : ""));
             }
         }
-        for (String m : List.of("node", "agent", "cli", "node-test", "agent-test", "cli-test")) {
+        for (String m : List.of("node", "agent", "cli", "replication", "sentinel", "node-test", "agent-test", "cli-test")) {
             assertTrue(seen.contains(m), "no " + m + " classes imported: " + seen);
         }
     }
@@ -156,6 +163,7 @@ class ModuleBoundaryTest {
     void arrowsBetweenModulesPointDown() {
         NODE_KNOWS_NO_UPPER_MODULE.check(ALL);
         MODULES_KNOW_NO_LAUNCHER.check(ALL);
+        SENTINEL_KNOWS_ONLY_NODE.check(ALL);
     }
 
     /**
