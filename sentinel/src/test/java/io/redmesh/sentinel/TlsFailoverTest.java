@@ -40,12 +40,7 @@ class TlsFailoverTest {
 
     @AfterAll
     static void stop() {
-        if (topology != null) {
-            topology.close();
-        }
-        if (certs != null) {
-            certs.close();
-        }
+        Topology.close(topology, certs);
     }
 
     @Test

@@ -32,7 +32,12 @@ public final class Sentinels {
 
     /** SENTINEL MASTER mymaster as a map (empty when the sentinel cannot be asked). */
     public static Map<String, String> master(ServerProcess s) {
-        return pairs(bulks(s.call("SENTINEL", "MASTER", Topology.MASTER_NAME)));
+        return master(s, Topology.MASTER_NAME);
+    }
+
+    /** SENTINEL MASTER name as a map (empty when the sentinel cannot be asked). */
+    public static Map<String, String> master(ServerProcess s, String name) {
+        return pairs(bulks(s.call("SENTINEL", "MASTER", name)));
     }
 
     /** SENTINEL REPLICAS mymaster, one map per replica. */

@@ -44,9 +44,12 @@ public final class ServerProcess implements AutoCloseable {
     private final int tlsPort;
     private final SSLContext tls;
     private final List<String> command;
+    private final String password;
     private Process process;
 
-    private ServerProcess(Kind kind, String name, Path dir, int port, int tlsPort, SSLContext tls, List<String> command) {
+    private ServerProcess(Kind kind, String name, Path dir, int port, int tlsPort, SSLContext tls, List<String> command,
+                          String password) {
+        this.password = password;
         this.kind = kind;
         this.name = name;
         this.dir = dir;
@@ -79,6 +82,7 @@ public final class ServerProcess implements AutoCloseable {
         int tlsPort;
         SSLContext tls;
         String sentinelConf = "";
+        String password;
         final List<String> args = new ArrayList<>();
 
         Spec(Kind kind, String name, Path dir) {
@@ -97,6 +101,12 @@ public final class ServerProcess implements AutoCloseable {
         public Spec tls(int tlsPort, SSLContext client) {
             this.tlsPort = tlsPort;
             this.tls = client;
+            return this;
+        }
+
+        /** The password the harness authenticates with (requirepass) before each {@link #call}. */
+        public Spec auth(String pass) {
+            this.password = pass;
             return this;
         }
 
@@ -153,7 +163,7 @@ public final class ServerProcess implements AutoCloseable {
             }
         }
         cmd.addAll(s.args);
-        ServerProcess p = new ServerProcess(s.kind, s.name, s.dir, port, s.tlsPort, s.tls, List.copyOf(cmd));
+        ServerProcess p = new ServerProcess(s.kind, s.name, s.dir, port, s.tlsPort, s.tls, List.copyOf(cmd), s.password);
         p.launch();
         return p;
     }
@@ -235,9 +245,12 @@ public final class ServerProcess implements AutoCloseable {
         return port != 0 && tlsPort == 0 ? RespClient.connect(port) : RespClient.connect(servingPort(), tls);
     }
 
-    /** One command, its raw reply ("(error: ...)" when the connection fails). */
+    /** One command, its raw reply ("(error: ...)" when the connection fails); authenticated when a password was given. */
     public String call(String... cmd) {
         try (RespClient c = client()) {
+            if (password != null) {
+                c.callString("AUTH", password);
+            }
             return c.callString(cmd);
         } catch (RuntimeException e) {
             return "(error: " + e.getMessage() + ")";

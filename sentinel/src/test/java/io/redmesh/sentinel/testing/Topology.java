@@ -36,6 +36,7 @@ public final class Topology implements AutoCloseable {
     private final List<String> masterArgs = new ArrayList<>();
     private String sentinelConf = "";
     private String announceHost = "127.0.0.1";
+    private String dataPassword;
     private Path dir;
 
     private ServerProcess master;
@@ -79,6 +80,13 @@ public final class Topology implements AutoCloseable {
     public Topology dataArgs(String... args) {
         dataArgs.addAll(Arrays.asList(args));
         return this;
+    }
+
+    /** Data nodes require this password (requirepass, masterauth); sentinels use it (auth-pass). */
+    public Topology requirePass(String pass) {
+        this.dataPassword = pass;
+        dataArgs("--requirepass", pass, "--masterauth", pass);
+        return sentinelConf("sentinel auth-pass " + MASTER_NAME + " " + pass + "\n");
     }
 
     /** Directives of the first master only. */
@@ -132,7 +140,7 @@ public final class Topology implements AutoCloseable {
                     "--tls-key-file", id.keyFile().toString(), "--tls-ca-cert-file", certs.ca().certFile().toString(),
                     "--tls-auth-clients", "yes", "--tls-replication", "yes");
         }
-        spec.args("--repl-diskless-sync-delay", "0");
+        spec.args("--repl-diskless-sync-delay", "0").auth(dataPassword);
         spec.args(dataArgs.toArray(new String[0]));
         spec.args(extra.toArray(new String[0]));
         ServerProcess p = spec.start();
@@ -250,6 +258,16 @@ public final class Topology implements AutoCloseable {
             b.append("---- ").append(p).append('\n').append(tail(p.logText())).append('\n');
         }
         return b.toString();
+    }
+
+    /** Stops a test class's topology, then removes its certificates (either may be null: start-up failed). */
+    public static void close(Topology topology, TestCertificates certs) {
+        if (topology != null) {
+            topology.close();
+        }
+        if (certs != null) {
+            certs.close();
+        }
     }
 
     @Override
