@@ -42,7 +42,12 @@ public final class Sentinels {
 
     /** SENTINEL REPLICAS mymaster, one map per replica. */
     public static List<Map<String, String>> replicas(ServerProcess s) {
-        List<String> all = bulks(s.call("SENTINEL", "REPLICAS", Topology.MASTER_NAME));
+        return replicas(s, Topology.MASTER_NAME);
+    }
+
+    /** SENTINEL REPLICAS name, one map per replica. */
+    public static List<Map<String, String>> replicas(ServerProcess s, String name) {
+        List<String> all = bulks(s.call("SENTINEL", "REPLICAS", name));
         List<Map<String, String>> out = new ArrayList<>();
         Map<String, String> cur = null;
         for (int i = 0; i + 1 < all.size(); i += 2) {
