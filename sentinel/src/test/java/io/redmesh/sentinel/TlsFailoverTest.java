@@ -13,6 +13,8 @@ import io.redmesh.sentinel.testing.Topology;
 import io.redmesh.sentinel.testing.Writers;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -31,11 +33,19 @@ import org.junit.jupiter.api.Test;
 class TlsFailoverTest {
     static TestCertificates certs;
     static Topology topology;
+    /** Where the sentinels' notification and client-reconfig scripts write their arguments. */
+    static Path scriptCalls;
 
     @BeforeAll
     static void start() throws IOException {
         certs = TestCertificates.create();
-        topology = Topology.create().tls(certs).start();
+        Path scripts = Files.createTempDirectory("sentinel-scripts");
+        scriptCalls = scripts.resolve("calls.log");
+        Path script = scripts.resolve("record.sh");
+        Files.writeString(script, "#!/bin/sh\necho \"$*\" >> " + scriptCalls + "\n");
+        script.toFile().setExecutable(true);
+        topology = Topology.create().tls(certs).sentinelConf("sentinel notification-script mymaster " + script
+                + "\nsentinel client-reconfig-script mymaster " + script + "\n").start();
     }
 
     @AfterAll
@@ -111,6 +121,21 @@ class TlsFailoverTest {
             assertTrue(all.contains(e), "the leader logged " + e);
         }
         assertNotEquals(old.servingPort(), newPort);
+        // the scripts ran with Redis's arguments: the event and its description; the master's
+        // name, role, state and the old and new addresses
+        String sdown = "+sdown master mymaster 127.0.0.1 " + old.servingPort();
+        String reconf = "mymaster leader start 127.0.0.1 " + old.servingPort() + " 127.0.0.1 " + newPort;
+        Await.until("the scripts to record '" + sdown + "' and '" + reconf + "'", 30_000,
+                () -> scriptCalls().lines().anyMatch(sdown::equals) && scriptCalls().lines().anyMatch(reconf::equals),
+                TlsFailoverTest::scriptCalls);
+    }
+
+    static String scriptCalls() {
+        try {
+            return Files.exists(scriptCalls) ? Files.readString(scriptCalls) : "";
+        } catch (IOException e) {
+            return e.toString();
+        }
     }
 
     /** Debian's redis-cli over TLS with the harness's client certificate. */
