@@ -147,6 +147,11 @@ final class Instances {
         }
         s.links.closeConnection(ri.link, ri.link.cc);
         s.links.closeConnection(ri.link, ri.link.pc);
+        // RedMesh: reconnect at once. Redis keeps the once-per-ping-period throttle of the
+        // attempts made to the old (dead) address, so the link to a just-promoted master may
+        // wait up to a second to open; with a 1 s down-after that alone could mark it +sdown
+        // and, with the other sentinels' master-down answers still fresh, fail it over again.
+        ri.link.lastReconnTime = 0;
         ri.flags &= Instance.MASTER;
         ri.leader = null;
         ri.failoverState = Instance.FailoverState.NONE;
