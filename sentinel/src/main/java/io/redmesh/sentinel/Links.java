@@ -67,7 +67,10 @@ final class Links {
     private CompletableFuture<OutboundLink> connect(Instance ri) {
         // a peer that accepts TCP but never completes TLS (frozen) must not hold the attempt long
         long timeout = Math.max(1000, Math.min(ri.downAfterPeriod, 5000));
-        LinkOptions o = LinkOptions.plain(ri.addr.ip.isEmpty() ? ri.addr.hostname : ri.addr.ip, ri.addr.port)
+        // with resolve-hostnames, by name (resolved again by the connect): a TLS link checks the
+        // host it connects to against the certificate, which may carry only the name
+        String host = ri.addr.ip.isEmpty() || s.state.resolveHostnames ? ri.addr.hostname : ri.addr.ip;
+        LinkOptions o = LinkOptions.plain(host, ri.addr.port)
                 .withTls(tls(ri), null).withConnectTimeout(timeout);
         try {
             return s.node.links().connect(o);

@@ -37,6 +37,7 @@ public final class Topology implements AutoCloseable {
     private String sentinelConf = "";
     private String announceHost = "127.0.0.1";
     private String dataPassword;
+    private boolean dataCertificatesByName;
     private Path dir;
 
     private ServerProcess master;
@@ -89,6 +90,19 @@ public final class Topology implements AutoCloseable {
         return sentinelConf("sentinel auth-pass " + MASTER_NAME + " " + pass + "\n");
     }
 
+    /**
+     * Hostnames as Jedis 7.4+ and Lettuce need them over TLS: the data nodes are "localhost"
+     * everywhere (monitor line, replicaof, replica-announce-ip), their certificates name only
+     * "localhost" (no IP address), and the sentinels run with resolve-hostnames and
+     * announce-hostnames, so what they answer is a name the clients' verification accepts.
+     */
+    public Topology hostnames() {
+        this.announceHost = "localhost";
+        this.dataCertificatesByName = true;
+        dataArgs("--replica-announce-ip", "localhost");
+        return sentinelConf("sentinel resolve-hostnames yes\nsentinel announce-hostnames yes\n");
+    }
+
     /** Directives of the first master only. */
     public Topology masterArgs(String... args) {
         masterArgs.addAll(Arrays.asList(args));
@@ -135,7 +149,8 @@ public final class Topology implements AutoCloseable {
     private ServerProcess startData(String name, List<String> extra) throws IOException {
         ServerProcess.Spec spec = ServerProcess.spec(dataKind, name, dir.resolve(name));
         if (certs != null) {
-            TestCertificates.Identity id = certs.newPeer(name, "localhost");
+            TestCertificates.Identity id = dataCertificatesByName ? certs.newNamedPeer(name, "localhost")
+                    : certs.newPeer(name, "localhost");
             spec.port(0).tls(Ports.free(), clientTls).args("--tls-cert-file", id.certFile().toString(),
                     "--tls-key-file", id.keyFile().toString(), "--tls-ca-cert-file", certs.ca().certFile().toString(),
                     "--tls-auth-clients", "yes", "--tls-replication", "yes");
