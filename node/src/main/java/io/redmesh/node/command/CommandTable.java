@@ -40,6 +40,13 @@ public final class CommandTable {
     private int aclIdCount;
     private final String redisVersion;
 
+    /**
+     * The built-ins Redis's sentinel implements its own way (sentinelPublishCommand: only hello
+     * messages): in sentinel mode the sentinel module binds them after the built-in families, and
+     * that second binding replaces the first. No other command may be bound twice.
+     */
+    private static final java.util.Set<String> SENTINEL_REIMPLEMENTS = java.util.Set.of("publish");
+
     /** Lets a family bind handlers; unknown names are a programming error and fail loudly. */
     public final class Binder {
         private final Map<String, CommandSpec> declared;
@@ -58,7 +65,7 @@ public final class CommandTable {
             if (s == null) {
                 throw new IllegalArgumentException("command not declared in the table: " + fullName);
             }
-            if (s.handler != null) {
+            if (s.handler != null && !(sentinelMode() && SENTINEL_REIMPLEMENTS.contains(s.fullName))) {
                 throw new IllegalArgumentException("command already implemented: " + fullName);
             }
             s.handler = h;
