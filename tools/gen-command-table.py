@@ -14,7 +14,10 @@ added back from HIDDEN_FLAGS below, which mirrors src/commands/*.json of 7.0, an
 never prints them. Subcommands are sorted by name: Redis lists them in its dict's (seeded,
 random) order, which would make every regeneration differ for nothing.
 
-Usage: tools/gen-command-table.py [PORT]   (default: starts redis-server itself on a free port)
+Usage: tools/gen-command-table.py [--sentinel] [PORT]
+  (default: starts redis-server itself on a free port; --sentinel starts redis-sentinel and
+  writes commands-sentinel.json, the table of Redis's sentinel mode: a sentinel answers only
+  these 15 commands, SENTINEL among them)
 """
 import json
 import os
@@ -103,15 +106,24 @@ def attach_docs(entry, docs):
 
 
 def main():
-    port = int(sys.argv[1]) if len(sys.argv) > 1 else 0
+    args = sys.argv[1:]
+    sentinel = "--sentinel" in args
+    args = [a for a in args if a != "--sentinel"]
+    port = int(args[0]) if args else 0
     proc = None
     if not port:
         with socket.socket() as free:
             free.bind(("127.0.0.1", 0))
             port = free.getsockname()[1]
         tmp = tempfile.mkdtemp()
-        proc = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1",
-                                 "--save", "", "--dir", tmp], stdout=subprocess.DEVNULL)
+        if sentinel:
+            conf = os.path.join(tmp, "sentinel.conf")
+            with open(conf, "w") as f:
+                f.write("port %d\nbind 127.0.0.1\ndir %s\n" % (port, tmp))
+            proc = subprocess.Popen(["redis-sentinel", conf], stdout=subprocess.DEVNULL)
+        else:
+            proc = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1",
+                                     "--save", "", "--dir", tmp], stdout=subprocess.DEVNULL)
         time.sleep(0.5)
     try:
         s = socket.create_connection(("127.0.0.1", port))
@@ -131,7 +143,7 @@ def main():
     table.sort(key=lambda x: x["name"])
     out = {"redis_version": hello["version"], "commands": table}
     dest = os.path.join(os.path.dirname(__file__), "..", "node", "src", "main", "resources",
-                        "redmesh", "commands.json")
+                        "redmesh", "commands-sentinel.json" if sentinel else "commands.json")
     os.makedirs(os.path.dirname(dest), exist_ok=True)
     with open(dest, "w") as f:
         json.dump(out, f, indent=1, sort_keys=False)

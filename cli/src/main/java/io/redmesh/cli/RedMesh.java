@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             DemoCommand.class,
             ServerCommand.class,
+            SentinelCommand.class,
             RdbCommand.class,
             CaCommand.class,
             AuditCommand.class,
@@ -23,10 +24,16 @@ public final class RedMesh implements Runnable {
     }
 
     public static void main(String[] args) {
-        if (args.length > 0 && args[0].equals("server")) {
+        if (args.length > 0 && (args[0].equals("server") || args[0].equals("sentinel"))) {
             // redis-server's argument grammar (positional file, "--name value ..." in order) is not
-            // an option grammar picocli can keep in order, so it is handed over verbatim.
-            int code = ServerCommand.run(java.util.Arrays.asList(args).subList(1, args.length));
+            // an option grammar picocli can keep in order, so it is handed over verbatim;
+            // "redmesh sentinel ..." is "redmesh server --sentinel ...", as redis-sentinel is
+            // redis-server --sentinel
+            java.util.List<String> rest = new java.util.ArrayList<>(java.util.Arrays.asList(args).subList(1, args.length));
+            if (args[0].equals("sentinel")) {
+                rest.add("--sentinel");
+            }
+            int code = ServerCommand.run(rest);
             System.exit(code);
         }
         int code = new CommandLine(new RedMesh()).execute(args);

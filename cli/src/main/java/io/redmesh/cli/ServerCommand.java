@@ -46,6 +46,24 @@ public final class ServerCommand implements Callable<Integer> {
         }
     }
 
+    /** A data node: the node with replication and cluster mode wired in. */
+    private static Node dataNode(List<String> argv) throws Node.ConfigError {
+        io.redmesh.replication.Replication replication = new io.redmesh.replication.Replication();
+        io.redmesh.cluster.ClusterMode cluster = new io.redmesh.cluster.ClusterMode();
+        Node server = Node.fromArgs(argv, List.of(replication.commands(), cluster.commands()));
+        replication.attach(server.control());
+        cluster.attach(server.control());
+        return server;
+    }
+
+    /** A sentinel: the node built in sentinel mode with the sentinel module (no replication, as in Redis). */
+    private static Node sentinelNode(List<String> argv) throws Node.ConfigError {
+        io.redmesh.sentinel.Sentinel sentinel = new io.redmesh.sentinel.Sentinel();
+        Node server = Node.fromArgs(argv, List.of(sentinel.commands()), sentinel.mode());
+        sentinel.attach(server.control());
+        return server;
+    }
+
     /** Starts a node with redis-server arguments and blocks until it stops; returns the exit code. */
     public static int run(List<String> argv) {
         if (argv.size() == 1 && (argv.get(0).equals("-v") || argv.get(0).equals("--version"))) {
@@ -70,17 +88,19 @@ public final class ServerCommand implements Callable<Integer> {
             argv.remove(at + 1);
             argv.remove(at);
         }
+        // redis-server --sentinel: the flag may stand anywhere among the arguments
+        boolean sentinelMode = argv.contains("--sentinel");
+        if (sentinelMode) {
+            argv = new ArrayList<>(argv);
+            argv.removeIf("--sentinel"::equals);
+        }
         Node server;
-        io.redmesh.replication.Replication replication = new io.redmesh.replication.Replication();
-        io.redmesh.cluster.ClusterMode cluster = new io.redmesh.cluster.ClusterMode();
         try {
-            server = Node.fromArgs(argv, List.of(replication.commands(), cluster.commands()));
+            server = sentinelMode ? sentinelNode(argv) : dataNode(argv);
         } catch (Node.ConfigError e) {
             System.err.println(e.getMessage());
             return 1;
         }
-        replication.attach(server.control());
-        cluster.attach(server.control());
         server.executable(ProcessHandle.current().info().command().orElse("java"));
         io.redmesh.agent.Agent agent = null;
         if (agentConfig != null) {

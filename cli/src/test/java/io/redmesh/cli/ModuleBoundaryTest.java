@@ -92,7 +92,7 @@ class ModuleBoundaryTest {
      * The modules above node (io.redmesh.NAME), each held to the boundary rule;
      * {@link #everyModuleAboveNodeIsChecked} fails when a module is on the class path and not here.
      */
-    static final List<String> UPPER_MODULES = List.of("agent", "cli", "replication", "cluster");
+    static final List<String> UPPER_MODULES = List.of("agent", "cli", "replication", "cluster", "sentinel");
 
     private static String[] upperPackages() {
         return UPPER_MODULES.stream().map(m -> "io.redmesh." + m + "..").toArray(String[]::new);
@@ -126,8 +126,16 @@ class ModuleBoundaryTest {
             .that().resideInAPackage("io.redmesh.replication..")
             .should().dependOnClassesThat().resideInAnyPackage("io.redmesh.cluster..", "io.redmesh.agent..");
 
+    /** sentinel depends on node only (spi and the composition root), not on replication or the agent. */
+    static final ArchRule SENTINEL_KNOWS_ONLY_NODE = ArchRuleDefinition.noClasses()
+            .that().resideInAPackage("io.redmesh.sentinel..")
+            .and(com.tngtech.archunit.base.DescribedPredicate.describe("main code", c -> !isTest(c)))
+            .should().dependOnClassesThat().resideInAnyPackage("io.redmesh.agent..", "io.redmesh.cli..",
+                    "io.redmesh.replication..", "io.redmesh.cluster..");
+
     static final ArchRule MODULES_KNOW_NO_LAUNCHER = ArchRuleDefinition.noClasses()
-            .that().resideInAnyPackage("io.redmesh.agent..", "io.redmesh.replication..", "io.redmesh.cluster..")
+            .that().resideInAnyPackage("io.redmesh.agent..", "io.redmesh.replication..", "io.redmesh.cluster..",
+                    "io.redmesh.sentinel..")
             .should().dependOnClassesThat().resideInAPackage("io.redmesh.cli..");
 
     @Test
@@ -139,7 +147,7 @@ class ModuleBoundaryTest {
                 seen.add(parts[2] + (isTest(c) ? "-test" : ""));
             }
         }
-        for (String m : List.of("node", "agent", "cli", "node-test", "agent-test", "cli-test")) {
+        for (String m : List.of("node", "agent", "cli", "replication", "cluster", "sentinel", "node-test", "agent-test", "cli-test")) {
             assertTrue(seen.contains(m), "no " + m + " classes imported: " + seen);
         }
     }
@@ -172,6 +180,7 @@ class ModuleBoundaryTest {
         MODULES_KNOW_NO_LAUNCHER.check(ALL);
         CLUSTER_KNOWS_NO_REPLICATION.check(ALL);
         REPLICATION_KNOWS_NO_CLUSTER.check(ALL);
+        SENTINEL_KNOWS_ONLY_NODE.check(ALL);
     }
 
     /**

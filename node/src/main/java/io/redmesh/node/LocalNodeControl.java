@@ -299,6 +299,33 @@ final class LocalNodeControl implements NodeControl {
     }
 
     @Override
+    public int publish(String channel, String message) {
+        // Latin-1: the bytes the module read (RESP arguments are decoded the same way) go out unchanged
+        return locked(() -> context.pubsub.publish(channel.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1),
+                message.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)));
+    }
+
+    @Override
+    public Path configFile() {
+        return context.config.configFile();
+    }
+
+    @Override
+    public void rewriteConfig() throws java.io.IOException {
+        if (context.config.configFile() == null) {
+            throw new java.io.IOException("the server is running without a config file");
+        }
+        context.lock.lock();
+        try {
+            // with an aclfile the users live there, as CONFIG REWRITE does
+            io.redmesh.node.config.ConfigRewriter.rewrite(context.config, context.config.getString("aclfile").isEmpty()
+                    ? context.accessControl().userLines() : List.of());
+        } finally {
+            context.lock.unlock();
+        }
+    }
+
+    @Override
     public CollectorRegistry metricsRegistry() {
         return node.metrics().registry();
     }

@@ -20,6 +20,7 @@ import io.redmesh.node.server.RedisServer;
 import io.redmesh.node.spi.AclRules;
 import io.redmesh.node.spi.ModuleCommands;
 import io.redmesh.node.spi.NodeControl;
+import io.redmesh.node.spi.SentinelMode;
 import io.redmesh.node.tls.TlsContextProvider;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -102,7 +103,20 @@ public final class Node {
      * modules (replication's REPLICAOF, PSYNC, WAIT ...), built and not started.
      */
     public static Node fromArgs(List<String> args, List<ModuleCommands> modules) throws ConfigError {
+        return fromArgs(args, modules, null);
+    }
+
+    /**
+     * A node in sentinel mode (redis-server --sentinel) when {@code sentinel} is not null: the
+     * sentinel module receives the file's {@code sentinel} lines and binds its commands among
+     * {@code modules}; see {@link SentinelMode}. Built and not started.
+     */
+    public static Node fromArgs(List<String> args, List<ModuleCommands> modules, SentinelMode sentinel)
+            throws ConfigError {
         ServerConfig config = newConfig();
+        if (sentinel != null) {
+            config.sentinelMode(sentinel);
+        }
         try {
             new ConfigLoader(config, REDIS_VERSION).checkUserLines(AclFile::checkUserDeclaration).loadArgs(args);
         } catch (ConfigLoader.FatalConfigError e) {
@@ -144,7 +158,7 @@ public final class Node {
         for (ModuleCommands m : modules) {
             families.add(new ModuleCommandFamily(m));
         }
-        CommandTable table = CommandTable.load(families);
+        CommandTable table = CommandTable.load(families, config.sentinelMode() != null);
         String unknownRename = null;
         for (String[] r : config.commandRenames()) {
             if (!table.rename(r[0], r[1])) {

@@ -63,6 +63,12 @@ public final class MeshTestbed implements AutoCloseable {
         /** Upper modules whose commands the node binds (replication), and how each attaches. */
         public List<io.redmesh.node.spi.ModuleCommands> modules = List.of();
         public java.util.function.Consumer<io.redmesh.node.spi.NodeControl> attach = c -> {};
+        /**
+         * How the node is built from the testbed's arguments (ports, TLS port, dir, metrics);
+         * null: {@link ServerFixture#build} with {@link #modules}. A sentinel test builds one in
+         * sentinel mode from its sentinel.conf.
+         */
+        public java.util.function.Function<List<String>, io.redmesh.node.Node> build;
 
         Node(int index, Role role) throws IOException {
             this.index = index;
@@ -102,7 +108,7 @@ public final class MeshTestbed implements AutoCloseable {
                     Integer.toString(tlsPort), "--tls-auth-clients", "optional", "--dir", stateDir.toString(),
                     "--metrics-port", Integer.toString(metricsPort)));
             args.addAll(directives);
-            server = ServerFixture.build(null, modules, args.toArray(new String[0]));
+            server = build != null ? build.apply(args) : ServerFixture.build(null, modules, args.toArray(new String[0]));
             attach.accept(server.control());
             AgentConfig cfg = config();
             if (storedCertificateValid(cfg.stateDir.resolve("tls").resolve("node.crt"))) {

@@ -27,6 +27,10 @@ public final class CommandTable {
     public static final String RESOURCE = "/redmesh/commands.json";
     /** Declarations RedMesh adds beyond Redis 7.0 (e.g. CLIENT SETINFO from 7.2), same shape. */
     public static final String EXTRA_RESOURCE = "/redmesh/commands-extra.json";
+    /** Redis 7.0's sentinel-mode table (tools/gen-command-table.py --sentinel): what a sentinel serves. */
+    public static final String SENTINEL_RESOURCE = "/redmesh/commands-sentinel.json";
+    /** In sentinel mode, the full names the sentinel table serves; null otherwise. */
+    private java.util.Set<String> sentinelVisible;
 
     private final Map<String, CommandSpec> commands = new LinkedHashMap<>();
     private final List<CommandSpec> byId = new ArrayList<>();
@@ -35,6 +39,13 @@ public final class CommandTable {
     private final Map<String, CommandSpec> declaredByName = new HashMap<>();
     private int aclIdCount;
     private final String redisVersion;
+
+    /**
+     * The built-ins Redis's sentinel implements its own way (sentinelPublishCommand: only hello
+     * messages): in sentinel mode the sentinel module binds them after the built-in families, and
+     * that second binding replaces the first. No other command may be bound twice.
+     */
+    private static final java.util.Set<String> SENTINEL_REIMPLEMENTS = java.util.Set.of("publish");
 
     /** Lets a family bind handlers; unknown names are a programming error and fail loudly. */
     public final class Binder {
@@ -54,7 +65,7 @@ public final class CommandTable {
             if (s == null) {
                 throw new IllegalArgumentException("command not declared in the table: " + fullName);
             }
-            if (s.handler != null) {
+            if (s.handler != null && !(sentinelMode() && SENTINEL_REIMPLEMENTS.contains(s.fullName))) {
                 throw new IllegalArgumentException("command already implemented: " + fullName);
             }
             s.handler = h;
@@ -78,20 +89,35 @@ public final class CommandTable {
 
     /** Loads the declarations and binds the given families. */
     public static CommandTable load(Collection<? extends CommandFamily> families) {
+        return load(families, false);
+    }
+
+    /**
+     * Loads the declarations and binds the given families; in sentinel mode only the commands of
+     * Redis's sentinel table ({@link #SENTINEL_RESOURCE}) are served. ACL rules are judged
+     * against every declared command in both modes (the standard ones and SENTINEL), so a mesh
+     * user reads the same, and renders to the same ACL LIST line, on a sentinel and a data node.
+     */
+    public static CommandTable load(Collection<? extends CommandFamily> families, boolean sentinelMode) {
         JsonNode root = readResource(RESOURCE);
         JsonNode extra = readResource(EXTRA_RESOURCE);
         CommandTable t = new CommandTable(root.path("redis_version").asText());
         Map<String, CommandSpec> declared = new HashMap<>();
         List<CommandSpec> tops = new ArrayList<>();
         for (JsonNode c : root.path("commands")) {
-            CommandSpec top = parse(c, null);
-            tops.add(top);
-            declared.put(top.fullName, top);
-            for (JsonNode sc : c.path("subcommands")) {
-                CommandSpec sub = parse(sc, top);
-                top.subcommands.put(sub.name, sub);
-                top.declaredSubcommands.add(sub);
-                declared.put(sub.fullName, sub);
+            declare(c, tops, declared);
+        }
+        if (sentinelMode) {
+            t.sentinelVisible = new java.util.HashSet<>();
+            for (JsonNode c : readResource(SENTINEL_RESOURCE).path("commands")) {
+                String name = c.path("name").asText();
+                t.sentinelVisible.add(name);
+                for (JsonNode sc : c.path("subcommands")) {
+                    t.sentinelVisible.add(sc.path("name").asText());
+                }
+                if (!declared.containsKey(name)) {
+                    declare(c, tops, declared); // SENTINEL: only a sentinel declares it
+                }
             }
         }
         for (JsonNode c : extra.path("commands")) {
@@ -118,8 +144,8 @@ public final class CommandTable {
             f.register(b);
         }
         for (CommandSpec top : tops) {
-            top.subcommands.values().removeIf(s -> s.handler == null);
-            if (top.handler == null && top.subcommands.isEmpty()) {
+            top.subcommands.values().removeIf(s -> s.handler == null || !t.visible(s));
+            if ((top.handler == null && top.subcommands.isEmpty()) || !t.visible(top)) {
                 continue;
             }
             t.commands.put(top.fullName, top);
@@ -131,6 +157,45 @@ public final class CommandTable {
             }
         }
         return t;
+    }
+
+    private static void declare(JsonNode c, List<CommandSpec> tops, Map<String, CommandSpec> declared) {
+        CommandSpec top = parse(c, null);
+        tops.add(top);
+        declared.put(top.fullName, top);
+        for (JsonNode sc : c.path("subcommands")) {
+            CommandSpec sub = parse(sc, top);
+            top.subcommands.put(sub.name, sub);
+            top.declaredSubcommands.add(sub);
+            declared.put(sub.fullName, sub);
+        }
+    }
+
+    /** Served in this mode: everything declared, or in sentinel mode what Redis's sentinel table has. */
+    private boolean visible(CommandSpec s) {
+        return sentinelVisible == null || sentinelVisible.contains(s.fullName);
+    }
+
+    /** Whether this is a sentinel's table. */
+    public boolean sentinelMode() {
+        return sentinelVisible != null;
+    }
+
+    /**
+     * The declared top-level commands ACL CAT lists: Redis lists its own table's, so a sentinel
+     * lists its 15 commands and a data node every declared one.
+     */
+    public List<CommandSpec> catCommands() {
+        if (sentinelVisible == null) {
+            return aclCommands();
+        }
+        List<CommandSpec> out = new ArrayList<>();
+        for (CommandSpec s : declaredTops) {
+            if (visible(s)) {
+                out.add(s);
+            }
+        }
+        return out;
     }
 
     private static JsonNode readResource(String name) {

@@ -47,6 +47,11 @@ final class ReplyAdapter implements ReplyWriter {
     }
 
     @Override
+    public void nullArray() {
+        r.nullArray();
+    }
+
+    @Override
     public void array(long n) {
         r.array(n);
     }

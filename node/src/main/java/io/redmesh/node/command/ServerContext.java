@@ -111,6 +111,11 @@ public final class ServerContext {
     /** Whether the default user may run everything (new sessions skip ACL checks then). */
     private volatile boolean defaultUserUnrestricted = true;
 
+    /** Sentinel mode (redis-server --sentinel): see {@code spi.SentinelMode}. */
+    public boolean sentinelMode() {
+        return config.sentinelMode() != null;
+    }
+
     public ServerContext(ServerConfig config) {
         this.config = config;
         this.keyspace = new Keyspace(config.getInt("databases"));

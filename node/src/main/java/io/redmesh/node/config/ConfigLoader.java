@@ -113,6 +113,14 @@ public final class ConfigLoader {
             text.append(options);
         }
         loadText(text.toString());
+        io.redmesh.node.spi.SentinelMode sentinel = config.sentinelMode();
+        if (sentinel != null) {
+            // loadSentinelConfigFromQueue(): the sentinel lines once everything else is read
+            io.redmesh.node.spi.SentinelMode.DirectiveError e = sentinel.applyDirectives();
+            if (e != null) {
+                throw fatal(e.lineNumber(), e.line(), e.reason());
+            }
+        }
     }
 
 
@@ -142,6 +150,8 @@ public final class ConfigLoader {
                 argv.add(new String(parts.get(k), StandardCharsets.ISO_8859_1));
             }
             try {
+                lineNumber = n + 1;
+                lineText = line;
                 apply(name, argv);
             } catch (ConfigException e) {
                 throw fatal(n + 1, line, e.getMessage());
@@ -227,7 +237,11 @@ public final class ConfigLoader {
                 if (argv.isEmpty()) {
                     return;
                 }
-                throw new ConfigException("sentinel directive while not in sentinel mode");
+                if (config.sentinelMode() == null) {
+                    throw new ConfigException("sentinel directive while not in sentinel mode");
+                }
+                config.sentinelMode().queueDirective(List.copyOf(argv), lineNumber, lineText);
+                return;
             default:
                 break;
         }
@@ -235,6 +249,9 @@ public final class ConfigLoader {
     }
 
     private boolean saveSeen;
+    /** The line being applied, for the sentinel lines queued until the file is read. */
+    private int lineNumber;
+    private String lineText;
 
     private FatalConfigError fatal(int line, String text, String reason) {
         return new FatalConfigError("\n*** FATAL CONFIG FILE ERROR (Redis " + version + ") ***\n"

@@ -350,4 +350,22 @@ public final class ServerConfig {
     public void configFile(Path p) {
         configFile = p;
     }
+
+    private io.redmesh.node.spi.SentinelMode sentinel;
+
+    /**
+     * Sentinel mode (redis-server --sentinel): initSentinelConfig()'s values (port 26379,
+     * protected-mode no) replace the defaults' current values, and {@code sentinel} lines go to
+     * the module while the file is read.
+     */
+    public void sentinelMode(io.redmesh.node.spi.SentinelMode module) {
+        this.sentinel = module;
+        param("port").value = 26379L;
+        param("protected-mode").value = Boolean.FALSE;
+    }
+
+    /** The sentinel module in sentinel mode, else null. */
+    public io.redmesh.node.spi.SentinelMode sentinelMode() {
+        return sentinel;
+    }
 }

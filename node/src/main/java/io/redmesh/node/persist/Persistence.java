@@ -129,6 +129,9 @@ public final class Persistence implements PersistenceHooks {
 
     @Override
     public boolean prepareForShutdown(boolean save, boolean nosave, boolean force) {
+        if (context.sentinelMode()) {
+            return true; // a sentinel has no dataset: its state is its config file
+        }
         return saver.prepareForShutdown(save, nosave, force);
     }
 
@@ -150,6 +153,9 @@ public final class Persistence implements PersistenceHooks {
      * overwrite it.
      */
     public void loadAtStart() throws StartupFailure {
+        if (context.sentinelMode()) {
+            return; // Redis loads no data in sentinel mode
+        }
         try {
             sealing.start();
         } catch (SealException e) {
@@ -178,6 +184,9 @@ public final class Persistence implements PersistenceHooks {
 
     /** serverCron()'s persistence part: save points, scheduled saves and rewrites. Under the lock. */
     public void cron() {
+        if (context.sentinelMode()) {
+            return;
+        }
         saver.cron();
     }
 
@@ -205,6 +214,9 @@ public final class Persistence implements PersistenceHooks {
      * default: save when save points exist). False when that save failed: the server keeps running.
      */
     public boolean prepareForSignal(String sig) {
+        if (context.sentinelMode()) {
+            return true;
+        }
         java.util.Set<String> f = signalFlags(sig);
         context.lock.lock();
         try {

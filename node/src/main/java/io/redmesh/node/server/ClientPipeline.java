@@ -23,6 +23,8 @@ final class ClientPipeline {
     volatile long protoMaxBulkLen;
     volatile long queryBufferLimit;
     volatile long handshakeTimeoutMillis = 10_000;
+    /** Failed TLS accepts, logged once per peer per interval (one table for every TLS listener). */
+    final AcceptErrorLog acceptErrors = new AcceptErrorLog(AcceptErrorLog.DEFAULT_INTERVAL_MILLIS);
 
     ClientPipeline(ServerContext context, ServerConfig config, TlsContextProvider tls) {
         this.context = context;
@@ -54,7 +56,8 @@ final class ClientPipeline {
         if (tlsListener) {
             ch.pipeline().addLast("tls", tls.newHandler(ch.alloc(), handshakeTimeoutMillis));
             // Redis checks protected mode once the handshake is done and says why over TLS.
-            ch.pipeline().addLast("tls-events", new TlsHandshakeListener(context, denied ? PROTECTED_MODE_ERROR : null, tls));
+            ch.pipeline().addLast("tls-events", new TlsHandshakeListener(context, denied ? PROTECTED_MODE_ERROR : null, tls,
+                    acceptErrors));
             if (denied) {
                 return;
             }

@@ -206,6 +206,9 @@ public final class RedisServer {
         } catch (java.io.IOException e) {
             throw new StartupException("Can't open the log file: " + e.getMessage());
         }
+        if (context.sentinelMode()) {
+            ServerLog.role('X'); // redis-sentinel's log letter
+        }
         long pid = ServerLog.pid();
         ServerLog.warning("oO0OoO0OoO0Oo RedMesh is starting oO0OoO0OoO0Oo");
         ServerLog.warning("RedMesh version=" + ServerContext.REDMESH_VERSION + " (Redis "
@@ -262,7 +265,7 @@ public final class RedisServer {
             persistence.stop();
             throw e;
         }
-        ServerLog.notice("Running mode=standalone, port=" + context.tcpPort() + (wantTls ? ", tls-port=" + context.tlsPort() : "")
+        ServerLog.notice("Running mode=" + (context.sentinelMode() ? "sentinel" : "standalone") + ", port=" + context.tcpPort() + (wantTls ? ", tls-port=" + context.tlsPort() : "")
                 + ", io-threads=" + threads + (wantTls ? ", tls-provider=" + tls.provider() : "") + ".");
         ServerLog.notice("RedMesh " + ServerContext.REDMESH_VERSION + " port: " + context.tcpPort() + " PID: " + pid);
         writePidFile();
@@ -617,7 +620,7 @@ public final class RedisServer {
         }
         shutdownGroup();
         persistence.stop();
-        ServerLog.warning("RedMesh is now ready to exit, bye bye...");
+        ServerLog.warning((context.sentinelMode() ? "Sentinel" : "RedMesh") + " is now ready to exit, bye bye...");
         stopped.countDown();
     }
 

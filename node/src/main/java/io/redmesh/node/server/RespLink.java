@@ -26,8 +26,13 @@ import javax.net.ssl.SSLPeerUnverifiedException;
  * channel's event loop only.
  */
 final class RespLink extends ChannelInboundHandlerAdapter implements OutboundLink {
-    /** A pending request: a future for its reply, or the raw stream that takes over. */
-    private record Pending(CompletableFuture<LinkReply> reply, RawStream raw) {}
+    /** A pending request: a future for its reply, or the raw stream or push handler that takes over. */
+    private record Pending(CompletableFuture<LinkReply> reply, RawStream raw,
+                           java.util.function.Consumer<LinkReply> pushes) {
+        Pending(CompletableFuture<LinkReply> reply, RawStream raw) {
+            this(reply, raw, null);
+        }
+    }
 
     private final Channel channel;
     private final ReplyParser parser;
@@ -35,6 +40,8 @@ final class RespLink extends ChannelInboundHandlerAdapter implements OutboundLin
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
     private ByteBuf cumulation;
     private RawStream raw;
+    /** After a subscribe(): every reply goes here. */
+    private java.util.function.Consumer<LinkReply> pushes;
     private volatile boolean closing;
 
     RespLink(Channel channel, int maxReplyBytes) {
@@ -63,6 +70,11 @@ final class RespLink extends ChannelInboundHandlerAdapter implements OutboundLin
     @Override
     public void callRaw(RawStream stream, byte[]... argv) {
         onLoop(() -> enqueue(new Pending(null, stream), argv));
+    }
+
+    @Override
+    public void subscribe(java.util.function.Consumer<LinkReply> handler, byte[]... argv) {
+        onLoop(() -> enqueue(new Pending(null, null, handler), argv));
     }
 
     private void enqueue(Pending p, byte[][] argv) {
@@ -200,9 +212,18 @@ final class RespLink extends ChannelInboundHandlerAdapter implements OutboundLin
                 raw = p.raw;
                 continue;
             }
+            if (p != null && p.pushes != null) {
+                pending.poll();
+                pushes = p.pushes;
+                continue;
+            }
             LinkReply r = parser.parse(cumulation);
             if (r == null) {
                 break;
+            }
+            if (pushes != null) {
+                pushes.accept(r);
+                continue;
             }
             pending.poll();
             if (p != null) {

@@ -11,7 +11,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Counts TLS handshakes and logs failures the way Redis does ("Error accepting a client
- * connection"). A connection refused at accept time (protected mode) is told why once the
+ * connection", at warning level), once per peer per interval ({@link AcceptErrorLog}). A connection refused at accept time (protected mode) is told why once the
  * handshake makes it possible to say anything, then closed.
  */
 final class TlsHandshakeListener extends ChannelInboundHandlerAdapter {
@@ -21,8 +21,12 @@ final class TlsHandshakeListener extends ChannelInboundHandlerAdapter {
     /** The revocation check, repeated here because a resumed TLS session skips the trust manager. */
     private final io.redmesh.node.tls.TlsContextProvider tls;
 
-    TlsHandshakeListener(ServerContext context, String refusal, io.redmesh.node.tls.TlsContextProvider tls) {
+    private final AcceptErrorLog acceptErrors;
+
+    TlsHandshakeListener(ServerContext context, String refusal, io.redmesh.node.tls.TlsContextProvider tls,
+                         AcceptErrorLog acceptErrors) {
         this.context = context;
+        this.acceptErrors = acceptErrors;
         this.refusal = refusal;
         this.tls = tls;
     }
@@ -49,8 +53,7 @@ final class TlsHandshakeListener extends ChannelInboundHandlerAdapter {
                 }
             } else {
                 context.stats.tlsHandshakesFailed++;
-                ServerLog.verbose("Error accepting a client connection: " + e.cause().getMessage()
-                        + " (addr=" + ClientChannelHandler.format(ctx.channel().remoteAddress()) + ")");
+                acceptErrors.failed(ctx.channel().remoteAddress(), e.cause());
                 ctx.close();
             }
             ctx.pipeline().remove(this);

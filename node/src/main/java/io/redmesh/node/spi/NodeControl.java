@@ -45,6 +45,23 @@ public interface NodeControl {
     /** Runs {@code task} atomically with respect to every command (under the keyspace lock). */
     <T> T underLock(Callable<T> task) throws Exception;
 
+    /**
+     * {@link #underLock(Callable)} for a task that throws nothing checked: what modules run from
+     * threads that are not commands (link replies, timers) to change state the lock guards.
+     */
+    default void underLock(Runnable task) {
+        try {
+            underLock(() -> {
+                task.run();
+                return null;
+            });
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     // ------------------------------------------------------------------ streams and INFO
 
     /**
@@ -174,6 +191,22 @@ public interface NodeControl {
 
     /** Bytes of the master's stream a replica received outside its stream session (the RDB). */
     void countReplicationInput(long bytes);
+
+    // ------------------------------------------------------------------ sentinel
+
+    /** PUBLISH on this node: delivers to its own subscribers (sentinel events); returns how many. */
+    int publish(String channel, String message);
+
+    /** The configuration file the node was started with (absolute), or null. */
+    Path configFile();
+
+    /**
+     * CONFIG REWRITE of the configuration file, fsynced before it replaces the old one (in sentinel
+     * mode with the module's {@link SentinelMode#rewriteLines}).
+     *
+     * @throws java.io.IOException when there is no file or it cannot be written
+     */
+    void rewriteConfig() throws java.io.IOException;
 
     // ------------------------------------------------------------------ metrics
 

@@ -19,6 +19,9 @@ public interface ReplyWriter {
 
     void nullBulk();
 
+    /** A null array: {@code *-1} in RESP2, {@code _} in RESP3 (SENTINEL GET-MASTER-ADDR-BY-NAME of no master). */
+    void nullArray();
+
     /** An array header; the caller writes {@code n} elements after it. */
     void array(long n);
 

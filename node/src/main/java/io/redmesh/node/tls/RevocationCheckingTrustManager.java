@@ -20,6 +20,8 @@ import javax.net.ssl.X509ExtendedTrustManager;
 final class RevocationCheckingTrustManager extends X509ExtendedTrustManager {
     private final X509ExtendedTrustManager pkix;
     private final Supplier<Set<BigInteger>> revoked;
+    /** A refused peer retries every second or so: its identity is logged once a minute, not each time. */
+    private final io.redmesh.node.util.LogLimiter refusals = new io.redmesh.node.util.LogLimiter(60_000, 1024);
 
     private RevocationCheckingTrustManager(X509ExtendedTrustManager pkix, Supplier<Set<BigInteger>> revoked) {
         this.pkix = pkix;
@@ -68,23 +70,29 @@ final class RevocationCheckingTrustManager extends X509ExtendedTrustManager {
             pkix.checkClientTrusted(chain, authType, engine);
             refuseRevoked(chain);
         } catch (CertificateException e) {
-            logRefused(chain, engine == null ? null : engine.getPeerHost() + ":" + engine.getPeerPort(), e);
+            logRefused(chain, engine == null || engine.getPeerHost() == null ? null
+                    : engine.getPeerHost() + ":" + engine.getPeerPort(), e);
             throw e;
         }
     }
 
     /**
      * A peer (a client, a replica) presented a certificate the node refuses: who it claims to be
-     * goes to the log, so an operator sees which identity was turned away, not only that one was.
+     * goes to the log, so an operator sees which identity was turned away, not only that one was
+     * (once per subject and issuer per minute: the log says how many attempts it left out).
      */
-    private static void logRefused(X509Certificate[] chain, String peer, CertificateException e) {
+    private void logRefused(X509Certificate[] chain, String peer, CertificateException e) {
         if (chain == null || chain.length == 0) {
             return;
         }
-        io.redmesh.node.util.ServerLog.notice("TLS client certificate refused: subject '"
-                + chain[0].getSubjectX500Principal().getName() + "', issuer '"
-                + chain[0].getIssuerX500Principal().getName() + "'" + (peer == null ? "" : " (addr=" + peer + ")")
-                + ": " + e.getMessage());
+        String who = "subject '" + chain[0].getSubjectX500Principal().getName() + "', issuer '"
+                + chain[0].getIssuerX500Principal().getName() + "'";
+        String more = refusals.admit(who, System.currentTimeMillis());
+        if (more == null) {
+            return;
+        }
+        io.redmesh.node.util.ServerLog.notice("TLS client certificate refused: " + who
+                + (peer == null ? "" : " (addr=" + peer + ")") + ": " + e.getMessage() + more);
     }
 
     @Override

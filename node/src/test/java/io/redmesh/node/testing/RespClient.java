@@ -37,6 +37,28 @@ public final class RespClient implements AutoCloseable {
         }
     }
 
+    /**
+     * Connects over TLS with {@code tls} (trust and, when it holds one, the client certificate to
+     * present); the handshake is done before this returns. With a null context, as {@link #connect(int)}.
+     */
+    public static RespClient connect(int port, javax.net.ssl.SSLContext tls) {
+        if (tls == null) {
+            return connect(port);
+        }
+        try {
+            Socket plain = new Socket();
+            plain.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+            javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) tls.getSocketFactory()
+                    .createSocket(plain, "127.0.0.1", port, true);
+            s.setSoTimeout(10_000);
+            s.setTcpNoDelay(true);
+            s.startHandshake();
+            return new RespClient(s);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot connect over TLS to 127.0.0.1:" + port + ": " + e.getMessage(), e);
+        }
+    }
+
     public static byte[] encode(byte[]... args) {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         b.writeBytes(("*" + args.length + "\r\n").getBytes(StandardCharsets.US_ASCII));

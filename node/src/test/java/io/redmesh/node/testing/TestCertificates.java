@@ -193,6 +193,22 @@ public final class TestCertificates implements AutoCloseable {
         }
     }
 
+    /**
+     * {@link #newPeer} without the IP address: only the given DNS names, so a client verifying
+     * hostnames accepts it only under one of them (sentinel's announce-hostnames tests).
+     */
+    public Identity newNamedPeer(String commonName, String... dnsNames) {
+        try {
+            List<GeneralName> sans = new ArrayList<>();
+            for (String n : dnsNames) {
+                sans.add(new GeneralName(GeneralName.dNSName, n));
+            }
+            return issuePeer(ca, "named-peer-" + commonName + "-" + SERIAL.incrementAndGet(), commonName, sans);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** {@link #newPeer} issued by the CA nobody trusts. */
     public Identity newUntrustedPeer(String commonName, String... names) {
         try {

@@ -187,7 +187,7 @@ public final class AclCommands implements CommandFamily {
             throw RedisException.err("Unknown category '" + Bytes.truncateForError(cstr(str(c.arg(2)))) + "'");
         }
         List<String> names = new ArrayList<>();
-        collect(c.server.table().aclCommands(), cat.bit, names);
+        collect(c.server.table().catCommands(), cat.bit, names);
         c.reply.array(names.size());
         for (String n : names) {
             c.reply.bulk(n);

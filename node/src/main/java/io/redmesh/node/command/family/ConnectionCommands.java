@@ -156,7 +156,8 @@ final class ConnectionCommands implements CommandFamily {
             s.reply.protocol(ver);
         }
         Reply r = c.reply;
-        r.map(7);
+        boolean sentinel = c.server.sentinelMode();
+        r.map(sentinel ? 6 : 7); // a sentinel has no role field
         r.bulk("server");
         r.bulk("redis");
         r.bulk("version");
@@ -166,9 +167,11 @@ final class ConnectionCommands implements CommandFamily {
         r.bulk("id");
         r.integer(s.id);
         r.bulk("mode");
-        r.bulk("standalone");
-        r.bulk("role");
-        r.bulk("master");
+        r.bulk(sentinel ? "sentinel" : "standalone");
+        if (!sentinel) {
+            r.bulk("role");
+            r.bulk("master");
+        }
         r.bulk("modules");
         r.emptyArray();
     }

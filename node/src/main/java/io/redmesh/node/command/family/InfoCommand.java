@@ -27,7 +27,14 @@ final class InfoCommand {
     private static final List<String> DEFAULT = List.of("server", "clients", "memory", "persistence", "stats",
             "replication", "cpu", "modules", "errorstats", "cluster", "keyspace");
 
+    /** sentinelInfoCommand(): a sentinel has these sections only, and they are also its default. */
+    private static final List<String> SENTINEL = List.of("server", "clients", "cpu", "stats", "sentinel");
+
     static void info(CommandContext c) {
+        if (c.server.sentinelMode()) {
+            sentinelInfo(c);
+            return;
+        }
         Set<String> wanted = new LinkedHashSet<>();
         boolean all = false;
         if (c.argc() == 1) {
@@ -51,6 +58,26 @@ final class InfoCommand {
             }
         }
         c.reply.verbatim(render(c.server, c.session, wanted, all));
+    }
+
+    /**
+     * INFO on a sentinel: "default", "all" and "everything" mean the five sentinel sections, other
+     * names are kept only if they are among them; the sentinel section (the module's) comes last.
+     */
+    private static void sentinelInfo(CommandContext c) {
+        Set<String> wanted = new LinkedHashSet<>();
+        if (c.argc() == 1) {
+            wanted.addAll(SENTINEL);
+        }
+        for (int i = 1; i < c.argc(); i++) {
+            String s = c.argLower(i);
+            if (s.equals("default") || s.equals("all") || s.equals("everything")) {
+                wanted.addAll(SENTINEL);
+            } else if (SENTINEL.contains(s)) {
+                wanted.add(s);
+            }
+        }
+        c.reply.verbatim(render(c.server, c.session, wanted, false));
     }
 
     /** Every built-in section, in the order genRedisInfoString() writes them. */
@@ -139,7 +166,7 @@ final class InfoCommand {
         line(sb, "redis_git_sha1", "00000000");
         line(sb, "redis_git_dirty", 0);
         line(sb, "redis_build_id", "redmesh" + ServerContext.REDMESH_VERSION.replace(".", ""));
-        line(sb, "redis_mode", "standalone");
+        line(sb, "redis_mode", srv.sentinelMode() ? "sentinel" : "standalone");
         line(sb, "redmesh_version", ServerContext.REDMESH_VERSION);
         String arch = System.getProperty("os.arch");
         // uname's machine name, as Redis prints it (the JVM says "amd64" for x86_64)

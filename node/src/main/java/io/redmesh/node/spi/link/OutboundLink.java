@@ -24,6 +24,13 @@ public interface OutboundLink {
      */
     void callRaw(RawStream stream, byte[]... argv);
 
+    /**
+     * Sends a request after which the peer pushes replies nobody asked for (SUBSCRIBE): once the
+     * replies of the earlier {@link #call}s are read, every reply, starting with this request's,
+     * goes to {@code pushes}, parsed and bounded as {@link #call}'s, on the link's event loop.
+     */
+    void subscribe(java.util.function.Consumer<LinkReply> pushes, byte[]... argv);
+
     /** Stops or resumes reading (a consumer that cannot keep up). */
     void autoRead(boolean on);
 

@@ -1,0 +1,179 @@
+package io.redmesh.sentinel.testing;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SslOptions;
+import io.lettuce.core.SslVerifyMode;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.redmesh.node.testing.TestCertificates;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLParameters;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisClientConfig;
+import redis.clients.jedis.JedisSentinelPool;
+
+/**
+ * Clients that find the master through the sentinels and write to it without pause (bounded:
+ * one write per 20 ms), as applications do: Jedis's sentinel pool (separate client configs for
+ * the master and the sentinels, TLS with client certificates and hostname verification when the
+ * topology has TLS) and Lettuce's sentinel RedisURI (TLS, full peer verification). Each counts
+ * acknowledged and failed writes and keeps the acknowledged keys.
+ */
+public abstract class Writers implements AutoCloseable {
+    public final AtomicLong ok = new AtomicLong();
+    public final AtomicLong failed = new AtomicLong();
+    /** Keys whose SET was acknowledged, in order. */
+    public final Queue<String> acknowledged = new ConcurrentLinkedQueue<>();
+    public volatile Exception lastError;
+    private final String prefix;
+    private volatile boolean running = true;
+    private final Thread thread;
+
+    Writers(String prefix) {
+        this.prefix = prefix;
+        this.thread = new Thread(this::loop, "writer-" + prefix);
+        this.thread.setDaemon(true);
+    }
+
+    void begin() {
+        thread.start();
+    }
+
+    private void loop() {
+        long n = 0;
+        while (running) {
+            String key = prefix + ":" + n++;
+            try {
+                write(key, Long.toString(n));
+                ok.incrementAndGet();
+                acknowledged.add(key);
+            } catch (Exception e) {
+                failed.incrementAndGet();
+                lastError = e;
+                ServerProcess.sleep(100);
+            }
+            ServerProcess.sleep(20);
+        }
+    }
+
+    abstract void write(String key, String value) throws Exception;
+
+    abstract void shutdown();
+
+    @Override
+    public String toString() {
+        return prefix + " writer: " + ok.get() + " ok, " + failed.get() + " failed"
+                + (lastError != null ? ", last error " + lastError : "");
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        shutdown();
+    }
+
+    /** Hostname verification as Jedis 7.4+ does by default: the name the sentinel answers must be in the certificate. */
+    static SSLParameters verifyHostname() {
+        SSLParameters p = new SSLParameters();
+        p.setEndpointIdentificationAlgorithm("HTTPS");
+        return p;
+    }
+
+    static JedisClientConfig jedisConfig(Topology t, String user, String password) {
+        DefaultJedisClientConfig.Builder b = DefaultJedisClientConfig.builder().timeoutMillis(2000);
+        if (user != null) {
+            b.user(user);
+        }
+        if (password != null) {
+            b.password(password);
+        }
+        if (t.clientTls() != null) {
+            b.ssl(true).sslSocketFactory(t.clientTls().getSocketFactory()).sslParameters(verifyHostname());
+        }
+        return b.build();
+    }
+
+    /** A Jedis sentinel pool writer. */
+    public static Writers jedis(Topology t, String prefix) {
+        return jedis(t, prefix, null, null);
+    }
+
+    public static Writers jedis(Topology t, String prefix, String user, String password) {
+        Set<HostAndPort> sentinels = new HashSet<>();
+        for (ServerProcess s : t.sentinels()) {
+            sentinels.add(new HostAndPort("127.0.0.1", s.servingPort()));
+        }
+        JedisSentinelPool pool = new JedisSentinelPool(Topology.MASTER_NAME, sentinels,
+                jedisConfig(t, user, password), jedisConfig(t, null, null));
+        Writers w = new Writers(prefix) {
+            @Override
+            void write(String key, String value) {
+                try (Jedis j = pool.getResource()) {
+                    j.set(key, value);
+                }
+            }
+
+            @Override
+            void shutdown() {
+                pool.close();
+            }
+        };
+        w.begin();
+        return w;
+    }
+
+    /** A Lettuce writer through a sentinel RedisURI. */
+    public static Writers lettuce(Topology t, String prefix) {
+        RedisURI.Builder uri = RedisURI.builder().withSentinelMasterId(Topology.MASTER_NAME)
+                .withTimeout(Duration.ofSeconds(2));
+        boolean tls = t.clientTls() != null;
+        for (ServerProcess s : t.sentinels()) {
+            uri.withSentinel(RedisURI.builder().withHost("127.0.0.1").withPort(s.servingPort()).withSsl(tls)
+                    .withVerifyPeer(tls ? SslVerifyMode.FULL : SslVerifyMode.NONE).build());
+        }
+        if (tls) {
+            uri.withSsl(true).withVerifyPeer(SslVerifyMode.FULL);
+        }
+        RedisClient client = RedisClient.create(uri.build());
+        if (tls) {
+            TestCertificates.Identity me = t.harness();
+            client.setOptions(ClientOptions.builder().sslOptions(SslOptions.builder().jdkSslProvider()
+                    .trustManager(t.certs().ca().certFile().toFile())
+                    .keyManager(me.certFile().toFile(), me.keyFile().toFile(), null).build()).build());
+        }
+        StatefulRedisConnection<String, String> conn = client.connect();
+        Writers w = new Writers(prefix) {
+            @Override
+            void write(String key, String value) {
+                conn.sync().set(key, value);
+            }
+
+            @Override
+            void shutdown() {
+                conn.close();
+                client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+            }
+        };
+        w.begin();
+        return w;
+    }
+
+    /** Keys acknowledged after {@code skip} acknowledgements (those of the new master, say). */
+    public List<String> acknowledgedAfter(long skip) {
+        return acknowledged.stream().skip(skip).toList();
+    }
+}
