@@ -131,12 +131,21 @@ public final class Dispatcher {
         Reply r = s.reply;
         // CLIENT REPLY OFF/SKIP drop what a command writes. Redis decides when the reply is
         // added, so the mode after the command counts: "CLIENT REPLY ON" is answered.
+        // Push frames (pub/sub) are kept: Redis writes them with CLIENT_PUSHING, past the mode.
         int mark = r.target().writerIndex();
         boolean skipThis = s.replyMode == Session.ReplyMode.SKIP;
-        processCommand(s, argv);
-        boolean drop = s.replyMode == Session.ReplyMode.OFF || (skipThis && s.replyMode == Session.ReplyMode.SKIP);
-        if (drop && !s.isBlocked()) {
-            r.target().writerIndex(mark);
+        boolean silenced = s.replyMode != Session.ReplyMode.ON;
+        if (silenced) {
+            s.notePushes();
+        }
+        try {
+            processCommand(s, argv);
+            boolean drop = s.replyMode == Session.ReplyMode.OFF || (skipThis && s.replyMode == Session.ReplyMode.SKIP);
+            if (drop && !s.isBlocked()) {
+                s.dropRepliesSince(mark);
+            }
+        } finally {
+            s.keepReplies();
         }
         // resetClient(): SKIP lasts one command; a SKIP just requested applies to the next.
         if (skipThis && s.replyMode == Session.ReplyMode.SKIP) {
