@@ -20,8 +20,8 @@ public final class Dict {
     private DictEntry[] table = new DictEntry[INITIAL];
     private int size;
     /**
-     * At least the length of the longest chain: raised as chains grow, exact again after each
-     * resize, left as it is by removals (still a bound), so it costs one compare per insert.
+     * At least the length of the longest chain: raised as chains grow, measured again when the
+     * table shrinks, left as it is by removals and growth (both only shorten chains).
      */
     private int chainBound = 1;
 
@@ -174,15 +174,19 @@ public final class Dict {
             }
         }
         table = nt;
-        int longest = 1;
-        for (DictEntry head : nt) {
-            int len = 0;
-            for (DictEntry e = head; e != null; e = e.next) {
-                len++;
+        if (n < old.length) {
+            // Shrinking merges chains: measure again. Growing splits each chain in two, so the
+            // bound still holds and the O(n) pass is saved.
+            int longest = 1;
+            for (DictEntry head : nt) {
+                int len = 0;
+                for (DictEntry e = head; e != null; e = e.next) {
+                    len++;
+                }
+                longest = Math.max(longest, len);
             }
-            longest = Math.max(longest, len);
+            chainBound = longest;
         }
-        chainBound = longest;
     }
 
     /**
@@ -192,8 +196,8 @@ public final class Dict {
      * dictGetFairRandomKey. Here each try picks a bucket and a slot below {@link #chainBound},
      * an upper bound of every chain's length, and keeps the entry in that slot if there is one:
      * every entry is equally likely on every try. A try succeeds with probability
-     * size / (buckets x bound), at least 1/(10 x bound) (the table shrinks below 10% full), so the
-     * tries are bounded; past {@link #FAIR_TRIES} the classic pick answers.
+     * size / (buckets x bound), at least 1/(10 x bound) (the table shrinks below 10% full), so
+     * the tries are few; past {@link #FAIR_TRIES} the classic pick answers.
      */
     public DictEntry randomEntry() {
         if (size == 0) {

@@ -32,6 +32,7 @@ public final class Families {
                 new CommandCommands(),
                 new KeyCommands(),
                 new StringCommands(),
+                new BitmapCommands(),
                 new ListCommands(),
                 new HashCommands(),
                 new SetCommands(),
