@@ -533,7 +533,7 @@ public final class Dispatcher {
         if (r.errorsWritten() > errorsBefore) {
             cmd.failedCalls++;
         }
-        if (c.dirty > 0 && cmd.has(CommandFlag.WRITE)) {
+        if (c.dirty > 0 && (cmd.has(CommandFlag.WRITE) || c.readOnlyChange)) {
             afterWrite(s, cmd, c);
         }
         server.latency.addSampleIfNeeded(cmd.has(CommandFlag.FAST) ? "fast-command" : "command", micros / 1000);

@@ -33,6 +33,7 @@ public final class Families {
                 new KeyCommands(),
                 new StringCommands(),
                 new BitmapCommands(),
+                new HyperLogLogCommands(),
                 new ListCommands(),
                 new HashCommands(),
                 new SetCommands(),

@@ -78,6 +78,16 @@ class AofStreamCompatTest {
             new String[] {"BITOP", "AND", "bo2", "nokey"},
             new String[] {"BITOP", "NOT", "bo", "nokey"},
             new String[] {"GETBIT", "bm", "7"},
+            // PFCOUNT's cache update propagates although the command is read-only; a cached count does not
+            new String[] {"PFADD", "hll", "a", "b", "c"},
+            new String[] {"PFADD", "hll", "a"},
+            new String[] {"PFCOUNT", "hll"},
+            new String[] {"PFCOUNT", "hll"},
+            new String[] {"PFCOUNT", "hll", "nokey"},
+            new String[] {"PFMERGE", "hll2", "hll"},
+            new String[] {"PFDEBUG", "TODENSE", "hll2"},
+            new String[] {"PFDEBUG", "TODENSE", "hll2"},
+            new String[] {"PFDEBUG", "ENCODING", "hll"},
             new String[] {"FLUSHDB"});
 
     private Path ourDir;
