@@ -59,7 +59,8 @@ class HyperLogLogDiffTest extends DiffTestBase {
                 "SET s abc", "PFADD s a", "PFCOUNT s", "PFCOUNT s h", "PFCOUNT h s", "PFMERGE s h", "PFMERGE h s",
                 "PFDEBUG ENCODING s", "SET n 1", "PFCOUNT n", "LPUSH l a", "PFADD l a", "PFCOUNT l", "PFCOUNT h l",
                 "PFMERGE h l", "PFDEBUG ENCODING l", "PFADD", "PFCOUNT", "PFMERGE", "PFDEBUG", "PFDEBUG GETREG",
-                "PFSELFTEST", "PFSELFTEST x", "SET e x", "EXPIRE e 100", "PFMERGE e2 h", "PFADD e2 q", "TTL e2");
+                "PFSELFTEST", "PFSELFTEST x", "SET e x", "EXPIRE e 100", "PFMERGE e2 h", "PFADD e2 q", "TTL e2",
+                "COMMAND GETKEYS PFMERGE x", "COMMAND GETKEYSANDFLAGS PFMERGE x y z", "COMMAND GETKEYS PFCOUNT a b");
         // too short for a header; then a sparse body whose opcodes do not cover every register
         d.same("SET", "bad", "HYLL\u0000\u0000\u0000\u0000");
         d.sameAll("PFADD bad x", "PFCOUNT bad");
