@@ -97,13 +97,14 @@ public final class Dict {
         size++;
         if (size > table.length) {
             resize(table.length * 2);
-        } else {
-            int len = 0;
-            for (DictEntry x = e; x != null && len <= chainBound; x = x.next) {
-                len++;
-            }
-            chainBound = Math.max(chainBound, len);
         }
+        // The new entry's chain, in the table it ended up in (a resize keeps the bound of the
+        // chains it split, not of this one).
+        int len = 0;
+        for (DictEntry x = table[h & (table.length - 1)]; x != null && len <= chainBound; x = x.next) {
+            len++;
+        }
+        chainBound = Math.max(chainBound, len);
         return e;
     }
 

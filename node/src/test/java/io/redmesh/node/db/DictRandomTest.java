@@ -62,6 +62,23 @@ class DictRandomTest {
         assertTrue(chi < 650, "chi-square " + chi + " (499 degrees of freedom)");
     }
 
+    /**
+     * Ten keys in a table grown 4 -> 8 -> 16, as SRANDMEMBER's sets: over many dicts (hashes
+     * differ by key), every one must pick fairly, including when the insert that triggered a
+     * growth made the longest chain.
+     */
+    @Test
+    void smallGrownDictsPickFairly() {
+        for (int round = 0; round < 200; round++) {
+            Dict d = new Dict();
+            for (int i = 0; i < 10; i++) {
+                d.addNew(key(round * 10 + i), null);
+            }
+            double chi = chiSquare(d, 5000);
+            assertTrue(chi < 50, "round " + round + ": chi-square " + chi + " (9 degrees of freedom)");
+        }
+    }
+
     @Test
     void sampleNeverRepeatsAnEntry() {
         Dict d = new Dict();
