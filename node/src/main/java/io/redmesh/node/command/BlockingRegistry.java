@@ -115,6 +115,24 @@ public final class BlockingRegistry {
         readyKeys.add(new Object[] {db, k});
     }
 
+    /**
+     * scanDatabaseForReadyKeys (SWAPDB): the keys waited on in {@code db} that {@code incoming},
+     * the contents about to replace db's, holds become ready, so a client blocked in db 9 is
+     * served by the list SWAPDB 9 11 brings in. Called before the swap; whether the value is of
+     * the awaited type is judged when the waiters run, after it.
+     */
+    void contentsReplaced(Database db, Database incoming) {
+        Map<ByteString, LinkedHashSet<Session>> m = waiting.get(db);
+        if (m == null || incoming == null) {
+            return;
+        }
+        for (ByteString k : new ArrayList<>(m.keySet())) {
+            if (incoming.dict().get(k.bytes) != null) {
+                keyReady(db, k.bytes);
+            }
+        }
+    }
+
     boolean hasReadyKeys() {
         return !readyKeys.isEmpty();
     }

@@ -25,6 +25,8 @@ public final class CommandContext {
     public final Reply reply;
     /** Changes made (Redis's server.dirty delta); a write command with none is not propagated. */
     long dirty;
+    /** A read-only command changed the dataset (PFCOUNT's cache): propagated all the same. */
+    boolean readOnlyChange;
     /** Replacement for what gets propagated, when the command rewrites itself (e.g. SET EX -> PXAT). */
     List<byte[][]> propagateAs;
     boolean blockedNow;
@@ -126,6 +128,15 @@ public final class CommandContext {
 
     public void dirty() {
         dirty++;
+    }
+
+    /**
+     * A change made by a read-only command (PFCOUNT storing its count in the sketch): Redis's
+     * call() propagates any command that made the dataset dirty, whatever its flags.
+     */
+    public void dirtyReadOnly() {
+        dirty++;
+        readOnlyChange = true;
     }
 
     /** Replaces what replicas and the AOF receive for this command. */

@@ -138,15 +138,24 @@ public final class Dispatcher {
         Reply r = s.reply;
         // CLIENT REPLY OFF/SKIP drop what a command writes. Redis decides when the reply is
         // added, so the mode after the command counts: "CLIENT REPLY ON" is answered.
+        // Push frames (pub/sub) are kept: Redis writes them with CLIENT_PUSHING, past the mode.
         int mark = r.target().writerIndex();
         boolean skipThis = s.replyMode == Session.ReplyMode.SKIP;
-        processCommand(s, argv);
-        if (s.asking && !s.inMulti && !"asking".equals(s.lastCommand)) {
-            s.asking = false; // resetClient(): ASKING lasts one command (or one transaction)
+        boolean silenced = s.replyMode != Session.ReplyMode.ON;
+        if (silenced) {
+            s.notePushes();
         }
-        boolean drop = s.replyMode == Session.ReplyMode.OFF || (skipThis && s.replyMode == Session.ReplyMode.SKIP);
-        if (drop && !s.isBlocked()) {
-            r.target().writerIndex(mark);
+        try {
+            processCommand(s, argv);
+            if (s.asking && !s.inMulti && !"asking".equals(s.lastCommand)) {
+                s.asking = false; // resetClient(): ASKING lasts one command (or one transaction)
+            }
+            boolean drop = s.replyMode == Session.ReplyMode.OFF || (skipThis && s.replyMode == Session.ReplyMode.SKIP);
+            if (drop && !s.isBlocked()) {
+                s.dropRepliesSince(mark);
+            }
+        } finally {
+            s.keepReplies();
         }
         // resetClient(): SKIP lasts one command; a SKIP just requested applies to the next.
         if (skipThis && s.replyMode == Session.ReplyMode.SKIP) {
@@ -637,7 +646,7 @@ public final class Dispatcher {
         if (r.errorsWritten() > errorsBefore) {
             cmd.failedCalls++;
         }
-        if (c.dirty > 0 && cmd.has(CommandFlag.WRITE)) {
+        if (c.dirty > 0 && (cmd.has(CommandFlag.WRITE) || c.readOnlyChange)) {
             afterWrite(s, cmd, c);
         }
         server.latency.addSampleIfNeeded(cmd.has(CommandFlag.FAST) ? "fast-command" : "command", micros / 1000);

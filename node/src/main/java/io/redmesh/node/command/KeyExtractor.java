@@ -128,6 +128,14 @@ public final class KeyExtractor {
                 } else {
                     last = first + ((argc - first) / fk.limit() + fk.lastKey());
                 }
+                // getKeysUsingKeySpecs: a range out of bounds (PFMERGE with no source: begin 2,
+                // last 1) is a syntax error that leaves the command with no keys at all
+                if (last >= argc || last < first || first >= argc) {
+                    if (spec.hasFlag("incomplete")) {
+                        continue;
+                    }
+                    return invalid(out, spec);
+                }
             } else if (fk.type().equals("keynum")) {
                 int numIdx = first + fk.keyNumIdx();
                 if (numIdx >= argc) {

@@ -142,6 +142,7 @@ public final class ServerContext {
             @Override
             public void databaseReplaced(Database db, Database replacement) {
                 watch.touchAll(db, replacement, keyspace.now());
+                blocking.contentsReplaced(db, replacement);
             }
         });
         // maxmemory is unsigned: 2^64-1 reads as -1 here and means "no practical limit"

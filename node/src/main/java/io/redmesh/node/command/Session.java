@@ -49,6 +49,13 @@ public final class Session {
     /** The ACL epoch {@link #aclUnrestricted} was computed at (-1: never; the ACL layer re-reads it). */
     public long aclEpoch = -1;
     public ReplyMode replyMode = ReplyMode.ON;
+    /**
+     * While a command that CLIENT REPLY OFF/SKIP may silence runs: the [start, end) buffer
+     * ranges of the push frames written for this client meanwhile (null otherwise). Redis's
+     * CLIENT_PUSHING lets pub/sub confirmations and messages through whatever the reply mode.
+     */
+    private int[] pushRanges;
+    private int pushRangeCount;
     public boolean noEvict;
     public boolean closeAfterReply;
     public boolean closed;
@@ -319,6 +326,66 @@ public final class Session {
     }
 
     /**
+     * Writes a pub/sub confirmation or message for this client: a push frame on RESP3, an array
+     * on RESP2, which CLIENT REPLY OFF/SKIP do not silence.
+     */
+    public void push(Consumer<Reply> writer) {
+        int start = out.writerIndex();
+        writer.accept(reply);
+        recordPush(start);
+    }
+
+    private void recordPush(int start) {
+        if (pushRanges == null || out.writerIndex() == start) {
+            return;
+        }
+        if (2 * pushRangeCount + 2 > pushRanges.length) {
+            pushRanges = java.util.Arrays.copyOf(pushRanges, pushRanges.length * 2);
+        }
+        pushRanges[2 * pushRangeCount] = start;
+        pushRanges[2 * pushRangeCount + 1] = out.writerIndex();
+        pushRangeCount++;
+    }
+
+    /** From here until {@link #dropRepliesSince}/{@link #keepReplies}, push frames are noted. */
+    void notePushes() {
+        pushRanges = new int[8];
+        pushRangeCount = 0;
+    }
+
+    /** Ends the noting of push frames (the command's replies stand). */
+    void keepReplies() {
+        pushRanges = null;
+    }
+
+    /**
+     * Drops what the command wrote since {@code mark} (CLIENT REPLY OFF/SKIP), keeping in order
+     * the push frames noted since {@link #notePushes}.
+     */
+    void dropRepliesSince(int mark) {
+        int[] ranges = pushRanges;
+        int n = pushRangeCount;
+        pushRanges = null;
+        if (ranges == null || n == 0) {
+            out.writerIndex(mark);
+            return;
+        }
+        int kept = 0;
+        for (int i = 0; i < n; i++) {
+            kept += ranges[2 * i + 1] - ranges[2 * i];
+        }
+        byte[] pushes = new byte[kept];
+        int at = 0;
+        for (int i = 0; i < n; i++) {
+            int len = ranges[2 * i + 1] - ranges[2 * i];
+            out.getBytes(ranges[2 * i], pushes, at, len);
+            at += len;
+        }
+        out.writerIndex(mark);
+        out.writeBytes(pushes);
+    }
+
+    /**
      * Writes to this session from any command context (pub/sub messages, MONITOR lines, a blocked
      * client served by another client's push), preserving order with the session's own replies.
      */
@@ -338,6 +405,7 @@ public final class Session {
                 server.outputLimits.closeAsap(this, heldOutputBytes());
                 return;
             }
+            recordPush(mark); // e.g. a message this client published to itself
             scheduleFlush();
             return;
         }

@@ -126,6 +126,16 @@ public final class Database {
         return e;
     }
 
+    /**
+     * dbUnshareStringValue: the key keeps its place, TTL and LRU but now holds {@code value}, a
+     * private copy of what it held, so WATCH sees no change; memory is re-estimated.
+     */
+    public void unshare(DictEntry e, Object value) {
+        beforeWrite(e);
+        e.value = value;
+        account(e);
+    }
+
     /** Adds a key that the caller checked is absent (dbAdd); signals readiness for blockers. */
     public DictEntry add(byte[] key, Object value) {
         return added(main.addNew(key, value));

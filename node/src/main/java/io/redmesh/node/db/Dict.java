@@ -15,6 +15,8 @@ import java.util.function.Consumer;
  */
 public final class Dict {
     private static final int INITIAL = 4;
+    /** Tries of the fair random pick before it settles for the classic one (see randomEntry). */
+    private static final int FAIR_TRIES = 1000;
     private DictEntry[] table = new DictEntry[INITIAL];
     private int size;
     /** Keys by hash slot, kept only by the main dict of a cluster-mode database (else null). */
@@ -28,6 +30,11 @@ public final class Dict {
         d.slots = new SlotIndex();
         return d;
     }
+    /**
+     * At least the length of the longest chain: raised as chains grow, measured again when the
+     * table shrinks, left as it is by removals and growth (both only shorten chains).
+     */
+    private int chainBound = 1;
 
     public int size() {
         return size;
@@ -105,6 +112,13 @@ public final class Dict {
         if (size > table.length) {
             resize(table.length * 2);
         }
+        // The new entry's chain, in the table it ended up in (a resize keeps the bound of the
+        // chains it split, not of this one).
+        int len = 0;
+        for (DictEntry x = table[h & (table.length - 1)]; x != null && len <= chainBound; x = x.next) {
+            len++;
+        }
+        chainBound = Math.max(chainBound, len);
         return e;
     }
 
@@ -152,6 +166,7 @@ public final class Dict {
         if (slots != null) {
             slots = new SlotIndex();
         }
+        chainBound = 1;
     }
 
     private void maybeShrink() {
@@ -180,17 +195,50 @@ public final class Dict {
             }
         }
         table = nt;
+        if (n < old.length) {
+            // Shrinking merges chains: measure again. Growing splits each chain in two, so the
+            // bound still holds and the O(n) pass is saved.
+            int longest = 1;
+            for (DictEntry head : nt) {
+                int len = 0;
+                for (DictEntry e = head; e != null; e = e.next) {
+                    len++;
+                }
+                longest = Math.max(longest, len);
+            }
+            chainBound = longest;
+        }
     }
 
     /**
-     * A random entry, or null when empty: a random non-empty bucket, then a random element of its
-     * chain (Redis's dictGetRandomKey; slightly favours short chains, as Redis's does).
+     * A uniformly random entry, or null when empty. Picking a bucket and then a member of its
+     * chain (Redis's dictGetRandomKey) gives a key that shares its bucket half the chance of a
+     * key alone in one, which SRANDMEMBER and friends showed plainly; Redis answers those with
+     * dictGetFairRandomKey. Here each try picks a bucket and a slot below {@link #chainBound},
+     * an upper bound of every chain's length, and keeps the entry in that slot if there is one:
+     * every entry is equally likely on every try. A try succeeds with probability
+     * size / (buckets x bound), at least 1/(10 x bound) (the table shrinks below 10% full), so
+     * the tries are few; past {@link #FAIR_TRIES} the classic pick answers.
      */
     public DictEntry randomEntry() {
         if (size == 0) {
             return null;
         }
         ThreadLocalRandom r = ThreadLocalRandom.current();
+        for (int attempt = 0; attempt < FAIR_TRIES; attempt++) {
+            DictEntry e = table[r.nextInt(table.length)];
+            for (int slot = r.nextInt(chainBound); e != null && slot > 0; slot--) {
+                e = e.next;
+            }
+            if (e != null) {
+                return e;
+            }
+        }
+        return anyEntry(r);
+    }
+
+    /** dictGetRandomKey: a random non-empty bucket, then a random member of its chain. */
+    private DictEntry anyEntry(ThreadLocalRandom r) {
         DictEntry head;
         do {
             head = table[r.nextInt(table.length)];
@@ -215,6 +263,9 @@ public final class Dict {
         if (size == 0) {
             return 0;
         }
+        // As dictGetSomeKeys: never more than there are, or the walk wraps round and hands the
+        // same entries out twice (an expiry sample would count them twice).
+        count = Math.min(count, size);
         int mask = table.length - 1;
         int i = ThreadLocalRandom.current().nextInt(table.length);
         int visited = 0;

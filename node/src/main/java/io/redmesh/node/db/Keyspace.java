@@ -12,6 +12,8 @@ public final class Keyspace {
     public final KeyspaceStats stats = new KeyspaceStats();
     /** Strings whose OBJECT ENCODING Redis would report differently from what their bytes suggest. */
     public final StringEncodings strings = new StringEncodings();
+    /** Strings the bit commands may change in place. */
+    public final WritableStrings writableStrings = new WritableStrings();
     private Database[] dbs;
     KeyspaceListener listener = KeyspaceListener.NONE;
     long usedBytes;

@@ -48,7 +48,9 @@ public final class Values {
 
     public static Object copy(Object v) {
         if (v instanceof byte[] b) {
-            return b; // strings are never mutated in place
+            // Strings are shared, except those the bit commands may change in place: COPY gets
+            // its own array of those (Redis's COPY duplicates every string).
+            return b.length >= WritableStrings.MIN_LENGTH ? b.clone() : b;
         }
         return ((Sized) v).copy();
     }

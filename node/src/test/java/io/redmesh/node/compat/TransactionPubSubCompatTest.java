@@ -227,6 +227,44 @@ class TransactionPubSubCompatTest {
         }
     }
 
+    /**
+     * CLIENT REPLY OFF/SKIP silence replies but not pub/sub frames (Redis's CLIENT_PUSHING):
+     * confirmations, messages, and a message published to oneself still arrive, on RESP3 as
+     * pushes. Were they dropped, a client waiting for them would hang (each read is bounded).
+     */
+    @Test
+    void pubsubFramesPassClientReplyOffResp3() {
+        try (Diff.Pair u = diff.pair(); Diff.Pair p = diff.pair()) {
+            u.sameNormalized(ConnectionCompatTest.NO_ID, "HELLO", "3");
+            u.sameRaw(Diff.bytes("CLIENT REPLY OFF\r\nSUBSCRIBE c1 c2\r\nPING\r\nPSUBSCRIBE x*\r\n"), 3);
+            p.script("PUBLISH c1 m1", "PUBLISH xy m2");
+            u.sameNext();
+            u.sameNext();
+            // the PUBLISH and GET replies are dropped, the message to itself is not
+            u.sameRaw(Diff.bytes("PUBLISH c2 self\r\nGET k\r\nUNSUBSCRIBE c1\r\n"), 2);
+            u.sameRaw(Diff.bytes("CLIENT REPLY ON\r\n"), 1);
+            u.sameRaw(Diff.bytes("CLIENT REPLY SKIP\r\nSUBSCRIBE c3\r\nPING\r\n"), 2);
+            u.sameRaw(Diff.bytes("CLIENT REPLY SKIP\r\nPUBLISH c3 m3\r\nPING\r\n"), 2);
+            u.script("PUNSUBSCRIBE", "PING");
+            u.verify();
+            p.verify();
+        }
+    }
+
+    @Test
+    void pubsubFramesPassClientReplyOffResp2() {
+        try (Diff.Pair s = diff.pair(); Diff.Pair p = diff.pair()) {
+            s.sameRaw(Diff.bytes("CLIENT REPLY OFF\r\nSUBSCRIBE a\r\nPSUBSCRIBE a*\r\n"), 2);
+            p.script("PUBLISH a hello");
+            s.sameNext();
+            s.sameNext();
+            s.sameRaw(Diff.bytes("UNSUBSCRIBE\r\nPUNSUBSCRIBE\r\nGET k\r\nCLIENT REPLY ON\r\n"), 3);
+            s.script("PING");
+            s.verify();
+            p.verify();
+        }
+    }
+
     /** UNSUBSCRIBE without arguments answers in the subscription dict's order: compare loosely. */
     @Test
     void unsubscribeAllFromSeveral() {

@@ -42,7 +42,7 @@ class CommandsDuringBgsaveTest {
         String l = k(r, "l");
         String t = k(r, "t");
         String z = k(r, "z");
-        switch (r.nextInt(46)) {
+        switch (r.nextInt(49)) {
             case 0: return new String[] {"SET", s, n(r)};
             case 1: return new String[] {"APPEND", s, "x"};
             case 2: return new String[] {"INCR", s};
@@ -89,6 +89,11 @@ class CommandsDuringBgsaveTest {
             case 42: return new String[] {"ZREMRANGEBYRANK", z, "0", "1"};
             case 43: return new String[] {"ZUNIONSTORE", k(r, "z"), "2", z, k(r, "z")};
             case 44: return new String[] {"HINCRBYFLOAT", h, "fl", "0.5"};
+            // bit commands change strings of 4 KB and more in place: the snapshot must still
+            // see each as it was at the instant
+            case 45: return new String[] {"SETBIT", s, Integer.toString(r.nextInt(60_000)), Integer.toString(r.nextInt(2))};
+            case 46: return new String[] {"BITFIELD", s, "INCRBY", "u8", "#" + r.nextInt(7000), "1"};
+            case 47: return new String[] {"BITOP", "XOR", s, s, k(r, "s")};
             default: return new String[] {"SPOP", t, "2"};
         }
     }

@@ -9,8 +9,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Advisories in parts of Redis that RedMesh does not have yet (scripting, streams, HyperLogLog,
- * SORT, cluster bus, replication). Each test proves the part is absent, so the advisory cannot
+ * Advisories in parts of Redis that RedMesh does not have yet (scripting, streams, SORT, cluster
+ * bus, replication). Each test proves the part is absent, so the advisory cannot
  * apply, and fails the day the part lands, naming the advisory whose replay must then be
  * written (docs/SECURITY.md lists them).
  */
@@ -72,12 +72,6 @@ class AbsentFeatureAdvisoriesTest {
     @Test
     void cve2022_31144_35951_xautoclaim() {
         absent("CVE-2022-31144 / CVE-2022-35951", "XAUTOCLAIM", "s", "g", "c", "0", "0-0", "COUNT", "9223372036854775807");
-    }
-
-    @Test
-    void cve2025_32023_hyperloglog() {
-        absent("CVE-2025-32023", "PFCOUNT", "h");
-        absent("CVE-2025-32023", "PFADD", "h", "a");
     }
 
     @Test

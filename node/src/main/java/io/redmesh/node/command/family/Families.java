@@ -32,6 +32,8 @@ public final class Families {
                 new CommandCommands(),
                 new KeyCommands(),
                 new StringCommands(),
+                new BitmapCommands(),
+                new HyperLogLogCommands(),
                 new ListCommands(),
                 new HashCommands(),
                 new SetCommands(),

@@ -65,22 +65,25 @@ final class PubSubCommands implements CommandFamily {
          .bind("pubsub|help", PubSubCommands::help);
     }
 
-    private static void confirm(Reply r, String kind, byte[] name, int count) {
-        r.push(3);
-        r.bulk(kind);
-        if (name == null) {
-            r.nullBulk();
-        } else {
-            r.bulk(name);
-        }
-        r.integer(count);
+    /** A (un)subscribe confirmation: a push frame, so CLIENT REPLY OFF/SKIP let it through. */
+    private static void confirm(Session s, String kind, byte[] name, int count) {
+        s.push(r -> {
+            r.push(3);
+            r.bulk(kind);
+            if (name == null) {
+                r.nullBulk();
+            } else {
+                r.bulk(name);
+            }
+            r.integer(count);
+        });
     }
 
     static void subscribe(CommandContext c) {
         PubSubRegistry ps = c.server.pubsub;
         for (int i = 1; i < c.argc(); i++) {
             ps.subscribe(c.session, c.arg(i));
-            confirm(c.reply, "subscribe", c.arg(i), c.session.subscriptionCount());
+            confirm(c.session, "subscribe", c.arg(i), c.session.subscriptionCount());
         }
     }
 
@@ -88,7 +91,7 @@ final class PubSubCommands implements CommandFamily {
         PubSubRegistry ps = c.server.pubsub;
         for (int i = 1; i < c.argc(); i++) {
             ps.psubscribe(c.session, c.arg(i));
-            confirm(c.reply, "psubscribe", c.arg(i), c.session.subscriptionCount());
+            confirm(c.session, "psubscribe", c.arg(i), c.session.subscriptionCount());
         }
     }
 
@@ -147,7 +150,7 @@ final class PubSubCommands implements CommandFamily {
             } else {
                 ps.unsubscribe(s, name);
             }
-            confirm(c.reply, patterns ? "punsubscribe" : "unsubscribe", c.arg(i), s.subscriptionCount());
+            confirm(c.session, patterns ? "punsubscribe" : "unsubscribe", c.arg(i), s.subscriptionCount());
         }
     }
 
@@ -173,7 +176,7 @@ final class PubSubCommands implements CommandFamily {
         }
         List<ByteString> names = new ArrayList<>(patterns ? s.patterns() : s.channels());
         if (names.isEmpty()) {
-            confirm(c.reply, patterns ? "punsubscribe" : "unsubscribe", null, s.subscriptionCount());
+            confirm(c.session, patterns ? "punsubscribe" : "unsubscribe", null, s.subscriptionCount());
             return;
         }
         for (ByteString n : names) {
@@ -182,7 +185,7 @@ final class PubSubCommands implements CommandFamily {
             } else {
                 ps.unsubscribe(s, n);
             }
-            confirm(c.reply, patterns ? "punsubscribe" : "unsubscribe", n.bytes, s.subscriptionCount());
+            confirm(c.session, patterns ? "punsubscribe" : "unsubscribe", n.bytes, s.subscriptionCount());
         }
     }
 

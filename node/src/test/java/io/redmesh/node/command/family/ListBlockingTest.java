@@ -113,6 +113,44 @@ class ListBlockingTest {
         assertEquals("*2\r\n$1\r\nq\r\n$2\r\nv1\r\n", t.get(1));
     }
 
+    /**
+     * scanDatabaseForReadyKeys: SWAPDB that brings a non-empty list (zset) under the name a
+     * client waits on in that db serves it at once; a value of another type does not.
+     */
+    @Test
+    void swapdbServesClientsBlockedInTheSwappedDb() {
+        List<String> t = differential(port -> {
+            List<String> out = new ArrayList<>();
+            try (RespClient a = RespClient.connect(port); RespClient z = RespClient.connect(port);
+                 RespClient w = RespClient.connect(port)) {
+                out.add(a.callString("SELECT", "9"));
+                out.add(z.callString("SELECT", "11"));
+                send(a, "BLPOP", "k", "5");
+                send(z, "BZPOPMIN", "zk", "5");
+                awaitBlocked(port, 2);
+                out.add(w.callString("SELECT", "11"));
+                out.add(w.callString("RPUSH", "k", "x", "y"));
+                out.add(w.callString("SELECT", "9"));
+                out.add(w.callString("ZADD", "zk", "1", "m"));
+                out.add(w.callString("SWAPDB", "9", "11"));
+                out.add(read(a));
+                out.add(read(z));
+                out.add(w.callString("LRANGE", "k", "0", "-1"));
+                out.add(w.callString("SELECT", "11"));
+                out.add(w.callString("EXISTS", "zk"));
+                // a string under the awaited name leaves the client waiting until its timeout
+                send(a, "BLPOP", "s", "1");
+                awaitBlocked(port, 1);
+                out.add(w.callString("SET", "s", "str"));
+                out.add(w.callString("SWAPDB", "11", "9"));
+                out.add(read(a));
+            }
+            return out;
+        });
+        assertEquals("*2\r\n$1\r\nk\r\n$1\r\nx\r\n", t.get(7));
+        assertEquals("*3\r\n$2\r\nzk\r\n$1\r\nm\r\n$1\r\n1\r\n", t.get(8));
+    }
+
     @Test
     void fifoAmongBlockedClients() {
         differential(port -> {

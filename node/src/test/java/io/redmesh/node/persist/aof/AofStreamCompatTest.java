@@ -66,6 +66,28 @@ class AofStreamCompatTest {
             new String[] {"HDEL", "hh", "a"},
             new String[] {"SETRANGE", "sr", "2", "xy"},
             new String[] {"PEXPIRE", "sr", "0"},
+            // bit commands propagate as themselves, and only when something changed
+            new String[] {"SETBIT", "bm", "7", "1"},
+            new String[] {"SETBIT", "bm", "7", "1"},
+            new String[] {"SETBIT", "bm", "40000", "0"},
+            new String[] {"BITFIELD", "bf", "SET", "u8", "0", "200", "INCRBY", "u8", "0", "100", "GET", "u4", "0"},
+            new String[] {"BITFIELD", "bf", "OVERFLOW", "FAIL", "INCRBY", "u8", "0", "255"},
+            new String[] {"BITFIELD", "bf", "INCRBY", "i8", "#1", "0"},
+            new String[] {"BITFIELD_RO", "bf", "GET", "u8", "0"},
+            new String[] {"BITOP", "OR", "bo", "bm", "bf"},
+            new String[] {"BITOP", "AND", "bo2", "nokey"},
+            new String[] {"BITOP", "NOT", "bo", "nokey"},
+            new String[] {"GETBIT", "bm", "7"},
+            // PFCOUNT's cache update propagates although the command is read-only; a cached count does not
+            new String[] {"PFADD", "hll", "a", "b", "c"},
+            new String[] {"PFADD", "hll", "a"},
+            new String[] {"PFCOUNT", "hll"},
+            new String[] {"PFCOUNT", "hll"},
+            new String[] {"PFCOUNT", "hll", "nokey"},
+            new String[] {"PFMERGE", "hll2", "hll"},
+            new String[] {"PFDEBUG", "TODENSE", "hll2"},
+            new String[] {"PFDEBUG", "TODENSE", "hll2"},
+            new String[] {"PFDEBUG", "ENCODING", "hll"},
             new String[] {"FLUSHDB"});
 
     private Path ourDir;
