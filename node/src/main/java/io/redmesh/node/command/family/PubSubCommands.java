@@ -104,7 +104,7 @@ final class PubSubCommands implements CommandFamily {
         PubSubRegistry ps = c.server.pubsub;
         for (int i = 1; i < c.argc(); i++) {
             ps.ssubscribe(c.session, c.arg(i));
-            confirm(c.reply, "ssubscribe", c.arg(i), c.session.shardChannels().size());
+            confirm(c.session, "ssubscribe", c.arg(i), c.session.shardChannels().size());
         }
     }
 
@@ -115,7 +115,7 @@ final class PubSubCommands implements CommandFamily {
         if (c.argc() == 1) {
             names.addAll(s.shardChannels());
             if (names.isEmpty()) {
-                confirm(c.reply, "sunsubscribe", null, 0);
+                confirm(s, "sunsubscribe", null, 0);
                 return;
             }
         } else {
@@ -125,7 +125,7 @@ final class PubSubCommands implements CommandFamily {
         }
         for (ByteString n : names) {
             ps.sunsubscribe(s, n);
-            confirm(c.reply, "sunsubscribe", n.bytes, s.shardChannels().size());
+            confirm(s, "sunsubscribe", n.bytes, s.shardChannels().size());
         }
     }
 
