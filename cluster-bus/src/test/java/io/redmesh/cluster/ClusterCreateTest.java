@@ -54,10 +54,6 @@ class ClusterCreateTest {
 
     @Test
     void garbageAndTruncatedBusMessagesChangeNothing() throws Exception {
-        int port = bed.nodes.get(0).port();
-        String addr = ClusterTestbed.myself(port)[1];
-        int bus = Integer.parseInt(addr.substring(addr.indexOf('@') + 1));
-        String before = nodeIdsAndSlots(port);
         byte[] garbage = new byte[5000];
         new java.util.Random(7).nextBytes(garbage);
         // a FAIL about a real node from a sender nobody knows, a truncated PING, random bytes
@@ -74,10 +70,22 @@ class ClusterCreateTest {
         io.redmesh.cluster.bus.BusCodec.encode(ping, pingBytes);
         byte[][] attempts = {garbage, java.util.Arrays.copyOf(pingBytes.array(), 100),
             java.util.Arrays.copyOf(failBytes.array(), failBytes.readableBytes())};
-        for (byte[] attempt : attempts) {
+        sentToTheBusTheyChangeNothing(List.of(attempts));
+    }
+
+    /**
+     * Sends each frame to node 0's bus on its own connection and waits until the node closes it;
+     * then the node's view, the cluster's state and every node's failure flags are as before.
+     */
+    private static void sentToTheBusTheyChangeNothing(List<byte[]> frames) throws Exception {
+        int port = bed.nodes.get(0).port();
+        String addr = ClusterTestbed.myself(port)[1];
+        int bus = Integer.parseInt(addr.substring(addr.indexOf('@') + 1));
+        String before = nodeIdsAndSlots(port);
+        for (byte[] frame : frames) {
             try (java.net.Socket s = new java.net.Socket("127.0.0.1", bus)) {
                 s.setSoTimeout(3000);
-                s.getOutputStream().write(attempt);
+                s.getOutputStream().write(frame);
                 s.getOutputStream().flush();
                 s.shutdownOutput();
                 s.getInputStream().readAllBytes(); // until the node closes the link
@@ -85,9 +93,47 @@ class ClusterCreateTest {
         }
         assertEquals(before, nodeIdsAndSlots(port));
         assertEquals("ok", ClusterTestbed.clusterInfo(port, "cluster_state"));
+        assertEquals("+PONG\r\n", ClusterTestbed.call(port, "PING"));
         for (ReplicatedNodeProcess p : bed.nodes) {
             assertFalse(ClusterTestbed.call(p.port(), "CLUSTER", "NODES").contains("fail"), p + " saw a failure");
         }
+    }
+
+    /**
+     * CVE-2026-21863 and CVE-2026-92925 replayed on a live bus: a PING, PONG or MEET whose gossip
+     * count, ping-extension count or ping-extension length reaches past the packet's end (what
+     * made redis-server read out of bounds and crash). Each is judged against the packet's length
+     * before anything is read: the link is closed, the node's view is unchanged, the cluster stays
+     * ok and the node keeps answering.
+     */
+    @Test
+    void cve2026_21863And92925_countsAndExtensionsPastThePacketChangeNothing() throws Exception {
+        io.redmesh.cluster.bus.BusMessage ping = new io.redmesh.cluster.bus.BusMessage();
+        ping.type = io.redmesh.cluster.bus.BusMessage.PING;
+        ping.sender = "0000000000000000000000000000000000000bad";
+        ping.hostname = "attacker.example";
+        io.netty.buffer.ByteBuf encoded = io.netty.buffer.Unpooled.buffer();
+        io.redmesh.cluster.bus.BusCodec.encode(ping, encoded);
+        byte[] valid = new byte[encoded.readableBytes()];
+        encoded.getBytes(0, valid);
+        int ext = io.redmesh.cluster.bus.BusCodec.HEADER_LEN; // no gossip: the extension follows the header
+        List<byte[]> attacks = new ArrayList<>();
+        for (int type : new int[] {io.redmesh.cluster.bus.BusMessage.PING, io.redmesh.cluster.bus.BusMessage.PONG,
+            io.redmesh.cluster.bus.BusMessage.MEET}) {
+            for (int variant = 0; variant < 5; variant++) {
+                java.nio.ByteBuffer a = java.nio.ByteBuffer.wrap(valid.clone());
+                a.putShort(12, (short) type);
+                switch (variant) {
+                    case 0 -> a.putShort(14, (short) 1); // one gossip entry the packet does not hold
+                    case 1 -> a.putShort(14, (short) 0xffff); // the largest count
+                    case 2 -> a.putShort(2214, (short) 200); // extensions past the packet
+                    case 3 -> a.putInt(ext, 4096); // an extension longer than what is left
+                    default -> a.putInt(ext, 0x7ffffff8); // an extension length near 2^31
+                }
+                attacks.add(a.array());
+            }
+        }
+        sentToTheBusTheyChangeNothing(attacks);
     }
 
     /**
