@@ -166,6 +166,14 @@ class ClusterCreateTest {
             }
         }
         assertTrue(replica != null && other != null, "the master's replica and another master");
+        // Shard messages go only to the nodes the master knows as its shard over a live link (as
+        // 7.0's clusterGetNodesServingMySlots): wait until both ends see each other that way.
+        String replicaId = ClusterTestbed.myself(replica.port())[0];
+        int masterPort = master.port();
+        int replicaPort = replica.port();
+        io.redmesh.replication.testing.Await.until("the master and its replica to be linked", 20_000,
+                () -> linkedAs(masterPort, replicaId, "slave " + masterId) && linkedAs(replicaPort, masterId, "master -"),
+                () -> ClusterTestbed.call(masterPort, "CLUSTER", "NODES") + ClusterTestbed.call(replicaPort, "CLUSTER", "NODES"));
         try (io.redmesh.node.testing.RespClient onMaster = io.redmesh.node.testing.RespClient.connect(master.port());
              io.redmesh.node.testing.RespClient onReplica = io.redmesh.node.testing.RespClient.connect(replica.port());
              io.redmesh.node.testing.RespClient onOther = io.redmesh.node.testing.RespClient.connect(other.port())) {
@@ -213,6 +221,16 @@ class ClusterCreateTest {
                 assertEquals("+OK\r\n", ClusterTestbed.call(p.port(), "CLUSTER", "SETSLOT", s, "NODE", toId));
             }
         }
+    }
+
+    /** Whether {@code port}'s node lists {@code id} with {@code role} ("slave <master>" or "master -") and a live link. */
+    private static boolean linkedAs(int port, String id, String role) {
+        for (String line : ClusterTestbed.call(port, "CLUSTER", "NODES").split("\n")) {
+            if (line.startsWith(id + " ") && line.contains(role + " ") && line.contains(" connected")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean ownsSlot(int port, int slot) {
