@@ -148,6 +148,16 @@ public final class CommandContext {
     }
 
     /**
+     * preventCommandPropagation(): the command itself is not propagated; only what it added
+     * with {@link #propagateAs} (XREADGROUP propagates XCLAIM and XGROUP SETID, not itself).
+     */
+    public void preventPropagation() {
+        if (propagateAs == null) {
+            propagateAs = new java.util.ArrayList<>();
+        }
+    }
+
+    /**
      * Redis's addReplySubcommandSyntaxError(): what a container's subcommand (or DEBUG) answers
      * to arguments it does not understand.
      */

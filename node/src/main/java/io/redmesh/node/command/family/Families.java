@@ -38,6 +38,7 @@ public final class Families {
                 new HashCommands(),
                 new SetCommands(),
                 new SortedSetCommands(),
+                new StreamCommands(),
                 new TransactionCommands(),
                 new PubSubCommands(),
                 acl);

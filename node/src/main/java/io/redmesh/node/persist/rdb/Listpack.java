@@ -157,63 +157,13 @@ public final class Listpack {
         }
     }
 
-    // ------------------------------------------------------------------ string2ll
+    static final long NOT_INT = io.redmesh.node.util.Int64Strings.NOT_INT;
 
-    static final long NOT_INT = Long.MIN_VALUE + 1;
-
-    /** string2ll: the value, or NOT_INT (ambiguous with that value: see isIntString). */
     static long parseInt64(byte[] s, int off, int len) {
-        if (len == 0 || len > 20) {
-            return NOT_INT;
-        }
-        int p = off;
-        int end = off + len;
-        if (len == 1 && s[p] == '0') {
-            return 0;
-        }
-        boolean neg = false;
-        if (s[p] == '-') {
-            neg = true;
-            p++;
-            if (p == end) {
-                return NOT_INT;
-            }
-        }
-        if (s[p] < '1' || s[p] > '9') {
-            return NOT_INT;
-        }
-        long v = 0; // accumulated negatively so that Long.MIN_VALUE fits
-        for (; p < end; p++) {
-            int d = s[p] - '0';
-            if (d < 0 || d > 9) {
-                return NOT_INT;
-            }
-            if (v < Long.MIN_VALUE / 10) {
-                return NOT_INT;
-            }
-            v *= 10;
-            if (v < Long.MIN_VALUE + d) {
-                return NOT_INT;
-            }
-            v -= d;
-        }
-        if (!neg) {
-            if (v == Long.MIN_VALUE) {
-                return NOT_INT;
-            }
-            return -v;
-        }
-        return v;
+        return io.redmesh.node.util.Int64Strings.parse(s, off, len);
     }
 
-    /** Whether parseInt64's result {@code v} means an integer. */
     static boolean isInt(long v, byte[] s, int off, int len) {
-        return v != NOT_INT || isIntString(s, off, len);
-    }
-
-    private static boolean isIntString(byte[] s, int off, int len) {
-        // NOT_INT's own decimal form is the one integer the sentinel cannot tell apart.
-        return len == 20 && new String(s, off, len, java.nio.charset.StandardCharsets.ISO_8859_1)
-                .equals(Long.toString(NOT_INT));
+        return io.redmesh.node.util.Int64Strings.isInt(v, s, off, len);
     }
 }

@@ -108,7 +108,7 @@ class ListCommandsDiffTest {
         "DEL|bin",
     };
 
-    private static byte[][] args(String cmd) {
+    static byte[][] args(String cmd) {
         String[] parts = cmd.split("\\|", -1);
         byte[][] a = new byte[parts.length][];
         for (int i = 0; i < parts.length; i++) {
@@ -117,7 +117,7 @@ class ListCommandsDiffTest {
         return a;
     }
 
-    private static String show(byte[] b) {
+    static String show(byte[] b) {
         return new String(b, StandardCharsets.ISO_8859_1).replace("\r\n", "\\r\\n");
     }
 
