@@ -6,14 +6,20 @@ import io.redmesh.node.db.ListValue;
 import io.redmesh.node.db.SetValue;
 import io.redmesh.node.db.SnapshotSink;
 import io.redmesh.node.db.ZSetValue;
+import io.redmesh.node.db.stream.StreamConsumer;
+import io.redmesh.node.db.stream.StreamGroup;
+import io.redmesh.node.db.stream.StreamId;
+import io.redmesh.node.db.stream.StreamNack;
+import io.redmesh.node.db.stream.StreamValue;
 import io.redmesh.node.util.Doubles;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.Map;
 
 /**
  * Writes a point-in-time keyspace as the commands that rebuild it: an AOF base file without RDB
  * preamble, as Redis 7.0's rewriteAppendOnlyFileRio() writes it. A SELECT when the database
- * changes, then per key SET / RPUSH / SADD / HMSET / ZADD (collections in commands of at most
+ * changes, then per key SET / RPUSH / SADD / HMSET / ZADD / XADD (collections in commands of at most
  * {@value #ITEMS_PER_CMD} items, AOF_REWRITE_ITEMS_PER_CMD) and a PEXPIREAT for a key with a TTL.
  */
 public final class AofCommandSink implements SnapshotSink {
@@ -89,6 +95,8 @@ public final class AofCommandSink implements SnapshotSink {
                 b.bulk(Doubles.formatG17(score));
                 b.bulk(m);
             });
+        } else if (v instanceof StreamValue s) {
+            stream(key, s);
         } else {
             throw new IOException("AOF rewrite: unsupported value type " + v.getClass().getSimpleName());
         }
@@ -100,6 +108,83 @@ public final class AofCommandSink implements SnapshotSink {
         }
         keys++;
         maybeFlush();
+    }
+
+    /**
+     * rewriteStreamObject: XADD per entry (an empty stream: XADD key MAXLEN 0 0-1 x y), XSETID
+     * with ENTRIESADDED and MAXDELETEDID, XGROUP CREATE ... ENTRIESREAD per group, then per
+     * consumer XCLAIM ... JUSTID FORCE for each pending entry, or XGROUP CREATECONSUMER.
+     */
+    private void stream(byte[] key, StreamValue s) throws IOException {
+        if (s.length > 0) {
+            s.range(StreamId.MIN, StreamId.MAX, false, false, e -> {
+                b.count('*', 3 + 2L * e.fields().length);
+                b.bulk("XADD");
+                b.bulk(key);
+                b.bulk(e.id().bytes());
+                for (int i = 0; i < e.fields().length; i++) {
+                    b.bulk(e.fields()[i]);
+                    b.bulk(e.values()[i]);
+                }
+                return true;
+            });
+        } else {
+            command("XADD", key, "MAXLEN", "0", "0-1", "x", "y");
+        }
+        command("XSETID", key, s.lastId.toString(), "ENTRIESADDED", Long.toString(s.entriesAdded), "MAXDELETEDID",
+                s.maxDeletedId.toString());
+        if (s.groupCount() == 0) {
+            return;
+        }
+        for (Map.Entry<byte[], StreamGroup> ge : s.groups().entrySet()) {
+            byte[] group = ge.getKey();
+            StreamGroup g = ge.getValue();
+            b.count('*', 7);
+            b.bulk("XGROUP");
+            b.bulk("CREATE");
+            b.bulk(key);
+            b.bulk(group);
+            b.bulk(g.lastId.bytes());
+            b.bulk("ENTRIESREAD");
+            b.bulk(g.entriesRead);
+            for (StreamConsumer c : g.consumers.values()) {
+                if (c.pel.isEmpty()) {
+                    b.count('*', 5);
+                    b.bulk("XGROUP");
+                    b.bulk("CREATECONSUMER");
+                    b.bulk(key);
+                    b.bulk(group);
+                    b.bulk(c.name);
+                    continue;
+                }
+                for (Map.Entry<StreamId, StreamNack> p : c.pel.entrySet()) {
+                    b.count('*', 12);
+                    b.bulk("XCLAIM");
+                    b.bulk(key);
+                    b.bulk(group);
+                    b.bulk(c.name);
+                    b.bulk("0");
+                    b.bulk(p.getKey().bytes());
+                    b.bulk("TIME");
+                    b.bulk(p.getValue().deliveryTime);
+                    b.bulk("RETRYCOUNT");
+                    b.bulk(p.getValue().deliveryCount);
+                    b.bulk("JUSTID");
+                    b.bulk("FORCE");
+                    maybeFlush();
+                }
+            }
+        }
+    }
+
+    /** A command of a key and plain words. */
+    private void command(String name, byte[] key, String... rest) {
+        b.count('*', 2 + rest.length);
+        b.bulk(name);
+        b.bulk(key);
+        for (String r : rest) {
+            b.bulk(r);
+        }
     }
 
     /** Starts a new command every ITEMS_PER_CMD items, sized for what remains. */

@@ -180,6 +180,19 @@ public final class RdbInput {
      * (0 int8, 1 int16, 2 int32, 3 LZF).
      */
     public long readLen() throws IOException {
+        return readLen(true);
+    }
+
+    /**
+     * rdbLoadLen's full 64 bits: a 64-bit length read as it was written, so a counter Redis
+     * saved from a negative value (a stream group's entries_read of -1) comes back as that value.
+     * An encoded-string marker is returned as {@link #ENCVAL} | its low bits, as by readLen.
+     */
+    public long readLenUnsigned() throws IOException {
+        return readLen(false);
+    }
+
+    private long readLen(boolean inRange) throws IOException {
         int b = readByte();
         int kind = b >>> 6;
         switch (kind) {
@@ -204,7 +217,7 @@ public final class RdbInput {
                         v = (v << 8) | (buf[pos + i] & 0xff);
                     }
                     pos += 8;
-                    if (v < 0) {
+                    if (inRange && v < 0) {
                         throw new RdbFormatException("length out of range");
                     }
                     return v;

@@ -124,15 +124,18 @@ public final class RdbOutput {
         writeByte(type);
     }
 
-    /** rdbSaveLen: 6-bit, 14-bit, 32-bit or 64-bit big-endian length. */
+    /**
+     * rdbSaveLen: 6-bit, 14-bit, 32-bit or 64-bit big-endian length, {@code len} read as unsigned
+     * (a stream group's entries_read of -1 is saved as 2^64-1, as Redis's uint64_t cast does).
+     */
     public void writeLen(long len) throws IOException {
         ensure(9);
-        if (len < (1 << 6)) {
+        if (len >= 0 && len < (1 << 6)) {
             buf[pos++] = (byte) len;
-        } else if (len < (1 << 14)) {
+        } else if (len >= 0 && len < (1 << 14)) {
             buf[pos++] = (byte) ((len >>> 8) | 0x40);
             buf[pos++] = (byte) len;
-        } else if (len <= 0xFFFFFFFFL) {
+        } else if (len >= 0 && len <= 0xFFFFFFFFL) {
             buf[pos++] = (byte) 0x80;
             buf[pos++] = (byte) (len >>> 24);
             buf[pos++] = (byte) (len >>> 16);

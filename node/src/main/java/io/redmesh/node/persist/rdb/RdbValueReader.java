@@ -49,7 +49,8 @@ public final class RdbValueReader {
         return (type >= Rdb.TYPE_STRING && type <= Rdb.TYPE_ZSET_2)
                 || (type >= Rdb.TYPE_HASH_ZIPMAP && type <= Rdb.TYPE_LIST_QUICKLIST)
                 || type == Rdb.TYPE_HASH_LISTPACK || type == Rdb.TYPE_ZSET_LISTPACK
-                || type == Rdb.TYPE_LIST_QUICKLIST_2;
+                || type == Rdb.TYPE_LIST_QUICKLIST_2
+                || type == Rdb.TYPE_STREAM_LISTPACKS || type == Rdb.TYPE_STREAM_LISTPACKS_2;
     }
 
     public Object read(RdbInput in, int type) throws IOException {
@@ -71,6 +72,9 @@ public final class RdbValueReader {
                 }
                 return l.length() == 0 ? null : l;
             }
+            case Rdb.TYPE_STREAM_LISTPACKS:
+            case Rdb.TYPE_STREAM_LISTPACKS_2:
+                return StreamRdb.read(in, type); // an empty stream is a valid key (groups may exist)
             case Rdb.TYPE_LIST_QUICKLIST:
             case Rdb.TYPE_LIST_QUICKLIST_2:
                 return readQuicklist(in, type == Rdb.TYPE_LIST_QUICKLIST_2);

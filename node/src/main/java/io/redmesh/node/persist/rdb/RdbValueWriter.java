@@ -4,6 +4,7 @@ import io.redmesh.node.db.HashValue;
 import io.redmesh.node.db.ListValue;
 import io.redmesh.node.db.SetValue;
 import io.redmesh.node.db.ZSetValue;
+import io.redmesh.node.db.stream.StreamValue;
 import io.redmesh.node.util.Doubles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -58,6 +59,9 @@ public final class RdbValueWriter {
         if (v instanceof ZSetValue z) {
             return z.isListpack() ? Rdb.TYPE_ZSET_LISTPACK : Rdb.TYPE_ZSET_2;
         }
+        if (v instanceof StreamValue) {
+            return Rdb.TYPE_STREAM_LISTPACKS_2;
+        }
         throw new IllegalArgumentException("no RDB type for " + v.getClass().getName());
     }
 
@@ -76,6 +80,9 @@ public final class RdbValueWriter {
                 break;
             case Rdb.TYPE_LIST_QUICKLIST_2:
                 writeList(o, (ListValue) v);
+                break;
+            case Rdb.TYPE_STREAM_LISTPACKS_2:
+                StreamRdb.write(o, (StreamValue) v);
                 break;
             case Rdb.TYPE_SET_INTSET: {
                 SetValue s = (SetValue) v;

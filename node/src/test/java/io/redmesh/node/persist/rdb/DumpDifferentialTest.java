@@ -3,59 +3,26 @@ package io.redmesh.node.persist.rdb;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.redmesh.node.testing.RedisProcess;
 import io.redmesh.node.testing.RespClient;
-import io.redmesh.node.testing.ServerFixture;
-import io.redmesh.node.testing.StartedNode;
-import io.redmesh.node.testing.StartedRedis;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * DUMP against a real Redis 7.0.15: for every type and encoding whose serialization does not
  * depend on hash-table order, the payload must be byte-identical; hashtable sets and hashes are
  * checked by RESTOREing each side's payload on the other. RESTORE's errors must match too.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class DumpDifferentialTest {
-    @StartedRedis
-    private static RedisProcess redis;
-    @StartedNode
-    private static ServerFixture node;
-    private RespClient real;
-    private RespClient ours;
-
-    @BeforeAll
-    void connect() {
-        real = redis.client();
-        ours = node.client();
-    }
-
-    @AfterAll
-    void disconnect() {
-        if (real != null) {
-            real.close();
-            ours.close();
-        }
-    }
-
+class DumpDifferentialTest extends BothServers {
     @BeforeEach
     void flush() {
         both("FLUSHALL");
         both("CONFIG", "SET", "rdbcompression", "yes");
         both("CONFIG", "SET", "list-max-listpack-size", "-2");
         both("CONFIG", "SET", "list-compress-depth", "0");
-    }
-
-    private void both(String... cmd) {
-        assertEquals(real.callString(cmd), ours.callString(cmd), String.join(" ", cmd));
     }
 
     private void both(byte[]... cmd) {

@@ -74,6 +74,14 @@ class RdbInteropTest {
             }
             c.call(z.toArray(new String[0]));
             c.call("ZADD", p + "zsetlong", "1", "m".repeat(100));
+            for (int i = 1; i <= 230; i++) {
+                c.call("XADD", p + "stream", i + "-" + (i % 2), "f", "v" + i, i % 5 == 0 ? "extra" : "g", "x".repeat(i % 40));
+            }
+            c.call("XDEL", p + "stream", "3-1", "100-0");
+            c.call("XGROUP", "CREATE", p + "stream", "grp", "0");
+            c.call("XGROUP", "CREATECONSUMER", p + "stream", "grp", "idle");
+            c.call("XREADGROUP", "GROUP", "grp", "alice", "COUNT", "7", "STREAMS", p + "stream", ">");
+            c.call("XGROUP", "CREATE", p + "emptystream", "g", "$", "MKSTREAM");
             c.call("EXPIRE", p + "list", "3000");
             c.call("PEXPIREAT", p + "hash", Long.toString(System.currentTimeMillis() + 86_400_000L));
         }
@@ -132,6 +140,10 @@ class RdbInteropTest {
                 return type + c.callString("GET", k);
             case "+list":
                 return type + c.callString("LRANGE", k, "0", "-1").hashCode();
+            case "+stream":
+                return type + c.callString("XRANGE", k, "-", "+").hashCode() + c.callString("XINFO", "GROUPS", k)
+                        + c.callString("XPENDING", k, "grp") + c.callString("XINFO", "STREAM", k)
+                        .replaceAll("radix-tree-nodes\r\n:\\d+", "");
             case "+zset":
                 return type + c.callString("ZRANGE", k, "0", "-1", "WITHSCORES").hashCode();
             case "+set": {
@@ -332,7 +344,8 @@ class RdbInteropTest {
         byte[] stream = good.clone();
         stream[at] = 15;
         String m = refusal(stream);
-        assertTrue(m.contains("stream") && m.contains("offset " + at), m);
+        // Streams load now: a value that is not one is refused where its bytes stop making sense.
+        assertTrue(m.contains("offset "), m);
         byte[] unknown = good.clone();
         unknown[at] = 100;
         m = refusal(unknown);
