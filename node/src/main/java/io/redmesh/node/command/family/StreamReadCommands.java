@@ -195,7 +195,14 @@ final class StreamReadCommands {
                     continue;
                 }
                 StreamGroup g = groups[k];
-                StreamConsumer consumer = g.lookupOrCreateConsumer(consumerName, now);
+                StreamConsumer consumer = g.lookupConsumer(consumerName, now, true);
+                if (consumer == null) {
+                    consumer = g.createConsumer(consumerName, now);
+                    if (noack) {
+                        // No XCLAIM will carry the new consumer to replicas (streamPropagateConsumerCreation).
+                        c.propagateAs(new byte[][] {XGROUP, Bytes.of("CREATECONSUMER"), key, groupName, consumerName});
+                    }
+                }
                 if (!newOnly[k]) {
                     history(c, s, consumer, start, n, now);
                 } else {

@@ -142,12 +142,12 @@ class AofStreamCompatTest {
         }
     }
 
-    private static String read(Path dir) throws Exception {
+    static String read(Path dir) throws Exception {
         return new String(Files.readAllBytes(dir.resolve("appendonlydir/appendonly.aof.1.incr.aof")),
                 StandardCharsets.ISO_8859_1).replace("\r\n", " ");
     }
 
-    private static String[] concat(String[] a, String[] b) {
+    static String[] concat(String[] a, String[] b) {
         String[] r = new String[a.length + b.length];
         System.arraycopy(a, 0, r, 0, a.length);
         System.arraycopy(b, 0, r, a.length, b.length);
