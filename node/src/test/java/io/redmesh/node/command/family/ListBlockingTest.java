@@ -3,17 +3,10 @@ package io.redmesh.node.command.family;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.redmesh.node.testing.RedisProcess;
 import io.redmesh.node.testing.RespClient;
-import io.redmesh.node.testing.ServerFixture;
-import io.redmesh.node.testing.StartedNode;
-import io.redmesh.node.testing.StartedRedis;
 import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.IntFunction;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,74 +17,7 @@ import org.junit.jupiter.api.Test;
  * runs twice, with one I/O thread (a blocked client is served on the writer's thread) and with
  * four (served from another connection's thread), since the two paths deliver replies differently.
  */
-class ListBlockingTest {
-    @StartedNode
-    private static ServerFixture node;
-    @StartedNode({"--io-threads", "4"})
-    private static ServerFixture nodeMultiThread;
-    /** Null where redis-server is not installed: the node-only tests still run. */
-    @StartedRedis(optional = true)
-    private static RedisProcess real;
-
-    @BeforeEach
-    void flush() {
-        for (ServerFixture f : new ServerFixture[] {node, nodeMultiThread}) {
-            try (RespClient c = f.client()) {
-                c.call("FLUSHALL");
-            }
-        }
-        if (real != null) {
-            try (RespClient c = real.client()) {
-                c.call("FLUSHALL");
-            }
-        }
-    }
-
-    // ------------------------------------------------------------------ harness
-
-    /** Runs a scenario on RedMesh and on real Redis (when present); transcripts must match. */
-    private static List<String> differential(IntFunction<List<String>> scenario) {
-        List<String> mine = scenario.apply(node.port());
-        List<String> threaded = scenario.apply(nodeMultiThread.port());
-        assertEquals(String.join("\n", mine), String.join("\n", threaded), "io-threads 4 differs from 1");
-        if (real != null) {
-            List<String> theirs = scenario.apply(real.port());
-            assertEquals(String.join("\n", theirs), String.join("\n", mine));
-        }
-        return mine;
-    }
-
-    private static void send(RespClient c, String... args) {
-        c.send(RespClient.encode(RespClient.args(args)));
-    }
-
-    /** Waits until the server reports {@code n} blocked clients. */
-    private static void awaitBlocked(int port, int n) {
-        try (RespClient ctl = RespClient.connect(port)) {
-            long deadline = System.currentTimeMillis() + 5000;
-            while (System.currentTimeMillis() < deadline) {
-                String info = new String(ctl.call("INFO", "clients"), StandardCharsets.ISO_8859_1);
-                if (info.contains("blocked_clients:" + n + "\r\n")) {
-                    return;
-                }
-                sleep(10);
-            }
-            throw new AssertionError("never reached " + n + " blocked clients");
-        }
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static String read(RespClient c) {
-        return c.readReplyString();
-    }
-
+class ListBlockingTest extends BlockingScenarios {
     // ------------------------------------------------------------------ scenarios
 
     @Test
