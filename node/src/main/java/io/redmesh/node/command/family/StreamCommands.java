@@ -289,9 +289,6 @@ final class StreamCommands implements CommandFamily {
         if (s == null) {
             throw new RedisException(Errors.NO_SUCH_KEY);
         }
-        if (id.compareTo(s.maxDeletedId) < 0) {
-            throw RedisException.err("The ID specified in XSETID is smaller than current max_deleted_entry_id");
-        }
         if (s.length > 0) {
             if (id.compareTo(s.lastValidId()) < 0) {
                 throw RedisException.err("The ID specified in XSETID is smaller than the target stream top item");
@@ -301,6 +298,7 @@ final class StreamCommands implements CommandFamily {
                         "The entries_added specified in XSETID is smaller than the target stream length");
             }
         }
+        // 7.0.15 does not compare the ID with the stream's own max_deleted_entry_id (7.2 does).
         s.lastId = id;
         if (entriesAdded != -1) {
             s.entriesAdded = entriesAdded;
