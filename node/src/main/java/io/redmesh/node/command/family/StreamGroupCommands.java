@@ -58,6 +58,9 @@ final class StreamGroupCommands {
          .bind("xautoclaim", StreamGroupCommands::xautoclaim);
     }
 
+    /** COUNT whose 16 bytes each a 64-bit server could still allocate (1 TiB): beyond, Redis's ztrymalloc fails. */
+    private static final long MAX_AUTOCLAIM_COUNT = (1L << 40) / 16;
+
     static RedisException noGroup(byte[] key, byte[] group) {
         return new RedisException("NOGROUP No such key '" + Bytes.latin1(key) + "' or consumer group '"
                 + Bytes.latin1(group) + "'");
@@ -440,6 +443,10 @@ final class StreamGroupCommands {
         StreamGroup g = s == null ? null : s.group(c.arg(2));
         if (g == null) {
             throw noGroup(key, c.arg(2));
+        }
+        if (count > MAX_AUTOCLAIM_COUNT) {
+            // Redis allocates 16 bytes per COUNT up front (the deleted IDs) and fails this way.
+            throw RedisException.err("Insufficient memory, failed allocating transient memory, COUNT too high.");
         }
         c.preventPropagation();
         long attempts = count * 10;

@@ -176,4 +176,71 @@ class StreamCommandsDiffTest {
             compare(a, b, List.of(SCRIPT));
         }
     }
+
+    /** Key permissions through the command table's key specs: every stream command, key by key. */
+    @Test
+    void aclKeyPatternsApplyToEveryStreamCommand() {
+        try (RespClient a = real.client(); RespClient b = node.client()) {
+            for (RespClient c : new RespClient[] {a, b}) {
+                c.call("FLUSHALL");
+                c.call("ACL", "SETUSER", "streamer", "on", ">pw", "~a*", "%R~r*", "+@all");
+                c.call("XADD", "ro", "1-1", "f", "v");
+                c.call("XGROUP", "CREATE", "ro", "g", "0");
+                c.call("AUTH", "streamer", "pw");
+            }
+            compare(a, b, List.of("XADD|a1|1-1|f|v", "XADD|b1|1-1|f|v", "XADD|ro|2-1|f|v", "XRANGE|ro|-|+",
+                    "XREVRANGE|b1|+|-", "XLEN|b1", "XDEL|b1|1-1", "XTRIM|b1|MAXLEN|0", "XSETID|b1|5-5",
+                    "XREAD|STREAMS|a1|b1|0|0", "XREAD|STREAMS|a1|ro|0|0", "XREADGROUP|GROUP|g|c|STREAMS|ro|>",
+                    "XGROUP|CREATE|b1|g|0|MKSTREAM", "XGROUP|CREATE|a1|g|0", "XACK|ro|g|1-1", "XACK|a1|g|1-1",
+                    "XPENDING|ro|g", "XPENDING|b1|g", "XCLAIM|ro|g|c|0|1-1", "XAUTOCLAIM|b1|g|c|0|0",
+                    "XINFO|STREAM|ro", "XINFO|STREAM|b1", "XINFO|GROUPS|b1", "XINFO|CONSUMERS|b1|g",
+                    "XGROUP|DESTROY|b1|g", "XGROUP|SETID|b1|g|0", "XGROUP|CREATECONSUMER|b1|g|c",
+                    "XGROUP|DELCONSUMER|b1|g|c"));
+            for (RespClient c : new RespClient[] {a, b}) {
+                c.call("AUTH", "default", "");
+                c.call("ACL", "DELUSER", "streamer");
+            }
+        }
+    }
+
+    /** Huge counts, extreme IDs and many consumers: bounded answers, as Redis's. */
+    @Test
+    void badInputIsBounded() {
+        try (RespClient a = real.client(); RespClient b = node.client()) {
+            a.call("FLUSHALL");
+            b.call("FLUSHALL");
+            List<String> script = new ArrayList<>(List.of("XADD|h|1-1|f|v", "XADD|h|2-1|f|v",
+                    "XRANGE|h|-|+|COUNT|9223372036854775807", "XREVRANGE|h|+|-|COUNT|9223372036854775807",
+                    "XREAD|COUNT|9223372036854775807|STREAMS|h|0", "XRANGE|h|-|+|COUNT|99999999999999999999",
+                    "XGROUP|CREATE|h|g|0", "XREADGROUP|GROUP|g|c|COUNT|9223372036854775807|STREAMS|h|>",
+                    "~XPENDING|h|g|-|+|9223372036854775807", "XPENDING|h|g|IDLE|9223372036854775807|-|+|5",
+                    "XAUTOCLAIM|h|g|c|0|0|COUNT|9223372036854775807", "XAUTOCLAIM|h|g|c|0|0|COUNT|922337203685477580",
+                    "XAUTOCLAIM|h|g|c|0|0|COUNT|576460752303423487",
+                    "XCLAIM|h|g|c|9223372036854775807|1-1", "XCLAIM|h|g|c|-9223372036854775808|1-1|JUSTID",
+                    "XCLAIM|h|g|c|0|1-1|IDLE|-9223372036854775808|JUSTID", "XCLAIM|h|g|c|0|1-1|TIME|9223372036854775807|JUSTID",
+                    "~XINFO|STREAM|h|FULL|COUNT|9223372036854775807", "XADD|h|" + U64 + "-" + U64 + "|f|v",
+                    "XADD|h|*|f|v", "XADD|h|" + U64 + "-*|f|v", "XSETID|h|" + U64 + "-" + U64,
+                    "XTRIM|h|MAXLEN|9223372036854775807", "XTRIM|h|MINID|" + U64 + "-" + U64,
+                    "XADD|h|MAXLEN|~|9223372036854775807|LIMIT|9223372036854775807|" + U64 + "-0|f|v",
+                    "XADD|" + "k".repeat(1000) + "|1-1|" + "f".repeat(5000) + "|" + "v".repeat(70000),
+                    "XRANGE|" + "k".repeat(1000) + "|-|+"));
+            for (int i = 0; i < 2000; i++) {
+                script.add("XGROUP|CREATECONSUMER|h|g|consumer" + i);
+            }
+            script.add("XINFO|GROUPS|h");
+            script.add("XPENDING|h|g");
+            for (int i = 0; i < 2000; i += 3) {
+                script.add("XGROUP|DELCONSUMER|h|g|consumer" + i);
+            }
+            script.add("XINFO|GROUPS|h");
+            compare(a, b, script);
+            List<String> ids = new ArrayList<>(List.of("XCLAIM", "h", "g", "c", "0"));
+            for (int i = 0; i < 5000; i++) {
+                ids.add(i + "-" + i);
+            }
+            ids.add("JUSTID");
+            compare(a, b, List.of(String.join("|", ids), "XACK|h|g|" + String.join("|", ids.subList(5, 5005))));
+            assertTrue(b.callString("PING").equals("+PONG\r\n"));
+        }
+    }
 }
