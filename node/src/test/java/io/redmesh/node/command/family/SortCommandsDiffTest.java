@@ -21,14 +21,6 @@ class SortCommandsDiffTest extends DiffTestBase {
         return new String[0];
     }
 
-    private void bothProtocols(Runnable script) {
-        script.run();
-        d.sameAll("FLUSHALL");
-        realClient.call("HELLO", "3");
-        ourClient.call("HELLO", "3");
-        script.run();
-    }
-
     @Test
     void numericAndAlphaOrders() {
         bothProtocols(() -> {
