@@ -1,6 +1,7 @@
 package io.redmesh.node.command.family;
 
 import io.redmesh.node.command.CommandContext;
+import io.redmesh.node.command.KeyspaceEvents;
 import io.redmesh.node.db.Database;
 import io.redmesh.node.db.ZRangeSpec;
 import io.redmesh.node.db.ZSetValue;
@@ -163,6 +164,7 @@ final class GeoSearch {
         if (zobj == null) {
             if (storekey != null) {
                 if (db.delete(storekey)) {
+                    c.notify(KeyspaceEvents.GENERIC, "del", storekey);
                     c.dirty();
                 }
                 c.reply.integer(0);
@@ -197,8 +199,10 @@ final class GeoSearch {
         if (returned > 0) {
             db.set(storekey, out, false);
             db.ready(storekey);
+            c.notify(KeyspaceEvents.ZSET, geosearch ? "geosearchstore" : "georadiusstore", storekey);
             c.dirty(returned);
         } else if (db.delete(storekey)) {
+            c.notify(KeyspaceEvents.GENERIC, "del", storekey);
             c.dirty();
         }
         c.reply.integer(returned);

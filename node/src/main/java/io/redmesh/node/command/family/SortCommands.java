@@ -4,6 +4,7 @@ import io.redmesh.node.command.CommandContext;
 import io.redmesh.node.command.CommandFamily;
 import io.redmesh.node.command.CommandTable;
 import io.redmesh.node.command.KeyExtractor;
+import io.redmesh.node.command.KeyspaceEvents;
 import io.redmesh.node.db.Database;
 import io.redmesh.node.db.HashValue;
 import io.redmesh.node.db.ListValue;
@@ -213,8 +214,10 @@ final class SortCommands implements CommandFamily {
         if (outputlen > 0) {
             db.set(storekey, stored, false);
             db.ready(storekey);
+            c.notify(KeyspaceEvents.LIST, "sortstore", storekey);
             c.dirty(outputlen);
         } else if (db.delete(storekey)) {
+            c.notify(KeyspaceEvents.GENERIC, "del", storekey);
             c.dirty();
         }
         c.reply.integer(outputlen);
