@@ -155,8 +155,11 @@ final class SortCommands implements CommandFamily {
             db.reaccount(c.arg(1));
         }
         int vectorlen = sizeOf(sortval);
-        long start = limitStart < 0 ? 0 : limitStart;
-        long end = limitCount < 0 ? vectorlen - 1 : start + limitCount - 1;
+        // 7.0.8's clamp (CVE-2022-35977): both bounded by the size before they are added, so
+        // start + count - 1 cannot wrap
+        long start = Math.min(Math.max(limitStart, 0), vectorlen);
+        long count = Math.min(Math.max(limitCount, -1), vectorlen);
+        long end = count < 0 ? vectorlen - 1 : start + count - 1;
         if (start >= vectorlen) {
             start = vectorlen - 1;
             end = vectorlen - 2;
