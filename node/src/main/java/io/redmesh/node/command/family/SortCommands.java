@@ -223,9 +223,14 @@ final class SortCommands implements CommandFamily {
         c.reply.integer(outputlen);
     }
 
-    /** ACLUserCheckCmdWithUnrestrictedKeyAccess(..., CMD_KEY_ACCESS): may this user read any key? */
+    /**
+     * ACLUserCheckCmdWithUnrestrictedKeyAccess(..., CMD_KEY_ACCESS): may this user read any key?
+     * The master's stream may: Redis's master client has no user (the check answers 1), and a
+     * replica must apply what its master applied whatever its own default user may read.
+     */
     private static boolean fullKeyAccess(CommandContext c) {
-        return c.server.accessControl() == null || c.server.accessControl().unrestrictedKeyRead(c.session, c.spec, c.argv);
+        return c.session.isMaster() || c.server.accessControl() == null
+                || c.server.accessControl().unrestrictedKeyRead(c.session, c.spec, c.argv);
     }
 
     private static int sizeOf(Object sortval) {
