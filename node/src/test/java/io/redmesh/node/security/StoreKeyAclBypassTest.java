@@ -1,6 +1,7 @@
 package io.redmesh.node.security;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.redmesh.node.testing.RespClient;
 import io.redmesh.node.testing.ServerFixture;
@@ -15,7 +16,12 @@ import org.junit.jupiter.api.Test;
  * 7.0.15 has the same holes (checked against Debian's redis-server); RedMesh should not.
  */
 class StoreKeyAclBypassTest {
-    private static final String NOPERM_KEY = "-NOPERM this user has no permissions to access one of the keys used as arguments\r\n";
+    /** Refused either way: by ACL (a finder that names the written key) or as a syntax error. */
+    private static final String REFUSED = "-(NOPERM this user has no permissions to access one of the keys used as arguments|ERR syntax error)\r\n";
+
+    private static void assertRefused(String reply) {
+        assertTrue(reply.matches(REFUSED), reply);
+    }
 
     @Test
     void sortStoreKeyIsTheOneAclChecks() {
@@ -24,7 +30,7 @@ class StoreKeyAclBypassTest {
             admin.call("SET", "secret", "precious");
             admin.call("ACL", "SETUSER", "u", "on", "nopass", "~src", "~get", "+@all");
             assertEquals("+OK\r\n", u.callString("AUTH", "u", "x"));
-            assertEquals(NOPERM_KEY, u.callString("SORT", "src", "STORE", "get", "STORE", "secret"));
+            assertRefused(u.callString("SORT", "src", "STORE", "get", "STORE", "secret"));
             assertEquals("$8\r\nprecious\r\n", admin.callString("GET", "secret"));
         }
     }
@@ -36,8 +42,8 @@ class StoreKeyAclBypassTest {
             admin.call("SET", "secret", "precious");
             admin.call("ACL", "SETUSER", "u", "on", "nopass", "~g", "~allowed", "+@all");
             assertEquals("+OK\r\n", u.callString("AUTH", "u", "x"));
-            assertEquals(NOPERM_KEY, u.callString("GEORADIUS", "g", "15", "37", "200", "km", "STORE", "allowed", "STORE", "secret"));
-            assertEquals(NOPERM_KEY, u.callString("GEORADIUSBYMEMBER", "g", "Palermo", "200", "km",
+            assertRefused(u.callString("GEORADIUS", "g", "15", "37", "200", "km", "STORE", "allowed", "STORE", "secret"));
+            assertRefused(u.callString("GEORADIUSBYMEMBER", "g", "Palermo", "200", "km",
                     "STOREDIST", "allowed", "STOREDIST", "secret"));
             assertEquals("$8\r\nprecious\r\n", admin.callString("GET", "secret"));
         }

@@ -1,6 +1,7 @@
 package io.redmesh.node.command.family;
 
 import io.redmesh.node.command.CommandContext;
+import io.redmesh.node.command.KeyExtractor;
 import io.redmesh.node.db.Database;
 import io.redmesh.node.db.ZRangeSpec;
 import io.redmesh.node.db.ZSetValue;
@@ -82,6 +83,7 @@ final class GeoSearch {
         long count = 0;
         boolean geosearch = (flags & GEOSEARCH) != 0;
         boolean storeAllowed = (flags & RADIUS_NOSTORE) == 0 && !geosearch;
+        int storeIdx = -1;
         int remaining = c.argc() - baseArgs;
         for (int i = 0; i < remaining; i++) {
             int at = baseArgs + i;
@@ -106,10 +108,12 @@ final class GeoSearch {
             } else if (c.argIs(at, "store") && i + 1 < remaining && storeAllowed) {
                 storekey = c.arg(at + 1);
                 storedist = false;
+                storeIdx = at + 1;
                 i++;
             } else if (c.argIs(at, "storedist") && i + 1 < remaining && storeAllowed) {
                 storekey = c.arg(at + 1);
                 storedist = true;
+                storeIdx = at + 1;
                 i++;
             } else if (c.argIs(at, "storedist") && geosearch && (flags & GEOSEARCHSTORE) != 0) {
                 storedist = true;
@@ -145,6 +149,11 @@ final class GeoSearch {
             } else {
                 throw Errors.E_SYNTAX;
             }
+        }
+        if (storeIdx >= 0 && !c.session.isMaster() && !keyFound(c, storeIdx)) {
+            // the STORE/STOREDIST key specs find the first of each keyword, this parse keeps the
+            // last one ("STORE allowed STORE secret"): refused rather than written unchecked by ACL
+            throw Errors.E_SYNTAX;
         }
         if (storekey != null && (withdist || withhash || withcoords)) {
             throw RedisException.err(((flags & GEOSEARCHSTORE) != 0 ? "GEOSEARCHSTORE" : "STORE option in GEORADIUS")
@@ -226,6 +235,17 @@ final class GeoSearch {
                 GeoCommands.humanDouble(c, p.lat());
             }
         }
+    }
+
+    /** Whether the command's key specs name argument {@code idx} as a key. */
+    private static boolean keyFound(CommandContext c, int idx) {
+        KeyExtractor.Keys keys = KeyExtractor.keys(c.spec, c.argv, c.argc());
+        for (int i = 0; i < keys.count(); i++) {
+            if (keys.position(i) == idx) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** longLatFromMember(): the search centre is a member's point. */

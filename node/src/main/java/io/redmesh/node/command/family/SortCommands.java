@@ -63,6 +63,12 @@ final class SortCommands implements CommandFamily {
         return keys;
     }
 
+    /** Whether the key finder names argument {@code storeIdx} as SORT's STORE key. */
+    private static boolean storeKeyFound(byte[][] argv, int argc, int storeIdx) {
+        KeyExtractor.Keys keys = sortKeys(argv, argc);
+        return keys.count() == 2 && keys.position(1) == storeIdx;
+    }
+
     /** sortROGetKeys(): only the sorted key. */
     static KeyExtractor.Keys sortRoKeys(byte[][] argv, int argc) {
         KeyExtractor.Keys keys = new KeyExtractor.Keys();
@@ -92,6 +98,7 @@ final class SortCommands implements CommandFamily {
         List<byte[]> gets = new ArrayList<>();
         boolean cluster = c.server.config.getBool("cluster-enabled");
         Boolean fullKeyAccess = null; // asked of the ACL only when a pattern needs it
+        int storeIdx = -1;
         for (int j = 2; j < c.argc(); j++) {
             int left = c.argc() - j - 1;
             if (c.argIs(j, "asc")) {
@@ -106,6 +113,7 @@ final class SortCommands implements CommandFamily {
                 j += 2;
             } else if (!readonly && c.argIs(j, "store") && left >= 1) {
                 storekey = c.arg(j + 1);
+                storeIdx = j + 1;
                 j++;
             } else if (c.argIs(j, "by") && left >= 1) {
                 sortby = c.arg(j + 1);
@@ -134,6 +142,11 @@ final class SortCommands implements CommandFamily {
             } else {
                 throw Errors.E_SYNTAX;
             }
+        }
+        if (storekey != null && !c.session.isMaster() && !storeKeyFound(c.argv, c.argc(), storeIdx)) {
+            // sortGetKeys() (so ACL, cluster routing) names another argument than the STORE key
+            // this parse writes ("STORE get STORE secret"): refused rather than written unchecked
+            throw Errors.E_SYNTAX;
         }
         Database db = c.db();
         Object sortval = db.lookup(c.arg(1));
