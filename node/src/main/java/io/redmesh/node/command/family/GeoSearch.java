@@ -7,6 +7,7 @@ import io.redmesh.node.db.ZRangeSpec;
 import io.redmesh.node.db.ZSetValue;
 import io.redmesh.node.util.Errors;
 import io.redmesh.node.util.GeoHash;
+import io.redmesh.node.util.PartialQuickSort;
 import io.redmesh.node.util.RedisException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -190,8 +191,17 @@ final class GeoSearch {
         }
         int returned = (int) (count == 0 || found.size() < count ? found.size() : count);
         if (sort != SORT_NONE) {
-            Comparator<Point> byDist = Comparator.comparingDouble(Point::dist);
-            found.sort(sort == SORT_ASC ? byDist : byDist.reversed());
+            // sort_gp_asc() / sort_gp_desc()
+            Comparator<Point> byDist = (a, b) -> a.dist() > b.dist() ? 1 : a.dist() == b.dist() ? 0 : -1;
+            Comparator<Point> cmp = sort == SORT_ASC ? byDist : byDist.reversed();
+            if (returned == found.size()) {
+                found.sort(cmp); // glibc's qsort(): a merge sort, stable
+            } else {
+                // Redis's pqsort(): not stable, so which of equally distant points are returned is its choice
+                Point[] v = found.toArray(new Point[0]);
+                PartialQuickSort.sort(v, cmp, 0, returned - 1);
+                found = java.util.Arrays.asList(v);
+            }
         }
         if (storekey == null) {
             reply(c, found, returned, shape.conversion, withdist, withhash, withcoords);

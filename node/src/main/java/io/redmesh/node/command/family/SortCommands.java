@@ -11,6 +11,7 @@ import io.redmesh.node.db.SetValue;
 import io.redmesh.node.db.ZSetValue;
 import io.redmesh.node.util.Bytes;
 import io.redmesh.node.util.Errors;
+import io.redmesh.node.util.PartialQuickSort;
 import io.redmesh.node.util.RedisException;
 import io.redmesh.node.util.Strtod;
 import java.util.ArrayList;
@@ -191,7 +192,13 @@ final class SortCommands implements CommandFamily {
         boolean conversionError = false;
         if (!dontsort) {
             conversionError = score(db, vector, sortby, alpha);
-            Arrays.sort(vector, comparator(alpha, sortby != null, storekey != null, desc));
+            Comparator<Item> cmp = comparator(alpha, sortby != null, storekey != null, desc);
+            if (sortby != null && (start != 0 || end != vector.length - 1)) {
+                // Redis's pqsort(): not stable, so ties (ALPHA by a pattern) come out in its order
+                PartialQuickSort.sort(vector, cmp, (int) start, (int) end);
+            } else {
+                Arrays.sort(vector, cmp);
+            }
         }
         long outputlen = (gets.isEmpty() ? 1 : gets.size()) * (end - start + 1);
         if (conversionError) {
