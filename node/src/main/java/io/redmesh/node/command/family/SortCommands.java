@@ -189,9 +189,12 @@ final class SortCommands implements CommandFamily {
                 start = 0;
             }
         }
-        boolean conversionError = false;
         if (!dontsort) {
-            conversionError = score(db, vector, sortby, alpha);
+            if (score(db, vector, sortby, alpha)) {
+                // Redis sorts then answers this error; the order is never seen, and a NaN weight
+                // makes the comparison inconsistent (TimSort may throw), so answer it now
+                throw RedisException.err("One or more scores can't be converted into double");
+            }
             Comparator<Item> cmp = comparator(alpha, sortby != null, storekey != null, desc);
             if (sortby != null && (start != 0 || end != vector.length - 1)) {
                 // Redis's pqsort(): not stable, so ties (ALPHA by a pattern) come out in its order
@@ -201,9 +204,6 @@ final class SortCommands implements CommandFamily {
             }
         }
         long outputlen = (gets.isEmpty() ? 1 : gets.size()) * (end - start + 1);
-        if (conversionError) {
-            throw RedisException.err("One or more scores can't be converted into double");
-        }
         if (storekey == null) {
             c.reply.array(outputlen);
             for (long j = start; j <= end; j++) {
