@@ -151,7 +151,7 @@ final class GeoSearch {
                 throw Errors.E_SYNTAX;
             }
         }
-        if (storeIdx >= 0 && !c.session.isMaster() && !keyFound(c, storeIdx)) {
+        if (storeIdx >= 0 && !c.session.mustObey() && !keyFound(c, storeIdx)) {
             // the STORE/STOREDIST key specs find the first of each keyword, this parse keeps the
             // last one ("STORE allowed STORE secret"): refused rather than written unchecked by ACL
             throw Errors.E_SYNTAX;
