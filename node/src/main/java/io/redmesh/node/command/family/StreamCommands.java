@@ -3,6 +3,7 @@ package io.redmesh.node.command.family;
 import io.redmesh.node.command.CommandContext;
 import io.redmesh.node.command.CommandFamily;
 import io.redmesh.node.command.CommandTable;
+import io.redmesh.node.command.KeyspaceEvents;
 import io.redmesh.node.db.stream.StreamEntry;
 import io.redmesh.node.db.stream.StreamId;
 import io.redmesh.node.db.stream.StreamValue;
@@ -114,9 +115,12 @@ final class StreamCommands implements CommandFamily {
                 c.server.config.getLong("stream-node-max-entries"));
         c.reply.bulk(id.bytes());
         c.dirty();
+        c.notify(KeyspaceEvents.STREAM, "xadd", key);
         byte[][] prop = c.argv;
         if (a.trims()) {
-            s.trim(a.byMaxlen, a.maxlen, a.minid, a.approx, a.limit);
+            if (s.trim(a.byMaxlen, a.maxlen, a.minid, a.approx, a.limit) > 0) {
+                c.notify(KeyspaceEvents.STREAM, "xtrim", key);
+            }
             if (a.approx) {
                 prop = StreamArgs.exactTrimArgv(prop, a, s);
             }
@@ -233,6 +237,7 @@ final class StreamCommands implements CommandFamily {
             }
             changed(c, key);
             c.dirty(deleted);
+            c.notify(KeyspaceEvents.STREAM, "xdel", key);
         }
         c.reply.integer(deleted);
     }
@@ -249,6 +254,7 @@ final class StreamCommands implements CommandFamily {
         }
         long deleted = s.trim(a.byMaxlen, a.maxlen, a.minid, a.approx, a.limit);
         if (deleted > 0) {
+            c.notify(KeyspaceEvents.STREAM, "xtrim", key);
             if (a.approx) {
                 c.propagateAs(StreamArgs.exactTrimArgv(c.argv, a, s));
             }
@@ -309,6 +315,7 @@ final class StreamCommands implements CommandFamily {
         c.reply.ok();
         changed(c, key);
         c.dirty();
+        c.notify(KeyspaceEvents.STREAM, "xsetid", key);
     }
 
     static byte[] bytes(String s) {

@@ -2,6 +2,7 @@ package io.redmesh.node.command.family;
 
 import io.redmesh.node.command.CommandContext;
 import io.redmesh.node.command.CommandTable;
+import io.redmesh.node.command.KeyspaceEvents;
 import io.redmesh.node.db.stream.StreamConsumer;
 import io.redmesh.node.db.stream.StreamEntry;
 import io.redmesh.node.db.stream.StreamGroup;
@@ -60,6 +61,16 @@ final class StreamGroupCommands {
 
     /** COUNT whose 16 bytes each a 64-bit server could still allocate (1 TiB): beyond, Redis's ztrymalloc fails. */
     private static final long MAX_AUTOCLAIM_COUNT = (1L << 40) / 16;
+
+    /** streamLookupConsumer, else streamCreateConsumer with its keyspace event. */
+    static StreamConsumer consumerFor(CommandContext c, byte[] key, StreamGroup g, byte[] name, long now) {
+        StreamConsumer found = g.lookupConsumer(name, now, true);
+        if (found != null) {
+            return found;
+        }
+        c.notify(KeyspaceEvents.STREAM, "xgroup-createconsumer", key);
+        return g.createConsumer(name, now);
+    }
 
     static RedisException noGroup(byte[] key, byte[] group) {
         return new RedisException("NOGROUP No such key '" + Bytes.latin1(key) + "' or consumer group '"
@@ -121,6 +132,7 @@ final class StreamGroupCommands {
                 s.groups().put(name, new StreamGroup(id, entriesRead));
                 c.reply.ok();
                 c.dirty();
+                c.notify(KeyspaceEvents.STREAM, "xgroup-create", key);
             }
             case "setid" -> {
                 if (c.argc() != 5 && c.argc() != 7) {
@@ -131,12 +143,14 @@ final class StreamGroupCommands {
                 g.entriesRead = entriesRead;
                 c.reply.ok();
                 c.dirty();
+                c.notify(KeyspaceEvents.STREAM, "xgroup-setid", key);
             }
             case "destroy" -> {
                 if (g != null) {
                     s.groups().remove(name);
                     c.reply.integer(1);
                     c.dirty();
+                    c.notify(KeyspaceEvents.STREAM, "xgroup-destroy", key);
                     c.db().ready(key); // blocked XREADGROUP clients get NOGROUP
                 } else {
                     c.reply.integer(0);
@@ -146,6 +160,7 @@ final class StreamGroupCommands {
                 StreamConsumer created = g.createConsumer(c.arg(4), now);
                 if (created != null) {
                     c.dirty();
+                    c.notify(KeyspaceEvents.STREAM, "xgroup-createconsumer", key);
                 }
                 c.reply.integer(created != null ? 1 : 0);
             }
@@ -156,6 +171,7 @@ final class StreamGroupCommands {
                     pending = consumer.pel.size();
                     g.deleteConsumer(consumer);
                     c.dirty();
+                    c.notify(KeyspaceEvents.STREAM, "xgroup-delconsumer", key);
                 }
                 c.reply.integer(pending);
             }
@@ -387,7 +403,7 @@ final class StreamGroupCommands {
                 continue;
             }
             if (consumer == null) {
-                consumer = g.lookupOrCreateConsumer(name, now);
+                consumer = consumerFor(c, key, g, name, now);
             }
             g.transfer(id, nack, consumer, deliveryTime);
             if (retryCount >= 0) {
@@ -474,7 +490,7 @@ final class StreamGroupCommands {
                 continue;
             }
             if (consumer == null) {
-                consumer = g.lookupOrCreateConsumer(name, now);
+                consumer = consumerFor(c, key, g, name, now);
             }
             g.transfer(cur, nack, consumer, now);
             if (!justId) {

@@ -197,7 +197,7 @@ final class StreamReadCommands {
                 StreamGroup g = groups[k];
                 StreamConsumer consumer = g.lookupConsumer(consumerName, now, true);
                 if (consumer == null) {
-                    consumer = g.createConsumer(consumerName, now);
+                    consumer = StreamGroupCommands.consumerFor(c, key, g, consumerName, now);
                     if (noack) {
                         // No XCLAIM will carry the new consumer to replicas (streamPropagateConsumerCreation).
                         c.propagateAs(new byte[][] {XGROUP, Bytes.of("CREATECONSUMER"), key, groupName, consumerName});

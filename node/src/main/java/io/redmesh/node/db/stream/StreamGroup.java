@@ -41,12 +41,6 @@ public final class StreamGroup {
         return c;
     }
 
-    /** The consumer named {@code name}, marked seen, created when missing. */
-    public StreamConsumer lookupOrCreateConsumer(byte[] name, long now) {
-        StreamConsumer c = lookupConsumer(name, now, true);
-        return c != null ? c : createConsumer(name, now);
-    }
-
     /** Hands a pending entry to {@code to} (XCLAIM, XAUTOCLAIM), delivered at {@code when}. */
     public void transfer(StreamId id, StreamNack n, StreamConsumer to, long when) {
         if (n.consumer != to) {
