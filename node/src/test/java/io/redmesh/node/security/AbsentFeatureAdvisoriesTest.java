@@ -9,7 +9,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Advisories in parts of Redis that RedMesh does not have yet (scripting, streams). Each test
+ * Advisories in parts of Redis that RedMesh does not have yet (scripting). Each test
  * proves the part is absent, so the advisory cannot apply, and fails the day the part lands,
  * naming the advisory whose replay must then be written (docs/SECURITY.md lists them).
  */
@@ -66,11 +66,6 @@ class AbsentFeatureAdvisoriesTest {
     @Test
     void cve2026_23631_replicaUseAfterFreeWithLua() {
         absent("CVE-2026-23631 (needs Lua and a writable replica)", "EVAL", "return 1", "0");
-    }
-
-    @Test
-    void cve2022_31144_35951_xautoclaim() {
-        absent("CVE-2022-31144 / CVE-2022-35951", "XAUTOCLAIM", "s", "g", "c", "0", "0-0", "COUNT", "9223372036854775807");
     }
 
     @Test

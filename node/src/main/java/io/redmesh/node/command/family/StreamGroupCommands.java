@@ -59,8 +59,11 @@ final class StreamGroupCommands {
          .bind("xautoclaim", StreamGroupCommands::xautoclaim);
     }
 
-    /** COUNT whose 16 bytes each a 64-bit server could still allocate (1 TiB): beyond, Redis's ztrymalloc fails. */
-    private static final long MAX_AUTOCLAIM_COUNT = (1L << 40) / 16;
+    /**
+     * The largest COUNT whose 16 bytes each fit x86-64's 128 TiB user address space: beyond it
+     * Redis's up-front ztrymalloc cannot succeed on any machine (below it, it may, lazily).
+     */
+    private static final long MAX_AUTOCLAIM_COUNT = (1L << 47) / 16;
 
     /** streamLookupConsumer, else streamCreateConsumer with its keyspace event. */
     static StreamConsumer consumerFor(CommandContext c, byte[] key, StreamGroup g, byte[] name, long now) {

@@ -117,17 +117,26 @@ public final class AofCommandSink implements SnapshotSink {
      */
     private void stream(byte[] key, StreamValue s) throws IOException {
         if (s.length > 0) {
-            s.range(StreamId.MIN, StreamId.MAX, false, false, e -> {
-                b.count('*', 3 + 2L * e.fields().length);
-                b.bulk("XADD");
-                b.bulk(key);
-                b.bulk(e.id().bytes());
-                for (int i = 0; i < e.fields().length; i++) {
-                    b.bulk(e.fields()[i]);
-                    b.bulk(e.values()[i]);
-                }
-                return true;
-            });
+            try {
+                s.range(StreamId.MIN, StreamId.MAX, false, false, e -> {
+                    b.count('*', 3 + 2L * e.fields().length);
+                    b.bulk("XADD");
+                    b.bulk(key);
+                    b.bulk(e.id().bytes());
+                    for (int i = 0; i < e.fields().length; i++) {
+                        b.bulk(e.fields()[i]);
+                        b.bulk(e.values()[i]);
+                    }
+                    try {
+                        maybeFlush(); // a long stream must not pile up in the buffer
+                    } catch (IOException x) {
+                        throw new java.io.UncheckedIOException(x);
+                    }
+                    return true;
+                });
+            } catch (java.io.UncheckedIOException x) {
+                throw x.getCause();
+            }
         } else {
             command("XADD", key, "MAXLEN", "0", "0-1", "x", "y");
         }
