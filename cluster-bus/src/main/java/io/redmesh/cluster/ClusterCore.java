@@ -123,13 +123,14 @@ final class ClusterCore {
         List<ClusterNode> candidates = new ArrayList<>();
         List<ClusterNode> pfail = new ArrayList<>();
         for (ClusterNode n : state.all()) {
-            if (n == state.myself || n.is(ClusterNode.HANDSHAKE | ClusterNode.NOADDR)
-                    || (n.link == null && n.numSlots() == 0)) {
+            if (n == state.myself || n.is(ClusterNode.HANDSHAKE | ClusterNode.NOADDR)) {
                 continue;
             }
+            // PFAIL nodes always travel, linked or not: a dead replica (no link, no slots) must
+            // still collect the masters' reports that make it FAIL
             if (n.timedOut()) {
                 pfail.add(n);
-            } else {
+            } else if (n.link != null || n.numSlots() > 0) {
                 candidates.add(n);
             }
         }
@@ -222,6 +223,34 @@ final class ClusterCore {
     }
 
     // ------------------------------------------------------------------ nodes and links
+
+    /** Links freed because their send buffer passed cluster-link-sendbuf-limit (CLUSTER INFO). */
+    long linksBufferLimitExceeded;
+
+    /**
+     * clusterNodeCronFreeLinkOnBufferLimitReached: a link whose unsent bytes pass
+     * cluster-link-sendbuf-limit is freed and counted (a peer that stopped reading must not make
+     * us buffer without bound); an outbound one is reconnected by the cron.
+     */
+    void freeLinksOverBufferLimit(ClusterNode n) {
+        long limit = settings.linkSendBufLimit;
+        if (limit == 0) {
+            return;
+        }
+        for (Object o : new Object[] {n.link, n.inboundLink}) {
+            if (o instanceof BusLink l && l.pendingBytes() > limit) {
+                NodeLog.warning("Freeing cluster link(" + (l.inbound ? "from" : "to") + " node " + n.name
+                        + ", used memory: " + l.pendingBytes() + ") due to exceeding send buffer memory limit.");
+                l.close();
+                if (n.link == l) {
+                    n.link = null;
+                } else {
+                    n.inboundLink = null;
+                }
+                linksBufferLimitExceeded++;
+            }
+        }
+    }
 
     /** Frees a node's outbound link (it is reconnected by the cron). */
     void freeLink(ClusterNode n) {
