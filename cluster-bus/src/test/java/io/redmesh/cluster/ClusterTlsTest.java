@@ -58,6 +58,11 @@ class ClusterTlsTest {
     }
 
     static List<String> cliTls() {
+        return cliTls(certs);
+    }
+
+    /** redis-cli's TLS options with the client certificate of {@code certs}. */
+    static List<String> cliTls(TestCertificates certs) {
         TestCertificates.Identity client = certs.client();
         return List.of("--tls", "--cacert", certs.ca().certFile().toString(), "--cert", client.certFile().toString(),
                 "--key", client.keyFile().toString());
