@@ -35,6 +35,7 @@ final class ClusterCron {
 
     void tick() {
         long now = System.currentTimeMillis();
+        core.noteTick(now);
         iteration++;
         long timeout = core.settings.nodeTimeout;
         long handshakeTimeout = Math.max(timeout, 1000);

@@ -84,6 +84,11 @@ public final class ClusterMode {
             public String preferredEndpoint() {
                 return settings.preferredEndpoint;
             }
+
+            @Override
+            public boolean busBehind() {
+                return core.busBehind();
+            }
         }));
         control.onPublish((channel, message) -> core.propagatePublish(channel, message, false));
         control.onShardPublish((channel, message) -> core.propagatePublish(channel, message, true));
