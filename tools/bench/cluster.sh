@@ -11,6 +11,7 @@
 # Certificates are made here (openssl, EC P-256; node certificates carry spiffe://redmesh/node/
 # names, which RedMesh's bus requires). Ports 12000-13999 (bus ports +1000). Every process it
 # starts is killed by PID on exit. Prints RESULT lines. Run it on an idle machine.
+# KINDS (default "redmesh redis") and PHASES (default "throughput failovers migration") narrow a run.
 set -euo pipefail
 REQ=${1:-100000}
 FAILOVERS=${2:-10}
@@ -63,6 +64,8 @@ start_node() { # i
     --tls-cert-file "$C/n$i.crt" --tls-key-file "$C/n$i.key" --tls-ca-cert-file "$C/ca.crt"
     --tls-cluster "$([ "$MODE" = tls ] && echo yes || echo no)" --tls-replication "$([ "$MODE" = tls ] && echo yes || echo no)")
   if [ "$KIND" = redmesh ]; then
+    # a plaintext bus beside a tls-port is refused unless waived (cluster-bus-port-protected-mode)
+    [ "$MODE" = tls ] || args+=(--cluster-bus-port-protected-mode no)
     "$ROOT/bin/redmesh" server "${args[@]}" >"$d/stdout" 2>&1 &
   else
     redis-server "${args[@]}" >"$d/stdout" 2>&1 &
@@ -212,15 +215,20 @@ migration() {
   echo "RESULT migration $KIND tls slots=$SLOTS keys=$moved ms=$ms keys_per_s=$((moved * 1000 / (ms > 0 ? ms : 1)))"
 }
 
+# PHASES (default all): a subset of "throughput failovers migration" to measure only those
+PHASES=" ${PHASES:-throughput failovers migration} "
+phase() { [[ "$PHASES" == *" $1 "* ]]; }
 for KIND in ${KINDS:-redmesh redis}; do
-  MODE=plain
-  create
-  throughput
-  failovers
-  stop_all
+  if phase throughput || phase failovers; then
+    MODE=plain
+    create
+    if phase throughput; then throughput; fi
+    if phase failovers; then failovers; fi
+    stop_all
+  fi
   MODE=tls
   create
-  throughput
-  migration
+  if phase throughput; then throughput; fi
+  if phase migration; then migration; fi
   stop_all
 done

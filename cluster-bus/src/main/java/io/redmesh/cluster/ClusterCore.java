@@ -123,13 +123,14 @@ final class ClusterCore {
         List<ClusterNode> candidates = new ArrayList<>();
         List<ClusterNode> pfail = new ArrayList<>();
         for (ClusterNode n : state.all()) {
-            if (n == state.myself || n.is(ClusterNode.HANDSHAKE | ClusterNode.NOADDR)
-                    || (n.link == null && n.numSlots() == 0)) {
+            if (n == state.myself || n.is(ClusterNode.HANDSHAKE | ClusterNode.NOADDR)) {
                 continue;
             }
+            // PFAIL nodes always travel, linked or not: a dead replica (no link, no slots) must
+            // still collect the masters' reports that make it FAIL
             if (n.timedOut()) {
                 pfail.add(n);
-            } else {
+            } else if (n.link != null || n.numSlots() > 0) {
                 candidates.add(n);
             }
         }
@@ -222,6 +223,73 @@ final class ClusterCore {
     }
 
     // ------------------------------------------------------------------ nodes and links
+
+    /** When the cron last ran. */
+    volatile long lastTickMillis = System.currentTimeMillis();
+    /** Set when the cron finds it did not run for longer than the node timeout (a frozen process). */
+    volatile boolean catchingUp;
+    long resumedAt;
+
+    /**
+     * Whether what this node believes of the cluster may be stale: its bus has not run for the
+     * node timeout, or it has just resumed from such a freeze and not yet had a PONG from every
+     * node it knows (at most twice the node timeout).
+     */
+    boolean busBehind() {
+        return catchingUp || System.currentTimeMillis() - lastTickMillis > settings.nodeTimeout;
+    }
+
+    /** The cron's check of its own pace, first thing in a tick. */
+    void noteTick(long now) {
+        long timeout = settings.nodeTimeout;
+        if (now - lastTickMillis > timeout) {
+            NodeLog.warning("The cluster bus did not run for " + (now - lastTickMillis) + " ms (more than the node "
+                    + "timeout): keyed commands answer -CLUSTERDOWN until the other nodes have been heard from.");
+            catchingUp = true;
+            resumedAt = now;
+        }
+        lastTickMillis = now;
+        if (catchingUp) {
+            boolean heardAll = true;
+            for (ClusterNode n : state.all()) {
+                // a PONG to a PING sent since (not any message: one written before the freeze
+                // may still be on its way), from every node: one of our replicas may have replaced us
+                if (n != state.myself && !n.is(ClusterNode.HANDSHAKE | ClusterNode.NOADDR | ClusterNode.FAIL)
+                        && n.pongReceived < resumedAt) {
+                    heardAll = false;
+                }
+            }
+            catchingUp = !heardAll && now - resumedAt < 2 * timeout;
+        }
+    }
+
+    /** Links freed because their send buffer passed cluster-link-sendbuf-limit (CLUSTER INFO). */
+    long linksBufferLimitExceeded;
+
+    /**
+     * clusterNodeCronFreeLinkOnBufferLimitReached: a link whose unsent bytes pass
+     * cluster-link-sendbuf-limit is freed and counted (a peer that stopped reading must not make
+     * us buffer without bound); an outbound one is reconnected by the cron.
+     */
+    void freeLinksOverBufferLimit(ClusterNode n) {
+        long limit = settings.linkSendBufLimit;
+        if (limit == 0) {
+            return;
+        }
+        for (Object o : new Object[] {n.link, n.inboundLink}) {
+            if (o instanceof BusLink l && l.pendingBytes() > limit) {
+                NodeLog.warning("Freeing cluster link(" + (l.inbound ? "from" : "to") + " node " + n.name
+                        + ", used memory: " + l.pendingBytes() + ") due to exceeding send buffer memory limit.");
+                l.close();
+                if (n.link == l) {
+                    n.link = null;
+                } else {
+                    n.inboundLink = null;
+                }
+                linksBufferLimitExceeded++;
+            }
+        }
+    }
 
     /** Frees a node's outbound link (it is reconnected by the cron). */
     void freeLink(ClusterNode n) {

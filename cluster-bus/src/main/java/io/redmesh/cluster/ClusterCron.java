@@ -20,6 +20,7 @@ final class ClusterCron {
     private final ClusterState st;
     private final Failover failover;
     private final MessageHandler handler;
+    private final ReplicaMigration migration;
     private long iteration;
     /** Nodes with a connect in flight (not retried until it ends). */
     private final java.util.Set<ClusterNode> connecting = new java.util.HashSet<>();
@@ -29,15 +30,18 @@ final class ClusterCron {
         this.st = core.state;
         this.failover = failover;
         this.handler = handler;
+        this.migration = new ReplicaMigration(core);
     }
 
     void tick() {
         long now = System.currentTimeMillis();
+        core.noteTick(now);
         iteration++;
         long timeout = core.settings.nodeTimeout;
         long handshakeTimeout = Math.max(timeout, 1000);
         core.refreshMyself();
         for (ClusterNode n : new ArrayList<>(st.all())) {
+            core.freeLinksOverBufferLimit(n);
             if (n == st.myself || n.is(ClusterNode.NOADDR)) {
                 continue;
             }
@@ -104,6 +108,7 @@ final class ClusterCron {
         failover.manualCron(now);
         if (me.isReplica()) {
             failover.replicaCron(now);
+            migration.cron();
         }
         if (update || st.state == ClusterState.FAIL) {
             st.updateStateNeeded = true;

@@ -84,6 +84,11 @@ public final class ClusterMode {
             public String preferredEndpoint() {
                 return settings.preferredEndpoint;
             }
+
+            @Override
+            public boolean busBehind() {
+                return core.busBehind();
+            }
         }));
         control.onPublish((channel, message) -> core.propagatePublish(channel, message, false));
         control.onShardPublish((channel, message) -> core.propagatePublish(channel, message, true));
@@ -176,6 +181,7 @@ public final class ClusterMode {
     }
 
     private void started() {
+        warnIfUnauthenticated();
         core.transport.loop().scheduleAtFixedRate(() -> core.locked(cron::tick), 100, 100, TimeUnit.MILLISECONDS);
     }
 
@@ -195,10 +201,22 @@ public final class ClusterMode {
         }
         core.refreshMyself();
         if (wasTls != settings.tlsCluster) {
+            warnIfUnauthenticated();
             // links reconnect in the new mode; the same bus port keeps listening for both
             for (ClusterNode n : core.state.all()) {
                 core.freeLink(n);
             }
+        }
+    }
+
+    /**
+     * cluster-bus-port-protected-mode waived (node's ClusterBusProtection refuses this state
+     * otherwise): said once at start and at each switch, as redis/redis PR #15722 does.
+     */
+    private void warnIfUnauthenticated() {
+        if (!settings.tlsCluster && !node.config("tls-port").equals("0")) {
+            NodeLog.warning("WARNING: the cluster bus port is not authenticated: tls-port is set but tls-cluster is off "
+                    + "(cluster-bus-port-protected-mode no). Make sure only cluster nodes can reach it.");
         }
     }
 

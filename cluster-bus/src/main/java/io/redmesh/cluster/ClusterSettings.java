@@ -30,6 +30,8 @@ final class ClusterSettings {
     volatile boolean allowReplicaMigration;
     volatile boolean replicaNoFailover;
     volatile boolean tlsCluster;
+    /** cluster-link-sendbuf-limit in bytes; 0 is no limit (a value past Long.MAX_VALUE is none either). */
+    volatile long linkSendBufLimit;
     volatile long replPingPeriod;
 
     ClusterSettings(NodeControl node) {
@@ -53,6 +55,8 @@ final class ClusterSettings {
         allowReplicaMigration = yes("cluster-allow-replica-migration");
         replicaNoFailover = yes("cluster-replica-no-failover");
         tlsCluster = yes("tls-cluster");
+        long limit = Long.parseUnsignedLong(node.config("cluster-link-sendbuf-limit"));
+        linkSendBufLimit = limit < 0 ? 0 : limit;
         replPingPeriod = Long.parseLong(node.config("repl-ping-replica-period"));
     }
 

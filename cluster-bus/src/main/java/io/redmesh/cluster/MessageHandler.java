@@ -183,6 +183,21 @@ final class MessageHandler {
                 clearFailureIfNeeded(sender, now);
             }
         }
+        // A node has two links to us and nothing orders one against the other: a PING its replica
+        // self wrote before it won an election (its currentEpoch then at most the config epoch it
+        // won) can come after its first messages as master. Taken as news, it would make the new
+        // master a replica again and leave its slots unserved until its next PING (a demoted
+        // master then answered -CLUSTERDOWN between two -MOVED; 7.0, one thread reading both
+        // links, answered -MOVED throughout). A master really demoted has seen the newer epoch
+        // that took its slots, so its currentEpoch is above its config epoch; an empty master
+        // told to REPLICATE has no slots. Anything else is history: role and slots skipped.
+        if (m.slaveof != null && sender.isMaster() && sender.numSlots() > 0
+                && m.currentEpoch <= sender.configEpoch) {
+            NodeLog.verbose("Ignoring a stale replica claim of master " + sender.name + " (epoch " + m.currentEpoch
+                    + ", its config epoch " + sender.configEpoch + ")");
+            processGossip(m, sender, now);
+            return;
+        }
         // role changes
         if (m.slaveof == null) {
             st.setAsMaster(sender);

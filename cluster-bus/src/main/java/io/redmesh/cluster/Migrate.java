@@ -26,6 +26,9 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class Migrate implements ModuleCommands {
     private static final long IDLE_MS = 10_000;
+    private static final byte[] RESTORE = bytes("RESTORE");
+    private static final byte[] RESTORE_ASKING = bytes("RESTORE-ASKING");
+    private static final byte[] REPLACE = bytes("REPLACE");
     private NodeControl node;
     private final Map<String, Cached> links = new ConcurrentHashMap<>();
     /** MIGRATEs in flight: writes stay paused while any runs. */
@@ -143,7 +146,7 @@ final class Migrate implements ModuleCommands {
         String host = str(a[1]);
         link(key, host, port, tls, timeout).whenComplete((cached, err) -> {
             if (err != null) {
-                job.finish(r -> r.error("IOERR error or timeout connecting to the client"), false);
+                job.finish(r -> r.error("IOERR error or timeout connecting to the client"), List.of());
                 return;
             }
             job.send(cached);
@@ -214,31 +217,37 @@ final class Migrate implements ModuleCommands {
             this.cluster = cluster;
         }
 
+        /**
+         * One pipeline, as 7.0's MIGRATE writes AUTH, SELECT and every RESTORE before reading a
+         * reply: one write and one flush (one TLS record run) for the whole batch.
+         */
         void send(Cached cached) {
             OutboundLink l = cached.link;
-            List<CompletableFuture<LinkReply>> pre = new ArrayList<>();
+            List<byte[][]> requests = new ArrayList<>(names.size() + 2);
             if (password != null) {
-                pre.add(user == null ? l.call(bytes("AUTH"), password) : l.call(bytes("AUTH"), user, password));
+                requests.add(user == null ? new byte[][] {bytes("AUTH"), password}
+                        : new byte[][] {bytes("AUTH"), user, password});
             }
-            boolean select = cached.db[0] != db;
-            if (select) {
-                pre.add(l.call(bytes("SELECT"), bytes(Integer.toString(db))));
+            if (cached.db[0] != db) {
+                requests.add(new byte[][] {bytes("SELECT"), bytes(Integer.toString(db))});
                 cached.db[0] = db;
             }
-            List<CompletableFuture<LinkReply>> restores = new ArrayList<>();
-            byte[] cmd = bytes(cluster ? "RESTORE-ASKING" : "RESTORE");
+            int preCount = requests.size();
+            byte[] cmd = cluster ? RESTORE_ASKING : RESTORE;
             for (int i = 0; i < names.size(); i++) {
                 SlotKeys.Dumped d = dumps.get(i);
                 byte[] ttl = bytes(Long.toString(d.ttlMillis()));
-                restores.add(replace ? l.call(cmd, names.get(i), ttl, d.payload(), bytes("REPLACE"))
-                        : l.call(cmd, names.get(i), ttl, d.payload()));
+                requests.add(replace ? new byte[][] {cmd, names.get(i), ttl, d.payload(), REPLACE}
+                        : new byte[][] {cmd, names.get(i), ttl, d.payload()});
             }
-            List<CompletableFuture<LinkReply>> all = new ArrayList<>(pre);
-            all.addAll(restores);
-            CompletableFuture.allOf(all.toArray(new CompletableFuture[0])).whenComplete((v, err) -> {
+            List<CompletableFuture<LinkReply>> replies = l.callAll(requests);
+            List<CompletableFuture<LinkReply>> pre = replies.subList(0, preCount);
+            List<CompletableFuture<LinkReply>> restores = replies.subList(preCount, replies.size());
+            // the last reply completes last (replies come in order): one continuation for the batch
+            replies.get(replies.size() - 1).whenComplete((v, err) -> {
                 if (err != null) {
                     cached.link.close();
-                    finish(r -> r.error("IOERR error or timeout reading to target instance"), false);
+                    finish(r -> r.error("IOERR error or timeout reading to target instance"), List.of());
                     return;
                 }
                 for (CompletableFuture<LinkReply> p : pre) {
@@ -246,7 +255,7 @@ final class Migrate implements ModuleCommands {
                     if (rep.isError()) {
                         cached.db[0] = -1;
                         String text = rep.text();
-                        finish(r -> r.error("ERR Target instance replied with error: " + text), false);
+                        finish(r -> r.error("ERR Target instance replied with error: " + text), List.of());
                         return;
                     }
                 }
@@ -263,11 +272,8 @@ final class Migrate implements ModuleCommands {
                     }
                 }
                 String firstError = error;
-                if (!copy && !moved.isEmpty()) {
-                    node.slotKeys().delete(moved);
-                }
                 finish(firstError == null ? r -> r.ok()
-                        : r -> r.error("ERR Target instance replied with error: " + firstError), true);
+                        : r -> r.error("ERR Target instance replied with error: " + firstError), moved);
             });
         }
 
@@ -285,11 +291,18 @@ final class Migrate implements ModuleCommands {
             }
         }
 
-        /** Replies once (unless the client timed out already) and lifts this job's write pause. */
-        void finish(java.util.function.Consumer<io.redmesh.node.spi.ReplyWriter> reply, boolean reached) {
+        /**
+         * Under one hold of the lock: deletes the keys the target took (unless COPY, or the client
+         * timed out: then it was told IOERR and keeps its keys, as Redis's), replies once and lifts
+         * this job's write pause.
+         */
+        void finish(java.util.function.Consumer<io.redmesh.node.spi.ReplyWriter> reply, List<byte[]> moved) {
             try {
                 node.underLock(() -> {
                     if (!done) {
+                        if (!copy && !moved.isEmpty()) {
+                            node.slotKeys().delete(moved);
+                        }
                         done = true;
                         if (paused) {
                             pause(false);

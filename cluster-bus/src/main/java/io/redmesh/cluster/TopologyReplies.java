@@ -251,7 +251,7 @@ final class TopologyReplies {
         b.append("cluster_my_epoch:").append(myEpoch).append("\r\n");
         messageStats(b, "sent");
         messageStats(b, "received");
-        b.append("total_cluster_links_buffer_limit_exceeded:0\r\n");
+        b.append("total_cluster_links_buffer_limit_exceeded:").append(core.linksBufferLimitExceeded).append("\r\n");
         return b.toString();
     }
 }

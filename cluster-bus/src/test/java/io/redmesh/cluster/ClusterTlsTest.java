@@ -58,6 +58,11 @@ class ClusterTlsTest {
     }
 
     static List<String> cliTls() {
+        return cliTls(certs);
+    }
+
+    /** redis-cli's TLS options with the client certificate of {@code certs}. */
+    static List<String> cliTls(TestCertificates certs) {
         TestCertificates.Identity client = certs.client();
         return List.of("--tls", "--cacert", certs.ca().certFile().toString(), "--cert", client.certFile().toString(),
                 "--key", client.keyFile().toString());
@@ -153,6 +158,70 @@ class ClusterTlsTest {
         String nodes = ClusterTestbed.call(port, "CLUSTER", "NODES");
         assertFalse(nodes.contains(" fail"), nodes);
         assertEquals("ok", ClusterTestbed.clusterInfo(port, "cluster_state"));
+    }
+
+    /**
+     * cluster-bus-port-protected-mode: tls-cluster cannot be switched off alone; waived in the
+     * same CONFIG SET it can, and the bus then runs in plaintext on the very port every node
+     * advertises (redis/redis#15698: never a port nothing listens on), and back to TLS the same way.
+     */
+    @Test
+    void tlsClusterSwitchedAtRuntimeOnlyWhenWaivedAndOnTheAdvertisedPort() throws Exception {
+        int port = bed.nodes.get(0).port();
+        int bus = bed.busPort(bed.nodes.get(0));
+        assertEquals("-ERR CONFIG SET failed (possibly related to argument 'tls-cluster') - can't disable tls-cluster "
+                + "while cluster-bus-port-protected-mode is enabled; disable cluster-bus-port-protected-mode in the "
+                + "same CONFIG SET call to allow it\r\n", ClusterTestbed.call(port, "CONFIG", "SET", "tls-cluster", "no"));
+        assertFalse(plaintextPingAnswered(bus), "the bus speaks TLS only");
+        try {
+            for (ReplicatedNodeProcess p : bed.nodes) {
+                assertEquals("+OK\r\n", ClusterTestbed.call(p.port(), "CONFIG", "SET", "tls-cluster", "no",
+                        "cluster-bus-port-protected-mode", "no"));
+            }
+            awaitAllConnected();
+            assertTrue(plaintextPingAnswered(bus), "waived: the advertised bus port speaks plaintext");
+        } finally {
+            for (ReplicatedNodeProcess p : bed.nodes) {
+                assertEquals("+OK\r\n", ClusterTestbed.call(p.port(), "CONFIG", "SET", "tls-cluster", "yes",
+                        "cluster-bus-port-protected-mode", "yes"));
+            }
+        }
+        awaitAllConnected();
+        assertFalse(plaintextPingAnswered(bus), "back to TLS only");
+    }
+
+    /** Every node sees the six connected, at the bus ports they were started with, and the cluster ok. */
+    private static void awaitAllConnected() {
+        for (ReplicatedNodeProcess p : bed.nodes) {
+            io.redmesh.replication.testing.Await.until(p + " to see every node connected at its bus port", 20_000, () -> {
+                String nodes = ClusterTestbed.call(p.port(), "CLUSTER", "NODES");
+                for (ReplicatedNodeProcess q : bed.nodes) {
+                    if (!nodes.contains("@" + bed.busPort(q) + " ")) {
+                        return false;
+                    }
+                }
+                return !nodes.contains("disconnected") && !nodes.contains("fail")
+                        && ClusterTestbed.clusterInfo(p.port(), "cluster_state").equals("ok");
+            }, () -> ClusterTestbed.call(p.port(), "CLUSTER", "NODES"));
+        }
+    }
+
+    /** Whether a plaintext PING from a stranger on the bus port gets a PONG (signature "RCmb"). */
+    private static boolean plaintextPingAnswered(int bus) throws Exception {
+        BusMessage ping = new BusMessage();
+        ping.type = BusMessage.PING;
+        ping.sender = "00000000000000000000000000000000000000aa";
+        io.netty.buffer.ByteBuf b = io.netty.buffer.Unpooled.buffer();
+        BusCodec.encode(ping, b);
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", bus)) {
+            s.setSoTimeout(3000);
+            s.getOutputStream().write(b.array(), 0, b.readableBytes());
+            s.getOutputStream().flush();
+            byte[] head = s.getInputStream().readNBytes(4);
+            return new String(head, java.nio.charset.StandardCharsets.ISO_8859_1).equals("RCmb");
+        } catch (java.io.IOException closed) {
+            return false;
+        }
     }
 
     @Test

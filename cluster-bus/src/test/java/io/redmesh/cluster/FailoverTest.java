@@ -103,26 +103,41 @@ class FailoverTest {
         ReplicatedNodeProcess replica = pair[1];
         String key = keyFor(slotOf(master));
         master.signal("STOP");
+        List<String> replies = new java.util.ArrayList<>();
         try {
             Await.until(replica + " to take over from the stopped " + master, 15_000,
                     () -> ClusterTestbed.isMaster(replica.port()));
-        } finally {
+        } catch (AssertionError e) {
             master.signal("CONT");
+            throw e;
+        }
+        // a connection made while it is stopped (the kernel accepts it), the SET sent the moment
+        // it resumes: what it answers until it redirects
+        try (io.redmesh.node.testing.RespClient c = io.redmesh.node.testing.RespClient.connect(master.port())) {
+            master.signal("CONT");
+            long end = System.currentTimeMillis() + 10_000;
+            String last = "";
+            while (!last.startsWith("-MOVED ") && System.currentTimeMillis() < end) {
+                last = c.callString("SET", key, "x");
+                if (replies.isEmpty() || !replies.get(replies.size() - 1).equals(last)) {
+                    replies.add(last);
+                }
+            }
         }
         String newMasterId = ClusterTestbed.myself(replica.port())[0];
         Await.until(master + " to demote itself after SIGCONT", 20_000, () -> {
             String[] me = ClusterTestbed.myself(master.port());
             return me[2].contains("slave") && me[3].equals(newMasterId);
         }, () -> ClusterTestbed.call(master.port(), "CLUSTER", "NODES"));
-        // No split brain: the demoted node never takes the write. Right after its demotion it was
-        // once seen answering -CLUSTERDOWN (slot not yet reassigned in its view, at load average 8)
-        // before -MOVED: a refusal either way, and the redirect follows within a bound.
-        String reply = ClusterTestbed.call(master.port(), "SET", key, "x");
-        assertTrue(reply.startsWith("-MOVED ") || reply.startsWith("-CLUSTERDOWN "),
-                "the old master no longer takes writes: " + reply);
-        Await.until(master + " to redirect writes to " + newMasterId, 10_000,
-                () -> ClusterTestbed.call(master.port(), "SET", key, "x").startsWith("-MOVED "),
-                () -> ClusterTestbed.call(master.port(), "CLUSTER", "NODES"));
+        // No split brain: the resumed node never takes the write. Its bus may read the news after
+        // its first client: until it has heard from every node it says the cluster is down (as
+        // 7.0 does when its cron finds the others silent first), then -MOVED, and no slot is ever
+        // left unserved in between (a stale PING of the new master is not taken as a demotion).
+        assertTrue(replies.get(replies.size() - 1).startsWith("-MOVED "), "it redirects: " + replies);
+        for (String r : replies) {
+            assertTrue(r.startsWith("-MOVED ") || r.equals("-CLUSTERDOWN The cluster is down\r\n"),
+                    "the resumed master refused the write as 7.0 would: " + replies);
+        }
         bed.awaitOk(6, 20_000);
     }
 

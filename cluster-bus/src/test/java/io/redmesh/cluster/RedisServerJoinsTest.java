@@ -46,6 +46,7 @@ class RedisServerJoinsTest {
                                 && ClusterTestbed.clusterInfo(redis.port(), "cluster_state").equals("ok"),
                         () -> ClusterTestbed.call(redis.port(), "CLUSTER", "NODES"));
                 bed.awaitOk(4, 20_000);
+                linksAndInfoAsRedisTellsThem(redis.port(), ours);
                 String redisId = bulk(ClusterTestbed.call(redis.port(), "CLUSTER", "MYID"));
                 String ourId = bulk(ClusterTestbed.call(ours, "CLUSTER", "MYID"));
                 reshard(ours, ourId, redisId, 200);
@@ -61,6 +62,63 @@ class RedisServerJoinsTest {
                 assertAllKeys(bed, 500);
             }
         }
+    }
+
+    /**
+     * Differential on what both sides report of the bus: CLUSTER LINKS has the same fields in
+     * the same order with the same reply types, CLUSTER INFO the same fields (message counters
+     * aside, which both print only for the types seen), cluster-link-sendbuf-limit the same
+     * CONFIG replies.
+     */
+    private static void linksAndInfoAsRedisTellsThem(int redis, int ours) {
+        Await.until("both sides to list a link in each direction", 10_000,
+                () -> linkShapes(ClusterTestbed.call(redis, "CLUSTER", "LINKS")).size() >= 2
+                        && linkShapes(ClusterTestbed.call(ours, "CLUSTER", "LINKS")).size() >= 2);
+        java.util.Set<String> redisShapes = new java.util.HashSet<>(linkShapes(ClusterTestbed.call(redis, "CLUSTER", "LINKS")));
+        java.util.Set<String> ourShapes = new java.util.HashSet<>(linkShapes(ClusterTestbed.call(ours, "CLUSTER", "LINKS")));
+        assertEquals(redisShapes, ourShapes);
+        assertEquals(infoFields(redis), infoFields(ours));
+        for (String[] cmd : new String[][] {{"CONFIG", "GET", "cluster-link-sendbuf-limit"},
+            {"CONFIG", "SET", "cluster-link-sendbuf-limit", "1mb"}, {"CONFIG", "GET", "cluster-link-sendbuf-limit"},
+            {"CONFIG", "SET", "cluster-link-sendbuf-limit", "-1"}, {"CONFIG", "SET", "cluster-link-sendbuf-limit", "0"}}) {
+            assertEquals(ClusterTestbed.call(redis, cmd), ClusterTestbed.call(ours, cmd), String.join(" ", cmd));
+        }
+    }
+
+    /** Each link of a RESP2 CLUSTER LINKS reply as "field:type ..." (type: $ bulk, : integer). */
+    private static List<String> linkShapes(String resp) {
+        List<String> shapes = new ArrayList<>();
+        String[] lines = resp.split("\r\n");
+        StringBuilder cur = null;
+        boolean key = true;
+        for (int i = 1; i < lines.length; i++) {
+            if (lines[i].startsWith("*")) {
+                if (cur != null) {
+                    shapes.add(cur.toString());
+                }
+                cur = new StringBuilder();
+                key = true;
+                continue;
+            }
+            char type = lines[i].charAt(0);
+            String text = type == '$' ? lines[++i] : lines[i].substring(1);
+            cur.append(key ? text + ":" : type + " ");
+            key = !key;
+        }
+        if (cur != null) {
+            shapes.add(cur.toString());
+        }
+        return shapes;
+    }
+
+    private static java.util.Set<String> infoFields(int port) {
+        java.util.Set<String> fields = new java.util.TreeSet<>();
+        for (String line : ClusterTestbed.call(port, "CLUSTER", "INFO").split("\r\n")) {
+            if (line.contains(":") && !line.startsWith("cluster_stats_messages_") && !line.startsWith("$")) {
+                fields.add(line.substring(0, line.indexOf(':')));
+            }
+        }
+        return fields;
     }
 
     private static int busPortOf(int port) {

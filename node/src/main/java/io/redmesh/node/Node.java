@@ -21,6 +21,7 @@ import io.redmesh.node.spi.AclRules;
 import io.redmesh.node.spi.ModuleCommands;
 import io.redmesh.node.spi.NodeControl;
 import io.redmesh.node.spi.SentinelMode;
+import io.redmesh.node.tls.ClusterBusProtection;
 import io.redmesh.node.tls.TlsContextProvider;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -85,6 +86,7 @@ public final class Node {
         ServerConfig config = new ServerConfig();
         NodeMetrics.registerDirectives(config);
         Sealing.registerDirectives(config);
+        ClusterBusProtection.register(config);
         return config;
     }
 

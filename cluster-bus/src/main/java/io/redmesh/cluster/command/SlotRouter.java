@@ -26,6 +26,12 @@ public final class SlotRouter implements KeyRouter {
         boolean allowPubsubshardWhenDown();
 
         String preferredEndpoint();
+
+        /**
+         * The bus has not run for longer than the node timeout (the process was frozen, SIGSTOP,
+         * or its bus loop starved): what it believes of the cluster may be stale.
+         */
+        boolean busBehind();
     }
 
     public SlotRouter(ClusterState st, Settings settings) {
@@ -68,6 +74,13 @@ public final class SlotRouter implements KeyRouter {
         }
         if (slot < 0) {
             return null; // no keys: any node serves it
+        }
+        // A master frozen past the node timeout may have been replaced; its client thread can
+        // run before its bus loop reads the news (7.0's one thread read the bus first and
+        // answered -MOVED). Until the bus has run, it answers as 7.0 does when its cron sees
+        // the others silent first: the cluster is down, so no write lands on a replaced master.
+        if (settings.busBehind() && !settings.allowReadsWhenDown()) {
+            return "CLUSTERDOWN The cluster is down";
         }
         if (st.state != ClusterState.OK) {
             if (r.pubsubShard()) {

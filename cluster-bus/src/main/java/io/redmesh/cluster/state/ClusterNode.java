@@ -100,6 +100,7 @@ public final class ClusterNode {
         if (!replicas.contains(r)) {
             replicas.add(r);
         }
+        flags |= MIGRATE_TO; // clusterNodeAddSlave: a master that had replicas may be given one back
         // Redis keeps a master's replicas sorted by name (CLUSTER NODES order)
         replicas.sort((a, b) -> a.name.compareTo(b.name));
     }

@@ -349,6 +349,9 @@ final class ConfigDirectives {
         num("client-reply-ceiling", null, MODIFIABLE | HIDDEN, NumType.LONG_LONG, MEMORY, 0, LONG_MAX, 0);
         // metrics/ checks that it is an address (NodeMetrics.registerDirectives)
         str("metrics-bind", null, MODIFIABLE | HIDDEN, "127.0.0.1");
+        // --- RedMesh addition (redis/redis PR #15722's name): with TLS configured, a cluster bus
+        // without tls-cluster is refused unless waived (tls/ClusterBusProtection). Hidden like the others.
+        bool("cluster-bus-port-protected-mode", null, MODIFIABLE | HIDDEN, true);
 
         // --- special
         special("dir", null, MODIFIABLE | PROTECTED | DENY_LOADING, Path.of("").toAbsolutePath().toString(),

@@ -113,6 +113,11 @@ public final class ConfigLoader {
             text.append(options);
         }
         loadText(text.toString());
+        String problem = config.startupProblem();
+        if (problem != null) {
+            // judged once everything is read, so an included file or a later argument counts
+            throw new FatalConfigError("\n*** FATAL CONFIG FILE ERROR (Redis " + version + ") ***\n" + problem);
+        }
         io.redmesh.node.spi.SentinelMode sentinel = config.sentinelMode();
         if (sentinel != null) {
             // loadSentinelConfigFromQueue(): the sentinel lines once everything else is read

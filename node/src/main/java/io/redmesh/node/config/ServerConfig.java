@@ -118,6 +118,37 @@ public final class ServerConfig {
     }
 
     /**
+     * A rule across directives, judged on the values they have together: after a CONFIG SET has
+     * put every value of the command in place (so the order of its arguments does not matter)
+     * and before any of them applies, and once the whole start-up configuration is read.
+     */
+    public interface Rule {
+        /**
+         * What is wrong, or null.
+         *
+         * @param changed the directives this CONFIG SET changes (canonical names); null at start-up
+         */
+        String problem(ServerConfig config, java.util.Set<String> changed);
+    }
+
+    private final List<Rule> rules = new ArrayList<>();
+
+    public void rule(Rule r) {
+        rules.add(r);
+    }
+
+    /** The first rule broken by the configuration as loaded (start-up), or null. */
+    public String startupProblem() {
+        for (Rule r : rules) {
+            String problem = r.problem(this, null);
+            if (problem != null) {
+                return problem;
+            }
+        }
+        return null;
+    }
+
+    /**
      * Sets a value while loading (file or command line): no mutability check, no listeners.
      * {@code args} are the words after the directive's name.
      */
@@ -201,6 +232,27 @@ public final class ServerConfig {
                 }
                 throw new ConfigSetError("CONFIG SET failed (possibly related to argument '" + entryNames.get(i)
                         + "') - " + e.getMessage());
+            }
+        }
+        java.util.Set<String> changedNames = new java.util.HashSet<>();
+        for (int i = 0; i < targets.size(); i++) {
+            if (changed(targets.get(i), old.get(i))) {
+                changedNames.add(targets.get(i).name);
+            }
+        }
+        for (Rule r : rules) {
+            String problem = changedNames.isEmpty() ? null : r.problem(this, changedNames);
+            if (problem != null) {
+                for (int j = 0; j < targets.size(); j++) {
+                    targets.get(j).value = old.get(j);
+                }
+                String named = entryNames.get(0);
+                for (int j = targets.size() - 1; j >= 0; j--) {
+                    if (changedNames.contains(targets.get(j).name)) {
+                        named = entryNames.get(j); // the first changed argument
+                    }
+                }
+                throw new ConfigSetError("CONFIG SET failed (possibly related to argument '" + named + "') - " + problem);
             }
         }
         for (int i = 0; i < targets.size(); i++) {

@@ -59,6 +59,27 @@ final class RespLink extends ChannelInboundHandlerAdapter implements OutboundLin
     }
 
     @Override
+    public java.util.List<CompletableFuture<LinkReply>> callAll(java.util.List<byte[][]> requests) {
+        java.util.List<CompletableFuture<LinkReply>> out = new java.util.ArrayList<>(requests.size());
+        for (int i = 0; i < requests.size(); i++) {
+            out.add(new CompletableFuture<>());
+        }
+        onLoop(() -> {
+            for (int i = 0; i < requests.size(); i++) {
+                Pending p = new Pending(out.get(i), null);
+                if (!channel.isActive()) {
+                    fail(p, new LinkRefusedException("link closed"));
+                    continue;
+                }
+                pending.add(p);
+                channel.write(encode(channel, requests.get(i)), channel.voidPromise());
+            }
+            channel.flush();
+        });
+        return out;
+    }
+
+    @Override
     public void send(byte[]... argv) {
         onLoop(() -> {
             if (channel.isActive()) {

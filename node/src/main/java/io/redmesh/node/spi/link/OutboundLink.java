@@ -14,6 +14,18 @@ public interface OutboundLink {
     /** Sends a request; the future completes with its reply (an error reply is a reply). */
     CompletableFuture<LinkReply> call(byte[]... argv);
 
+    /**
+     * Sends several requests as one pipeline (written together, one flush: what Redis's MIGRATE
+     * KEYS does before reading the replies); the futures complete with their replies, in order.
+     */
+    default java.util.List<CompletableFuture<LinkReply>> callAll(java.util.List<byte[][]> requests) {
+        java.util.List<CompletableFuture<LinkReply>> out = new java.util.ArrayList<>(requests.size());
+        for (byte[][] argv : requests) {
+            out.add(call(argv));
+        }
+        return out;
+    }
+
     /** Sends a request whose reply nobody waits for (a peer that answers none, e.g. REPLCONF ACK). */
     void send(byte[]... argv);
 
