@@ -53,11 +53,30 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--plain", description = "print the table on new lines instead of redrawing the screen")
     boolean plain;
 
+    @Option(names = "--cluster", description = "a Redis Cluster of 6 nodes instead: 3 masters and their 3 replicas, "
+            + "tls-cluster and tls-replication on agent-issued certificates (examples/cluster-6node)")
+    boolean cluster;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "the redis.conf every node starts from "
+            + "(--cluster's default: examples/cluster-6node/node.conf of this checkout)")
+    Path config;
+
     private final List<Process> children = new ArrayList<>();
     private Path dir;
 
     @Override
     public Integer call() throws Exception {
+        if (cluster) {
+            nodes = 6;
+            if (config == null) {
+                config = ExampleFiles.find("cluster-6node/node.conf");
+            }
+        }
+        if (config != null && !Files.isReadable(config)) {
+            System.err.println("Cannot read the node config " + config
+                    + (cluster ? " (run from a RedMesh checkout or give --config FILE)" : ""));
+            return 2;
+        }
         if (nodes < 1 || nodes > 9) {
             System.err.println("--nodes must be between 1 and 9");
             return 2;
@@ -85,6 +104,11 @@ public final class DemoCommand implements Callable<Integer> {
                 children.add(launch(setup, i));
             }
             awaitUp(setup, Duration.ofSeconds(120));
+            if (cluster) {
+                System.out.println("Creating the cluster: CLUSTER MEET, ADDSLOTSRANGE, REPLICATE ...");
+                clusterOf(setup).create(System.nanoTime() + TimeUnit.SECONDS.toNanos(120));
+                System.out.println("Cluster created: 3 masters, 3 replicas, cluster_state:ok on every node.");
+            }
             createAdmin(setup);
             printHowToConnect(setup);
             watch(setup, runFor);
@@ -105,8 +129,12 @@ public final class DemoCommand implements Callable<Integer> {
     // ------------------------------------------------------------------ set-up
 
     /** Ports, passwords and paths of one demo run. */
-    record DemoSetup(Path dir, int[] tlsPorts, int[] meshPorts, int enrollPort, String adminPassword,
-                     Path caFile, Path clientCert, Path clientKey) {}
+    record DemoSetup(Path dir, int[] tlsPorts, int[] meshPorts, int[] busPorts, int[] metricsPorts, int enrollPort,
+                     String adminPassword, Path caFile, Path clientCert, Path clientKey) {}
+
+    private DemoCluster clusterOf(DemoSetup s) {
+        return new DemoCluster(i -> connect(s, i), s.tlsPorts, s.busPorts);
+    }
 
     private DemoSetup prepare(Duration lifetime) throws Exception {
         CertificateAuthority root = CertificateAuthority.createRoot("RedMesh Demo Root", Duration.ofDays(7));
@@ -126,12 +154,16 @@ public final class DemoCommand implements Callable<Integer> {
         new SecureRandom().nextBytes(pw);
         int[] tls = new int[nodes];
         int[] mesh = new int[nodes];
+        int[] bus = new int[nodes];
+        int[] metrics = new int[nodes];
         for (int i = 0; i < nodes; i++) {
             tls[i] = freePort();
             mesh[i] = freePort();
+            bus[i] = freePort();
+            metrics[i] = freePort();
         }
-        DemoSetup s = new DemoSetup(dir, tls, mesh, freePort(), HexFormat.of().formatHex(pw), caFile, clientCert,
-                clientKey);
+        DemoSetup s = new DemoSetup(dir, tls, mesh, bus, metrics, freePort(), HexFormat.of().formatHex(pw), caFile,
+                clientCert, clientKey);
         for (int i = 1; i <= nodes; i++) {
             writeAgentConfig(s, i, lifetime, JoinToken.mint(root, "node" + i, Role.OPERATOR, Duration.ofHours(1)));
         }
@@ -173,10 +205,18 @@ public final class DemoCommand implements Callable<Integer> {
                 "--add-opens", "java.base/java.util.concurrent.atomic=ALL-UNNAMED",
                 "--add-opens", "java.base/java.nio=ALL-UNNAMED", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
                 "-cp", System.getProperty("java.class.path"), RedMesh.class.getName(), "server",
-                "--agent", nodeDir.resolve("agent.conf").toString(),
-                "--port", "0", "--tls-port", Integer.toString(s.tlsPorts[i - 1]), "--bind", "127.0.0.1",
+                "--agent", nodeDir.resolve("agent.conf").toString()));
+        if (config != null) {
+            cmd.add(config.toAbsolutePath().toString());
+        }
+        // what differs per node (ports, files) follows the shared config file, and wins over it
+        cmd.addAll(List.of("--port", "0", "--tls-port", Integer.toString(s.tlsPorts[i - 1]), "--bind", "127.0.0.1",
                 "--tls-auth-clients", "yes", "--dir", nodeDir.toString(), "--save", "",
+                "--metrics-port", Integer.toString(s.metricsPorts[i - 1]),
                 "--logfile", nodeDir.resolve("node.log").toString()));
+        if (cluster) {
+            cmd.addAll(List.of("--cluster-port", Integer.toString(s.busPorts[i - 1])));
+        }
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(nodeDir.resolve("stdout.log").toFile());
         pb.environment().put("REDMESH_EXIT_WITH_PID", Long.toString(ProcessHandle.current().pid()));
@@ -265,15 +305,23 @@ public final class DemoCommand implements Callable<Integer> {
 
     private void printHowToConnect(DemoSetup s) {
         System.out.println();
-        System.out.println("Connect to any node (every link is TLS with client certificates):");
-        System.out.println("  redis-cli --tls --cacert " + s.caFile + " --cert " + s.clientCert + " --key " + s.clientKey
-                + " -p " + s.tlsPorts[0] + " --user admin --pass " + s.adminPassword);
+        System.out.println("Connect to any node (every link is TLS with client certificates"
+                + (cluster ? "; -c follows -MOVED to the slot's master" : "") + "):");
+        System.out.println("  redis-cli " + (cluster ? "-c " : "") + "--tls --cacert " + s.caFile + " --cert " + s.clientCert
+                + " --key " + s.clientKey + " -p " + s.tlsPorts[0] + " --user admin --pass " + s.adminPassword);
         StringBuilder ports = new StringBuilder();
-        for (int p : s.tlsPorts) {
-            ports.append(ports.length() == 0 ? "" : ", ").append(p);
+        StringBuilder metrics = new StringBuilder();
+        StringBuilder pids = new StringBuilder();
+        for (int i = 0; i < nodes; i++) {
+            ports.append(i == 0 ? "" : ", ").append(s.tlsPorts[i]);
+            metrics.append(i == 0 ? "" : ", ").append(s.metricsPorts[i]);
+            pids.append(i == 0 ? "" : ", ").append("node").append(i + 1).append('=').append(children.get(i).pid());
         }
         System.out.println("Node TLS ports: " + ports + ". Try ACL SETUSER on one node and watch ACL CHANGED and ACL DIGEST change on all;");
         System.out.println("certificates renew every " + leafLifetimeText() + " (watch CERT SERIAL). Ctrl-C stops everything.");
+        System.out.println("Node PIDs: " + pids + (cluster ? " (kill -9 a master's PID: its replica takes over)" : ""));
+        System.out.println("Prometheus metrics: http://127.0.0.1:PORT/metrics, PORT one of " + metrics);
+        System.out.println("Audit logs: " + dir + "/nodeN/agent/audit.jsonl (bin/redmesh audit verify FILE)");
         System.out.println("Mesh status from the command line: bin/redmesh mesh status --tls --cacert " + s.caFile
                 + " --cert " + s.clientCert + " --key " + s.clientKey + " -p " + s.tlsPorts[0]
                 + " --user admin --pass " + s.adminPassword);
@@ -289,9 +337,10 @@ public final class DemoCommand implements Callable<Integer> {
 
     private void watch(DemoSetup s, Duration runFor) throws InterruptedException {
         long end = runFor.isZero() ? Long.MAX_VALUE : System.nanoTime() + runFor.toNanos();
-        Map<String, String> firstSerial = new LinkedHashMap<>();
         Map<String, Integer> rotations = new LinkedHashMap<>();
         Map<String, String> lastSerial = new LinkedHashMap<>();
+        DemoCluster clusterView = cluster ? clusterOf(s) : null;
+        java.util.Set<Integer> reportedExit = new java.util.HashSet<>();
         while (System.nanoTime() < end) {
             Map<String, Map<String, String>> rows = new java.util.TreeMap<>();
             for (int i = 1; i <= nodes; i++) {
@@ -301,13 +350,17 @@ public final class DemoCommand implements Callable<Integer> {
                     c.call("AUTH", "admin", s.adminPassword);
                     Object info = c.call("INFO", "security");
                     row = StatusTable.rows(info instanceof String str ? str : "").getOrDefault(name, new LinkedHashMap<>());
+                    if (clusterView != null) {
+                        row.putAll(clusterView.fields(c));
+                    }
                 } catch (IOException e) {
                     row = new LinkedHashMap<>();
                     row.put("reachable", "0");
                 }
+                row.put("pid", Long.toString(children.get(i - 1).pid()));
+                row.put("port", Integer.toString(s.tlsPorts[i - 1]));
                 String serial = row.get("cert_serial");
                 if (serial != null && !serial.isEmpty()) {
-                    firstSerial.putIfAbsent(name, serial);
                     if (lastSerial.containsKey(name) && !serial.equals(lastSerial.get(name))) {
                         rotations.merge(name, 1, Integer::sum);
                     }
@@ -316,7 +369,13 @@ public final class DemoCommand implements Callable<Integer> {
                 row.put("members", row.getOrDefault("members", "?") + "  rotations=" + rotations.getOrDefault(name, 0));
                 rows.put(name, row);
             }
-            String table = StatusTable.render(rows);
+            String table;
+            if (clusterView != null) {
+                DemoCluster.addLag(rows);
+                table = StatusTable.render(rows, DemoCluster.columns());
+            } else {
+                table = StatusTable.render(rows);
+            }
             if (plain) {
                 System.out.println(java.time.LocalTime.now().withNano(0) + "\n" + table);
             } else {
@@ -324,12 +383,18 @@ public final class DemoCommand implements Callable<Integer> {
                 System.out.println("RedMesh demo  " + java.time.LocalTime.now().withNano(0) + "   (Ctrl-C to stop)\n");
                 System.out.print(table);
             }
-            System.out.flush();
+            // a node that exits (killed to watch a failover) is reported; the demo ends when none is left
+            int alive = 0;
             for (int i = 0; i < nodes; i++) {
-                if (!children.get(i).isAlive()) {
+                if (children.get(i).isAlive()) {
+                    alive++;
+                } else if (reportedExit.add(i)) {
                     System.out.println("node" + (i + 1) + " exited; see " + dir.resolve("node" + (i + 1)).resolve("node.log"));
-                    return;
                 }
+            }
+            System.out.flush();
+            if (alive == 0) {
+                return;
             }
             Thread.sleep(1000);
         }
