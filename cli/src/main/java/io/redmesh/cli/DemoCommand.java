@@ -142,6 +142,15 @@ public final class DemoCommand implements Callable<Integer> {
         new CaDirectory(dir.resolve("issuer")).create(issuing, null, TrustBundle.of(List.of(root.certificate())));
         Path caFile = dir.resolve("ca.crt");
         SecureFiles.writePublic(caFile, Pem.certificate(root.certificate()).getBytes(StandardCharsets.US_ASCII));
+        // the root as `redmesh ca init` leaves it, so `redmesh ca rotate/publish/revoke` work on the demo
+        byte[] caPass = new byte[12];
+        new SecureRandom().nextBytes(caPass);
+        String caPassphrase = HexFormat.of().formatHex(caPass);
+        SecureFiles.writeSecret(dir.resolve("ca.pass"), (caPassphrase + "\n").getBytes(StandardCharsets.US_ASCII));
+        TrustBundle rootTrust = TrustBundle.of(List.of(root.certificate()));
+        CaDirectory rootDir = new CaDirectory(dir.resolve("ca"));
+        rootDir.create(root, caPassphrase.toCharArray(), rootTrust);
+        rootDir.writeSignedBundle(io.redmesh.agent.pki.SignedTrustBundle.sign(rootTrust, 1, null, List.of(root)));
         // A client certificate for redis-cli (the nodes require one: tls-auth-clients yes).
         KeyPair keys = CertificateRequests.newKeyPair();
         var csr = CertificateRequests.parse(CertificateRequests.create(keys, "demo-client", List.of(), List.of()));
@@ -201,7 +210,8 @@ public final class DemoCommand implements Callable<Integer> {
         Path nodeDir = dir.resolve("node" + i);
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
-        cmd.addAll(List.of("-XX:+UseSerialGC", "-Xss512k", "-Xmx256m",
+        // no hsperfdata file: a node killed with SIGKILL (to watch a failover) leaves nothing in /tmp
+        cmd.addAll(List.of("-XX:+UseSerialGC", "-Xss512k", "-Xmx256m", "-XX:-UsePerfData",
                 "--add-opens", "java.base/java.util.concurrent.atomic=ALL-UNNAMED",
                 "--add-opens", "java.base/java.nio=ALL-UNNAMED", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
                 "-cp", System.getProperty("java.class.path"), RedMesh.class.getName(), "server",
@@ -248,8 +258,16 @@ public final class DemoCommand implements Callable<Integer> {
         throw new IOException("no free loopback port between 20000 and 32000");
     }
 
+    /**
+     * The demo's own connections trust ca/trust.crt, which `redmesh ca rotate` extends with the new
+     * root, so the table keeps seeing nodes that serve new-CA certificates during a rotation.
+     */
     private RespConnection connect(DemoSetup s, int i) throws IOException {
-        return RespConnection.tls("127.0.0.1", s.tlsPorts[i - 1], s.caFile, s.clientCert, s.clientKey);
+        return RespConnection.tls("127.0.0.1", s.tlsPorts[i - 1], trustFile(), s.clientCert, s.clientKey);
+    }
+
+    private Path trustFile() {
+        return dir.resolve("ca").resolve(CaDirectory.TRUST);
     }
 
     private void awaitUp(DemoSetup s, Duration max) throws Exception {
@@ -307,7 +325,8 @@ public final class DemoCommand implements Callable<Integer> {
         System.out.println();
         System.out.println("Connect to any node (every link is TLS with client certificates"
                 + (cluster ? "; -c follows -MOVED to the slot's master" : "") + "):");
-        System.out.println("  redis-cli " + (cluster ? "-c " : "") + "--tls --cacert " + s.caFile + " --cert " + s.clientCert
+        // ca/trust.crt: the roots clients should trust, which `redmesh ca rotate` extends with the new one
+        System.out.println("  redis-cli " + (cluster ? "-c " : "") + "--tls --cacert " + trustFile() + " --cert " + s.clientCert
                 + " --key " + s.clientKey + " -p " + s.tlsPorts[0] + " --user admin --pass " + s.adminPassword);
         StringBuilder ports = new StringBuilder();
         StringBuilder metrics = new StringBuilder();
@@ -321,8 +340,10 @@ public final class DemoCommand implements Callable<Integer> {
         System.out.println("certificates renew every " + leafLifetimeText() + " (watch CERT SERIAL). Ctrl-C stops everything.");
         System.out.println("Node PIDs: " + pids + (cluster ? " (kill -9 a master's PID: its replica takes over)" : ""));
         System.out.println("Prometheus metrics: http://127.0.0.1:PORT/metrics, PORT one of " + metrics);
+        System.out.println("Root CA: " + dir.resolve("ca") + " (passphrase in " + dir.resolve("ca.pass")
+                + "), issuer enrollment endpoint 127.0.0.1:" + s.enrollPort);
         System.out.println("Audit logs: " + dir + "/nodeN/agent/audit.jsonl (bin/redmesh audit verify FILE)");
-        System.out.println("Mesh status from the command line: bin/redmesh mesh status --tls --cacert " + s.caFile
+        System.out.println("Mesh status from the command line: bin/redmesh mesh status --tls --cacert " + trustFile()
                 + " --cert " + s.clientCert + " --key " + s.clientKey + " -p " + s.tlsPorts[0]
                 + " --user admin --pass " + s.adminPassword);
         System.out.println();
