@@ -110,6 +110,9 @@ final class DemoCluster {
     /** Bytes each replica is behind its master (both read in the same pass), "-" for masters. */
     static void addLag(Map<String, Map<String, String>> rows) {
         for (Map<String, String> row : rows.values()) {
+            if ("sentinel".equals(row.get("cluster_role"))) {
+                continue;
+            }
             Map<String, String> master = rows.get(row.getOrDefault("master_name", ""));
             if (master == null) {
                 row.put("lag", "-");

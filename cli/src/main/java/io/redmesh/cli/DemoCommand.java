@@ -57,25 +57,40 @@ public final class DemoCommand implements Callable<Integer> {
             + "tls-cluster and tls-replication on agent-issued certificates (examples/cluster-6node)")
     boolean cluster;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "the redis.conf every node starts from "
-            + "(--cluster's default: examples/cluster-6node/node.conf of this checkout)")
+    @Option(names = "--sentinel", description = "a master, 2 replicas and 3 sentinels instead, all with agents and TLS "
+            + "(examples/sentinel-ha)")
+    boolean sentinel;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "the redis.conf every data node starts from "
+            + "(--cluster's and --sentinel's default: node.conf of examples/cluster-6node or examples/sentinel-ha)")
     Path config;
+
+    @Option(names = "--sentinel-config", paramLabel = "FILE", description = "with --sentinel: the sentinel.conf each "
+            + "sentinel gets a copy of (default: examples/sentinel-ha/sentinel.conf)")
+    Path sentinelConfig;
 
     private final List<Process> children = new ArrayList<>();
     private Path dir;
 
     @Override
     public Integer call() throws Exception {
-        if (cluster) {
+        if (cluster && sentinel) {
+            System.err.println("--cluster and --sentinel are two different topologies: choose one");
+            return 2;
+        }
+        if (cluster || sentinel) {
             nodes = 6;
-            if (config == null) {
-                config = ExampleFiles.find("cluster-6node/node.conf");
+            String example = cluster ? "cluster-6node" : "sentinel-ha";
+            config = config != null ? config : ExampleFiles.find(example + "/node.conf");
+            if (sentinel && sentinelConfig == null) {
+                sentinelConfig = ExampleFiles.find("sentinel-ha/sentinel.conf");
             }
         }
-        if (config != null && !Files.isReadable(config)) {
-            System.err.println("Cannot read the node config " + config
-                    + (cluster ? " (run from a RedMesh checkout or give --config FILE)" : ""));
-            return 2;
+        for (Path f : java.util.Arrays.asList(config, sentinelConfig)) {
+            if (f != null && !Files.isReadable(f)) {
+                System.err.println("Cannot read " + f + " (run from a RedMesh checkout or give --config FILE)");
+                return 2;
+            }
         }
         if (nodes < 1 || nodes > 9) {
             System.err.println("--nodes must be between 1 and 9");
@@ -109,6 +124,11 @@ public final class DemoCommand implements Callable<Integer> {
                 clusterOf(setup).create(System.nanoTime() + TimeUnit.SECONDS.toNanos(120));
                 System.out.println("Cluster created: 3 masters, 3 replicas, cluster_state:ok on every node.");
             }
+            if (sentinel) {
+                sentinelsOf(setup).awaitReady(System.nanoTime() + TimeUnit.SECONDS.toNanos(120));
+                System.out.println("Sentinels ready: each sees " + DemoSentinels.MASTER_NAME
+                        + " on node1, its 2 replicas and the 2 other sentinels (quorum 2).");
+            }
             createAdmin(setup);
             printHowToConnect(setup);
             watch(setup, runFor);
@@ -134,6 +154,15 @@ public final class DemoCommand implements Callable<Integer> {
 
     private DemoCluster clusterOf(DemoSetup s) {
         return new DemoCluster(i -> connect(s, i), s.tlsPorts, s.busPorts);
+    }
+
+    private DemoSentinels sentinelsOf(DemoSetup s) {
+        return new DemoSentinels(i -> connect(s, i), s.tlsPorts);
+    }
+
+    /** node1, node2 ...; with --sentinel, node1-3 then sentinel1-3. */
+    private String name(int i) {
+        return sentinel ? DemoSentinels.name(i) : "node" + i;
     }
 
     private DemoSetup prepare(Duration lifetime) throws Exception {
@@ -174,17 +203,17 @@ public final class DemoCommand implements Callable<Integer> {
         DemoSetup s = new DemoSetup(dir, tls, mesh, bus, metrics, freePort(), HexFormat.of().formatHex(pw), caFile,
                 clientCert, clientKey);
         for (int i = 1; i <= nodes; i++) {
-            writeAgentConfig(s, i, lifetime, JoinToken.mint(root, "node" + i, Role.OPERATOR, Duration.ofHours(1)));
+            writeAgentConfig(s, i, lifetime, JoinToken.mint(root, name(i), Role.OPERATOR, Duration.ofHours(1)));
         }
         return s;
     }
 
     private void writeAgentConfig(DemoSetup s, int i, Duration lifetime, String token) throws IOException {
-        Path nodeDir = dir.resolve("node" + i);
+        Path nodeDir = dir.resolve(name(i));
         Files.createDirectories(nodeDir);
         StringBuilder c = new StringBuilder();
         c.append("# written by redmesh demo\n");
-        c.append("name node").append(i).append('\n');
+        c.append("name ").append(name(i)).append('\n');
         c.append("state-dir ").append(nodeDir.resolve("agent")).append('\n');
         c.append("mesh-port ").append(s.meshPorts[i - 1]).append('\n');
         c.append("seeds");
@@ -207,16 +236,19 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private Process launch(DemoSetup s, int i) throws IOException {
-        Path nodeDir = dir.resolve("node" + i);
+        Path nodeDir = dir.resolve(name(i));
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         // no hsperfdata file: a node killed with SIGKILL (to watch a failover) leaves nothing in /tmp
         cmd.addAll(List.of("-XX:+UseSerialGC", "-Xss512k", "-Xmx256m", "-XX:-UsePerfData",
                 "--add-opens", "java.base/java.util.concurrent.atomic=ALL-UNNAMED",
                 "--add-opens", "java.base/java.nio=ALL-UNNAMED", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
-                "-cp", System.getProperty("java.class.path"), RedMesh.class.getName(), "server",
-                "--agent", nodeDir.resolve("agent.conf").toString()));
-        if (config != null) {
+                "-cp", System.getProperty("java.class.path"), RedMesh.class.getName()));
+        boolean isSentinel = sentinel && DemoSentinels.isSentinel(i);
+        cmd.addAll(List.of(isSentinel ? "sentinel" : "server", "--agent", nodeDir.resolve("agent.conf").toString()));
+        if (isSentinel) {
+            cmd.add(DemoSentinels.sentinelConfig(sentinelConfig, s.tlsPorts[0], nodeDir.resolve("sentinel.conf")).toString());
+        } else if (config != null) {
             cmd.add(config.toAbsolutePath().toString());
         }
         // what differs per node (ports, files) follows the shared config file, and wins over it
@@ -226,6 +258,9 @@ public final class DemoCommand implements Callable<Integer> {
                 "--logfile", nodeDir.resolve("node.log").toString()));
         if (cluster) {
             cmd.addAll(List.of("--cluster-port", Integer.toString(s.busPorts[i - 1])));
+        }
+        if (sentinel && i > 1 && !isSentinel) {
+            cmd.addAll(List.of("--replicaof", "127.0.0.1", Integer.toString(s.tlsPorts[0])));
         }
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(nodeDir.resolve("stdout.log").toFile());
@@ -276,7 +311,7 @@ public final class DemoCommand implements Callable<Integer> {
             while (true) {
                 Process p = children.get(i - 1);
                 if (!p.isAlive()) {
-                    throw new IOException("node" + i + " exited (code " + p.exitValue() + "); its last log lines:\n"
+                    throw new IOException(name(i) + " exited (code " + p.exitValue() + "); its last log lines:\n"
                             + logTail(i));
                 }
                 try (RespConnection c = connect(s, i)) {
@@ -287,7 +322,7 @@ public final class DemoCommand implements Callable<Integer> {
                     // starting
                 }
                 if (System.nanoTime() > deadline) {
-                    throw new IOException("node" + i + " did not come up within " + max.toSeconds()
+                    throw new IOException(name(i) + " did not come up within " + max.toSeconds()
                             + "s; its last log lines:\n" + logTail(i));
                 }
                 Thread.sleep(200);
@@ -300,7 +335,7 @@ public final class DemoCommand implements Callable<Integer> {
         StringBuilder b = new StringBuilder();
         for (String f : List.of("node.log", "stdout.log")) {
             try {
-                List<String> lines = Files.readAllLines(dir.resolve("node" + i).resolve(f), StandardCharsets.UTF_8);
+                List<String> lines = Files.readAllLines(dir.resolve(name(i)).resolve(f), StandardCharsets.UTF_8);
                 for (String l : lines.subList(Math.max(0, lines.size() - 15), lines.size())) {
                     b.append("  ").append(l).append('\n');
                 }
@@ -334,11 +369,16 @@ public final class DemoCommand implements Callable<Integer> {
         for (int i = 0; i < nodes; i++) {
             ports.append(i == 0 ? "" : ", ").append(s.tlsPorts[i]);
             metrics.append(i == 0 ? "" : ", ").append(s.metricsPorts[i]);
-            pids.append(i == 0 ? "" : ", ").append("node").append(i + 1).append('=').append(children.get(i).pid());
+            pids.append(i == 0 ? "" : ", ").append(name(i + 1)).append('=').append(children.get(i).pid());
         }
         System.out.println("Node TLS ports: " + ports + ". Try ACL SETUSER on one node and watch ACL CHANGED and ACL DIGEST change on all;");
         System.out.println("certificates renew every " + leafLifetimeText() + " (watch CERT SERIAL). Ctrl-C stops everything.");
-        System.out.println("Node PIDs: " + pids + (cluster ? " (kill -9 a master's PID: its replica takes over)" : ""));
+        System.out.println("Node PIDs: " + pids + (cluster || sentinel ? " (kill -9 a master's PID: a replica takes over)" : ""));
+        if (sentinel) {
+            System.out.println("Ask a sentinel where the master is: redis-cli --tls --cacert " + trustFile() + " --cert "
+                    + s.clientCert + " --key " + s.clientKey + " -p " + s.tlsPorts[DemoSentinels.DATA_NODES]
+                    + " SENTINEL GET-MASTER-ADDR-BY-NAME " + DemoSentinels.MASTER_NAME);
+        }
         System.out.println("Prometheus metrics: http://127.0.0.1:PORT/metrics, PORT one of " + metrics);
         System.out.println("Root CA: " + dir.resolve("ca") + " (passphrase in " + dir.resolve("ca.pass")
                 + "), issuer enrollment endpoint 127.0.0.1:" + s.enrollPort);
@@ -346,7 +386,36 @@ public final class DemoCommand implements Callable<Integer> {
         System.out.println("Mesh status from the command line: bin/redmesh mesh status --tls --cacert " + trustFile()
                 + " --cert " + s.clientCert + " --key " + s.clientKey + " -p " + s.tlsPorts[0]
                 + " --user admin --pass " + s.adminPassword);
+        System.out.println("The same as shell variables (the READMEs' walkthroughs use them): . " + writeEnv(s));
         System.out.println();
+    }
+
+    /**
+     * demo.env: the demo's ports, PIDs and credentials as shell variables (TLS, ADMIN, NODE1_PORT,
+     * NODE1_PID, NODE1_METRICS, ..., CA_DIR, CA_PASS, ENROLL), for the examples' walkthroughs.
+     */
+    private Path writeEnv(DemoSetup s) {
+        StringBuilder e = new StringBuilder("# written by redmesh demo; removed with it\n");
+        e.append("DEMO_DIR=").append(dir).append('\n');
+        e.append("TLS='--tls --cacert ").append(trustFile()).append(" --cert ").append(s.clientCert).append(" --key ")
+                .append(s.clientKey).append("'\n");
+        e.append("ADMIN='--user admin --pass ").append(s.adminPassword).append("'\n");
+        for (int i = 1; i <= nodes; i++) {
+            String v = name(i).toUpperCase(java.util.Locale.ROOT);
+            e.append(v).append("_PORT=").append(s.tlsPorts[i - 1]).append('\n');
+            e.append(v).append("_PID=").append(children.get(i - 1).pid()).append('\n');
+            e.append(v).append("_METRICS=").append(s.metricsPorts[i - 1]).append('\n');
+        }
+        e.append("CA_DIR=").append(dir.resolve("ca")).append('\n');
+        e.append("CA_PASS=").append(dir.resolve("ca.pass")).append('\n');
+        e.append("ENROLL=127.0.0.1:").append(s.enrollPort).append('\n');
+        Path env = dir.resolve("demo.env");
+        try {
+            SecureFiles.writeSecret(env, e.toString().getBytes(StandardCharsets.UTF_8));
+        } catch (IOException | RuntimeException failed) {
+            System.err.println("could not write " + env + ": " + failed.getMessage());
+        }
+        return env;
     }
 
     private String leafLifetimeText() {
@@ -361,22 +430,38 @@ public final class DemoCommand implements Callable<Integer> {
         Map<String, Integer> rotations = new LinkedHashMap<>();
         Map<String, String> lastSerial = new LinkedHashMap<>();
         DemoCluster clusterView = cluster ? clusterOf(s) : null;
+        DemoSentinels sentinelView = sentinel ? sentinelsOf(s) : null;
         java.util.Set<Integer> reportedExit = new java.util.HashSet<>();
         while (System.nanoTime() < end) {
-            Map<String, Map<String, String>> rows = new java.util.TreeMap<>();
+            Map<String, Map<String, String>> rows = new java.util.LinkedHashMap<>();
+            Map<String, Map<String, String>> meshView = new java.util.HashMap<>();
             for (int i = 1; i <= nodes; i++) {
-                String name = "node" + i;
+                String name = name(i);
                 Map<String, String> row;
                 try (RespConnection c = connect(s, i)) {
                     c.call("AUTH", "admin", s.adminPassword);
                     Object info = c.call("INFO", "security");
-                    row = StatusTable.rows(info instanceof String str ? str : "").getOrDefault(name, new LinkedHashMap<>());
+                    Map<String, Map<String, String>> seen = StatusTable.rows(info instanceof String str ? str : "");
+                    if (meshView.isEmpty()) {
+                        meshView = seen;
+                    }
+                    row = seen.getOrDefault(name, new LinkedHashMap<>());
+                    row.put("reachable", "1");
                     if (clusterView != null) {
                         row.putAll(clusterView.fields(c));
+                    }
+                    if (sentinelView != null) {
+                        row.putAll(sentinelView.fields(i, c));
                     }
                 } catch (IOException e) {
                     row = new LinkedHashMap<>();
                     row.put("reachable", "0");
+                }
+                // a sentinel's INFO has no security section: what the mesh reports of it stands in
+                if (!row.containsKey("acl_digest") && "1".equals(row.get("reachable")) && meshView.containsKey(name)) {
+                    Map<String, String> reported = new LinkedHashMap<>(meshView.get(name));
+                    reported.putAll(row);
+                    row = reported;
                 }
                 row.put("pid", Long.toString(children.get(i - 1).pid()));
                 row.put("port", Integer.toString(s.tlsPorts[i - 1]));
@@ -391,9 +476,9 @@ public final class DemoCommand implements Callable<Integer> {
                 rows.put(name, row);
             }
             String table;
-            if (clusterView != null) {
+            if (clusterView != null || sentinelView != null) {
                 DemoCluster.addLag(rows);
-                table = StatusTable.render(rows, DemoCluster.columns());
+                table = StatusTable.render(rows, clusterView != null ? DemoCluster.columns() : DemoSentinels.columns());
             } else {
                 table = StatusTable.render(rows);
             }
@@ -410,7 +495,7 @@ public final class DemoCommand implements Callable<Integer> {
                 if (children.get(i).isAlive()) {
                     alive++;
                 } else if (reportedExit.add(i)) {
-                    System.out.println("node" + (i + 1) + " exited; see " + dir.resolve("node" + (i + 1)).resolve("node.log"));
+                    System.out.println(name(i + 1) + " exited; see " + dir.resolve(name(i + 1)).resolve("node.log"));
                 }
             }
             System.out.flush();
