@@ -249,7 +249,11 @@ public final class DemoCommand implements Callable<Integer> {
         if (isSentinel) {
             cmd.add(DemoSentinels.sentinelConfig(sentinelConfig, s.tlsPorts[0], nodeDir.resolve("sentinel.conf")).toString());
         } else if (config != null) {
-            cmd.add(config.toAbsolutePath().toString());
+            // a copy per node: CONFIG REWRITE (which sentinels send to the replicas they re-point)
+            // rewrites the file a node started from, and the example's file is shared
+            Path own = nodeDir.resolve("node.conf");
+            Files.copy(config, own, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            cmd.add(own.toString());
         }
         // what differs per node (ports, files) follows the shared config file, and wins over it
         cmd.addAll(List.of("--port", "0", "--tls-port", Integer.toString(s.tlsPorts[i - 1]), "--bind", "127.0.0.1",

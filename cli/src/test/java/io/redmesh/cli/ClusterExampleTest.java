@@ -1,7 +1,6 @@
 package io.redmesh.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -9,10 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -30,49 +26,33 @@ import org.junit.jupiter.api.TestMethodOrder;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterExampleTest {
+    private static ExampleRun run;
     private static Launched demo;
     private static Path dir;
     private static String cli;
     private static final List<Integer> ports = new ArrayList<>();
     private static final List<Long> pids = new ArrayList<>();
     private static final List<Integer> metricsPorts = new ArrayList<>();
-    private static int enrollPort;
 
     @BeforeAll
     static void start() throws Exception {
-        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/redis-cli")), "Debian's redis-cli is not installed");
-        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/setsid")), "setsid (util-linux) is not installed");
-        // env --default-signal=INT: a job started from a script inherits SIGINT ignored; a terminal's does not
-        demo = Launched.command(List.of("setsid", "env", "--default-signal=INT",
-                Launched.root().resolve("examples/cluster-6node/run.sh").toString(), "--plain", "--leaf-lifetime", "1h"));
-        String dirLine = demo.awaitLine("CA and files in ", Duration.ofSeconds(60));
-        dir = Path.of(dirLine.substring(dirLine.indexOf("files in ") + "files in ".length()).trim());
-        demo.awaitLine("Cluster created", Duration.ofSeconds(180));
-        cli = demo.awaitLine("redis-cli -c --tls", Duration.ofSeconds(30));
-        numbers(demo.awaitLine("Node TLS ports: ", Duration.ofSeconds(5)), "(\\d{4,5})", ports::add);
-        numbers(demo.awaitLine("Node PIDs: ", Duration.ofSeconds(5)), "node\\d=(\\d+)", p -> pids.add((long) p));
-        numbers(demo.awaitLine("Prometheus metrics: ", Duration.ofSeconds(5)).replaceAll(".*one of ", ""), "(\\d+)",
-                metricsPorts::add);
-        String ca = demo.awaitLine("Root CA: ", Duration.ofSeconds(5));
-        enrollPort = Integer.parseInt(ca.substring(ca.lastIndexOf(':') + 1).trim());
-        assertEquals(6, ports.size(), ports.toString());
-        assertEquals(6, pids.size(), pids.toString());
-        assertEquals(6, metricsPorts.size(), metricsPorts.toString());
-    }
-
-    private static void numbers(String line, String regex, java.util.function.IntConsumer to) {
-        Matcher m = Pattern.compile(regex).matcher(line);
-        while (m.find()) {
-            to.accept(Integer.parseInt(m.group(1)));
+        run = ExampleRun.start("cluster-6node", "--plain", "--leaf-lifetime", "1h");
+        demo = run.demo;
+        dir = run.dir;
+        cli = demo.awaitLine("redis-cli -c --tls", Duration.ofSeconds(5));
+        for (int i = 1; i <= 6; i++) {
+            ports.add(run.port("node" + i));
+            pids.add(run.pid("node" + i));
+            metricsPorts.add(run.metrics("node" + i));
         }
+        assertTrue(demo.output().contains("Cluster created"), demo.output());
     }
 
     @AfterAll
     static void stop() {
-        if (demo != null) {
-            demo.close();
+        if (run != null) {
+            run.close();
         }
-        Walkthrough.removeTree(dir);
     }
 
     @Test
@@ -120,20 +100,7 @@ class ClusterExampleTest {
     @Test
     @Order(4)
     void theCaIsRotatedWhileTheClusterServes() throws Exception {
-        String pass = dir.resolve("ca.pass").toString();
-        String rotated = Walkthrough.redmesh("ca", "rotate", "--dir", dir.resolve("ca").toString(), "--passphrase-file", pass,
-                "--issuer", "issuer2", "--out", dir.resolve("issuer2").toString(), "--no-encrypt", "--overlap", "1h");
-        assertTrue(Files.exists(dir.resolve("ca/trust-bundle-2.tb")), rotated);
-        String published = Walkthrough.redmesh("ca", "publish", "--dir", dir.resolve("ca").toString(), "--passphrase-file",
-                pass, "--bundle", dir.resolve("ca/trust-bundle-2.tb").toString(), "--issuing-dir",
-                dir.resolve("issuer2").toString(), "--to", "127.0.0.1:" + enrollPort);
-        // every node ends up serving a certificate of the new root alone (ca/ca.crt after the rotation)
-        for (int p : ports) {
-            List<String> newRootOnly = Walkthrough.cli(cli, p, "PING");
-            newRootOnly.set(newRootOnly.indexOf("--cacert") + 1, dir.resolve("ca/ca.crt").toString());
-            assertEquals("PONG", Walkthrough.until(Duration.ofSeconds(60), newRootOnly, "PONG"::equals),
-                    "node on port " + p + " serves a new-CA certificate; publish said: " + published);
-        }
+        run.rotateCa(List.of("node1", "node2", "node3", "node4", "node5", "node6"));
         String check = Walkthrough.run(List.of("redis-cli", "--tls", "--cacert", dir.resolve("ca/trust.crt").toString(),
                 "--cert", dir.resolve("client.crt").toString(), "--key", dir.resolve("client.key").toString(),
                 "--cluster", "check", "127.0.0.1:" + ports.get(0)));
@@ -174,20 +141,6 @@ class ClusterExampleTest {
     @Test
     @Order(6)
     void ctrlCToTheProcessGroupLeavesNothingBehind() throws Exception {
-        long pgid = demo.pid(); // setsid exec'd into env, run.sh, bin/redmesh, then java: one pid, the group's leader
-        assertTrue(Walkthrough.processGroup(pgid).size() >= 6, Walkthrough.processGroup(pgid).toString());
-        Walkthrough.run(List.of("kill", "-INT", "--", "-" + pgid));
-        int code = demo.awaitExit(Duration.ofSeconds(60));
-        assertTrue(code == 0 || code == 130, "exit code " + code + "\n" + demo.output());
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (!Walkthrough.processGroup(pgid).isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(200);
-        }
-        assertEquals(List.of(), Walkthrough.processGroup(pgid), "processes left in the group");
-        assertTrue(demo.output().contains("RedMesh demo stopped; " + dir + " removed."), demo.output());
-        assertFalse(Files.exists(dir), dir + " is removed");
-        List<Long> all = new ArrayList<>(pids);
-        all.add(pgid);
-        assertEquals(List.of(), Walkthrough.leftoverJvmFiles(all));
+        run.ctrlCLeavesNothingBehind(pids);
     }
 }
