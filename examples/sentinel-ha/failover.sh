@@ -25,8 +25,20 @@ OLD=$(master_port)
 OLD_NAME=$(name_of "$OLD")
 PID_VAR=${OLD_NAME^^}_PID
 echo "sentinel1 says the master is $OLD_NAME (port $OLD)"
-cli -p "$OLD" SET failover:counter 100 >/dev/null
-echo "SET failover:counter 100; WAIT for both replicas: $(cli -p "$OLD" WAIT 2 5000)"
+# start from a healthy set: both replicas have the write (a replica still syncing would make
+# the failover lose it, which is not what this shows)
+acked=0
+for _ in $(seq 30); do
+  cli -p "$OLD" SET failover:counter 100 >/dev/null
+  acked=$(cli -p "$OLD" WAIT 2 1000)
+  [ "$acked" = 2 ] && break
+  sleep 1
+done
+echo "SET failover:counter 100; WAIT for both replicas: $acked"
+if [ "$acked" != 2 ]; then
+  echo "the replicas of $OLD_NAME did not acknowledge the write within 30 s: look at the status table" >&2
+  exit 1
+fi
 echo "kill -9 ${!PID_VAR}   ($OLD_NAME, the master)"
 kill -9 "${!PID_VAR}"
 
@@ -36,6 +48,10 @@ while [ $SECONDS -lt $deadline ]; do
   R=$(cli -p "$P" INCR failover:counter 2>&1 | tr -d '\r' | head -n 1 || true)
   echo "$(date +%T)  master per sentinel1: $(name_of "$P")  INCR failover:counter -> $R"
   if [ "$P" != "$OLD" ] && [[ "$R" =~ ^[0-9]+$ ]]; then
+    if [ "$R" -le 100 ]; then
+      echo "$(name_of "$P") is the master now but the counter restarted ($R): the acknowledged write was lost" >&2
+      exit 1
+    fi
     echo "The client follows: $(name_of "$P") is the master now and the counter went on from 100 ($R)."
     exit 0
   fi

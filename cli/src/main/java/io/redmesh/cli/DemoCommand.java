@@ -351,11 +351,28 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     /** The demo's administrator, created on node1: the agents give it to every node. */
-    private void createAdmin(DemoSetup s) throws IOException {
+    private void createAdmin(DemoSetup s) throws IOException, InterruptedException {
         try (RespConnection c = connect(s, 1)) {
             Object r = c.call("ACL", "SETUSER", "admin", "on", ">" + s.adminPassword, "~*", "&*", "+@all");
             if (!"OK".equals(r)) {
                 throw new IOException("ACL SETUSER admin failed: " + r);
+            }
+        }
+        // the agents take it to the other nodes: the connect line is printed once it works on all
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        for (int i = 2; i <= nodes; i++) {
+            while (true) {
+                try (RespConnection c = connect(s, i)) {
+                    if ("OK".equals(c.call("AUTH", "admin", s.adminPassword))) {
+                        break;
+                    }
+                } catch (IOException notYet) {
+                    // asked again
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IOException("the admin user made on node1 did not reach " + name(i) + " within 30 s");
+                }
+                Thread.sleep(100);
             }
         }
     }

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,10 +15,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * examples/cluster-6node/run.sh end to end, as its README walks through it: started in a
- * session of its own (setsid, as a terminal gives a job its process group), six node
- * processes form a cluster of 3 masters + 3 replicas; Debian's redis-cli -c --tls follows
- * -MOVED across them; a user added on one node is used on another; metrics are scraped and the
+ * examples/cluster-6node/run.sh end to end, its README's walkthrough run as written
+ * ({@link ReadmeSteps}) and judged by what the commands print: started as a terminal starts
+ * it, six node processes form a cluster of 3 masters + 3 replicas; Debian's redis-cli -c --tls
+ * follows -MOVED; a user added on node1 is used through node6; metrics are scraped and the
  * audit log verifies; the CA is rotated with `redmesh ca rotate/publish`; a master killed with
  * SIGKILL is replaced by its replica and the client follows; and SIGINT to the whole process
  * group (a terminal's Ctrl-C) leaves no process and no file behind.
@@ -27,25 +26,13 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterExampleTest {
     private static ExampleRun run;
-    private static Launched demo;
-    private static Path dir;
-    private static String cli;
-    private static final List<Integer> ports = new ArrayList<>();
-    private static final List<Long> pids = new ArrayList<>();
-    private static final List<Integer> metricsPorts = new ArrayList<>();
+    private static ReadmeSteps readme;
 
     @BeforeAll
     static void start() throws Exception {
         run = ExampleRun.start("cluster-6node", "--plain", "--leaf-lifetime", "1h");
-        demo = run.demo;
-        dir = run.dir;
-        cli = demo.awaitLine("redis-cli -c --tls", Duration.ofSeconds(5));
-        for (int i = 1; i <= 6; i++) {
-            ports.add(run.port("node" + i));
-            pids.add(run.pid("node" + i));
-            metricsPorts.add(run.metrics("node" + i));
-        }
-        assertTrue(demo.output().contains("Cluster created"), demo.output());
+        assertTrue(run.demo.output().contains("Cluster created"), run.demo.output());
+        readme = new ReadmeSteps(Launched.root().resolve("examples/cluster-6node/README.md"), run.dir.resolve("demo.env"));
     }
 
     @AfterAll
@@ -57,90 +44,84 @@ class ClusterExampleTest {
 
     @Test
     @Order(1)
-    void theClientFollowsSlotsAcrossNodes() throws Exception {
-        String nodes = Walkthrough.run(Walkthrough.cli(cli, ports.get(0), "CLUSTER", "NODES"));
-        assertEquals(3, nodes.lines().filter(l -> l.contains("master")).count(), nodes);
-        assertEquals(3, nodes.lines().filter(l -> l.contains("slave")).count(), nodes);
-        for (int k = 0; k < 10; k++) {
-            assertEquals("OK", Walkthrough.run(Walkthrough.cli(cli, ports.get(k % 6), "SET", "key:" + k, "v" + k)));
-        }
-        for (int k = 0; k < 10; k++) {
-            assertEquals("v" + k, Walkthrough.run(Walkthrough.cli(cli, ports.get((k + 3) % 6), "GET", "key:" + k)));
-        }
+    void connectAndFollowSlots() throws Exception {
+        // the line the demo prints works as printed
+        String printed = run.demo.awaitLine("redis-cli -c --tls", Duration.ofSeconds(5));
+        assertEquals("PONG", Walkthrough.run(Walkthrough.cli(printed, run.port("node4"), "PING")));
+
+        String out = readme.run("Connect", 0);
+        assertTrue(out.matches("(?s)OK\nworld\n.*"), out);
+        assertEquals(3, out.lines().filter(l -> l.matches("\\S{40} \\S+ \\S*master - .*")).count(), out);
+        assertEquals(3, out.lines().filter(l -> l.matches("\\S{40} \\S+ \\S*slave \\S{40} .*")).count(), out);
+        assertTrue(out.contains("[OK] All 16384 slots covered."), out);
     }
 
     @Test
     @Order(2)
     void aUserAddedOnOneNodeWorksOnAnother() throws Exception {
-        assertEquals("OK", Walkthrough.run(Walkthrough.cli(cli, ports.get(0), "ACL", "SETUSER", "app", "on", ">app-secret",
-                "~app:*", "+@read", "+@write")));
-        String set = Walkthrough.until(Duration.ofSeconds(20),
-                Walkthrough.cliAs(cli, ports.get(5), "app", "app-secret", "SET", "app:{n6}", "hello"), "OK"::equals);
-        assertEquals("OK", set, "app, made on node1, writes through node6");
-        assertEquals("hello", Walkthrough.run(Walkthrough.cliAs(cli, ports.get(2), "app", "app-secret", "GET", "app:{n6}")));
-        String refused = Walkthrough.run(Walkthrough.cliAs(cli, ports.get(4), "app", "app-secret", "GET", "key:1"));
-        assertTrue(refused.contains("NOPERM"), refused);
+        String out = readme.until(Duration.ofSeconds(20), "Add a user on one node, use it on another", 0,
+                o -> o.startsWith("OK\nOK\n"));
+        assertTrue(out.matches("(?s)OK\nOK\n.*NOPERM.*"), out);
+        // and on a master it did not go through: node2 (the write above landed on node3's or node1's slot)
+        List<String> onNode2 = run.redisCli("node2", false, "--user", "app", "--pass", "app-secret", "-c", "GET", "app:{6}");
+        assertEquals("hello", Walkthrough.run(onNode2));
     }
 
     @Test
     @Order(3)
     void metricsAreScrapedAndTheAuditLogVerifies() throws Exception {
-        for (int p : metricsPorts) {
-            String m = Walkthrough.scrape(p);
-            assertTrue(m.startsWith("200\n"), m);
-            assertTrue(m.contains("redmesh_acl_info{") && m.contains("redmesh_tls_certificate_expiry_seconds{link=\"client\"")
-                    && m.contains("redmesh_mesh_members 6.0"), m);
+        String metrics = readme.run("Scrape metrics", 0);
+        assertTrue(metrics.contains("redmesh_acl_info{") && metrics.contains("redmesh_mesh_members 6.0")
+                && metrics.contains("redmesh_tls_certificate_expiry_seconds{link=\"client\""), metrics);
+        for (int i = 2; i <= 6; i++) {
+            String m = Walkthrough.scrape(run.metrics("node" + i));
+            assertTrue(m.startsWith("200\n") && m.contains("redmesh_mesh_members 6.0"), "node" + i + ": " + m);
         }
-        String audit = Walkthrough.redmesh("audit", "verify", dir.resolve("node1/agent/audit.jsonl").toString());
-        assertTrue(audit.matches("(?s).*OK \\d+ events.*"), audit);
-        assertTrue(Files.readString(dir.resolve("node1/agent/audit.jsonl")).contains("\"subject\":\"app\""),
-                "the audit log names the user added on node1");
+        // where the compose file's health check finds a node's certificate (ComposeExampleTest)
+        for (String f : List.of("node.crt", "node.key", "ca.crt")) {
+            assertTrue(Files.exists(run.dir.resolve("node1/agent/tls").resolve(f)), f);
+        }
+        String audit = readme.run("Read the audit log", 0);
+        assertTrue(audit.contains("\"action\":\"") && audit.matches("(?s).*OK \\d+ events.*"), audit);
     }
 
     @Test
     @Order(4)
     void theCaIsRotatedWhileTheClusterServes() throws Exception {
-        run.rotateCa(List.of("node1", "node2", "node3", "node4", "node5", "node6"));
-        String check = Walkthrough.run(List.of("redis-cli", "--tls", "--cacert", dir.resolve("ca/trust.crt").toString(),
-                "--cert", dir.resolve("client.crt").toString(), "--key", dir.resolve("client.key").toString(),
-                "--cluster", "check", "127.0.0.1:" + ports.get(0)));
+        String rotated = readme.run("Rotate the CA", 0);
+        assertTrue(Files.exists(run.dir.resolve("ca/trust-bundle-2.tb")) && Files.exists(run.dir.resolve("issuer2")), rotated);
+        assertEquals("PONG", readme.until(Duration.ofSeconds(60), "Rotate the CA", 1, "PONG"::equals), rotated);
+        // every node, not only node1, serves a certificate of the new root
+        for (int i = 2; i <= 6; i++) {
+            List<String> newRootOnly = run.redisCli("node" + i, false, "PING");
+            newRootOnly.set(newRootOnly.indexOf("--cacert") + 1, run.env.get("CA_DIR") + "/ca.crt");
+            assertEquals("PONG", Walkthrough.until(Duration.ofSeconds(60), newRootOnly, "PONG"::equals), "node" + i);
+        }
+        String check = Walkthrough.run(run.redisCli("node1", false, "--cluster", "check", "127.0.0.1:" + run.port("node1")));
         assertTrue(check.contains("[OK] All 16384 slots covered."), check);
     }
 
     @Test
     @Order(5)
     void aKilledMasterIsReplacedAndTheClientFollows() throws Exception {
-        assertEquals("OK", Walkthrough.run(Walkthrough.cli(cli, ports.get(1), "SET", "before-failover", "kept")));
-        String slot = Walkthrough.run(Walkthrough.cli(cli, ports.get(1), "CLUSTER", "KEYSLOT", "before-failover"));
-        int owner = ownerOf(Integer.parseInt(slot.trim()));
-        String wait = Walkthrough.run(Walkthrough.cli(cli, ports.get(owner), "WAIT", "1", "5000"));
-        assertEquals("1", wait, "the write reached the replica before the kill");
-        Walkthrough.run(List.of("kill", "-9", Long.toString(pids.get(owner))));
-        int replica = owner + 3;
-        String role = Walkthrough.until(Duration.ofSeconds(40), Walkthrough.cli(cli, ports.get(replica), "ROLE"),
-                r -> r.startsWith("master"));
-        assertTrue(role.startsWith("master"), "node" + (replica + 1) + " took over: " + role);
-        // the client, pointed at any surviving node, follows -MOVED to the new master
-        int other = (owner + 1) % 3;
-        assertEquals("kept", Walkthrough.until(Duration.ofSeconds(20),
-                Walkthrough.cli(cli, ports.get(other), "GET", "before-failover"), "kept"::equals));
-        assertEquals("OK", Walkthrough.run(Walkthrough.cli(cli, ports.get(other), "SET", "before-failover", "after")));
-        demo.awaitLine("node" + (owner + 1) + " exited", Duration.ofSeconds(10));
-        demo.awaitLine("node" + (replica + 1) + "  yes", Duration.ofSeconds(10));
-    }
-
-    /** The index (0-2) of the master holding {@code slot}, by DemoCluster's split (master m from 16384*m/3). */
-    private static int ownerOf(int slot) {
-        int m = 0;
-        while (m < 2 && slot >= 16384 * (m + 1) / 3) {
-            m++;
-        }
-        return m;
+        assertEquals("1", Walkthrough.run(run.redisCli("node1", true, "WAIT", "1", "5000")),
+                "node1's writes reached node4 before the kill");
+        readme.run("Kill a master and watch the failover", 0);
+        String out = readme.until(Duration.ofSeconds(40), "Kill a master and watch the failover", 1,
+                o -> o.matches("(?s)(world|again)\nOK\nmaster\n.*"));
+        // "again": a run of the block before this one may have written it in the instant node4 took over
+        assertTrue(out.matches("(?s)(world|again)\nOK\nmaster\n.*"), "node4 took over node1's slots with hello: " + out);
+        run.demo.awaitLine("node1 exited", Duration.ofSeconds(10));
+        run.demo.awaitLine("node4  yes", Duration.ofSeconds(10));
     }
 
     @Test
     @Order(6)
     void ctrlCToTheProcessGroupLeavesNothingBehind() throws Exception {
+        List<Long> pids = new ArrayList<>();
+        for (int i = 1; i <= 6; i++) {
+            pids.add(run.pid("node" + i));
+        }
         run.ctrlCLeavesNothingBehind(pids);
     }
 }

@@ -182,7 +182,8 @@ class ComposeExampleTest {
             String health = String.join(" ", list((Map<String, Object>) s.get("healthcheck"), "test"));
             assertTrue(health.contains("redis-cli --tls"), health);
             for (String f : List.of(CertificateRotator.CERT_FILE, CertificateRotator.KEY_FILE, CertificateRotator.CA_FILE)) {
-                assertTrue(health.contains(agent.stateDir.resolve(f).toString()), health + " uses " + f);
+                // the agent keeps them in state-dir/tls (Agent; ClusterExampleTest sees them there in a run)
+                assertTrue(health.contains(agent.stateDir.resolve("tls").resolve(f).toString()), health + " uses " + f);
             }
             assertTrue(health.contains("-p " + argv.get(argv.indexOf("--tls-port") + 1)), health);
         }
@@ -230,6 +231,42 @@ class ComposeExampleTest {
         assertTrue(text.contains("/tokens/$n/join.token") && text.contains("/tokens/$n/ca.crt"));
         assertTrue(services.get("node1").toString().contains("service_completed_successfully"),
                 "nodes start after the bootstrap finished");
+    }
+
+    /**
+     * bootstrap.sh itself, run here with its four volumes as temporary directories and
+     * bin/redmesh as `redmesh`: a token and the CA per node, the issuing CA where node1's agent
+     * looks for it, and a client certificate the root verifies.
+     */
+    @Test
+    void theBootstrapScriptMakesWhatTheNodesAndTheClientRead() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/openssl")), "openssl is not installed");
+        Path tmp = Files.createTempDirectory("compose-bootstrap");
+        try {
+            Path bin = Files.createDirectories(tmp.resolve("bin"));
+            Files.createSymbolicLink(bin.resolve("redmesh"), Launched.root().resolve("bin/redmesh"));
+            String script = Files.readString(example.resolve("bootstrap.sh"));
+            for (String volume : List.of("pki", "issuer", "tokens", "client")) {
+                Files.createDirectories(tmp.resolve(volume));
+                script = script.replaceAll("(?m)(^|[ \"(])/" + volume, "$1" + tmp.resolve(volume));
+            }
+            String out = Walkthrough.redmeshScript("export PATH='" + bin + "':$PATH\n" + script);
+            assertTrue(out.contains("bootstrap: root CA, issuing CA, 6 join tokens and a client certificate ready"), out);
+            for (String name : nodes()) {
+                assertTrue(Files.readString(tmp.resolve("tokens").resolve(name).resolve("join.token")).startsWith("rmjt1."), name);
+                assertTrue(Files.exists(tmp.resolve("tokens").resolve(name).resolve("ca.crt")), name);
+            }
+            AgentConfig node1 = loadAgent(hostFile(services.get("node1"), "/etc/redmesh/agent.conf"));
+            Path issuing = tmp.resolve("issuer").resolve(Path.of("/issuer").relativize(node1.issuerDir));
+            assertTrue(new io.redmesh.agent.pki.CaDirectory(issuing).exists(), "node1's issuer-dir holds the issuing CA");
+            String verify = Walkthrough.run(List.of("openssl", "verify", "-CAfile", tmp.resolve("client/ca.crt").toString(),
+                    tmp.resolve("client/client.crt").toString()));
+            assertTrue(verify.endsWith(": OK"), verify);
+            String again = Walkthrough.redmeshScript("export PATH='" + bin + "':$PATH\n" + script);
+            assertTrue(again.contains("the CA exists already"), "a second run changes nothing: " + again);
+        } finally {
+            Walkthrough.removeTree(tmp);
+        }
     }
 
     @Test

@@ -3,7 +3,6 @@ package io.redmesh.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,11 +25,13 @@ import org.junit.jupiter.api.TestMethodOrder;
 class SentinelExampleTest {
     private static final List<String> ALL = List.of("node1", "node2", "node3", "sentinel1", "sentinel2", "sentinel3");
     private static ExampleRun run;
+    private static ReadmeSteps readme;
 
     @BeforeAll
     static void start() throws Exception {
         run = ExampleRun.start("sentinel-ha", "--plain", "--leaf-lifetime", "1h");
         assertTrue(run.demo.output().contains("Sentinels ready"), run.demo.output());
+        readme = new ReadmeSteps(Launched.root().resolve("examples/sentinel-ha/README.md"), run.dir.resolve("demo.env"));
     }
 
     @AfterAll
@@ -46,69 +47,69 @@ class SentinelExampleTest {
 
     @Test
     @Order(1)
-    void replicasServeTheMastersWrites() throws Exception {
-        assertEquals("OK", cli("node1", "SET", "greeting", "hello"));
+    void connectReadOnAReplicaAskASentinel() throws Exception {
+        String out = readme.run("Connect", 0);
+        assertTrue(out.startsWith("127.0.0.1\n" + run.port("node1") + "\nOK\n"), out);
         assertEquals("2", cli("node1", "WAIT", "2", "5000"));
-        assertEquals("hello", cli("node3", "GET", "greeting"));
+        out = readme.until(Duration.ofSeconds(10), "Connect", 0, o -> o.contains("OK\nhello\n"));
+        assertTrue(out.contains("OK\nhello\n") && out.contains("connected_slaves:2"), out);
+        assertTrue(out.contains(Integer.toString(run.port("node2"))) && out.contains(Integer.toString(run.port("node3"))),
+                "SENTINEL REPLICAS names both: " + out);
         String refused = cli("node2", "SET", "greeting", "no");
         assertTrue(refused.startsWith("READONLY"), refused);
-        String addr = Walkthrough.run(run.redisCli("sentinel2", false, "SENTINEL", "GET-MASTER-ADDR-BY-NAME", "mymaster"));
-        assertEquals("127.0.0.1\n" + run.port("node1"), addr);
     }
 
     @Test
     @Order(2)
     void aUserAddedOnTheMasterWorksOnAReplicaAndASentinel() throws Exception {
-        assertEquals("OK", cli("node1", "ACL", "SETUSER", "app", "on", ">app-secret", "~app:*", "+@read", "+@write"));
-        assertEquals("OK", cli("node1", "SET", "app:1", "one"));
-        List<String> onReplica = run.redisCli("node3", false, "--user", "app", "--pass", "app-secret", "GET", "app:1");
-        assertEquals("one", Walkthrough.until(Duration.ofSeconds(20), onReplica, "one"::equals));
-        List<String> onSentinel = run.redisCli("sentinel3", false, "AUTH", "app", "app-secret");
-        assertEquals("OK", Walkthrough.until(Duration.ofSeconds(20), onSentinel, "OK"::equals));
-        String refused = Walkthrough.run(run.redisCli("node2", false, "--user", "app", "--pass", "app-secret", "GET", "greeting"));
-        assertTrue(refused.contains("NOPERM"), refused);
+        String out = readme.until(Duration.ofSeconds(20), "Add a user on one node, use it on another", 0,
+                o -> o.startsWith("OK\nOK\none\nOK\n"));
+        assertTrue(out.matches("(?s)OK\nOK\none\nOK\n.*NOPERM.*"), out);
     }
 
     @Test
     @Order(3)
     void metricsAreScrapedAndTheAuditLogVerifies() throws Exception {
-        for (String name : List.of("node1", "node2", "sentinel1")) {
-            String m = Walkthrough.scrape(run.metrics(name));
-            assertTrue(m.startsWith("200\n") && m.contains("redmesh_acl_info{") && m.contains("redmesh_mesh_members 6.0"),
-                    name + ": " + m);
-        }
-        for (String name : List.of("node1", "sentinel1")) {
-            String audit = Walkthrough.redmesh("audit", "verify", run.dir.resolve(name + "/agent/audit.jsonl").toString());
-            assertTrue(audit.matches("(?s).*OK \\d+ events.*"), name + ": " + audit);
-        }
-        assertTrue(Files.readString(run.dir.resolve("node1/agent/audit.jsonl")).contains("\"subject\":\"app\""));
+        String metrics = readme.run("Scrape metrics", 0);
+        assertTrue(metrics.contains("redmesh_acl_info{") && metrics.contains("redmesh_tls_certificate_expiry_seconds{")
+                && metrics.matches("(?s).*redmesh_mesh_members 6.0\n.*redmesh_mesh_members 6.0.*"), metrics);
+        String audit = readme.run("Read the audit log", 0);
+        assertTrue(audit.contains("\"action\":\"") && audit.matches("(?s).*OK \\d+ events.*OK \\d+ events.*"), audit);
     }
 
     @Test
     @Order(4)
     void theCaIsRotated() throws Exception {
-        run.rotateCa(ALL);
-        String flags = Walkthrough.run(run.redisCli("sentinel1", false, "SENTINEL", "MASTER", "mymaster"));
-        assertTrue(flags.contains("flags\nmaster\n"), "the sentinels still see the master up: " + flags);
+        String rotated = readme.run("Rotate the CA", 0);
+        String out = readme.until(Duration.ofSeconds(60), "Rotate the CA", 1, o -> o.startsWith("PONG\n"));
+        assertTrue(out.startsWith("PONG\n") && out.contains("flags\nmaster\n"), rotated + "\n" + out);
+        // no sentinel took the rotation for a failure: node1 is still the master
+        String addr = Walkthrough.run(run.redisCli("sentinel2", false, "SENTINEL", "GET-MASTER-ADDR-BY-NAME", "mymaster"));
+        assertEquals("127.0.0.1\n" + run.port("node1"), addr, "the master after the CA rotation");
+        for (String name : ALL) {
+            List<String> newRootOnly = run.redisCli(name, false, "PING");
+            newRootOnly.set(newRootOnly.indexOf("--cacert") + 1, run.env.get("CA_DIR") + "/ca.crt");
+            assertEquals("PONG", Walkthrough.until(Duration.ofSeconds(60), newRootOnly, "PONG"::equals), name);
+        }
     }
 
     @Test
     @Order(5)
     void failoverShKillsTheMasterAndTheClientFollows() throws Exception {
-        List<String> cmd = List.of(Launched.root().resolve("examples/sentinel-ha/failover.sh").toString(),
-                run.dir.resolve("demo.env").toString());
-        String out = Walkthrough.run(cmd);
+        String out = readme.run("Kill the master and watch the failover", 0);
         assertTrue(out.contains("The client follows: node"), out);
+        String oldMaster = out.substring(out.indexOf("the master is ") + "the master is ".length()).split(" ")[0];
         String newMaster = out.substring(out.indexOf("The client follows: ") + "The client follows: ".length()).split(" ")[0];
-        assertTrue(newMaster.equals("node2") || newMaster.equals("node3"), out);
-        String other = newMaster.equals("node2") ? "node3" : "node2";
-        // the other replica follows the new master, and the counter's history came along
+        assertTrue(!newMaster.equals(oldMaster) && newMaster.startsWith("node"), out);
+        String other = List.of("node1", "node2", "node3").stream().filter(n -> !n.equals(oldMaster) && !n.equals(newMaster))
+                .findFirst().orElseThrow();
+        // the other replica follows the new master, and the history came along
         String role = Walkthrough.until(Duration.ofSeconds(40), run.redisCli(other, true, "ROLE"),
                 r -> r.startsWith("slave\n127.0.0.1\n" + run.port(newMaster) + "\nconnected"));
         assertTrue(role.startsWith("slave\n127.0.0.1\n" + run.port(newMaster)), other + " follows " + newMaster + ": " + role);
         assertTrue(Long.parseLong(cli(newMaster, "GET", "failover:counter")) >= 101);
         assertEquals("hello", cli(newMaster, "GET", "greeting"), "no acknowledged write was lost");
-        run.demo.awaitLine("node1 exited", Duration.ofSeconds(10));
+        run.demo.awaitLine(oldMaster + " exited", Duration.ofSeconds(10));
     }
 
     @Test

@@ -34,6 +34,11 @@ final class Walkthrough {
         return run(cmd, true);
     }
 
+    /** Runs a bash script in which bin/redmesh runs from the test class path. */
+    static String redmeshScript(String script) throws IOException, InterruptedException {
+        return run(List.of("bash", "-c", script), true);
+    }
+
     private static String run(List<String> cmd, boolean launcher) throws IOException, InterruptedException {
         Path out = Files.createTempFile("walkthrough", ".out");
         try {
