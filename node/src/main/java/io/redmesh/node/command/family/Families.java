@@ -31,6 +31,7 @@ public final class Families {
                 new ConfigCommands(),
                 new CommandCommands(),
                 new KeyCommands(),
+                new SortCommands(),
                 new StringCommands(),
                 new BitmapCommands(),
                 new HyperLogLogCommands(),
@@ -38,6 +39,7 @@ public final class Families {
                 new HashCommands(),
                 new SetCommands(),
                 new SortedSetCommands(),
+                new GeoCommands(),
                 new TransactionCommands(),
                 new PubSubCommands(),
                 acl);

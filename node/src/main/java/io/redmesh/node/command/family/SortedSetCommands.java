@@ -143,6 +143,11 @@ final class SortedSetCommands implements CommandFamily {
      * so, as in Redis, "ZINCRBY key nx member" parses NX and fails with a syntax error.
      */
     static void zadd(CommandContext c, boolean incrCommand) {
+        zadd(c, c.argv, incrCommand);
+    }
+
+    /** ZADD with these arguments (GEOADD runs the ZADD it rewrites itself into). */
+    static void zadd(CommandContext c, byte[][] argv, boolean incrCommand) {
         boolean nx = false;
         boolean xx = false;
         boolean gt = false;
@@ -150,24 +155,24 @@ final class SortedSetCommands implements CommandFamily {
         boolean ch = false;
         boolean incr = incrCommand;
         int idx = 2;
-        for (; idx < c.argc(); idx++) {
-            if (c.argIs(idx, "nx")) {
+        for (; idx < argv.length; idx++) {
+            if (Bytes.eqIgnoreCase(argv[idx], "nx")) {
                 nx = true;
-            } else if (c.argIs(idx, "xx")) {
+            } else if (Bytes.eqIgnoreCase(argv[idx], "xx")) {
                 xx = true;
-            } else if (c.argIs(idx, "ch")) {
+            } else if (Bytes.eqIgnoreCase(argv[idx], "ch")) {
                 ch = true;
-            } else if (c.argIs(idx, "incr")) {
+            } else if (Bytes.eqIgnoreCase(argv[idx], "incr")) {
                 incr = true;
-            } else if (c.argIs(idx, "gt")) {
+            } else if (Bytes.eqIgnoreCase(argv[idx], "gt")) {
                 gt = true;
-            } else if (c.argIs(idx, "lt")) {
+            } else if (Bytes.eqIgnoreCase(argv[idx], "lt")) {
                 lt = true;
             } else {
                 break;
             }
         }
-        int elements = c.argc() - idx;
+        int elements = argv.length - idx;
         if (elements % 2 != 0 || elements == 0) {
             throw Errors.E_SYNTAX;
         }
@@ -184,9 +189,9 @@ final class SortedSetCommands implements CommandFamily {
         // Every score is checked before anything changes: the command applies fully or not at all.
         double[] scores = new double[elements];
         for (int j = 0; j < elements; j++) {
-            scores[j] = c.argDouble(idx + 2 * j);
+            scores[j] = parseScore(argv[idx + 2 * j]);
         }
-        byte[] key = c.arg(1);
+        byte[] key = argv[1];
         Database db = c.db();
         ZSetValue z = write(c, key);
         long added = 0;
@@ -202,7 +207,7 @@ final class SortedSetCommands implements CommandFamily {
         if (z != null) {
             ZSetValue.Limits limits = limits(c);
             for (int j = 0; j < elements; j++) {
-                byte[] member = c.arg(idx + 2 * j + 1);
+                byte[] member = argv[idx + 2 * j + 1];
                 double s = scores[j];
                 double cur = z.scoreOrNaN(member);
                 if (!Double.isNaN(cur)) {
@@ -248,6 +253,15 @@ final class SortedSetCommands implements CommandFamily {
         } else {
             c.reply.integer(ch ? added + updated : added);
         }
+    }
+
+    /** A ZADD score: "value is not a valid float" otherwise (as CommandContext.argDouble). */
+    private static double parseScore(byte[] b) {
+        Double d = Bytes.parseDoubleOrNull(b);
+        if (d == null) {
+            throw Errors.E_NOT_FLOAT;
+        }
+        return d;
     }
 
     // ------------------------------------------------------------------ element commands
