@@ -118,7 +118,8 @@ public final class DemoCommand implements Callable<Integer> {
             for (int i = 1; i <= nodes; i++) {
                 children.add(launch(setup, i));
             }
-            awaitUp(setup, Duration.ofSeconds(120));
+            // generous: six JVMs starting at once on a 2-core machine at load 24 took over 120 s
+            awaitUp(setup, Duration.ofSeconds(240));
             if (cluster) {
                 System.out.println("Creating the cluster: CLUSTER MEET, ADDSLOTSRANGE, REPLICATE ...");
                 clusterOf(setup).create(System.nanoTime() + TimeUnit.SECONDS.toNanos(120));

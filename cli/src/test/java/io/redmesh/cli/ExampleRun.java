@@ -61,7 +61,7 @@ final class ExampleRun implements AutoCloseable {
             run = new ExampleRun(demo, Path.of(dirLine.substring(dirLine.indexOf("files in ") + "files in ".length()).trim()),
                     folder);
             assertEquals(before, run.exampleFiles, "the example's files changed while it started");
-            String envLine = demo.awaitLine("The same as shell variables", Duration.ofSeconds(240));
+            String envLine = demo.awaitLine("The same as shell variables", Duration.ofSeconds(420));
             run.readEnv(Path.of(envLine.substring(envLine.lastIndexOf(". ") + 2).trim()));
             return run;
         } catch (Throwable t) {
