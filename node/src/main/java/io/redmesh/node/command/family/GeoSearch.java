@@ -1,11 +1,14 @@
 package io.redmesh.node.command.family;
 
 import io.redmesh.node.command.CommandContext;
+import io.redmesh.node.command.KeyExtractor;
+import io.redmesh.node.command.KeyspaceEvents;
 import io.redmesh.node.db.Database;
 import io.redmesh.node.db.ZRangeSpec;
 import io.redmesh.node.db.ZSetValue;
 import io.redmesh.node.util.Errors;
 import io.redmesh.node.util.GeoHash;
+import io.redmesh.node.util.PartialQuickSort;
 import io.redmesh.node.util.RedisException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -82,6 +85,7 @@ final class GeoSearch {
         long count = 0;
         boolean geosearch = (flags & GEOSEARCH) != 0;
         boolean storeAllowed = (flags & RADIUS_NOSTORE) == 0 && !geosearch;
+        int storeIdx = -1;
         int remaining = c.argc() - baseArgs;
         for (int i = 0; i < remaining; i++) {
             int at = baseArgs + i;
@@ -106,10 +110,12 @@ final class GeoSearch {
             } else if (c.argIs(at, "store") && i + 1 < remaining && storeAllowed) {
                 storekey = c.arg(at + 1);
                 storedist = false;
+                storeIdx = at + 1;
                 i++;
             } else if (c.argIs(at, "storedist") && i + 1 < remaining && storeAllowed) {
                 storekey = c.arg(at + 1);
                 storedist = true;
+                storeIdx = at + 1;
                 i++;
             } else if (c.argIs(at, "storedist") && geosearch && (flags & GEOSEARCHSTORE) != 0) {
                 storedist = true;
@@ -146,6 +152,11 @@ final class GeoSearch {
                 throw Errors.E_SYNTAX;
             }
         }
+        if (storeIdx >= 0 && !c.session.mustObey() && !keyFound(c, storeIdx)) {
+            // the STORE/STOREDIST key specs find the first of each keyword, this parse keeps the
+            // last one ("STORE allowed STORE secret"): refused rather than written unchecked by ACL
+            throw Errors.E_SYNTAX;
+        }
         if (storekey != null && (withdist || withhash || withcoords)) {
             throw RedisException.err(((flags & GEOSEARCHSTORE) != 0 ? "GEOSEARCHSTORE" : "STORE option in GEORADIUS")
                     + " is not compatible with WITHDIST, WITHHASH and WITHCOORD options");
@@ -163,6 +174,7 @@ final class GeoSearch {
         if (zobj == null) {
             if (storekey != null) {
                 if (db.delete(storekey)) {
+                    c.notify(KeyspaceEvents.GENERIC, "del", storekey);
                     c.dirty();
                 }
                 c.reply.integer(0);
@@ -181,8 +193,17 @@ final class GeoSearch {
         }
         int returned = (int) (count == 0 || found.size() < count ? found.size() : count);
         if (sort != SORT_NONE) {
-            Comparator<Point> byDist = Comparator.comparingDouble(Point::dist);
-            found.sort(sort == SORT_ASC ? byDist : byDist.reversed());
+            // sort_gp_asc() / sort_gp_desc()
+            Comparator<Point> byDist = (a, b) -> a.dist() > b.dist() ? 1 : a.dist() == b.dist() ? 0 : -1;
+            Comparator<Point> cmp = sort == SORT_ASC ? byDist : byDist.reversed();
+            if (returned == found.size()) {
+                found.sort(cmp); // glibc's qsort(): a merge sort, stable
+            } else {
+                // Redis's pqsort(): not stable, so which of equally distant points are returned is its choice
+                Point[] v = found.toArray(new Point[0]);
+                PartialQuickSort.sort(v, cmp, 0, returned - 1);
+                found = java.util.Arrays.asList(v);
+            }
         }
         if (storekey == null) {
             reply(c, found, returned, shape.conversion, withdist, withhash, withcoords);
@@ -197,8 +218,10 @@ final class GeoSearch {
         if (returned > 0) {
             db.set(storekey, out, false);
             db.ready(storekey);
+            c.notify(KeyspaceEvents.ZSET, geosearch ? "geosearchstore" : "georadiusstore", storekey);
             c.dirty(returned);
         } else if (db.delete(storekey)) {
+            c.notify(KeyspaceEvents.GENERIC, "del", storekey);
             c.dirty();
         }
         c.reply.integer(returned);
@@ -226,6 +249,17 @@ final class GeoSearch {
                 GeoCommands.humanDouble(c, p.lat());
             }
         }
+    }
+
+    /** Whether the command's key specs name argument {@code idx} as a key. */
+    private static boolean keyFound(CommandContext c, int idx) {
+        KeyExtractor.Keys keys = KeyExtractor.keys(c.spec, c.argv, c.argc());
+        for (int i = 0; i < keys.count(); i++) {
+            if (keys.position(i) == idx) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** longLatFromMember(): the search centre is a member's point. */

@@ -1,6 +1,7 @@
 package io.redmesh.node.command.family;
 
 import io.redmesh.node.command.CommandContext;
+import io.redmesh.node.command.KeyspaceEvents;
 import io.redmesh.node.command.CommandFamily;
 import io.redmesh.node.command.CommandTable;
 import io.redmesh.node.db.Database;
@@ -76,16 +77,18 @@ final class SortedSetCommands implements CommandFamily {
      * Stores a command's result set under dst (ZRANGESTORE, ZUNIONSTORE...): an empty result
      * deletes dst instead, as Redis does. Replies with the result's size.
      */
-    static void storeResult(CommandContext c, byte[] dst, ZSetValue result) {
+    static void storeResult(CommandContext c, byte[] dst, ZSetValue result, String event) {
         Database db = c.db();
         if (result.length() > 0) {
             db.set(dst, result, false);
             db.ready(dst);
+            c.notify(KeyspaceEvents.ZSET, event, dst);
             c.dirty();
             c.reply.integer(result.length());
         } else {
             c.reply.integer(0);
             if (db.delete(dst)) {
+                c.notify(KeyspaceEvents.GENERIC, "del", dst);
                 c.dirty();
             }
         }
@@ -241,6 +244,7 @@ final class SortedSetCommands implements CommandFamily {
                 if (!created && added > 0) {
                     db.ready(key);
                 }
+                c.notify(KeyspaceEvents.ZSET, incr ? "zincr" : "zadd", key);
                 c.dirty(added + updated);
             }
         }
@@ -288,6 +292,10 @@ final class SortedSetCommands implements CommandFamily {
         if (deleted > 0) {
             if (!keyRemoved) {
                 c.db().modified(key);
+            }
+            c.notify(KeyspaceEvents.ZSET, "zrem", key);
+            if (keyRemoved) {
+                c.notify(KeyspaceEvents.GENERIC, "del", key);
             }
             c.dirty(deleted);
         }
