@@ -53,11 +53,45 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--plain", description = "print the table on new lines instead of redrawing the screen")
     boolean plain;
 
+    @Option(names = "--cluster", description = "a Redis Cluster of 6 nodes instead: 3 masters and their 3 replicas, "
+            + "tls-cluster and tls-replication on agent-issued certificates (examples/cluster-6node)")
+    boolean cluster;
+
+    @Option(names = "--sentinel", description = "a master, 2 replicas and 3 sentinels instead, all with agents and TLS "
+            + "(examples/sentinel-ha)")
+    boolean sentinel;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "the redis.conf every data node starts from "
+            + "(--cluster's and --sentinel's default: node.conf of examples/cluster-6node or examples/sentinel-ha)")
+    Path config;
+
+    @Option(names = "--sentinel-config", paramLabel = "FILE", description = "with --sentinel: the sentinel.conf each "
+            + "sentinel gets a copy of (default: examples/sentinel-ha/sentinel.conf)")
+    Path sentinelConfig;
+
     private final List<Process> children = new ArrayList<>();
     private Path dir;
 
     @Override
     public Integer call() throws Exception {
+        if (cluster && sentinel) {
+            System.err.println("--cluster and --sentinel are two different topologies: choose one");
+            return 2;
+        }
+        if (cluster || sentinel) {
+            nodes = 6;
+            String example = cluster ? "cluster-6node" : "sentinel-ha";
+            config = config != null ? config : ExampleFiles.find(example + "/node.conf");
+            if (sentinel && sentinelConfig == null) {
+                sentinelConfig = ExampleFiles.find("sentinel-ha/sentinel.conf");
+            }
+        }
+        for (Path f : java.util.Arrays.asList(config, sentinelConfig)) {
+            if (f != null && !Files.isReadable(f)) {
+                System.err.println("Cannot read " + f + " (run from a RedMesh checkout or give --config FILE)");
+                return 2;
+            }
+        }
         if (nodes < 1 || nodes > 9) {
             System.err.println("--nodes must be between 1 and 9");
             return 2;
@@ -84,7 +118,18 @@ public final class DemoCommand implements Callable<Integer> {
             for (int i = 1; i <= nodes; i++) {
                 children.add(launch(setup, i));
             }
-            awaitUp(setup, Duration.ofSeconds(120));
+            // generous: six JVMs starting at once on a 2-core machine at load 24 took over 120 s
+            awaitUp(setup, Duration.ofSeconds(240));
+            if (cluster) {
+                System.out.println("Creating the cluster: CLUSTER MEET, ADDSLOTSRANGE, REPLICATE ...");
+                clusterOf(setup).create(System.nanoTime() + TimeUnit.SECONDS.toNanos(120));
+                System.out.println("Cluster created: 3 masters, 3 replicas, cluster_state:ok on every node.");
+            }
+            if (sentinel) {
+                sentinelsOf(setup).awaitReady(System.nanoTime() + TimeUnit.SECONDS.toNanos(120));
+                System.out.println("Sentinels ready: each sees " + DemoSentinels.MASTER_NAME
+                        + " on node1, its 2 replicas and the 2 other sentinels (quorum 2).");
+            }
             createAdmin(setup);
             printHowToConnect(setup);
             watch(setup, runFor);
@@ -105,8 +150,21 @@ public final class DemoCommand implements Callable<Integer> {
     // ------------------------------------------------------------------ set-up
 
     /** Ports, passwords and paths of one demo run. */
-    record DemoSetup(Path dir, int[] tlsPorts, int[] meshPorts, int enrollPort, String adminPassword,
-                     Path caFile, Path clientCert, Path clientKey) {}
+    record DemoSetup(Path dir, int[] tlsPorts, int[] meshPorts, int[] busPorts, int[] metricsPorts, int enrollPort,
+                     String adminPassword, Path caFile, Path clientCert, Path clientKey) {}
+
+    private DemoCluster clusterOf(DemoSetup s) {
+        return new DemoCluster(i -> connect(s, i), s.tlsPorts, s.busPorts);
+    }
+
+    private DemoSentinels sentinelsOf(DemoSetup s) {
+        return new DemoSentinels(i -> connect(s, i), s.tlsPorts);
+    }
+
+    /** node1, node2 ...; with --sentinel, node1-3 then sentinel1-3. */
+    private String name(int i) {
+        return sentinel ? DemoSentinels.name(i) : "node" + i;
+    }
 
     private DemoSetup prepare(Duration lifetime) throws Exception {
         CertificateAuthority root = CertificateAuthority.createRoot("RedMesh Demo Root", Duration.ofDays(7));
@@ -114,6 +172,15 @@ public final class DemoCommand implements Callable<Integer> {
         new CaDirectory(dir.resolve("issuer")).create(issuing, null, TrustBundle.of(List.of(root.certificate())));
         Path caFile = dir.resolve("ca.crt");
         SecureFiles.writePublic(caFile, Pem.certificate(root.certificate()).getBytes(StandardCharsets.US_ASCII));
+        // the root as `redmesh ca init` leaves it, so `redmesh ca rotate/publish/revoke` work on the demo
+        byte[] caPass = new byte[12];
+        new SecureRandom().nextBytes(caPass);
+        String caPassphrase = HexFormat.of().formatHex(caPass);
+        SecureFiles.writeSecret(dir.resolve("ca.pass"), (caPassphrase + "\n").getBytes(StandardCharsets.US_ASCII));
+        TrustBundle rootTrust = TrustBundle.of(List.of(root.certificate()));
+        CaDirectory rootDir = new CaDirectory(dir.resolve("ca"));
+        rootDir.create(root, caPassphrase.toCharArray(), rootTrust);
+        rootDir.writeSignedBundle(io.redmesh.agent.pki.SignedTrustBundle.sign(rootTrust, 1, null, List.of(root)));
         // A client certificate for redis-cli (the nodes require one: tls-auth-clients yes).
         KeyPair keys = CertificateRequests.newKeyPair();
         var csr = CertificateRequests.parse(CertificateRequests.create(keys, "demo-client", List.of(), List.of()));
@@ -126,24 +193,28 @@ public final class DemoCommand implements Callable<Integer> {
         new SecureRandom().nextBytes(pw);
         int[] tls = new int[nodes];
         int[] mesh = new int[nodes];
+        int[] bus = new int[nodes];
+        int[] metrics = new int[nodes];
         for (int i = 0; i < nodes; i++) {
             tls[i] = freePort();
             mesh[i] = freePort();
+            bus[i] = freePort();
+            metrics[i] = freePort();
         }
-        DemoSetup s = new DemoSetup(dir, tls, mesh, freePort(), HexFormat.of().formatHex(pw), caFile, clientCert,
-                clientKey);
+        DemoSetup s = new DemoSetup(dir, tls, mesh, bus, metrics, freePort(), HexFormat.of().formatHex(pw), caFile,
+                clientCert, clientKey);
         for (int i = 1; i <= nodes; i++) {
-            writeAgentConfig(s, i, lifetime, JoinToken.mint(root, "node" + i, Role.OPERATOR, Duration.ofHours(1)));
+            writeAgentConfig(s, i, lifetime, JoinToken.mint(root, name(i), Role.OPERATOR, Duration.ofHours(1)));
         }
         return s;
     }
 
     private void writeAgentConfig(DemoSetup s, int i, Duration lifetime, String token) throws IOException {
-        Path nodeDir = dir.resolve("node" + i);
+        Path nodeDir = dir.resolve(name(i));
         Files.createDirectories(nodeDir);
         StringBuilder c = new StringBuilder();
         c.append("# written by redmesh demo\n");
-        c.append("name node").append(i).append('\n');
+        c.append("name ").append(name(i)).append('\n');
         c.append("state-dir ").append(nodeDir.resolve("agent")).append('\n');
         c.append("mesh-port ").append(s.meshPorts[i - 1]).append('\n');
         c.append("seeds");
@@ -166,17 +237,36 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private Process launch(DemoSetup s, int i) throws IOException {
-        Path nodeDir = dir.resolve("node" + i);
+        Path nodeDir = dir.resolve(name(i));
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
-        cmd.addAll(List.of("-XX:+UseSerialGC", "-Xss512k", "-Xmx256m",
+        // no hsperfdata file: a node killed with SIGKILL (to watch a failover) leaves nothing in /tmp
+        cmd.addAll(List.of("-XX:+UseSerialGC", "-Xss512k", "-Xmx256m", "-XX:-UsePerfData",
                 "--add-opens", "java.base/java.util.concurrent.atomic=ALL-UNNAMED",
                 "--add-opens", "java.base/java.nio=ALL-UNNAMED", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
-                "-cp", System.getProperty("java.class.path"), RedMesh.class.getName(), "server",
-                "--agent", nodeDir.resolve("agent.conf").toString(),
-                "--port", "0", "--tls-port", Integer.toString(s.tlsPorts[i - 1]), "--bind", "127.0.0.1",
+                "-cp", System.getProperty("java.class.path"), RedMesh.class.getName()));
+        boolean isSentinel = sentinel && DemoSentinels.isSentinel(i);
+        cmd.addAll(List.of(isSentinel ? "sentinel" : "server", "--agent", nodeDir.resolve("agent.conf").toString()));
+        if (isSentinel) {
+            cmd.add(DemoSentinels.sentinelConfig(sentinelConfig, s.tlsPorts[0], nodeDir.resolve("sentinel.conf")).toString());
+        } else if (config != null) {
+            // a copy per node: CONFIG REWRITE (which sentinels send to the replicas they re-point)
+            // rewrites the file a node started from, and the example's file is shared
+            Path own = nodeDir.resolve("node.conf");
+            Files.copy(config, own, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            cmd.add(own.toString());
+        }
+        // what differs per node (ports, files) follows the shared config file, and wins over it
+        cmd.addAll(List.of("--port", "0", "--tls-port", Integer.toString(s.tlsPorts[i - 1]), "--bind", "127.0.0.1",
                 "--tls-auth-clients", "yes", "--dir", nodeDir.toString(), "--save", "",
+                "--metrics-port", Integer.toString(s.metricsPorts[i - 1]),
                 "--logfile", nodeDir.resolve("node.log").toString()));
+        if (cluster) {
+            cmd.addAll(List.of("--cluster-port", Integer.toString(s.busPorts[i - 1])));
+        }
+        if (sentinel && i > 1 && !isSentinel) {
+            cmd.addAll(List.of("--replicaof", "127.0.0.1", Integer.toString(s.tlsPorts[0])));
+        }
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(nodeDir.resolve("stdout.log").toFile());
         pb.environment().put("REDMESH_EXIT_WITH_PID", Long.toString(ProcessHandle.current().pid()));
@@ -208,8 +298,16 @@ public final class DemoCommand implements Callable<Integer> {
         throw new IOException("no free loopback port between 20000 and 32000");
     }
 
+    /**
+     * The demo's own connections trust ca/trust.crt, which `redmesh ca rotate` extends with the new
+     * root, so the table keeps seeing nodes that serve new-CA certificates during a rotation.
+     */
     private RespConnection connect(DemoSetup s, int i) throws IOException {
-        return RespConnection.tls("127.0.0.1", s.tlsPorts[i - 1], s.caFile, s.clientCert, s.clientKey);
+        return RespConnection.tls("127.0.0.1", s.tlsPorts[i - 1], trustFile(), s.clientCert, s.clientKey);
+    }
+
+    private Path trustFile() {
+        return dir.resolve("ca").resolve(CaDirectory.TRUST);
     }
 
     private void awaitUp(DemoSetup s, Duration max) throws Exception {
@@ -218,7 +316,7 @@ public final class DemoCommand implements Callable<Integer> {
             while (true) {
                 Process p = children.get(i - 1);
                 if (!p.isAlive()) {
-                    throw new IOException("node" + i + " exited (code " + p.exitValue() + "); its last log lines:\n"
+                    throw new IOException(name(i) + " exited (code " + p.exitValue() + "); its last log lines:\n"
                             + logTail(i));
                 }
                 try (RespConnection c = connect(s, i)) {
@@ -229,7 +327,7 @@ public final class DemoCommand implements Callable<Integer> {
                     // starting
                 }
                 if (System.nanoTime() > deadline) {
-                    throw new IOException("node" + i + " did not come up within " + max.toSeconds()
+                    throw new IOException(name(i) + " did not come up within " + max.toSeconds()
                             + "s; its last log lines:\n" + logTail(i));
                 }
                 Thread.sleep(200);
@@ -242,7 +340,7 @@ public final class DemoCommand implements Callable<Integer> {
         StringBuilder b = new StringBuilder();
         for (String f : List.of("node.log", "stdout.log")) {
             try {
-                List<String> lines = Files.readAllLines(dir.resolve("node" + i).resolve(f), StandardCharsets.UTF_8);
+                List<String> lines = Files.readAllLines(dir.resolve(name(i)).resolve(f), StandardCharsets.UTF_8);
                 for (String l : lines.subList(Math.max(0, lines.size() - 15), lines.size())) {
                     b.append("  ").append(l).append('\n');
                 }
@@ -254,30 +352,92 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     /** The demo's administrator, created on node1: the agents give it to every node. */
-    private void createAdmin(DemoSetup s) throws IOException {
+    private void createAdmin(DemoSetup s) throws IOException, InterruptedException {
         try (RespConnection c = connect(s, 1)) {
             Object r = c.call("ACL", "SETUSER", "admin", "on", ">" + s.adminPassword, "~*", "&*", "+@all");
             if (!"OK".equals(r)) {
                 throw new IOException("ACL SETUSER admin failed: " + r);
             }
         }
+        // the agents take it to the other nodes: the connect line is printed once it works on all
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        for (int i = 2; i <= nodes; i++) {
+            while (true) {
+                try (RespConnection c = connect(s, i)) {
+                    if ("OK".equals(c.call("AUTH", "admin", s.adminPassword))) {
+                        break;
+                    }
+                } catch (IOException notYet) {
+                    // asked again
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IOException("the admin user made on node1 did not reach " + name(i) + " within 30 s");
+                }
+                Thread.sleep(100);
+            }
+        }
     }
 
     private void printHowToConnect(DemoSetup s) {
         System.out.println();
-        System.out.println("Connect to any node (every link is TLS with client certificates):");
-        System.out.println("  redis-cli --tls --cacert " + s.caFile + " --cert " + s.clientCert + " --key " + s.clientKey
-                + " -p " + s.tlsPorts[0] + " --user admin --pass " + s.adminPassword);
+        System.out.println("Connect to any node (every link is TLS with client certificates"
+                + (cluster ? "; -c follows -MOVED to the slot's master" : "") + "):");
+        // ca/trust.crt: the roots clients should trust, which `redmesh ca rotate` extends with the new one
+        System.out.println("  redis-cli " + (cluster ? "-c " : "") + "--tls --cacert " + trustFile() + " --cert " + s.clientCert
+                + " --key " + s.clientKey + " -p " + s.tlsPorts[0] + " --user admin --pass " + s.adminPassword);
         StringBuilder ports = new StringBuilder();
-        for (int p : s.tlsPorts) {
-            ports.append(ports.length() == 0 ? "" : ", ").append(p);
+        StringBuilder metrics = new StringBuilder();
+        StringBuilder pids = new StringBuilder();
+        for (int i = 0; i < nodes; i++) {
+            ports.append(i == 0 ? "" : ", ").append(s.tlsPorts[i]);
+            metrics.append(i == 0 ? "" : ", ").append(s.metricsPorts[i]);
+            pids.append(i == 0 ? "" : ", ").append(name(i + 1)).append('=').append(children.get(i).pid());
         }
         System.out.println("Node TLS ports: " + ports + ". Try ACL SETUSER on one node and watch ACL CHANGED and ACL DIGEST change on all;");
         System.out.println("certificates renew every " + leafLifetimeText() + " (watch CERT SERIAL). Ctrl-C stops everything.");
-        System.out.println("Mesh status from the command line: bin/redmesh mesh status --tls --cacert " + s.caFile
+        System.out.println("Node PIDs: " + pids + (cluster || sentinel ? " (kill -9 a master's PID: a replica takes over)" : ""));
+        if (sentinel) {
+            System.out.println("Ask a sentinel where the master is: redis-cli --tls --cacert " + trustFile() + " --cert "
+                    + s.clientCert + " --key " + s.clientKey + " -p " + s.tlsPorts[DemoSentinels.DATA_NODES]
+                    + " SENTINEL GET-MASTER-ADDR-BY-NAME " + DemoSentinels.MASTER_NAME);
+        }
+        System.out.println("Prometheus metrics: http://127.0.0.1:PORT/metrics, PORT one of " + metrics);
+        System.out.println("Root CA: " + dir.resolve("ca") + " (passphrase in " + dir.resolve("ca.pass")
+                + "), issuer enrollment endpoint 127.0.0.1:" + s.enrollPort);
+        System.out.println("Audit logs: " + dir + "/nodeN/agent/audit.jsonl (bin/redmesh audit verify FILE)");
+        System.out.println("Mesh status from the command line: bin/redmesh mesh status --tls --cacert " + trustFile()
                 + " --cert " + s.clientCert + " --key " + s.clientKey + " -p " + s.tlsPorts[0]
                 + " --user admin --pass " + s.adminPassword);
+        System.out.println("The same as shell variables (the READMEs' walkthroughs use them): . " + writeEnv(s));
         System.out.println();
+    }
+
+    /**
+     * demo.env: the demo's ports, PIDs and credentials as shell variables (TLS, ADMIN, NODE1_PORT,
+     * NODE1_PID, NODE1_METRICS, ..., CA_DIR, CA_PASS, ENROLL), for the examples' walkthroughs.
+     */
+    private Path writeEnv(DemoSetup s) {
+        StringBuilder e = new StringBuilder("# written by redmesh demo; removed with it\n");
+        e.append("DEMO_DIR=").append(dir).append('\n');
+        e.append("TLS='--tls --cacert ").append(trustFile()).append(" --cert ").append(s.clientCert).append(" --key ")
+                .append(s.clientKey).append("'\n");
+        e.append("ADMIN='--user admin --pass ").append(s.adminPassword).append("'\n");
+        for (int i = 1; i <= nodes; i++) {
+            String v = name(i).toUpperCase(java.util.Locale.ROOT);
+            e.append(v).append("_PORT=").append(s.tlsPorts[i - 1]).append('\n');
+            e.append(v).append("_PID=").append(children.get(i - 1).pid()).append('\n');
+            e.append(v).append("_METRICS=").append(s.metricsPorts[i - 1]).append('\n');
+        }
+        e.append("CA_DIR=").append(dir.resolve("ca")).append('\n');
+        e.append("CA_PASS=").append(dir.resolve("ca.pass")).append('\n');
+        e.append("ENROLL=127.0.0.1:").append(s.enrollPort).append('\n');
+        Path env = dir.resolve("demo.env");
+        try {
+            SecureFiles.writeSecret(env, e.toString().getBytes(StandardCharsets.UTF_8));
+        } catch (IOException | RuntimeException failed) {
+            System.err.println("could not write " + env + ": " + failed.getMessage());
+        }
+        return env;
     }
 
     private String leafLifetimeText() {
@@ -289,25 +449,46 @@ public final class DemoCommand implements Callable<Integer> {
 
     private void watch(DemoSetup s, Duration runFor) throws InterruptedException {
         long end = runFor.isZero() ? Long.MAX_VALUE : System.nanoTime() + runFor.toNanos();
-        Map<String, String> firstSerial = new LinkedHashMap<>();
         Map<String, Integer> rotations = new LinkedHashMap<>();
         Map<String, String> lastSerial = new LinkedHashMap<>();
+        DemoCluster clusterView = cluster ? clusterOf(s) : null;
+        DemoSentinels sentinelView = sentinel ? sentinelsOf(s) : null;
+        java.util.Set<Integer> reportedExit = new java.util.HashSet<>();
         while (System.nanoTime() < end) {
-            Map<String, Map<String, String>> rows = new java.util.TreeMap<>();
+            Map<String, Map<String, String>> rows = new java.util.LinkedHashMap<>();
+            Map<String, Map<String, String>> meshView = new java.util.HashMap<>();
             for (int i = 1; i <= nodes; i++) {
-                String name = "node" + i;
+                String name = name(i);
                 Map<String, String> row;
                 try (RespConnection c = connect(s, i)) {
                     c.call("AUTH", "admin", s.adminPassword);
                     Object info = c.call("INFO", "security");
-                    row = StatusTable.rows(info instanceof String str ? str : "").getOrDefault(name, new LinkedHashMap<>());
+                    Map<String, Map<String, String>> seen = StatusTable.rows(info instanceof String str ? str : "");
+                    if (meshView.isEmpty()) {
+                        meshView = seen;
+                    }
+                    row = seen.getOrDefault(name, new LinkedHashMap<>());
+                    row.put("reachable", "1");
+                    if (clusterView != null) {
+                        row.putAll(clusterView.fields(c));
+                    }
+                    if (sentinelView != null) {
+                        row.putAll(sentinelView.fields(i, c));
+                    }
                 } catch (IOException e) {
                     row = new LinkedHashMap<>();
                     row.put("reachable", "0");
                 }
+                // a sentinel's INFO has no security section: what the mesh reports of it stands in
+                if (!row.containsKey("acl_digest") && "1".equals(row.get("reachable")) && meshView.containsKey(name)) {
+                    Map<String, String> reported = new LinkedHashMap<>(meshView.get(name));
+                    reported.putAll(row);
+                    row = reported;
+                }
+                row.put("pid", Long.toString(children.get(i - 1).pid()));
+                row.put("port", Integer.toString(s.tlsPorts[i - 1]));
                 String serial = row.get("cert_serial");
                 if (serial != null && !serial.isEmpty()) {
-                    firstSerial.putIfAbsent(name, serial);
                     if (lastSerial.containsKey(name) && !serial.equals(lastSerial.get(name))) {
                         rotations.merge(name, 1, Integer::sum);
                     }
@@ -316,7 +497,13 @@ public final class DemoCommand implements Callable<Integer> {
                 row.put("members", row.getOrDefault("members", "?") + "  rotations=" + rotations.getOrDefault(name, 0));
                 rows.put(name, row);
             }
-            String table = StatusTable.render(rows);
+            String table;
+            if (clusterView != null || sentinelView != null) {
+                DemoCluster.addLag(rows);
+                table = StatusTable.render(rows, clusterView != null ? DemoCluster.columns() : DemoSentinels.columns());
+            } else {
+                table = StatusTable.render(rows);
+            }
             if (plain) {
                 System.out.println(java.time.LocalTime.now().withNano(0) + "\n" + table);
             } else {
@@ -324,12 +511,18 @@ public final class DemoCommand implements Callable<Integer> {
                 System.out.println("RedMesh demo  " + java.time.LocalTime.now().withNano(0) + "   (Ctrl-C to stop)\n");
                 System.out.print(table);
             }
-            System.out.flush();
+            // a node that exits (killed to watch a failover) is reported; the demo ends when none is left
+            int alive = 0;
             for (int i = 0; i < nodes; i++) {
-                if (!children.get(i).isAlive()) {
-                    System.out.println("node" + (i + 1) + " exited; see " + dir.resolve("node" + (i + 1)).resolve("node.log"));
-                    return;
+                if (children.get(i).isAlive()) {
+                    alive++;
+                } else if (reportedExit.add(i)) {
+                    System.out.println(name(i + 1) + " exited; see " + dir.resolve(name(i + 1)).resolve("node.log"));
                 }
+            }
+            System.out.flush();
+            if (alive == 0) {
+                return;
             }
             Thread.sleep(1000);
         }

@@ -66,20 +66,46 @@ final class StatusTable {
         return rows;
     }
 
-    /** Renders rows as an aligned text table. */
+    /** One column of the table: its header and how a row (field -> value, "name" included) shows in it. */
+    record Column(String header, java.util.function.Function<Map<String, String>, String> value) {}
+
+    /** What every node's agent reports: ACL version and digest, certificate serial and expiry. */
+    static List<Column> securityColumns() {
+        return List.of(
+                new Column("ACL CHANGED", v -> version(v.getOrDefault("acl_version", "?"))),
+                new Column("ACL DIGEST", v -> shorten(v.getOrDefault("acl_digest", "?"), 16)),
+                new Column("CERT SERIAL", v -> shorten(v.getOrDefault("cert_serial", "?"), 16)),
+                new Column("EXPIRES IN", v -> seconds(v.get("cert_expires_in"))));
+    }
+
+    /** The mesh's columns (redmesh mesh status, the 3-node demo). */
+    static List<Column> meshColumns() {
+        List<Column> c = new ArrayList<>();
+        c.add(new Column("NODE", v -> v.get("name")));
+        c.add(new Column("UP", v -> "1".equals(v.get("reachable")) ? "yes" : "NO"));
+        c.add(new Column("ROLE", v -> v.getOrDefault("role", "?")));
+        c.addAll(securityColumns());
+        c.add(new Column("MEMBERS", v -> v.getOrDefault("members", "")));
+        c.add(new Column("REPLICATION", v -> replication(v.getOrDefault("repl_role", ""))));
+        c.add(new Column("MASTER", v -> master(v.getOrDefault("repl_master_host", ""), v.getOrDefault("repl_master_port", "0"))));
+        return c;
+    }
+
+    /** Renders rows as an aligned text table with the mesh's columns. */
     static String render(Map<String, Map<String, String>> rows) {
+        return render(rows, meshColumns());
+    }
+
+    /** Renders rows (name -> fields) as an aligned text table. */
+    static String render(Map<String, Map<String, String>> rows, List<Column> columns) {
         List<String[]> table = new ArrayList<>();
-        table.add(new String[] {"NODE", "UP", "ROLE", "ACL CHANGED", "ACL DIGEST", "CERT SERIAL", "EXPIRES IN", "MEMBERS",
-            "REPLICATION", "MASTER"});
+        table.add(columns.stream().map(Column::header).toArray(String[]::new));
         for (Map.Entry<String, Map<String, String>> r : rows.entrySet()) {
-            Map<String, String> v = r.getValue();
-            table.add(new String[] {r.getKey(), "1".equals(v.get("reachable")) ? "yes" : "NO", v.getOrDefault("role", "?"),
-                    version(v.getOrDefault("acl_version", "?")), shorten(v.getOrDefault("acl_digest", "?"), 16),
-                    shorten(v.getOrDefault("cert_serial", "?"), 16), seconds(v.get("cert_expires_in")),
-                    v.getOrDefault("members", ""), replication(v.getOrDefault("repl_role", "")),
-                    master(v.getOrDefault("repl_master_host", ""), v.getOrDefault("repl_master_port", "0"))});
+            Map<String, String> v = new LinkedHashMap<>(r.getValue());
+            v.put("name", r.getKey());
+            table.add(columns.stream().map(c -> String.valueOf(c.value().apply(v))).toArray(String[]::new));
         }
-        int[] w = new int[table.get(0).length];
+        int[] w = new int[columns.size()];
         for (String[] row : table) {
             for (int i = 0; i < row.length; i++) {
                 w[i] = Math.max(w[i], row[i].length());
@@ -90,7 +116,9 @@ final class StatusTable {
             for (int i = 0; i < row.length; i++) {
                 b.append(String.format("%-" + (w[i] + 2) + "s", row[i]));
             }
-            b.setLength(b.length() - 2);
+            while (b.length() > 0 && b.charAt(b.length() - 1) == ' ') {
+                b.setLength(b.length() - 1);
+            }
             b.append('\n');
         }
         return b.toString();

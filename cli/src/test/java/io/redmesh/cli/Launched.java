@@ -44,6 +44,11 @@ final class Launched implements AutoCloseable {
         List<String> cmd = new ArrayList<>();
         cmd.add(root().resolve("bin").resolve(script).toString());
         cmd.addAll(List.of(args));
+        return command(cmd);
+    }
+
+    /** Runs {@code cmd} (a script that ends in bin/redmesh) with the launcher's test environment. */
+    static Launched command(List<String> cmd) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         pb.environment().put("REDMESH_CLASSPATH", cp);
