@@ -24,6 +24,19 @@ public interface AccessControl {
         return true;
     }
 
+    /**
+     * scriptVerifyACL(): a command a script calls, checked as the script's caller. Null when
+     * allowed; else the denial is logged with context "lua" and the script's error text returned.
+     */
+    default String scriptCheck(Session s, CommandSpec cmd, byte[][] argv) {
+        return null;
+    }
+
+    /** redis.acl_check_cmd(): whether the session's user may run the command (nothing logged). */
+    default boolean allows(Session s, CommandSpec cmd, byte[][] argv) {
+        return true;
+    }
+
     /** Whether a user of that name exists (CLIENT KILL USER). */
     boolean userExists(String name);
 

@@ -74,6 +74,28 @@ public final class Dispatcher {
         moduleGates.add(g);
     }
 
+    /**
+     * scriptVerifyWriteCommandAllow()'s refusals of a write a script makes, after its own
+     * read-only check: -MISCONF, then the modules' (-READONLY, -NOREPLICAS). Null when allowed.
+     */
+    String scriptWriteRefusal(Session s, CommandSpec cmd, byte[][] argv) {
+        if (s.master) {
+            return null;
+        }
+        String refused = firstRefusal(gatesAfterMemory, s, cmd, argv);
+        if (refused != null || moduleGates.isEmpty()) {
+            return refused;
+        }
+        GatedView view = new GatedView(s, cmd);
+        for (io.redmesh.node.spi.RequestGate g : moduleGates) {
+            String err = g.check(view);
+            if (err != null) {
+                return err;
+            }
+        }
+        return null;
+    }
+
     /** The exec gates' verdict on one queued command: null to run it, else its error line. */
     String execCheck(Session s, CommandSpec cmd, byte[][] argv) {
         if (s.master) {

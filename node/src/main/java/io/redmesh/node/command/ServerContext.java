@@ -70,6 +70,17 @@ public final class ServerContext {
     /** Persistence as INFO, SAVE, SHUTDOWN and FLUSHALL see it; set once by the composition root. */
     private PersistenceHooks persistence = PersistenceHooks.NONE;
     private boolean persistenceSet;
+    /** EVAL's Lua engine and script cache, made on first use (under the lock). */
+    private io.redmesh.node.script.ScriptingEngine scripting;
+
+    /** The Lua engine; called under the lock. */
+    public io.redmesh.node.script.ScriptingEngine scripting() {
+        if (scripting == null) {
+            scripting = new io.redmesh.node.script.ScriptingEngine(new ScriptCalls(this));
+        }
+        return scripting;
+    }
+
     /** Access control as commands see it; set once by the composition root. */
     private AccessControl accessControl;
     public final long startMillis = System.currentTimeMillis();

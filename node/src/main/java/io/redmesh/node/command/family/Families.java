@@ -40,6 +40,7 @@ public final class Families {
                 new SortedSetCommands(),
                 new TransactionCommands(),
                 new PubSubCommands(),
+                new ScriptingCommands(),
                 acl);
     }
 }
