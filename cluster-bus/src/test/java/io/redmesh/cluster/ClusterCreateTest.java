@@ -296,5 +296,19 @@ class ClusterCreateTest {
         assertEquals("-ERR SELECT is not allowed in cluster mode\r\n",
                 ClusterTestbed.call(bed.nodes.get(0).port(), "SELECT", "1"));
         assertEquals(":12182\r\n", ClusterTestbed.call(bed.nodes.get(0).port(), "CLUSTER", "KEYSLOT", "foo"));
+        for (ReplicatedNodeProcess p : bed.nodes) {
+            if (ClusterTestbed.call(p.port(), "RPUSH", "foo:list", "2", "1").startsWith(":")) {
+                // SORT's patterns would read keys of any slot: 7.0 refuses them in cluster mode
+                assertEquals("*2\r\n$1\r\n1\r\n$1\r\n2\r\n", ClusterTestbed.call(p.port(), "SORT", "foo:list"));
+                assertEquals("-ERR BY option of SORT denied in Cluster mode.\r\n",
+                        ClusterTestbed.call(p.port(), "SORT", "foo:list", "BY", "w_*"));
+                assertEquals("-ERR GET option of SORT denied in Cluster mode.\r\n",
+                        ClusterTestbed.call(p.port(), "SORT_RO", "foo:list", "GET", "#"));
+                assertEquals("*2\r\n$1\r\n2\r\n$1\r\n1\r\n", ClusterTestbed.call(p.port(), "SORT", "foo:list", "BY", "nosort"));
+                assertTrue(ClusterTestbed.call(p.port(), "SORT", "foo:list", "STORE", "other").startsWith("-CROSSSLOT"),
+                        "STORE's key is routed like any key");
+                assertEquals(":1\r\n", ClusterTestbed.call(p.port(), "DEL", "foo:list"));
+            }
+        }
     }
 }

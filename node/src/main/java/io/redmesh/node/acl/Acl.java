@@ -103,6 +103,12 @@ public final class Acl implements AccessControl {
     }
 
     @Override
+    public boolean unrestrictedKeyRead(Session s, CommandSpec cmd, byte[][] argv) {
+        AclUser u = users.get(s.user);
+        return u != null && AclPermissions.unrestrictedKeyRead(u, cmd, argv);
+    }
+
+    @Override
     public boolean userExists(String name) {
         return users.containsKey(name);
     }

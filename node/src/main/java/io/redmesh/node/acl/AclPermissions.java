@@ -204,6 +204,29 @@ public final class AclPermissions {
         return false;
     }
 
+    /**
+     * ACLUserCheckCmdWithUnrestrictedKeyAccess() for read access: a selector that allows the
+     * command and has allkeys, or a "*" key pattern with read permission.
+     */
+    public static boolean unrestrictedKeyRead(AclUser u, CommandSpec cmd, byte[][] argv) {
+        KeyExtractor.Keys[] keys = new KeyExtractor.Keys[1];
+        int[] idx = new int[1];
+        for (AclSelector s : u.selectors) {
+            if (checkSelector(s, cmd, argv, keys, idx) != OK) {
+                continue;
+            }
+            if (s.allKeys()) {
+                return true;
+            }
+            for (AclSelector.KeyPattern p : s.keyPatterns()) {
+                if ((p.perms() & AclSelector.READ) != 0 && p.pattern().equals("*")) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     /** ACLUserCheckKeyPerm(). */
     public static boolean userKeyAllowed(AclUser u, byte[] key, int needed) {
         for (AclSelector s : u.selectors) {

@@ -37,6 +37,15 @@ public interface AccessControl {
         return true;
     }
 
+    /**
+     * ACLUserCheckCmdWithUnrestrictedKeyAccess(..., CMD_KEY_ACCESS): whether one of the session
+     * user's selectors allows this command and lets it read every key (SORT's BY and GET
+     * patterns read keys no argument names).
+     */
+    default boolean unrestrictedKeyRead(Session s, CommandSpec cmd, byte[][] argv) {
+        return true;
+    }
+
     /** Whether a user of that name exists (CLIENT KILL USER). */
     boolean userExists(String name);
 

@@ -32,6 +32,7 @@ public final class Dispatcher {
     /** Writes are paused (FAILOVER's pauseClients WRITE): write commands wait, in order, until it ends. */
     private boolean writesPaused;
     private final List<Session> postponed = new ArrayList<>();
+    private final BlockedClients blocked;
 
     /** A check run before execution; returns an error line to reject, or null to allow. */
     public interface CommandGate {
@@ -40,6 +41,7 @@ public final class Dispatcher {
 
     public Dispatcher(ServerContext server) {
         this.server = server;
+        this.blocked = new BlockedClients(server, this);
     }
 
     /** What holds the server lock now, and how to stop it (SHUTDOWN, signals). */
@@ -139,13 +141,13 @@ public final class Dispatcher {
     }
 
     /** Executes one request and serves the clients it unblocked; the server lock is held. */
-    private void run(Session s, byte[][] argv) {
+    void run(Session s, byte[][] argv) {
         server.keyspace.freezeClock();
         watchdog.started(s);
         try {
             processLocked(s, argv);
             server.outputLimits.enforce(s); // a pipeline that is never read stops here
-            handleReadyKeys();
+            blocked.handleReadyKeys();
         } finally {
             watchdog.finished();
             server.keyspace.thawClock();
@@ -240,7 +242,7 @@ public final class Dispatcher {
         io.redmesh.node.spi.cluster.KeyRouter route = router;
         if (route != null && !s.master && (Transactions.isExec(cmd) || !cmd.keySpecs.isEmpty()
                 || cmd.has(CommandFlag.MOVABLEKEYS))) {
-            String redirect = route.route(new RoutedView(s, cmd, argv));
+            String redirect = route.route(new RoutedRequestView(server, s, cmd, argv));
             if (redirect != null) {
                 cmd.rejectedCalls++;
                 if (Transactions.isExec(cmd)) {
@@ -274,7 +276,7 @@ public final class Dispatcher {
             return;
         }
         if (!moduleGates.isEmpty()) {
-            GatedView view = new GatedView(s, cmd);
+            GatedRequestView view = new GatedRequestView(s, cmd);
             for (io.redmesh.node.spi.RequestGate g : moduleGates) {
                 String err = g.check(view);
                 if (err != null) {
@@ -334,7 +336,7 @@ public final class Dispatcher {
         for (Session s : waiting) {
             s.postponed = false;
             if (!s.closed) {
-                resume(s);
+                blocked.resume(s);
             }
         }
     }
@@ -384,141 +386,6 @@ public final class Dispatcher {
             return replay(s, argv);
         } finally {
             server.keyspace.masterExecuting(false);
-        }
-    }
-
-    /** What the cluster router sees of a request. */
-    private final class RoutedView implements io.redmesh.node.spi.cluster.KeyRouter.RoutedRequest {
-        private final Session s;
-        private final CommandSpec cmd;
-        private final byte[][] argv;
-
-        RoutedView(Session s, CommandSpec cmd, byte[][] argv) {
-            this.s = s;
-            this.cmd = cmd;
-            this.argv = argv;
-        }
-
-        @Override
-        public String command() {
-            return cmd.fullName;
-        }
-
-        @Override
-        public List<byte[]> keys() {
-            List<byte[]> out = new ArrayList<>();
-            if (Transactions.isExec(cmd)) {
-                for (Session.QueuedCommand q : s.queued) {
-                    addKeys(out, q.spec(), q.argv());
-                }
-            } else {
-                addKeys(out, cmd, argv);
-            }
-            return out;
-        }
-
-        private void addKeys(List<byte[]> out, CommandSpec c, byte[][] a) {
-            KeyExtractor.Keys k = KeyExtractor.keys(c, a, a.length);
-            boolean migrate = c.fullName.equals("migrate");
-            for (int i = 0; i < k.count(); i++) {
-                byte[] key = a[k.position(i)];
-                if (!(migrate && key.length == 0)) { // MIGRATE ... "" ... KEYS k1 k2 (migrateGetKeys)
-                    out.add(key);
-                }
-            }
-        }
-
-        @Override
-        public boolean write() {
-            return cmd.has(CommandFlag.WRITE) || (Transactions.isExec(cmd) && s.queuedWrite());
-        }
-
-        @Override
-        public boolean readOnly() {
-            if (Transactions.isExec(cmd)) {
-                for (Session.QueuedCommand q : s.queued) {
-                    if (!q.spec().has(CommandFlag.READONLY)) {
-                        return false;
-                    }
-                }
-                return true;
-            }
-            return cmd.has(CommandFlag.READONLY);
-        }
-
-        @Override
-        public boolean asking() {
-            return s.asking || cmd.has(CommandFlag.ASKING);
-        }
-
-        @Override
-        public boolean readOnlyClient() {
-            return s.readonlyCluster;
-        }
-
-        @Override
-        public boolean pubsubShard() {
-            return switch (cmd.fullName) {
-                case "spublish", "ssubscribe", "sunsubscribe" -> true;
-                default -> false;
-            };
-        }
-
-        @Override
-        public boolean tls() {
-            return s.transport().tls();
-        }
-
-        @Override
-        public boolean exists(byte[] key) {
-            return server.keyspace.db(0).exists(key);
-        }
-    }
-
-    /** What a module gate sees of a request. */
-    private static final class GatedView implements io.redmesh.node.spi.RequestGate.GatedRequest {
-        private final Session s;
-        private final CommandSpec cmd;
-
-        GatedView(Session s, CommandSpec cmd) {
-            this.s = s;
-            this.cmd = cmd;
-        }
-
-        @Override
-        public String command() {
-            return cmd.fullName;
-        }
-
-        @Override
-        public boolean write() {
-            return cmd.has(CommandFlag.WRITE) || (Transactions.isExec(cmd) && s.queuedWrite());
-        }
-
-        @Override
-        public boolean staleAllowed() {
-            return cmd.has(CommandFlag.STALE);
-        }
-
-        @Override
-        public boolean loadingAllowed() {
-            return cmd.has(CommandFlag.LOADING);
-        }
-
-        @Override
-        public boolean mayReplicate() {
-            return cmd.has(CommandFlag.MAY_REPLICATE) || (Transactions.isExec(cmd)
-                    && (s.queuedFlags & CommandFlag.MAY_REPLICATE.bit) != 0);
-        }
-
-        @Override
-        public boolean fromMaster() {
-            return s.master;
-        }
-
-        @Override
-        public boolean endsOrControlsTransaction() {
-            return Transactions.runsImmediately(cmd);
         }
     }
 
@@ -704,117 +571,16 @@ public final class Dispatcher {
     // ------------------------------------------------------------------ blocking
 
     void block(CommandContext c, List<byte[]> keys, Class<?> type, long deadline, Consumer<Reply> timeoutReply) {
-        Session s = c.session;
-        if (s.rerunDeadline >= 0) {
-            deadline = s.rerunDeadline; // blocked again after a retry: the wait keeps its end
-        }
-        BlockingRegistry.BlockedState st = new BlockingRegistry.BlockedState(
-                s.db(), keys, type, deadline, timeoutReply, c.spec, c.argv);
-        server.blocking.block(s, st);
-        s.transport.autoRead(false);
-        if (deadline > 0) {
-            long delay = Math.max(0, deadline - System.currentTimeMillis());
-            st.timer = s.transport.schedule(() -> timeout(s, st), delay);
-        }
+        blocked.block(c, keys, type, deadline, timeoutReply);
     }
 
-    /**
-     * Blocks a client on no key (WAIT): only {@link #unblockWith} ends the wait, or the timeout
-     * with {@code timeoutReply}. Called by a command's handler under the lock.
-     */
+    /** See {@link BlockedClients#blockOnCondition}. */
     BlockingRegistry.BlockedState blockOnCondition(CommandContext c, long deadline, Consumer<Reply> timeoutReply) {
-        c.blockedNow = true;
-        block(c, List.of(), Object.class, deadline, timeoutReply);
-        return c.session.blocked;
+        return blocked.blockOnCondition(c, deadline, timeoutReply);
     }
 
-    private void timeout(Session s, BlockingRegistry.BlockedState st) {
-        server.lock.lock();
-        try {
-            if (s.blocked != st) {
-                return;
-            }
-            unblockWith(s, st.timeoutReply);
-        } finally {
-            server.lock.unlock();
-        }
-    }
-
-    /**
-     * Ends a session's wait with a reply written by {@code replyWriter} (timeout, CLIENT UNBLOCK),
-     * then lets it run the requests that queued up meanwhile.
-     */
+    /** See {@link BlockedClients#unblockWith}. */
     public void unblockWith(Session s, Consumer<Reply> replyWriter) {
-        BlockingRegistry.BlockedState st = server.blocking.unblock(s);
-        if (st == null) {
-            return;
-        }
-        st.spec.calls++;
-        server.stats.totalCommands++;
-        // Written straight into the session's buffer (we hold the lock, as every writer of it
-        // does) so that it precedes whatever the session runs next, even from another thread.
-        (replyWriter == null ? st.timeoutReply : replyWriter).accept(s.reply);
-        s.scheduleFlush();
-        resume(s);
-    }
-
-    private void resume(Session s) {
-        s.transport.autoRead(true);
-        if (!s.pending.isEmpty()) {
-            s.transport.execute(() -> drainPending(s));
-        }
-    }
-
-    private void drainPending(Session s) {
-        while (true) {
-            server.lock.lock();
-            try {
-                if (s.pending.isEmpty() || s.blocked != null || s.closed || s.postponed) {
-                    break;
-                }
-                run(s, s.pending.poll());
-            } finally {
-                server.lock.unlock();
-            }
-        }
-        s.flush();
-    }
-
-    /** handleClientsBlockedOnKeys(): retries blocked commands whose keys were fed. */
-    private void handleReadyKeys() {
-        BlockingRegistry b = server.blocking;
-        while (b.hasReadyKeys()) {
-            List<Object[]> keyOut = new ArrayList<>(1);
-            List<Session> waiting = b.takeReady(keyOut);
-            io.redmesh.node.db.Database db = (io.redmesh.node.db.Database) keyOut.get(0)[0];
-            byte[] key = ((ByteString) keyOut.get(0)[1]).bytes;
-            for (Session s : waiting) {
-                BlockingRegistry.BlockedState st = s.blocked;
-                if (st == null || !BlockingRegistry.servable(st, db, key)) {
-                    continue;
-                }
-                b.unblock(s);
-                io.redmesh.node.db.Database saved = s.db();
-                s.db = st.db;
-                s.servingKey = key;
-                s.rerunDeadline = st.deadlineMillis;
-                // Run the blocked command again; its reply goes straight into the blocked
-                // client's buffer, even from another connection's thread (the lock guards it),
-                // so it is there before any request the client sent afterwards can run.
-                try {
-                    call(s, st.spec, st.argv, true);
-                    s.scheduleFlush();
-                } finally {
-                    s.servingKey = null;
-                    s.rerunDeadline = -1;
-                    s.db = saved;
-                }
-                if (s.blocked == null) {
-                    resume(s);
-                } else if (s.blocked.timer != null && st.timer != null) {
-                    st.timer.cancel(false);
-                }
-            }
-        }
+        blocked.unblockWith(s, replyWriter);
     }
 }

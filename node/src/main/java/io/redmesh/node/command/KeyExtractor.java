@@ -78,13 +78,13 @@ public final class KeyExtractor {
     }
 
     /**
-     * getKeysFromCommandWithSpecs(): the key specs, unless one has variable flags and the
-     * command has a {@link GetKeysProc}.
+     * getKeysFromCommandWithSpecs(): the key specs, unless one has variable flags or cannot be
+     * searched ("unknown": SORT's STORE may be anywhere) and the command has a {@link GetKeysProc}.
      */
     public static Keys keys(CommandSpec cmd, byte[][] argv, int argc) {
         if (cmd.getkeys != null) {
             for (KeySpec k : cmd.keySpecs) {
-                if (k.hasFlag("variable_flags")) {
+                if (k.hasFlag("variable_flags") || k.begin().type().equals("unknown")) {
                     return cmd.getkeys.keys(argv, argc);
                 }
             }

@@ -432,6 +432,13 @@ public final class ZSetValue implements Sized {
         elementBytes = bytes;
     }
 
+    /** Converts a listpack to a skiplist for good (SORT does, as Redis's zsetConvert()). */
+    public void toSkiplist() {
+        if (isListpack()) {
+            convertToSkiplist();
+        }
+    }
+
     private void convertToSkiplist() {
         byte[][] members = lpMembers;
         double[] scores = lpScores;

@@ -32,7 +32,7 @@ import javax.net.ssl.SSLParameters;
  *
  * <p>The engine is netty-tcnative's BoringSSL ({@code tls-provider openssl}) or the JDK's
  * ({@code tls-provider jdk}); {@code auto} prefers BoringSSL and takes the JDK when BoringSSL is
- * missing or cannot honour the configuration (tls-ciphersuites). See docs/ARCHITECTURE.md,
+ * missing or cannot honour the configuration (tls-ciphersuites). See docs/INTERNALS.md,
  * "TLS provider", for the measurement behind the choice.
  */
 public final class TlsContextProvider {

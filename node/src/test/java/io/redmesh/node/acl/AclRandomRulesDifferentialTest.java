@@ -32,7 +32,7 @@ class AclRandomRulesDifferentialTest {
                 for (int i = 0; i < n; i++) {
                     String rule = gen.randomRule(rnd, true);
                     if (rule.startsWith("%RW~*") || rule.equals("certonly") || rule.equals("nocertonly")) {
-                        continue; // deliberate differences (see ARCHITECTURE.md)
+                        continue; // deliberate differences (see docs/INTERNALS.md, ACL)
                     }
                     List<String> cmd = new ArrayList<>(List.of("ACL", "SETUSER", name));
                     cmd.add(rule.replace("(certonly)", "()").replace("(nocertonly)", "()"));

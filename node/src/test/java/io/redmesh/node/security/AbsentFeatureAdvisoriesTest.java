@@ -9,10 +9,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Advisories in parts of Redis that RedMesh does not have yet (scripting, streams, SORT, cluster
- * bus, replication). Each test proves the part is absent, so the advisory cannot
- * apply, and fails the day the part lands, naming the advisory whose replay must then be
- * written (docs/SECURITY.md lists them).
+ * Advisories in parts of Redis that RedMesh does not have yet (scripting, streams). Each test
+ * proves the part is absent, so the advisory cannot apply, and fails the day the part lands,
+ * naming the advisory whose replay must then be written (docs/SECURITY.md lists them).
  */
 class AbsentFeatureAdvisoriesTest {
     private static ServerFixture ours;
@@ -72,12 +71,6 @@ class AbsentFeatureAdvisoriesTest {
     @Test
     void cve2022_31144_35951_xautoclaim() {
         absent("CVE-2022-31144 / CVE-2022-35951", "XAUTOCLAIM", "s", "g", "c", "0", "0-0", "COUNT", "9223372036854775807");
-    }
-
-    @Test
-    void cve2023_41053_sortRoKeyAcl() {
-        absent("CVE-2023-41053", "SORT_RO", "l", "BY", "secret*");
-        absent("CVE-2022-35977 (SORT part)", "SORT", "l");
     }
 
     @Test

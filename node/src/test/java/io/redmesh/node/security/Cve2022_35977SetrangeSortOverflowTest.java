@@ -6,8 +6,7 @@ import org.junit.jupiter.api.Test;
  * CVE-2022-35977 (7.0.8): SETRANGE (and APPEND) with an offset that overflows offset + length,
  * and SORT/SORT_RO with LIMIT values that overflow, drove Redis to an out-of-memory panic. The
  * fix checks the resulting size against proto-max-bulk-len; RedMesh must answer the same errors
- * and create nothing. SORT does not exist in RedMesh yet: that part proves the command is
- * refused, and fails (asking for the SORT replay) the day it lands.
+ * and create nothing; SORT clamps its range instead of allocating for it.
  */
 class Cve2022_35977SetrangeSortOverflowTest {
     @Test
@@ -31,13 +30,25 @@ class Cve2022_35977SetrangeSortOverflowTest {
         }
     }
 
+    /** SORT / SORT_RO whose LIMIT offset + count overflows: the same clamped ranges as 7.0.8+. */
     @Test
-    void sortIsNotImplementedYet() {
+    void sortLimitOverflowIsClampedAsRedisClampsIt() {
         try (Peers p = Peers.start()) {
-            String reply = new String(p.node.call("SORT", "l", "LIMIT", "9223372036854775807", "9223372036854775807"),
-                    java.nio.charset.StandardCharsets.ISO_8859_1);
-            org.junit.jupiter.api.Assertions.assertTrue(reply.startsWith("-ERR unknown command 'SORT'"),
-                    "SORT has landed: replay CVE-2022-35977's SORT/SORT_RO LIMIT overflow here (got " + reply + ")");
+            p.same("RPUSH", "l", "3", "1", "2");
+            p.same("SADD", "s", "3", "1", "2");
+            p.same("ZADD", "z", "3", "c", "1", "a", "2", "b");
+            String[] big = {"9223372036854775807", "9223372036854775806", "4611686018427387904", "2147483647",
+                    "2147483648", "-1", "-9223372036854775808", "0", "1"};
+            for (String key : new String[] {"l", "s", "z", "missing"}) {
+                for (String start : big) {
+                    for (String count : big) {
+                        p.same("SORT", key, "ALPHA", "LIMIT", start, count);
+                        p.same("SORT_RO", key, "BY", "nosort", "LIMIT", start, count);
+                        p.same("SORT", key, "BY", "nosort", "DESC", "LIMIT", start, count, "STORE", "dst");
+                    }
+                }
+            }
+            p.same("LRANGE", "dst", "0", "-1");
             p.bothAlive();
         }
     }

@@ -31,6 +31,7 @@ public final class Families {
                 new ConfigCommands(),
                 new CommandCommands(),
                 new KeyCommands(),
+                new SortCommands(),
                 new StringCommands(),
                 new BitmapCommands(),
                 new HyperLogLogCommands(),

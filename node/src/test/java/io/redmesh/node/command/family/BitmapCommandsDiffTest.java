@@ -20,15 +20,6 @@ class BitmapCommandsDiffTest extends DiffTestBase {
         return new String[] {"CONFIG SET proto-max-bulk-len 536870912"};
     }
 
-    /** Runs the fixed scripts in RESP2, then again from scratch in RESP3. */
-    private void bothProtocols(Runnable script) {
-        script.run();
-        d.sameAll("FLUSHALL");
-        realClient.call("HELLO", "3");
-        ourClient.call("HELLO", "3");
-        script.run();
-    }
-
     @Test
     void setbitAndGetbit() {
         bothProtocols(() -> d.sameAll(

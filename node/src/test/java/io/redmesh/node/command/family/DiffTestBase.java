@@ -42,6 +42,15 @@ abstract class DiffTestBase {
         d.sameAll(resetCommands());
     }
 
+    /** Runs a script in RESP2, then again from an empty dataset in RESP3. */
+    protected void bothProtocols(Runnable script) {
+        script.run();
+        d.sameAll("FLUSHALL");
+        realClient.call("HELLO", "3");
+        ourClient.call("HELLO", "3");
+        script.run();
+    }
+
     private void closeClients() {
         if (realClient != null) {
             realClient.close();

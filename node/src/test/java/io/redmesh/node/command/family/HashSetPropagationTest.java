@@ -5,30 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.redmesh.node.testing.RespClient;
 import io.redmesh.node.testing.ServerFixture;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** What replicas and the AOF receive for hash and set writes (Redis 7.0's rewrites). */
 class HashSetPropagationTest {
-    private static List<String> start(ServerFixture s) {
-        List<String> seen = Collections.synchronizedList(new ArrayList<>());
-        s.context().addWriteListener((db, argv) -> {
-            StringBuilder b = new StringBuilder();
-            for (byte[] a : argv) {
-                b.append(b.length() == 0 ? "" : " ").append(new String(a, StandardCharsets.ISO_8859_1));
-            }
-            seen.add(b.toString());
-        });
-        return seen;
-    }
-
     @Test
     void rewritesAndNoOps() {
         try (ServerFixture s = ServerFixture.start(); RespClient c = s.client()) {
-            List<String> seen = start(s);
+            List<String> seen = WriteLog.record(s, false);
             c.call("HSET", "h", "a", "1");
             c.call("HINCRBYFLOAT", "h", "f", "10.5");
             c.call("HINCRBYFLOAT", "h", "f", "0.1");
@@ -48,7 +33,7 @@ class HashSetPropagationTest {
     @Test
     void spopWithCount() {
         try (ServerFixture s = ServerFixture.start(); RespClient c = s.client()) {
-            List<String> seen = start(s);
+            List<String> seen = WriteLog.record(s, false);
             c.call("SADD", "s", "1", "2", "3", "4", "5");
             seen.clear();
             c.call("SPOP", "s", "2");

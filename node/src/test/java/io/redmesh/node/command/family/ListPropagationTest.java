@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.redmesh.node.testing.RespClient;
 import io.redmesh.node.testing.ServerFixture;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -18,15 +15,9 @@ import org.junit.jupiter.api.Test;
 class ListPropagationTest {
     @Test
     void blockingAndMultiKeyPopsPropagateAsPlainCommands() throws Exception {
-        List<String> seen = Collections.synchronizedList(new ArrayList<>());
+        List<String> seen;
         try (ServerFixture s = ServerFixture.start()) {
-            s.context().addWriteListener((db, argv) -> {
-                List<String> parts = new ArrayList<>();
-                for (byte[] a : argv) {
-                    parts.add(new String(a, StandardCharsets.ISO_8859_1));
-                }
-                seen.add(db + ":" + String.join(" ", parts));
-            });
+            seen = WriteLog.record(s, true);
             try (RespClient a = s.client(); RespClient w = s.client()) {
                 w.call("RPUSH", "k", "a", "b", "c", "d");
                 w.call("BLPOP", "none", "k", "0");
