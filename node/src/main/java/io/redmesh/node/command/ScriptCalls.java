@@ -64,7 +64,7 @@ public final class ScriptCalls implements CommandRunner {
         if (cmd.has(CommandFlag.NOSCRIPT)) {
             throw new Refused("This Redis command is not allowed from script");
         }
-        String denied = server.accessControl().scriptCheck(c, cmd, argv);
+        String denied = server.accessControl().scriptCheck(run.caller, cmd, argv); // ACL LOG names the caller
         if (denied != null) {
             throw new Refused(denied);
         }
@@ -85,6 +85,9 @@ public final class ScriptCalls implements CommandRunner {
             run.markWrite();
         }
         c.reply.protocol(resp);
+        // redis.set_repl: REPL_NONE keeps the write off replicas and the AOF (one stream feeds
+        // both here, so REPL_AOF or REPL_REPLICA alone propagate to both)
+        c.propagationOff = run.replicationFlags() == io.redmesh.node.script.ScriptingEngine.REPL_NONE;
         ByteBuf out = c.reply.target();
         out.clear();
         server.dispatcher().call(c, cmd, argv, false);

@@ -23,7 +23,10 @@ final class LuaHook extends DebugLib {
     /** Heap a script may allocate before the hook looks at how full the heap is. */
     private static final long ALLOCATION_BUDGET = 32L << 20;
 
+    /** Lua 5.1's LUAI_MAXCCALLS: nested calls through C (pcall) beyond this are "C stack overflow". */
+    static final int MAX_C_CALLS = 200;
     private final int maxDepth;
+    private int javaCalls;
     private ScriptRun run;
     private int depth;
     private int count;
@@ -41,6 +44,7 @@ final class LuaHook extends DebugLib {
     void attach(ScriptRun r) {
         run = r;
         depth = 0;
+        javaCalls = 0;
         count = 0;
         lastProto = null;
         allocatedAtCheck = THREADS.getCurrentThreadAllocatedBytes();
@@ -93,6 +97,18 @@ final class LuaHook extends DebugLib {
         if (++depth > maxDepth) {
             throw new LuaError("stack overflow");
         }
+    }
+
+    /** A library function that calls back into Lua (pcall) is entered. */
+    void enterJavaCall() {
+        if (++javaCalls >= MAX_C_CALLS) {
+            javaCalls--;
+            throw new LuaError("C stack overflow");
+        }
+    }
+
+    void exitJavaCall() {
+        javaCalls--;
     }
 
     /** Call depth, saved by pcall and restored when it catches an error (frames unwound without onReturn). */

@@ -151,8 +151,8 @@ final class LuaSandbox {
             @Override
             public Varargs invoke(Varargs args) {
                 LuaString s = args.checkstring(1);
-                long n = args.checkint(2);
-                ScriptMemory.reserve(Math.max(0, n) * s.length());
+                int n = (int) (long) args.checkdouble(2); // luaL_checkint: 2^31 wraps negative, as in C
+                ScriptMemory.reserve((long) Math.max(0, n) * s.length());
                 return rep.invoke(LuaValue.varargsOf(s, LuaValue.valueOf(n)));
             }
         });
@@ -231,9 +231,18 @@ final class LuaSandbox {
             LuaValue f = args.checkvalue(1);
             LuaValue handler = withHandler ? args.arg(2) : LuaValue.NIL;
             int depth = hook.depth();
+            hook.enterJavaCall(); // Lua 5.1's LUAI_MAXCCALLS: pcall nests a C call
             try {
                 Varargs r = withHandler ? f.invoke() : f.invoke(args.subargs(2));
-                return LuaValue.varargsOf(LuaValue.TRUE, r);
+                // flat, not LuaJ's nested pair: recursion through pcall would make every
+                // narg() walk the whole chain (quadratic, and deaf to SCRIPT KILL)
+                int n = r.narg();
+                LuaValue[] values = new LuaValue[n + 1];
+                values[0] = LuaValue.TRUE;
+                for (int i = 1; i <= n; i++) {
+                    values[i] = r.arg(i);
+                }
+                return LuaValue.varargsOf(values);
             } catch (LuaError e) {
                 hook.depth(depth);
                 rethrowIfKilled(e);
@@ -242,6 +251,8 @@ final class LuaSandbox {
             } catch (StackOverflowError e) {
                 hook.depth(depth);
                 return LuaValue.varargsOf(LuaValue.FALSE, LuaValue.valueOf("stack overflow"));
+            } finally {
+                hook.exitJavaCall();
             }
         }
 

@@ -44,6 +44,11 @@ public final class ScriptRun {
         return readOnlyCommand || has(ScriptFlags.NO_WRITES);
     }
 
+    /** redis.set_repl()'s flags. */
+    public int replicationFlags() {
+        return replicationFlags;
+    }
+
     public long elapsedMillis() {
         return (System.nanoTime() - startNanos) / 1_000_000;
     }

@@ -145,4 +145,24 @@ class ScriptingCompatTest {
             p.verify();
         }
     }
+
+    @Test
+    void aclChecksTheCaller() {
+        try (Diff.Pair p = diff.pair()) {
+            p.same("ACL", "SETUSER", "scripter", "on", ">pw", "+@all", "-set", "~k*", "~allowed");
+            p.same("AUTH", "scripter", "pw");
+            p.script("ACL LOG RESET");
+            evalAll(p, "return redis.call('set','k','v')", "return redis.pcall('set','k','v')",
+                    "return redis.call('get','other')", "return redis.call('get','allowed')",
+                    "return redis.acl_check_cmd('set','k','v')", "return redis.acl_check_cmd('get','k')",
+                    "return redis.acl_check_cmd('get','other')", "return redis.acl_check_cmd('nosuch')");
+            // age-seconds (a double, formatted differently) and client-info (ids, ports) differ by nature
+            p.sameNormalized(s -> s.replaceAll("\\$\\d+\\r\\n\\d+\\.\\d+\\r\\n", "AGE")
+                    .replaceAll("\\$\\d+\\r\\nid=[^\\r]*\\r\\n", "CLIENT")
+                    .replaceAll("(entry-id|timestamp-created|timestamp-last-updated)\\r\\n:\\d+", "$1"), "ACL", "LOG");
+            p.same("AUTH", "default", "x");
+            p.same("ACL", "DELUSER", "scripter");
+            p.verify();
+        }
+    }
 }

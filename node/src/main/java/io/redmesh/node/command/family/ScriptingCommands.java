@@ -53,7 +53,11 @@ final class ScriptingCommands implements CommandFamily {
         byte[][] keys = Arrays.copyOfRange(c.argv, 3, 3 + (int) numkeys);
         byte[][] args = Arrays.copyOfRange(c.argv, 3 + (int) numkeys, c.argc());
         ScriptRun run = new ScriptRun(c.session, script.sha(), flags, readOnly, outOfMemory);
-        engine.run(run, script, keys, args, c.reply);
+        if (c.canDetach()) {
+            c.server.scriptThread().submit(c, out -> engine.run(run, script, keys, args, out));
+        } else {
+            engine.run(run, script, keys, args, c.reply); // inside EXEC, or replayed: atomic with it
+        }
     }
 
     /** scriptPrepareForRun()'s checks of a script with a shebang. */
@@ -92,7 +96,7 @@ final class ScriptingCommands implements CommandFamily {
         c.reply.ok();
     }
 
-    /** SCRIPT KILL reaching the lock: no script runs now (a running one is killed while busy, see ScriptBusy). */
+    /** SCRIPT KILL reaching the lock: no script runs now (a running one is killed while busy, see ScriptThread). */
     private static void kill(CommandContext c) {
         throw new RedisException("NOTBUSY No scripts in execution right now.");
     }
