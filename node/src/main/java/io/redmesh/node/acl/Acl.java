@@ -446,7 +446,7 @@ public final class Acl implements AccessControl {
         return switch (r.code()) {
             case AclPermissions.DENIED_CMD -> "The user executing the script can't run this command or subcommand";
             case AclPermissions.DENIED_KEY ->
-                    "The user executing the script can't access at least one of the keys mentioned in the command";
+                    "The user executing the script can't access at least one of the keys mentioned in the command arguments";
             default -> "The user executing the script can't publish to the channel mentioned in the command";
         };
     }

@@ -20,8 +20,8 @@ final class LuaHook extends DebugLib {
     private static final int CHECK_EVERY = 1 << 12;
     private static final com.sun.management.ThreadMXBean THREADS =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-    /** Heap a script may allocate before the hook looks at how full the heap is. */
-    private static final long ALLOCATION_BUDGET = 32L << 20;
+    /** Heap a script may allocate between two looks at how full the heap is. */
+    private static final long ALLOCATION_BUDGET = 16L << 20;
 
     /** Lua 5.1's LUAI_MAXCCALLS: nested calls through C (pcall) beyond this are "C stack overflow". */
     static final int MAX_C_CALLS = 200;
@@ -31,6 +31,7 @@ final class LuaHook extends DebugLib {
     private int depth;
     private int count;
     private long allocatedAtCheck;
+    private long heapAtStart;
     /** The Lua functions being run (innermost last) and the last instruction executed, for error positions. */
     private org.luaj.vm2.Prototype[] frames = new org.luaj.vm2.Prototype[64];
     private org.luaj.vm2.Prototype lastProto;
@@ -48,6 +49,7 @@ final class LuaHook extends DebugLib {
         count = 0;
         lastProto = null;
         allocatedAtCheck = THREADS.getCurrentThreadAllocatedBytes();
+        heapAtStart = ScriptMemory.used();
     }
 
     @Override
@@ -73,7 +75,7 @@ final class LuaHook extends DebugLib {
         long allocated = THREADS.getCurrentThreadAllocatedBytes();
         if (allocated - allocatedAtCheck > ALLOCATION_BUDGET) {
             allocatedAtCheck = allocated;
-            ScriptMemory.check();
+            ScriptMemory.check(heapAtStart, r.memoryLimit);
         }
     }
 

@@ -42,6 +42,8 @@ final class ScriptErrors {
     }
 
     static String normalize(String message) {
+        // a string grown past 2 GB by concatenation: Lua under Redis fails that allocation
+        message = message.replaceAll("vm error: java\\.lang\\.NegativeArraySizeException(: -?\\d+)?", ScriptMemory.NOT_ENOUGH);
         if (message.endsWith("\n")) {
             message = message.substring(0, message.length() - 1); // LuaJ's empty traceback
         }
@@ -63,7 +65,13 @@ final class ScriptErrors {
             LuaValue err = m.get(ERR);
             message = err.isstring() ? err.tojstring() : "ERR unknown error";
         } else {
-            message = "ERR " + (m.isnil() ? "nil" : ScriptValues.tostring(m).tojstring());
+            String text = m.isnil() ? "nil" : ScriptValues.tostring(m).tojstring();
+            if (m.isstring() && line >= 0 && !(e instanceof LuaSandbox.LevelZeroError) && !text.startsWith("user_script:")) {
+                // raised by a library function in a tail call (return f(x)): no Lua frame of
+                // LuaJ's saw it, but Lua 5.1 positions it at the caller's line
+                text = "user_script:" + line + ": " + text;
+            }
+            message = "ERR " + text;
         }
         if (line < 0) {
             return message;

@@ -24,6 +24,8 @@ public final class ScriptRun {
     int resp = 2;
     /** redis.set_repl() flags (REPL_ALL by default). */
     int replicationFlags = ScriptingEngine.REPL_ALL;
+    /** lua-memory-limit when the script started (0: the default share of the heap). */
+    long memoryLimit;
     /** Coroutines the script created, bounded (each is a Java thread in LuaJ). */
     int coroutines;
 
@@ -65,6 +67,11 @@ public final class ScriptRun {
 
     public boolean wroteData() {
         return wroteData;
+    }
+
+    /** How much the script may grow the heap (lua-memory-limit; 0: an eighth of it). */
+    public void memoryLimit(long bytes) {
+        memoryLimit = bytes;
     }
 
     /** SCRIPT KILL: the script stops at its next hook check with Redis's error. */

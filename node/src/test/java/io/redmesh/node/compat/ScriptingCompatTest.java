@@ -34,9 +34,8 @@ class ScriptingCompatTest {
 
     // Known differences, not compared here (LuaJ is the engine; docs/ARCHITECTURE.md): compile
     // error texts ("syntax error" for Lua 5.1's "'=' expected near '<eof>'"), runtime error wording
-    // ("attempt to index ? (a nil value)" for "attempt to index local 'a'"), the "user_script:N: "
-    // prefix of errors raised by library functions in a tail call (return cjson.encode(f)), pcall's
-    // value for error tables, and math.random's sequence.
+    // ("attempt to index ? (a nil value)" for "attempt to index local 'a'"), pcall's value for
+    // error tables, and math.random's sequence.
 
     private static void evalAll(Diff.Pair p, String... scripts) {
         for (String s : scripts) {
@@ -135,13 +134,21 @@ class ScriptingCompatTest {
                     "return {bit.band(0xff, 0x0f), bit.bor(1, 2), bit.bxor(3, 1), bit.bnot(0), bit.lshift(1, 31), bit.rshift(-1, 28), bit.arshift(-16, 2), bit.tohex(255), bit.tohex(-1, -4), bit.tobit(2^32+5), bit.rol(1, 33), bit.bswap(0x12345678)}",
                     "return cjson.encode({1,2,'x',true})", "return cjson.encode({a='b/c'})", "return cjson.encode({})",
                     "return cjson.encode({1.5, 0.1, 1e20, -3})", "return cjson.decode('[1,2,{\"a\":\"b\"}]')[3].a",
-                    "return cjson.decode('{\"x\":[true,false,null]}').x[1]",
+                    "return cjson.decode('{\"x\":[true,false,null]}').x[1]", "return cjson.decode('[1,')",
+                    "return cjson.encode({[1]=1,[20]=2})", "return cjson.encode(function() end)",
                     "return cjson.decode('\"\\\\u00e9\"')", "return type(cjson.decode('null'))",
                     "return redis.sha1hex('abc')", "return redis.REDIS_VERSION .. ' ' .. redis.REDIS_VERSION_NUM",
                     "return _VERSION", "return redis.replicate_commands()", "return redis.breakpoint()",
                     "return redis.set_repl(redis.REPL_ALL)", "return {redis.LOG_WARNING, redis.REPL_AOF}",
                     "local co = coroutine.wrap(function(a) coroutine.yield(a + 1) end) return co(1)",
-                    "return select('#', 1, 2, 3)", "return string.byte('A')", "return ('x'):upper()");
+                    "return select('#', 1, 2, 3)", "return string.byte('A')", "return ('x'):upper()",
+                    "return struct.pack('>I2 <i4 b B h', 258, -2, -1, 255, -300)", "return struct.size('!4 b i4 d')",
+                    "return {struct.unpack('>I2 <i4', struct.pack('>I2 <i4', 258, -2))}",
+                    "return {struct.unpack('s c3 x', struct.pack('s c3 x', 'abc', 'xyz'))}",
+                    "return {struct.unpack('d f', struct.pack('d f', 1.5, 0.25))}", "return struct.pack('i40', 1)",
+                    "return struct.pack('y', 1)", "return struct.unpack('i4', 'ab')", "return struct.size('s')",
+                    "return {struct.unpack('!8 b d', struct.pack('!8 b d', 1, 2))}", "return #struct.pack('!8 b d', 1, 2)",
+                    "return {struct.unpack('B c0', struct.pack('B', 3) .. 'abcd')}", "return struct.pack('L T l', 1, 2, -3)");
             p.verify();
         }
     }

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(io.redmesh.node.testing.ClassFixtures.class)
 @org.junit.jupiter.api.Timeout(60)
 class ScriptLimitsTest {
-    @StartedNode({"--busy-reply-threshold", "100"})
+    @StartedNode({"--busy-reply-threshold", "100", "--lua-memory-limit", "64mb"})
     static ServerFixture node;
 
     @AfterEach
@@ -104,8 +104,9 @@ class ScriptLimitsTest {
     }
 
     @Test
-    void memoryBombsFailTheScriptNotTheServer() {
+    void memoryBombsFailTheScriptNotTheServer() throws Exception {
         try (RespClient c = node.client()) {
+            c.socket().setSoTimeout(30_000);
             String rep = c.callString("EVAL", "return #string.rep('xxxxxxxx', 2^30)", "0");
             assertTrue(rep.contains("not enough memory"), rep);
             String doubling = c.callString("EVAL", "local s = 'xxxxxxxxxxxxxxxx' while true do s = s .. s end", "0");

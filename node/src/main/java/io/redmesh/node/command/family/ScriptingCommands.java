@@ -53,6 +53,7 @@ final class ScriptingCommands implements CommandFamily {
         byte[][] keys = Arrays.copyOfRange(c.argv, 3, 3 + (int) numkeys);
         byte[][] args = Arrays.copyOfRange(c.argv, 3 + (int) numkeys, c.argc());
         ScriptRun run = new ScriptRun(c.session, script.sha(), flags, readOnly, outOfMemory);
+        run.memoryLimit(c.server.config.getLong("lua-memory-limit"));
         if (c.canDetach()) {
             c.server.scriptThread().submit(c, out -> engine.run(run, script, keys, args, out));
         } else {
