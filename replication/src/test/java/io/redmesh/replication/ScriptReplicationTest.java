@@ -40,10 +40,11 @@ class ScriptReplicationTest {
             } catch (redis.clients.jedis.exceptions.JedisDataException expected) {
                 // WRONGTYPE: the SET stays, as in Redis
             }
-            m.multi();
-            m.set("in-multi", "x");
-            m.eval("return redis.call('append', 'in-multi', 'y')", 0);
-            m.exec();
+            try (redis.clients.jedis.Transaction tx = m.multi()) {
+                tx.set("in-multi", "x");
+                tx.eval("return redis.call('append', 'in-multi', 'y')", 0);
+                tx.exec();
+            }
             assertEquals("1", m.get("half"));
             assertEquals("xy", m.get("in-multi"));
             TopologyTest.awaitSameOffset(master, ours);
