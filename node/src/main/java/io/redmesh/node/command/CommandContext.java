@@ -45,6 +45,11 @@ public final class CommandContext {
         return session.db();
     }
 
+    /** notifyKeyspaceEvent() for a key of the session's database. */
+    public void notify(int type, String event, byte[] key) {
+        server.events.notify(type, event, key, session.db().index);
+    }
+
     public int argc() {
         return argv.length;
     }

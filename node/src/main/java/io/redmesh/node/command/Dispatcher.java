@@ -29,8 +29,8 @@ public final class Dispatcher {
     private final CommandWatchdog watchdog = new CommandWatchdog();
     /** Cluster routing (getNodeByQuery), set by the cluster module; null outside cluster mode. */
     private volatile io.redmesh.node.spi.cluster.KeyRouter router;
-    /** Writes are paused (FAILOVER's pauseClients WRITE): write commands wait, in order, until it ends. */
-    private boolean writesPaused;
+    /** CLIENT PAUSE, a shutdown's or a failover's pause: held commands wait, in order, until it ends. */
+    private final ClientPause pause = new ClientPause();
     private final List<Session> postponed = new ArrayList<>();
     private final BlockedClients blocked;
 
@@ -335,22 +335,18 @@ public final class Dispatcher {
                     false);
             return;
         }
+        // As 7.0: a paused command waits before it is queued, so MULTI does not slip past a pause.
+        if (pause.active() && pause.holds(s, cmd)) {
+            postpone(s, argv);
+            return;
+        }
         if (s.inMulti && !Transactions.runsImmediately(cmd)) {
             s.queued.add(new Session.QueuedCommand(cmd, argv));
             s.queuedFlags |= cmd.flagBits;
             r.simple("QUEUED");
             return;
         }
-        if (writesPaused && !s.master && writesOrMayReplicate(s, cmd)) {
-            postpone(s, argv);
-            return;
-        }
         call(s, cmd, argv, true);
-    }
-
-    private static boolean writesOrMayReplicate(Session s, CommandSpec cmd) {
-        return cmd.has(CommandFlag.WRITE) || cmd.has(CommandFlag.MAY_REPLICATE)
-                || (Transactions.isExec(cmd) && (s.queuedFlags & (CommandFlag.WRITE.bit | CommandFlag.MAY_REPLICATE.bit)) != 0);
     }
 
     /**
@@ -365,14 +361,52 @@ public final class Dispatcher {
     }
 
     /**
-     * Pauses or resumes writes (FAILOVER: no write may change the dataset while a replica catches
-     * up). Reads go on; keys are neither expired nor evicted meanwhile, as Redis's pause does.
-     * Under the lock.
+     * pauseClients(): {@code purpose} pauses writes ({@link ClientPause#WRITE}) or every client
+     * command ({@link ClientPause#ALL}) until {@code endMillis} (Long.MAX_VALUE: until lifted).
+     * Keys are neither expired nor evicted meanwhile, as Redis's pause does. Under the lock.
      */
+    public void pause(ClientPause.Purpose purpose, long endMillis, int type) {
+        boolean lighter = pause.pause(purpose, endMillis, type, System.currentTimeMillis());
+        pauseChanged(lighter);
+    }
+
+    /** unpauseClients(): lifts {@code purpose}'s pause. Under the lock. */
+    public void unpause(ClientPause.Purpose purpose) {
+        pauseChanged(pause.unpause(purpose, System.currentTimeMillis()));
+    }
+
+    /**
+     * CLIENT PAUSE: pauses clients until {@code endMillis} and arranges, on {@code s}'s event
+     * loop, for the pause to be recomputed when it ends (Redis checks it from its cron).
+     */
+    public void clientPause(Session s, long endMillis, int type) {
+        pause(ClientPause.Purpose.CLIENT_COMMAND, endMillis, type);
+        long delay = endMillis - System.currentTimeMillis();
+        if (delay >= 0 && endMillis != Long.MAX_VALUE) {
+            s.transport.schedule(() -> {
+                server.lock.lock();
+                try {
+                    pauseChanged(pause.update(System.currentTimeMillis()));
+                } finally {
+                    server.lock.unlock();
+                }
+            }, delay + 1);
+        }
+    }
+
+    /** Writes paused for a failover (spi.NodeControl.pauseWrites) or lifted. Under the lock. */
     public void pauseWrites(boolean on) {
-        writesPaused = on;
-        server.keyspace.paused(on);
         if (on) {
+            pause(ClientPause.Purpose.FAILOVER, Long.MAX_VALUE, ClientPause.WRITE);
+        } else {
+            unpause(ClientPause.Purpose.FAILOVER);
+        }
+    }
+
+    /** When the pause became less restrictive, every postponed client runs again (or waits again). */
+    private void pauseChanged(boolean lighter) {
+        server.keyspace.paused(pause.active());
+        if (!lighter) {
             return;
         }
         List<Session> waiting = new ArrayList<>(postponed);

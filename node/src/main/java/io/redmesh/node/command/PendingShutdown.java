@@ -50,7 +50,7 @@ public final class PendingShutdown {
             }
             plan = p;
             deadlineMillis = System.currentTimeMillis() + timeout * 1000;
-            server.dispatcher().pauseWrites(true);
+            server.dispatcher().pause(ClientPause.Purpose.SHUTDOWN, Long.MAX_VALUE, ClientPause.WRITE);
             wait.begin();
             ServerLog.notice("Waiting for replicas before shutting down.");
         }
@@ -97,6 +97,6 @@ public final class PendingShutdown {
         for (Session s : waiting) {
             server.dispatcher().unblockWith(s, r -> r.error(ERRORS));
         }
-        server.dispatcher().pauseWrites(false);
+        server.dispatcher().unpause(ClientPause.Purpose.SHUTDOWN);
     }
 }

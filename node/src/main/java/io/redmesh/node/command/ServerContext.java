@@ -36,6 +36,8 @@ public final class ServerContext {
     public final Map<Long, Session> sessions = new ConcurrentHashMap<>();
     private final AtomicLong nextClientId = new AtomicLong(1);
     public final PubSubRegistry pubsub = new PubSubRegistry();
+    /** Keyspace notifications (notify-keyspace-events). */
+    public final KeyspaceEvents events;
     final WatchRegistry watch = new WatchRegistry();
     public final BlockingRegistry blocking = new BlockingRegistry();
     public final SlowLog slowlog = new SlowLog();
@@ -213,8 +215,17 @@ public final class ServerContext {
         this.runId = HexFormat.of().formatHex(id);
         // Expired and evicted keys reach replicas and the AOF as DEL, as Redis's propagateDeletion().
         // propagateDeletion(): UNLINK when lazyfree-lazy-expire / -eviction frees it lazily, DEL otherwise
-        keyspace.expiredHook((db, key, evicted) -> alsoPropagate(db.index, new byte[][] {
-            config.getBool(evicted ? "lazyfree-lazy-eviction" : "lazyfree-lazy-expire") ? UNLINK : DEL, key}));
+        this.events = new KeyspaceEvents(config, pubsub);
+        keyspace.expiredHook((db, key, evicted) -> {
+            if (!evicted) {
+                events.notify(KeyspaceEvents.EXPIRED, "expired", key, db.index); // before the DEL, as 7.0
+            }
+            alsoPropagate(db.index, new byte[][] {
+                config.getBool(evicted ? "lazyfree-lazy-eviction" : "lazyfree-lazy-expire") ? UNLINK : DEL, key});
+            if (evicted) {
+                events.notify(KeyspaceEvents.EVICTED, "evicted", key, db.index);
+            }
+        });
         keyspace.listener(new KeyspaceListener() {
             @Override
             public void keyModified(Database db, byte[] key) {
@@ -224,6 +235,16 @@ public final class ServerContext {
             @Override
             public void keyReady(Database db, byte[] key) {
                 blocking.keyReady(db, key);
+            }
+
+            @Override
+            public void keyCreated(Database db, byte[] key) {
+                events.notify(KeyspaceEvents.NEW, "new", key, db.index);
+            }
+
+            @Override
+            public void keyMissed(Database db, byte[] key) {
+                events.notify(KeyspaceEvents.KEY_MISS, "keymiss", key, db.index);
             }
 
             @Override

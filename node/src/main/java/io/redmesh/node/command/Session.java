@@ -216,6 +216,17 @@ public final class Session {
         return master;
     }
 
+    /** The id of the AOF loader's fake client (Redis's CLIENT_ID_AOF). */
+    public static final long AOF_CLIENT_ID = Long.MAX_VALUE;
+
+    /**
+     * Redis's mustObeyClient(): the master's stream or the AOF being loaded, whose commands were
+     * already judged where they first ran.
+     */
+    public boolean mustObey() {
+        return master || id == AOF_CLIENT_ID;
+    }
+
     public int watchedCount() {
         return watched.size();
     }

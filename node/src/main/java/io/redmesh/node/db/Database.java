@@ -64,6 +64,7 @@ public final class Database {
         DictEntry e = entry(key);
         if (e == null) {
             keyspace.stats.keyspaceMisses++;
+            keyspace.listener.keyMissed(this, key);
             return null;
         }
         keyspace.stats.keyspaceHits++;
@@ -113,6 +114,7 @@ public final class Database {
             e = main.addNew(key, value);
             created(e);
             keyspace.touch(e);
+            keyspace.listener.keyCreated(this, key);
         } else {
             beforeWrite(e);
             e.value = value;
@@ -138,7 +140,9 @@ public final class Database {
 
     /** Adds a key that the caller checked is absent (dbAdd); signals readiness for blockers. */
     public DictEntry add(byte[] key, Object value) {
-        return added(main.addNew(key, value));
+        DictEntry e = added(main.addNew(key, value));
+        keyspace.listener.keyCreated(this, key);
+        return e;
     }
 
     /**

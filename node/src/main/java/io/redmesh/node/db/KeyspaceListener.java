@@ -18,6 +18,12 @@ public interface KeyspaceListener {
      */
     void databaseReplaced(Database db, Database replacement);
 
+    /** A command added a key that did not exist (dbAdd; Redis's "new" keyspace event). */
+    default void keyCreated(Database db, byte[] key) {}
+
+    /** A command's read found no such key (lookupKeyRead; Redis's "keymiss" event). */
+    default void keyMissed(Database db, byte[] key) {}
+
     KeyspaceListener NONE = new KeyspaceListener() {
         @Override public void keyModified(Database db, byte[] key) {}
         @Override public void keyReady(Database db, byte[] key) {}

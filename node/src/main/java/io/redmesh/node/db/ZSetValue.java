@@ -363,6 +363,24 @@ public final class ZSetValue implements Sized {
         return n;
     }
 
+    /** Visits the elements in range in ascending order while {@code c} returns true. */
+    public void forRangeWhile(ZRangeSpec r, EntryCondition c) {
+        if (isListpack()) {
+            int i = lpFirstInRange(r);
+            for (; i >= 0 && i < lpSize && r.lteMax(lpMembers[i], lpScores[i]); i++) {
+                if (!c.test(lpMembers[i], lpScores[i])) {
+                    return;
+                }
+            }
+            return;
+        }
+        for (ZSkipList.Node x = zsl.firstInRange(r); x != null && r.lteMax(x.member, x.score); x = x.next[0]) {
+            if (!c.test(x.member, x.score)) {
+                return;
+            }
+        }
+    }
+
     /** ZCOUNT / ZLEXCOUNT. */
     public long count(ZRangeSpec r) {
         if (isListpack()) {

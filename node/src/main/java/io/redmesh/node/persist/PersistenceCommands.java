@@ -1,6 +1,7 @@
 package io.redmesh.node.persist;
 
 import io.redmesh.node.command.CommandContext;
+import io.redmesh.node.command.KeyspaceEvents;
 import io.redmesh.node.command.CommandFamily;
 import io.redmesh.node.command.CommandTable;
 import io.redmesh.node.config.ServerConfig;
@@ -182,6 +183,7 @@ public final class PersistenceCommands implements CommandFamily {
             // replicas are told.
             if (deleted) {
                 c.propagateAs(new byte[][] {DEL, key});
+                c.notify(KeyspaceEvents.GENERIC, "del", key);
                 c.dirty();
             }
             c.reply.ok();
@@ -200,6 +202,7 @@ public final class PersistenceCommands implements CommandFamily {
         }
         c.server.keyspace.setLruOrLfu(e, freq, idle);
         db.modified(key);
+        c.notify(KeyspaceEvents.GENERIC, "restore", key);
         c.reply.ok();
         c.dirty();
     }

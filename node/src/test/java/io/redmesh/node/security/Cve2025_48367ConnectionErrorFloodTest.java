@@ -98,29 +98,39 @@ class Cve2025_48367ConnectionErrorFloodTest {
     /**
      * Starvation is a client that waits without end. The flood's six threads share the two cores
      * with the server's one I/O thread (and, on a developer machine, with other builds), so single
-     * PINGs can be slow (seen: 3 s at load average 7); the median shows the client keeps being
-     * served, the worst that it is never left behind for long.
+     * PINGs can be slow (seen: 3 s at load average 7, and a second each at load 25); the median
+     * shows the client keeps being served, the worst that it is never left behind for long. When
+     * redis-server ran the same flood just before, on the same machine, the bounds stretch to what
+     * it got (a third of its PINGs, three times its median), so a loaded machine judges both alike.
      */
-    private static void assertServed(String who, long[] pings) {
-        assertTrue(pings.length > 10, who + ": only " + pings.length + " PINGs during the flood");
+    private static void assertServed(String who, long[] pings, long[] reference) {
+        int minPings = 10;
+        long maxMedian = 100;
+        if (reference != null && reference.length > 0) {
+            minPings = Math.min(minPings, reference.length / 3);
+            maxMedian = Math.max(maxMedian, 3 * reference[reference.length / 2]);
+        }
+        assertTrue(pings.length > minPings, who + ": only " + pings.length + " PINGs during the flood");
         long median = pings[pings.length / 2];
         long worst = pings[pings.length - 1];
-        assertTrue(median < 100 && worst < 5000, who + ": PING during the flood median " + median + " ms, worst "
+        assertTrue(median < maxMedian && worst < 5000, who + ": PING during the flood median " + median + " ms, worst "
                 + worst + " ms");
     }
 
     @Test
     void aFloodOfErroneousConnectionsStarvesNoClient() throws Exception {
+        long[] redis = null;
+        if (RedisProcess.available()) {
+            try (RedisProcess real = RedisProcess.start("--requirepass", "secret")) {
+                redis = pingsDuringFlood(real.port(), new int[] {real.port()}, 4000);
+                assertServed("redis-server", redis, null);
+            }
+        }
         try (ServerFixture ours = ServerFixture.start(certs.serverArgs("--requirepass", "secret"))) {
-            assertServed("RedMesh", pingsDuringFlood(ours.port(), new int[] {ours.port(), ours.tlsPort()}, 4000));
+            assertServed("RedMesh", pingsDuringFlood(ours.port(), new int[] {ours.port(), ours.tlsPort()}, 4000), redis);
             try (RespClient late = ours.client()) {
                 assertTrue(late.callString("PING").startsWith("-NOAUTH"), "a new client is accepted and answered");
                 assertEquals("+OK\r\n", late.callString("AUTH", "secret"));
-            }
-        }
-        if (RedisProcess.available()) {
-            try (RedisProcess real = RedisProcess.start("--requirepass", "secret")) {
-                assertServed("redis-server", pingsDuringFlood(real.port(), new int[] {real.port()}, 4000));
             }
         }
     }

@@ -1,6 +1,7 @@
 package io.redmesh.node.command.family;
 
 import io.redmesh.node.command.CommandContext;
+import io.redmesh.node.command.KeyspaceEvents;
 import io.redmesh.node.command.KeyExtractor;
 import io.redmesh.node.util.Bytes;
 import io.redmesh.node.util.Errors;
@@ -127,6 +128,7 @@ final class BitfieldCommand {
         }
         if (changes > 0) {
             c.db().modified(c.arg(1));
+            c.notify(KeyspaceEvents.STRING, "setbit", c.arg(1));
             c.dirty(changes);
         }
     }

@@ -1,6 +1,7 @@
 package io.redmesh.node.command.family;
 
 import io.redmesh.node.command.CommandContext;
+import io.redmesh.node.command.KeyspaceEvents;
 import io.redmesh.node.command.CommandFamily;
 import io.redmesh.node.command.CommandTable;
 import io.redmesh.node.db.Database;
@@ -47,6 +48,7 @@ final class BitmapCommands implements CommandFamily {
         if (t.grown() || was != (on == 1)) {
             t.bytes()[i] = (byte) (on == 1 ? t.bytes()[i] | mask : t.bytes()[i] & ~mask);
             c.db().modified(c.arg(1));
+            c.notify(KeyspaceEvents.STRING, "setbit", c.arg(1));
             c.dirty();
         }
         c.reply.integer(was ? 1 : 0);
@@ -222,6 +224,7 @@ final class BitmapCommands implements CommandFamily {
         byte[] dest = c.arg(2);
         if (maxLen == 0) {
             if (db.delete(dest)) {
+                c.notify(KeyspaceEvents.GENERIC, "del", dest);
                 c.dirty();
             }
             c.reply.integer(0);
@@ -241,6 +244,7 @@ final class BitmapCommands implements CommandFamily {
             combine(op, res, src[j]);
         }
         db.set(dest, BitStrings.ownedByKey(c.server.keyspace, res), false);
+        c.notify(KeyspaceEvents.STRING, "set", dest);
         c.dirty();
         c.reply.integer(maxLen);
     }

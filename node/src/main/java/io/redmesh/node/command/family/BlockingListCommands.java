@@ -80,6 +80,7 @@ final class BlockingListCommands {
             c.reply.array(2);
             c.reply.bulk(key);
             c.reply.bulk(l.pop(head));
+            ListCommands.popped(c, key, head);
             ListCommands.deleteIfEmpty(c, key, l);
             c.db().modified(key);
             c.dirty();

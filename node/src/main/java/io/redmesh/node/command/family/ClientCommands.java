@@ -1,5 +1,6 @@
 package io.redmesh.node.command.family;
 
+import io.redmesh.node.command.ClientPause;
 import io.redmesh.node.command.CommandContext;
 import io.redmesh.node.command.CommandFamily;
 import io.redmesh.node.command.CommandTable;
@@ -47,6 +48,11 @@ final class ClientCommands implements CommandFamily {
              c.reply.ok();
          })
          .bind("client|unblock", ClientCommands::unblock)
+         .bind("client|pause", ClientCommands::pause)
+         .bind("client|unpause", c -> {
+             c.server.dispatcher().unpause(ClientPause.Purpose.CLIENT_COMMAND);
+             c.reply.ok();
+         })
          .bind("client|getredir", c -> c.reply.integer(-1))
          .bind("client|help", c -> Help.reply(c, "CLIENT",
                  "CACHING (YES|NO)",
@@ -342,6 +348,34 @@ final class ClientCommands implements CommandFamily {
         } else {
             throw Errors.E_SYNTAX;
         }
+    }
+
+    /**
+     * CLIENT PAUSE timeout [WRITE|ALL]: the mode is checked first, then the timeout in ms as
+     * getTimeoutFromObjectOrReply(UNIT_MILLISECONDS) reads it (an end past 2^63 wraps and ends
+     * at once, as in Redis).
+     */
+    static void pause(CommandContext c) {
+        int type = ClientPause.ALL;
+        if (c.argc() == 4) {
+            if (c.argIs(3, "write")) {
+                type = ClientPause.WRITE;
+            } else if (!c.argIs(3, "all")) {
+                throw RedisException.err("CLIENT PAUSE mode must be WRITE or ALL");
+            }
+        } else if (c.argc() != 3) {
+            throw c.subcommandSyntaxError();
+        }
+        Long ms = Bytes.parseLongOrNull(c.arg(2));
+        if (ms == null) {
+            throw RedisException.err("timeout is not an integer or out of range");
+        }
+        if (ms < 0) {
+            throw new RedisException(Errors.TIMEOUT_NEGATIVE);
+        }
+        long end = ms > 0 ? System.currentTimeMillis() + ms : 0;
+        c.server.dispatcher().clientPause(c.session, end, type);
+        c.reply.ok();
     }
 
     static void unblock(CommandContext c) {

@@ -39,6 +39,7 @@ public final class Families {
                 new HashCommands(),
                 new SetCommands(),
                 new SortedSetCommands(),
+                new GeoCommands(),
                 new TransactionCommands(),
                 new PubSubCommands(),
                 new ScriptingCommands(),

@@ -3,6 +3,7 @@ package io.redmesh.node.command.family;
 import io.redmesh.node.command.CommandContext;
 import io.redmesh.node.command.CommandFamily;
 import io.redmesh.node.command.CommandTable;
+import io.redmesh.node.command.KeyspaceEvents;
 import io.redmesh.node.db.HashValue;
 import io.redmesh.node.util.Bytes;
 import io.redmesh.node.util.Doubles;
@@ -115,6 +116,7 @@ final class HashCommands implements CommandFamily {
             }
         }
         changed(c);
+        c.notify(KeyspaceEvents.HASH, "hset", c.arg(1));
         c.dirty((c.argc() - 2) / 2);
         if (hmset) {
             c.reply.ok();
@@ -132,6 +134,7 @@ final class HashCommands implements CommandFamily {
         h = writable(c);
         h.set(c.arg(2), c.arg(3), maxEntries(c), maxValue(c));
         changed(c);
+        c.notify(KeyspaceEvents.HASH, "hset", c.arg(1));
         c.dirty();
         c.reply.integer(1);
     }
@@ -164,6 +167,12 @@ final class HashCommands implements CommandFamily {
         }
         if (deleted > 0 && !keyRemoved) {
             changed(c);
+        }
+        if (deleted > 0) {
+            c.notify(KeyspaceEvents.HASH, "hdel", c.arg(1));
+            if (keyRemoved) {
+                c.notify(KeyspaceEvents.GENERIC, "del", c.arg(1));
+            }
         }
         c.dirty(deleted);
         c.reply.integer(deleted);
@@ -215,6 +224,7 @@ final class HashCommands implements CommandFamily {
         value += incr;
         writable(c).set(c.arg(2), Bytes.fromLong(value), maxEntries(c), maxValue(c));
         changed(c);
+        c.notify(KeyspaceEvents.HASH, "hincrby", c.arg(1));
         c.dirty();
         c.reply.integer(value);
     }
@@ -248,6 +258,7 @@ final class HashCommands implements CommandFamily {
         byte[] out = Bytes.of(Doubles.formatHuman(value));
         writable(c).set(c.arg(2), out, maxEntries(c), maxValue(c));
         changed(c);
+        c.notify(KeyspaceEvents.HASH, "hincrbyfloat", c.arg(1));
         c.dirty();
         c.propagateAs(new byte[][] {Bytes.of("HSET"), c.arg(1), c.arg(2), out});
         c.reply.bulk(out);

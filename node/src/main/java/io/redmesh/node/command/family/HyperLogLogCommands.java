@@ -1,6 +1,7 @@
 package io.redmesh.node.command.family;
 
 import io.redmesh.node.command.CommandContext;
+import io.redmesh.node.command.KeyspaceEvents;
 import io.redmesh.node.command.CommandFamily;
 import io.redmesh.node.command.CommandTable;
 import io.redmesh.node.db.Database;
@@ -93,6 +94,7 @@ final class HyperLogLogCommands implements CommandFamily {
         store(c, key, h, created);
         if (updated > 0) {
             c.db().modified(key);
+            c.notify(KeyspaceEvents.STRING, "pfadd", key);
             c.dirty(updated);
         }
         c.reply.integer(updated > 0 ? 1 : 0);
@@ -163,6 +165,7 @@ final class HyperLogLogCommands implements CommandFamily {
         h.invalidateCache();
         store(c, key, h, created);
         c.db().modified(key);
+        c.notify(KeyspaceEvents.STRING, "pfadd", key);
         c.dirty();
         c.reply.ok();
     }

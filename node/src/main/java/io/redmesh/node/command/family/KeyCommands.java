@@ -3,6 +3,7 @@ package io.redmesh.node.command.family;
 import io.redmesh.node.command.CommandContext;
 import io.redmesh.node.command.CommandFamily;
 import io.redmesh.node.command.CommandTable;
+import io.redmesh.node.command.KeyspaceEvents;
 import io.redmesh.node.db.Database;
 import io.redmesh.node.db.DictEntry;
 import io.redmesh.node.db.Values;
@@ -62,6 +63,7 @@ final class KeyCommands implements CommandFamily {
         Database db = c.db();
         for (int i = 1; i < c.argc(); i++) {
             if (db.delete(c.arg(i))) {
+                c.notify(KeyspaceEvents.GENERIC, "del", c.arg(i));
                 n++;
             }
         }
@@ -221,6 +223,8 @@ final class KeyCommands implements CommandFamily {
         }
         db.reaccount(dst);
         db.modified(dst);
+        c.notify(KeyspaceEvents.GENERIC, "rename_from", src);
+        c.notify(KeyspaceEvents.GENERIC, "rename_to", dst);
         c.dirty();
         if (nx) {
             c.reply.integer(1);
@@ -270,6 +274,7 @@ final class KeyCommands implements CommandFamily {
         }
         dst.reaccount(to);
         dst.modified(to);
+        c.server.events.notify(KeyspaceEvents.GENERIC, "copy_to", to, dst.index);
         c.dirty();
         c.reply.integer(1);
     }
@@ -298,6 +303,8 @@ final class KeyCommands implements CommandFamily {
         }
         dst.reaccount(c.arg(1));
         dst.modified(c.arg(1));
+        c.notify(KeyspaceEvents.GENERIC, "move_from", c.arg(1));
+        c.server.events.notify(KeyspaceEvents.GENERIC, "move_to", c.arg(1), dst.index);
         c.dirty();
         c.reply.integer(1);
     }
@@ -383,6 +390,7 @@ final class KeyCommands implements CommandFamily {
         if (when <= c.now() && c.server.keyspace.expireAllowed()) {
             db.delete(c.arg(1));
             c.propagateAs(new byte[][] {Bytes.of("DEL"), c.arg(1)});
+            c.notify(KeyspaceEvents.GENERIC, "del", c.arg(1));
             c.dirty();
             c.reply.integer(1);
             return;
@@ -391,6 +399,7 @@ final class KeyCommands implements CommandFamily {
         db.reaccount(c.arg(1));
         db.modified(c.arg(1));
         c.propagateAs(new byte[][] {Bytes.of("PEXPIREAT"), c.arg(1), Bytes.fromLong(when)});
+        c.notify(KeyspaceEvents.GENERIC, "expire", c.arg(1));
         c.dirty();
         c.reply.integer(1);
     }
@@ -400,6 +409,7 @@ final class KeyCommands implements CommandFamily {
         if (e != null && c.db().persist(e)) {
             c.db().reaccount(c.arg(1));
             c.db().modified(c.arg(1));
+            c.notify(KeyspaceEvents.GENERIC, "persist", c.arg(1));
             c.dirty();
             c.reply.integer(1);
         } else {

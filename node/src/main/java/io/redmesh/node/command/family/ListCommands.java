@@ -3,6 +3,7 @@ package io.redmesh.node.command.family;
 import io.redmesh.node.command.CommandContext;
 import io.redmesh.node.command.CommandFamily;
 import io.redmesh.node.command.CommandTable;
+import io.redmesh.node.command.KeyspaceEvents;
 import io.redmesh.node.db.Database;
 import io.redmesh.node.db.ListValue;
 import io.redmesh.node.util.Bytes;
@@ -88,6 +89,7 @@ final class ListCommands implements CommandFamily {
     static void deleteIfEmpty(CommandContext c, byte[] key, ListValue l) {
         if (l.isEmpty()) {
             c.db().delete(key);
+            c.notify(KeyspaceEvents.GENERIC, "del", key);
         }
     }
 
@@ -103,6 +105,7 @@ final class ListCommands implements CommandFamily {
             db.ready(key);
         }
         db.modified(key);
+        c.notify(KeyspaceEvents.LIST, head ? "lpush" : "rpush", key);
         c.reply.bulk(value);
     }
 
@@ -113,9 +116,15 @@ final class ListCommands implements CommandFamily {
         for (int i = 0; i < n; i++) {
             c.reply.bulk(l.pop(head));
         }
+        popped(c, key, head);
         deleteIfEmpty(c, key, l);
         c.db().modified(key);
         c.dirty(n);
+    }
+
+    /** The "lpop"/"rpop" event of elements taken from a list (before its "del", if emptied). */
+    static void popped(CommandContext c, byte[] key, boolean head) {
+        c.notify(KeyspaceEvents.LIST, head ? "lpop" : "rpop", key);
     }
 
     // ------------------------------------------------------------------ push / pop
@@ -137,6 +146,7 @@ final class ListCommands implements CommandFamily {
             db.ready(key);
         }
         db.modified(key);
+        c.notify(KeyspaceEvents.LIST, head ? "lpush" : "rpush", key);
         c.dirty(c.argc() - 2);
         c.reply.integer(l.length());
     }
@@ -153,6 +163,7 @@ final class ListCommands implements CommandFamily {
         }
         c.db().ready(key);
         c.db().modified(key);
+        c.notify(KeyspaceEvents.LIST, head ? "lpush" : "rpush", key);
         c.dirty(c.argc() - 2);
         c.reply.integer(l.length());
     }
@@ -180,6 +191,7 @@ final class ListCommands implements CommandFamily {
         }
         if (!hasCount) {
             c.reply.bulk(l.pop(head));
+            popped(c, key, head);
             deleteIfEmpty(c, key, l);
             c.db().modified(key);
             c.dirty();
@@ -241,6 +253,7 @@ final class ListCommands implements CommandFamily {
         }
         l.set(i, c.arg(3));
         c.db().modified(key);
+        c.notify(KeyspaceEvents.LIST, "lset", key);
         c.dirty();
         c.reply.ok();
     }
@@ -267,6 +280,7 @@ final class ListCommands implements CommandFamily {
         }
         l.insert(after ? pivot + 1 : pivot, c.arg(4));
         c.db().modified(key);
+        c.notify(KeyspaceEvents.LIST, "linsert", key);
         c.dirty();
         c.reply.integer(l.length());
     }
@@ -285,6 +299,7 @@ final class ListCommands implements CommandFamily {
         int removed = l.removeMatching(c.arg(3), limit, fromTail);
         if (removed > 0) {
             c.db().modified(key);
+            c.notify(KeyspaceEvents.LIST, "lrem", key);
             c.dirty(removed);
         }
         deleteIfEmpty(c, key, l);
@@ -302,6 +317,7 @@ final class ListCommands implements CommandFamily {
         }
         RankRange r = RankRange.of(start, end, l.length());
         int removed = r == null ? l.trim(1, 0) : l.trim((int) r.start(), (int) r.end());
+        c.notify(KeyspaceEvents.LIST, "ltrim", key);
         deleteIfEmpty(c, key, l);
         c.db().modified(key);
         c.dirty(removed);
@@ -407,6 +423,7 @@ final class ListCommands implements CommandFamily {
         // When source and destination are one list (rotation) the push refills it before the
         // emptiness check, so the key survives.
         pushTo(c, dstKey, dst, value, toHead);
+        popped(c, srcKey, fromHead);
         deleteIfEmpty(c, srcKey, src);
         c.db().modified(srcKey);
         c.dirty();

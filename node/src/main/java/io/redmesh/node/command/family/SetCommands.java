@@ -3,6 +3,7 @@ package io.redmesh.node.command.family;
 import io.redmesh.node.command.CommandContext;
 import io.redmesh.node.command.CommandFamily;
 import io.redmesh.node.command.CommandTable;
+import io.redmesh.node.command.KeyspaceEvents;
 import io.redmesh.node.db.Database;
 import io.redmesh.node.db.SetValue;
 import io.redmesh.node.util.Bytes;
@@ -123,6 +124,7 @@ final class SetCommands implements CommandFamily {
         }
         if (added > 0) {
             changed(c, key);
+            c.notify(KeyspaceEvents.SET, "sadd", key);
         }
         c.dirty(added);
         c.reply.integer(added);
@@ -150,6 +152,12 @@ final class SetCommands implements CommandFamily {
         if (deleted > 0 && !keyRemoved) {
             changed(c, key);
         }
+        if (deleted > 0) {
+            c.notify(KeyspaceEvents.SET, "srem", key);
+            if (keyRemoved) {
+                c.notify(KeyspaceEvents.GENERIC, "del", key);
+            }
+        }
         c.dirty(deleted);
         c.reply.integer(deleted);
     }
@@ -176,8 +184,10 @@ final class SetCommands implements CommandFamily {
             c.reply.integer(0);
             return;
         }
+        c.notify(KeyspaceEvents.SET, "srem", src);
         if (from.length() == 0) {
             db.delete(src);
+            c.notify(KeyspaceEvents.GENERIC, "del", src);
         } else {
             changed(c, src);
         }
@@ -190,6 +200,7 @@ final class SetCommands implements CommandFamily {
         if (to.add(member, maxIntset(c))) {
             c.dirty();
             changed(c, dst);
+            c.notify(KeyspaceEvents.SET, "sadd", dst);
         }
         c.reply.integer(1);
     }
@@ -210,8 +221,10 @@ final class SetCommands implements CommandFamily {
         }
         byte[] member = s.popRandom();
         c.propagateAs(new byte[][] {Bytes.of("SREM"), key, member});
+        c.notify(KeyspaceEvents.SET, "spop", key);
         if (s.length() == 0) {
             c.db().delete(key);
+            c.notify(KeyspaceEvents.GENERIC, "del", key);
         } else {
             changed(c, key);
         }
@@ -228,11 +241,13 @@ final class SetCommands implements CommandFamily {
             return;
         }
         int size = s.length();
+        c.notify(KeyspaceEvents.SET, "spop", key);
         c.dirty(Math.min(count, size));
         if (count >= size) {
             // CASE 1: the whole set, answered as SUNION of it would be, then the key goes away.
             writeSet(c, union(List.of(s), maxIntset(c)));
             c.db().delete(key);
+            c.notify(KeyspaceEvents.GENERIC, "del", key);
             c.propagateAs(new byte[][] {Bytes.of("DEL"), key});
             return;
         }
@@ -360,6 +375,7 @@ final class SetCommands implements CommandFamily {
         if (empty) {
             if (dst != null) {
                 if (c.db().delete(dst)) {
+                    c.notify(KeyspaceEvents.GENERIC, "del", dst);
                     c.dirty();
                 }
                 c.reply.integer(0);
@@ -396,7 +412,7 @@ final class SetCommands implements CommandFamily {
             for (byte[] m : result) {
                 out.add(m, max);
             }
-            store(c, dst, out);
+            store(c, dst, out, "sinterstore");
         } else {
             c.reply.set(result.size());
             for (byte[] m : result) {
@@ -416,7 +432,7 @@ final class SetCommands implements CommandFamily {
             out = difference(sets, max);
         }
         if (dst != null) {
-            store(c, dst, out);
+            store(c, dst, out, diff ? "sdiffstore" : "sunionstore");
         } else {
             writeSet(c, out);
         }
@@ -485,13 +501,15 @@ final class SetCommands implements CommandFamily {
     }
 
     /** Stores a result under dst (setKey: any old value and TTL replaced), or deletes dst if empty. */
-    private static void store(CommandContext c, byte[] dst, SetValue out) {
+    private static void store(CommandContext c, byte[] dst, SetValue out, String event) {
         if (out.length() > 0) {
             c.db().set(dst, out, false);
+            c.notify(KeyspaceEvents.SET, event, dst);
             c.dirty();
             c.reply.integer(out.length());
         } else {
             if (c.db().delete(dst)) {
+                c.notify(KeyspaceEvents.GENERIC, "del", dst);
                 c.dirty();
             }
             c.reply.integer(0);

@@ -4,6 +4,7 @@ import io.redmesh.node.command.CommandContext;
 import io.redmesh.node.command.CommandFamily;
 import io.redmesh.node.command.CommandTable;
 import io.redmesh.node.command.KeyExtractor;
+import io.redmesh.node.command.KeyspaceEvents;
 import io.redmesh.node.db.Database;
 import io.redmesh.node.db.HashValue;
 import io.redmesh.node.db.ListValue;
@@ -11,6 +12,7 @@ import io.redmesh.node.db.SetValue;
 import io.redmesh.node.db.ZSetValue;
 import io.redmesh.node.util.Bytes;
 import io.redmesh.node.util.Errors;
+import io.redmesh.node.util.PartialQuickSort;
 import io.redmesh.node.util.RedisException;
 import io.redmesh.node.util.Strtod;
 import java.util.ArrayList;
@@ -63,6 +65,12 @@ final class SortCommands implements CommandFamily {
         return keys;
     }
 
+    /** Whether the key finder names argument {@code storeIdx} as SORT's STORE key. */
+    private static boolean storeKeyFound(byte[][] argv, int argc, int storeIdx) {
+        KeyExtractor.Keys keys = sortKeys(argv, argc);
+        return keys.count() == 2 && keys.position(1) == storeIdx;
+    }
+
     /** sortROGetKeys(): only the sorted key. */
     static KeyExtractor.Keys sortRoKeys(byte[][] argv, int argc) {
         KeyExtractor.Keys keys = new KeyExtractor.Keys();
@@ -92,6 +100,7 @@ final class SortCommands implements CommandFamily {
         List<byte[]> gets = new ArrayList<>();
         boolean cluster = c.server.config.getBool("cluster-enabled");
         Boolean fullKeyAccess = null; // asked of the ACL only when a pattern needs it
+        int storeIdx = -1;
         for (int j = 2; j < c.argc(); j++) {
             int left = c.argc() - j - 1;
             if (c.argIs(j, "asc")) {
@@ -106,6 +115,7 @@ final class SortCommands implements CommandFamily {
                 j += 2;
             } else if (!readonly && c.argIs(j, "store") && left >= 1) {
                 storekey = c.arg(j + 1);
+                storeIdx = j + 1;
                 j++;
             } else if (c.argIs(j, "by") && left >= 1) {
                 sortby = c.arg(j + 1);
@@ -135,6 +145,11 @@ final class SortCommands implements CommandFamily {
                 throw Errors.E_SYNTAX;
             }
         }
+        if (storekey != null && !c.session.mustObey() && !storeKeyFound(c.argv, c.argc(), storeIdx)) {
+            // sortGetKeys() (so ACL, cluster routing) names another argument than the STORE key
+            // this parse writes ("STORE get STORE secret"): refused rather than written unchecked
+            throw Errors.E_SYNTAX;
+        }
         Database db = c.db();
         Object sortval = db.lookup(c.arg(1));
         if (sortval != null && !(sortval instanceof ListValue) && !(sortval instanceof SetValue)
@@ -155,8 +170,11 @@ final class SortCommands implements CommandFamily {
             db.reaccount(c.arg(1));
         }
         int vectorlen = sizeOf(sortval);
-        long start = limitStart < 0 ? 0 : limitStart;
-        long end = limitCount < 0 ? vectorlen - 1 : start + limitCount - 1;
+        // 7.0.8's clamp (CVE-2022-35977): both bounded by the size before they are added, so
+        // start + count - 1 cannot wrap
+        long start = Math.min(Math.max(limitStart, 0), vectorlen);
+        long count = Math.min(Math.max(limitCount, -1), vectorlen);
+        long end = count < 0 ? vectorlen - 1 : start + count - 1;
         if (start >= vectorlen) {
             start = vectorlen - 1;
             end = vectorlen - 2;
@@ -172,15 +190,21 @@ final class SortCommands implements CommandFamily {
                 start = 0;
             }
         }
-        boolean conversionError = false;
         if (!dontsort) {
-            conversionError = score(db, vector, sortby, alpha);
-            Arrays.sort(vector, comparator(alpha, sortby != null, storekey != null, desc));
+            if (score(db, vector, sortby, alpha)) {
+                // Redis sorts then answers this error; the order is never seen, and a NaN weight
+                // makes the comparison inconsistent (TimSort may throw), so answer it now
+                throw RedisException.err("One or more scores can't be converted into double");
+            }
+            Comparator<Item> cmp = comparator(alpha, sortby != null, storekey != null, desc);
+            if (sortby != null && (start != 0 || end != vector.length - 1)) {
+                // Redis's pqsort(): not stable, so ties (ALPHA by a pattern) come out in its order
+                PartialQuickSort.sort(vector, cmp, (int) start, (int) end);
+            } else {
+                Arrays.sort(vector, cmp);
+            }
         }
         long outputlen = (gets.isEmpty() ? 1 : gets.size()) * (end - start + 1);
-        if (conversionError) {
-            throw RedisException.err("One or more scores can't be converted into double");
-        }
         if (storekey == null) {
             c.reply.array(outputlen);
             for (long j = start; j <= end; j++) {
@@ -213,16 +237,24 @@ final class SortCommands implements CommandFamily {
         if (outputlen > 0) {
             db.set(storekey, stored, false);
             db.ready(storekey);
+            c.notify(KeyspaceEvents.LIST, "sortstore", storekey);
             c.dirty(outputlen);
         } else if (db.delete(storekey)) {
+            c.notify(KeyspaceEvents.GENERIC, "del", storekey);
             c.dirty();
         }
         c.reply.integer(outputlen);
     }
 
-    /** ACLUserCheckCmdWithUnrestrictedKeyAccess(..., CMD_KEY_ACCESS): may this user read any key? */
+    /**
+     * ACLUserCheckCmdWithUnrestrictedKeyAccess(..., CMD_KEY_ACCESS): may this user read any key?
+     * The master's stream and the AOF being loaded may: Redis's master client has no user (the
+     * check answers 1), and a replica or a restart must apply what was applied whatever the
+     * default user may read (7.0.15 judges its AOF client as the default user and loses it).
+     */
     private static boolean fullKeyAccess(CommandContext c) {
-        return c.server.accessControl() == null || c.server.accessControl().unrestrictedKeyRead(c.session, c.spec, c.argv);
+        return c.session.mustObey() || c.server.accessControl() == null
+                || c.server.accessControl().unrestrictedKeyRead(c.session, c.spec, c.argv);
     }
 
     private static int sizeOf(Object sortval) {

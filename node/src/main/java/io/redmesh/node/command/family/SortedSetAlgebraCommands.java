@@ -168,7 +168,8 @@ final class SortedSetAlgebraCommands {
         }
         if (dstKey != null) {
             dst.convertToListpackIfFits(SortedSetCommands.limits(c));
-            SortedSetCommands.storeResult(c, dstKey, dst);
+            SortedSetCommands.storeResult(c, dstKey, dst,
+                    op == Op.UNION ? "zunionstore" : op == Op.INTER ? "zinterstore" : "zdiffstore");
         } else if (cardinalityOnly) {
             c.reply.integer(cardinality[0]);
         } else {

@@ -1,6 +1,7 @@
 package io.redmesh.node.command.family;
 
 import io.redmesh.node.command.CommandContext;
+import io.redmesh.node.command.KeyspaceEvents;
 import io.redmesh.node.command.CommandFamily;
 import io.redmesh.node.command.CommandTable;
 import io.redmesh.node.db.Database;
@@ -76,16 +77,18 @@ final class SortedSetCommands implements CommandFamily {
      * Stores a command's result set under dst (ZRANGESTORE, ZUNIONSTORE...): an empty result
      * deletes dst instead, as Redis does. Replies with the result's size.
      */
-    static void storeResult(CommandContext c, byte[] dst, ZSetValue result) {
+    static void storeResult(CommandContext c, byte[] dst, ZSetValue result, String event) {
         Database db = c.db();
         if (result.length() > 0) {
             db.set(dst, result, false);
             db.ready(dst);
+            c.notify(KeyspaceEvents.ZSET, event, dst);
             c.dirty();
             c.reply.integer(result.length());
         } else {
             c.reply.integer(0);
             if (db.delete(dst)) {
+                c.notify(KeyspaceEvents.GENERIC, "del", dst);
                 c.dirty();
             }
         }
@@ -143,6 +146,11 @@ final class SortedSetCommands implements CommandFamily {
      * so, as in Redis, "ZINCRBY key nx member" parses NX and fails with a syntax error.
      */
     static void zadd(CommandContext c, boolean incrCommand) {
+        zadd(c, c.argv, incrCommand);
+    }
+
+    /** ZADD with these arguments (GEOADD runs the ZADD it rewrites itself into). */
+    static void zadd(CommandContext c, byte[][] argv, boolean incrCommand) {
         boolean nx = false;
         boolean xx = false;
         boolean gt = false;
@@ -150,24 +158,24 @@ final class SortedSetCommands implements CommandFamily {
         boolean ch = false;
         boolean incr = incrCommand;
         int idx = 2;
-        for (; idx < c.argc(); idx++) {
-            if (c.argIs(idx, "nx")) {
+        for (; idx < argv.length; idx++) {
+            if (Bytes.eqIgnoreCase(argv[idx], "nx")) {
                 nx = true;
-            } else if (c.argIs(idx, "xx")) {
+            } else if (Bytes.eqIgnoreCase(argv[idx], "xx")) {
                 xx = true;
-            } else if (c.argIs(idx, "ch")) {
+            } else if (Bytes.eqIgnoreCase(argv[idx], "ch")) {
                 ch = true;
-            } else if (c.argIs(idx, "incr")) {
+            } else if (Bytes.eqIgnoreCase(argv[idx], "incr")) {
                 incr = true;
-            } else if (c.argIs(idx, "gt")) {
+            } else if (Bytes.eqIgnoreCase(argv[idx], "gt")) {
                 gt = true;
-            } else if (c.argIs(idx, "lt")) {
+            } else if (Bytes.eqIgnoreCase(argv[idx], "lt")) {
                 lt = true;
             } else {
                 break;
             }
         }
-        int elements = c.argc() - idx;
+        int elements = argv.length - idx;
         if (elements % 2 != 0 || elements == 0) {
             throw Errors.E_SYNTAX;
         }
@@ -184,9 +192,9 @@ final class SortedSetCommands implements CommandFamily {
         // Every score is checked before anything changes: the command applies fully or not at all.
         double[] scores = new double[elements];
         for (int j = 0; j < elements; j++) {
-            scores[j] = c.argDouble(idx + 2 * j);
+            scores[j] = parseScore(argv[idx + 2 * j]);
         }
-        byte[] key = c.arg(1);
+        byte[] key = argv[1];
         Database db = c.db();
         ZSetValue z = write(c, key);
         long added = 0;
@@ -202,7 +210,7 @@ final class SortedSetCommands implements CommandFamily {
         if (z != null) {
             ZSetValue.Limits limits = limits(c);
             for (int j = 0; j < elements; j++) {
-                byte[] member = c.arg(idx + 2 * j + 1);
+                byte[] member = argv[idx + 2 * j + 1];
                 double s = scores[j];
                 double cur = z.scoreOrNaN(member);
                 if (!Double.isNaN(cur)) {
@@ -236,6 +244,7 @@ final class SortedSetCommands implements CommandFamily {
                 if (!created && added > 0) {
                     db.ready(key);
                 }
+                c.notify(KeyspaceEvents.ZSET, incr ? "zincr" : "zadd", key);
                 c.dirty(added + updated);
             }
         }
@@ -248,6 +257,15 @@ final class SortedSetCommands implements CommandFamily {
         } else {
             c.reply.integer(ch ? added + updated : added);
         }
+    }
+
+    /** A ZADD score: "value is not a valid float" otherwise (as CommandContext.argDouble). */
+    private static double parseScore(byte[] b) {
+        Double d = Bytes.parseDoubleOrNull(b);
+        if (d == null) {
+            throw Errors.E_NOT_FLOAT;
+        }
+        return d;
     }
 
     // ------------------------------------------------------------------ element commands
@@ -274,6 +292,10 @@ final class SortedSetCommands implements CommandFamily {
         if (deleted > 0) {
             if (!keyRemoved) {
                 c.db().modified(key);
+            }
+            c.notify(KeyspaceEvents.ZSET, "zrem", key);
+            if (keyRemoved) {
+                c.notify(KeyspaceEvents.GENERIC, "del", key);
             }
             c.dirty(deleted);
         }

@@ -1,6 +1,7 @@
 package io.redmesh.node.command.family;
 
 import io.redmesh.node.command.CommandContext;
+import io.redmesh.node.command.KeyspaceEvents;
 import io.redmesh.node.command.CommandTable;
 import io.redmesh.node.db.ZSetValue;
 import io.redmesh.node.resp.Reply;
@@ -107,8 +108,12 @@ final class SortedSetPopCommands {
             z.pop(max, emit);
             c.dirty();
         }
+        if (rangeLen > 0) {
+            c.notify(KeyspaceEvents.ZSET, max ? "zpopmax" : "zpopmin", key);
+        }
         if (z.length() == 0) {
             c.db().delete(key);
+            c.notify(KeyspaceEvents.GENERIC, "del", key);
         } else {
             c.db().modified(key);
         }

@@ -1,6 +1,7 @@
 package io.redmesh.node.command.family;
 
 import io.redmesh.node.command.CommandContext;
+import io.redmesh.node.command.KeyspaceEvents;
 import io.redmesh.node.command.CommandTable;
 import io.redmesh.node.db.ZRangeSpec;
 import io.redmesh.node.db.ZSetValue;
@@ -147,7 +148,7 @@ final class SortedSetRangeCommands {
         for (int i = 0; i < out.size; i++) {
             dst.insert(out.members[i], out.scores[i], limits);
         }
-        SortedSetCommands.storeResult(c, c.arg(1), dst);
+        SortedSetCommands.storeResult(c, c.arg(1), dst, "zrangestore");
     }
 
     static void count(CommandContext c, Type type) {
@@ -187,8 +188,11 @@ final class SortedSetRangeCommands {
             deleted = z.removeRange(range);
         }
         if (deleted > 0) {
+            c.notify(KeyspaceEvents.ZSET, type == Type.RANK ? "zremrangebyrank"
+                    : type == Type.SCORE ? "zremrangebyscore" : "zremrangebylex", key);
             if (z.length() == 0) {
                 c.db().delete(key);
+                c.notify(KeyspaceEvents.GENERIC, "del", key);
             } else {
                 c.db().modified(key);
             }

@@ -3,6 +3,7 @@ package io.redmesh.node.command.family;
 import io.redmesh.node.command.CommandContext;
 import io.redmesh.node.command.CommandFamily;
 import io.redmesh.node.command.CommandTable;
+import io.redmesh.node.command.KeyspaceEvents;
 import io.redmesh.node.command.KeyExtractor;
 import io.redmesh.node.db.Database;
 import io.redmesh.node.db.DictEntry;
@@ -41,6 +42,7 @@ final class StringCommands implements CommandFamily {
              if (ok) {
                  c.db().set(c.arg(1), c.arg(2), false);
                  c.dirty();
+                 c.notify(KeyspaceEvents.STRING, "set", c.arg(1));
              }
              c.reply.integer(ok ? 1 : 0);
          })
@@ -206,6 +208,10 @@ final class StringCommands implements CommandFamily {
             c.propagateAs(new byte[][] {Bytes.of("SET"), key, value, Bytes.of("PXAT"), Bytes.fromLong(expireAt)});
         }
         c.dirty();
+        c.notify(KeyspaceEvents.STRING, "set", key);
+        if (expireAt != 0) {
+            c.notify(KeyspaceEvents.GENERIC, "expire", key);
+        }
         if ((flags & GET) != 0) {
             c.reply.bulk(old);
         } else {
@@ -248,6 +254,7 @@ final class StringCommands implements CommandFamily {
         }
         for (int i = 1; i < c.argc(); i += 2) {
             c.db().set(c.arg(i), c.arg(i + 1), false);
+            c.notify(KeyspaceEvents.STRING, "set", c.arg(i));
         }
         c.dirty((c.argc() - 1) / 2);
         if (nx) {
@@ -260,6 +267,7 @@ final class StringCommands implements CommandFamily {
     static void getset(CommandContext c) {
         byte[] old = getString(c.db(), c.arg(1));
         c.db().set(c.arg(1), c.arg(2), false);
+        c.notify(KeyspaceEvents.STRING, "set", c.arg(1));
         c.dirty();
         c.reply.bulk(old);
     }
@@ -269,6 +277,7 @@ final class StringCommands implements CommandFamily {
         if (old != null) {
             c.db().delete(c.arg(1));
             c.propagateAs(new byte[][] {Bytes.of("DEL"), c.arg(1)}); // as Redis 7.0 propagates GETDEL
+            c.notify(KeyspaceEvents.GENERIC, "del", c.arg(1));
             c.dirty();
         }
         c.reply.bulk(old);
@@ -292,11 +301,13 @@ final class StringCommands implements CommandFamily {
             if ((o.has(EXAT) || o.has(PXAT)) && expire <= c.now()) {
                 db.delete(c.arg(1));
                 c.propagateAs(new byte[][] {Bytes.of("DEL"), c.arg(1)});
+                c.notify(KeyspaceEvents.GENERIC, "del", c.arg(1));
             } else {
                 db.setExpire(e, expire);
                 db.reaccount(c.arg(1));
                 db.modified(c.arg(1));
                 c.propagateAs(new byte[][] {Bytes.of("PEXPIREAT"), c.arg(1), Bytes.fromLong(expire)});
+                c.notify(KeyspaceEvents.GENERIC, "expire", c.arg(1));
             }
             c.dirty();
         } else if (o.has(PERSIST)) {
@@ -304,6 +315,7 @@ final class StringCommands implements CommandFamily {
                 db.reaccount(c.arg(1));
                 db.modified(c.arg(1));
                 c.propagateAs(new byte[][] {Bytes.of("PERSIST"), c.arg(1)});
+                c.notify(KeyspaceEvents.GENERIC, "persist", c.arg(1));
                 c.dirty();
             }
         }
@@ -334,6 +346,7 @@ final class StringCommands implements CommandFamily {
             now = c.server.keyspace.strings.raw(Bytes.concat(old, add)); // Redis appends to an unshared raw sds
             db.set(c.arg(1), now, true);
         }
+        c.notify(KeyspaceEvents.STRING, "append", c.arg(1));
         c.dirty();
         c.reply.integer(now.length);
     }
@@ -401,6 +414,7 @@ final class StringCommands implements CommandFamily {
             byte[] n = c.server.keyspace.strings.raw(new byte[(int) (offset + value.length)]);
             System.arraycopy(value, 0, n, (int) offset, value.length);
             db.set(c.arg(1), n, false);
+            c.notify(KeyspaceEvents.STRING, "setrange", c.arg(1));
             c.dirty();
             c.reply.integer(n.length);
             return;
@@ -413,6 +427,7 @@ final class StringCommands implements CommandFamily {
         byte[] n = c.server.keyspace.strings.raw(Arrays.copyOf(old, (int) Math.max(old.length, offset + value.length)));
         System.arraycopy(value, 0, n, (int) offset, value.length);
         db.set(c.arg(1), n, true);
+        c.notify(KeyspaceEvents.STRING, "setrange", c.arg(1));
         c.dirty();
         c.reply.integer(n.length);
     }
@@ -433,6 +448,7 @@ final class StringCommands implements CommandFamily {
         }
         long n = cur + by;
         db.set(c.arg(1), Bytes.fromLong(n), true);
+        c.notify(KeyspaceEvents.STRING, "incrby", c.arg(1));
         c.dirty();
         c.reply.integer(n);
     }
@@ -463,6 +479,7 @@ final class StringCommands implements CommandFamily {
         }
         byte[] out = c.server.keyspace.strings.string(Bytes.of(Doubles.formatHuman(n)));
         db.set(c.arg(1), out, true);
+        c.notify(KeyspaceEvents.STRING, "incrbyfloat", c.arg(1));
         c.dirty();
         // Propagated as SET with the resulting value (KEEPTTL), so float rounding never diverges.
         c.propagateAs(new byte[][] {Bytes.of("SET"), c.arg(1), out, Bytes.of("KEEPTTL")});

@@ -142,7 +142,7 @@ public final class AofLoader {
         if (size == 0) {
             return Result.EMPTY;
         }
-        Session fake = new Session(Long.MAX_VALUE, aof.server, new DetachedTransport(""));
+        Session fake = new Session(Session.AOF_CLIENT_ID, aof.server, new DetachedTransport(""));
         try (CountingInput in = new CountingInput(aof.files.open(p, FileKind.AOF))) {
             byte[] sig = in.peek(5);
             if (sig != null && new String(sig, StandardCharsets.ISO_8859_1).equals("REDIS")) {

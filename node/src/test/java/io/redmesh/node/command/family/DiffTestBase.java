@@ -42,6 +42,16 @@ abstract class DiffTestBase {
         d.sameAll(resetCommands());
     }
 
+    /** Another connection to the real redis-server (the test closes it). */
+    protected RespClient anotherRealClient() {
+        return redis.client();
+    }
+
+    /** Another connection to our node (the test closes it). */
+    protected RespClient anotherOurClient() {
+        return node.client();
+    }
+
     /** Runs a script in RESP2, then again from an empty dataset in RESP3. */
     protected void bothProtocols(Runnable script) {
         script.run();
