@@ -54,10 +54,10 @@ final class ScriptingCommands implements CommandFamily {
         byte[][] args = Arrays.copyOfRange(c.argv, 3 + (int) numkeys, c.argc());
         ScriptRun run = new ScriptRun(c.session, script.sha(), flags, readOnly, outOfMemory);
         run.memoryLimit(c.server.config.getLong("lua-memory-limit"));
-        if (c.canDetach()) {
+        if (c.canDetach() && !c.server.config.getBool("lua-run-inline")) {
             c.server.scriptThread().submit(c, out -> engine.run(run, script, keys, args, out));
         } else {
-            engine.run(run, script, keys, args, c.reply); // inside EXEC, or replayed: atomic with it
+            engine.run(run, script, keys, args, c.reply); // in EXEC, replayed, or lua-run-inline
         }
     }
 
