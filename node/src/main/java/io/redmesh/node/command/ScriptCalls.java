@@ -25,6 +25,10 @@ public final class ScriptCalls implements CommandRunner {
         this.server = server;
     }
 
+    private static Session caller(ScriptRun run) {
+        return (Session) run.caller;
+    }
+
     private Session client(ScriptRun run) {
         if (client == null) {
             client = new Session(0, server, new DetachedTransport("lua"));
@@ -32,13 +36,13 @@ public final class ScriptCalls implements CommandRunner {
         }
         if (clientRun != run) {
             clientRun = run; // a new script starts in its caller's database
-            client.db = run.caller.db;
+            client.db = caller(run).db;
         }
-        client.user = run.caller.user;
+        client.user = caller(run).user;
         client.authenticated = true;
-        client.aclUnrestricted = run.caller.aclUnrestricted;
-        client.aclEpoch = run.caller.aclEpoch;
-        client.master = run.caller.master;
+        client.aclUnrestricted = caller(run).aclUnrestricted;
+        client.aclEpoch = caller(run).aclEpoch;
+        client.master = caller(run).master;
         return client;
     }
 
@@ -64,7 +68,7 @@ public final class ScriptCalls implements CommandRunner {
         if (cmd.has(CommandFlag.NOSCRIPT)) {
             throw new Refused("This Redis command is not allowed from script");
         }
-        String denied = server.accessControl().scriptCheck(run.caller, cmd, argv); // ACL LOG names the caller
+        String denied = server.accessControl().scriptCheck(caller(run), cmd, argv); // ACL LOG names the caller
         if (denied != null) {
             throw new Refused(denied);
         }
@@ -77,7 +81,7 @@ public final class ScriptCalls implements CommandRunner {
                 throw new Refused("-" + refused);
             }
         }
-        if (!run.has(ScriptFlags.ALLOW_OOM) && server.maxmemory > 0 && !run.caller.master && !run.wroteData()
+        if (!run.has(ScriptFlags.ALLOW_OOM) && server.maxmemory > 0 && !caller(run).master && !run.wroteData()
                 && run.startedOutOfMemory() && cmd.has(CommandFlag.DENYOOM)) {
             throw new Refused("-OOM command not allowed when used memory > 'maxmemory'.");
         }

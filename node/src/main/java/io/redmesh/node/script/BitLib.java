@@ -31,6 +31,9 @@ final class BitLib {
             public Varargs invoke(Varargs args) {
                 int b = Args.bit(args, 1);
                 int n = args.isnoneornil(2) ? 8 : Args.bit(args, 2);
+                if (n == Integer.MIN_VALUE) {
+                    n = Integer.MIN_VALUE + 1; // CVE-2024-31449: -n must not overflow
+                }
                 boolean upper = n < 0;
                 if (upper) {
                     n = -n;

@@ -85,7 +85,23 @@ final class LuaSandbox {
         });
 
         LuaTable table = (LuaTable) g.get("table");
-        g.rawset("unpack", table.get("unpack"));
+        LuaValue unpack = table.get("unpack");
+        g.rawset("unpack", new VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs args) {
+                // Lua 5.1's luaB_unpack: "too many results to unpack" past its stack (CVE-2025-46817)
+                LuaTable t = args.checktable(1);
+                long i = args.isnoneornil(2) ? 1 : (long) args.checkdouble(2);
+                long e = args.isnoneornil(3) ? t.length() : (long) args.checkdouble(3);
+                if (i > e) {
+                    return LuaValue.NONE;
+                }
+                if (e - i >= 8000) {
+                    throw new LuaError("too many results to unpack");
+                }
+                return unpack.invoke(LuaValue.varargsOf(t, LuaValue.valueOf((int) i), LuaValue.valueOf((int) e)));
+            }
+        });
         table.rawset("unpack", LuaValue.NIL);
         table.rawset("pack", LuaValue.NIL);
         table.rawset("getn", new OneArgFunction() {
@@ -198,7 +214,12 @@ final class LuaSandbox {
             ProtectedTable p = t instanceof ProtectedTable pt ? pt : ProtectedTable.of(t);
             g.rawset(lib, p);
             if (lib.equals("string")) {
-                LuaString.s_metatable = LuaValue.tableOf(new LuaValue[] {LuaValue.INDEX, p});
+                // the strings' shared metatable is read-only too (CVE-2025-46818: a script
+                // setting getmetatable('').__index would run code in later scripts)
+                ProtectedTable meta = new ProtectedTable();
+                meta.rawset(LuaValue.INDEX, p);
+                meta.freeze();
+                LuaString.s_metatable = meta;
             }
             p.freeze();
         }

@@ -1,7 +1,5 @@
 package io.redmesh.node.script;
 
-import io.redmesh.node.command.Session;
-
 /**
  * One execution of a script (Redis's scriptRunCtx): who called it, what it may do (read-only,
  * allow-oom, allow-cross-slot-keys), what it has done (written), and how it is to stop (SCRIPT
@@ -9,7 +7,8 @@ import io.redmesh.node.command.Session;
  * fields.
  */
 public final class ScriptRun {
-    public final Session caller;
+    /** The client that ran the script (the command layer's Session; the engine never looks at it). */
+    public final Object caller;
     final String sha;
     final int flags;
     final boolean readOnlyCommand;
@@ -29,7 +28,7 @@ public final class ScriptRun {
     /** Coroutines the script created, bounded (each is a Java thread in LuaJ). */
     int coroutines;
 
-    public ScriptRun(Session caller, String sha, int flags, boolean readOnlyCommand, boolean startedOutOfMemory) {
+    public ScriptRun(Object caller, String sha, int flags, boolean readOnlyCommand, boolean startedOutOfMemory) {
         this.caller = caller;
         this.sha = sha;
         this.flags = flags;

@@ -16,6 +16,8 @@ import java.util.Arrays;
  * [ASYNC|SYNC], SCRIPT KILL, SCRIPT HELP. The Lua side is {@link ScriptingEngine}.
  */
 final class ScriptingCommands implements CommandFamily {
+    private static final String NOSCRIPT = "NOSCRIPT No matching script. Please use EVAL.";
+
     @Override
     public void register(CommandTable.Binder b) {
         b.bind("eval", c -> eval(c, false, false))
@@ -31,6 +33,9 @@ final class ScriptingCommands implements CommandFamily {
 
     /** evalGenericCommand(). */
     private static void eval(CommandContext c, boolean bySha, boolean readOnly) {
+        if (bySha && c.arg(1).length != 40) {
+            throw new RedisException(NOSCRIPT); // evalShaCommand() answers this before anything else
+        }
         long numkeys = c.argLong(2);
         if (numkeys > c.argc() - 3) {
             throw RedisException.err("Number of keys can't be greater than number of args");
@@ -40,9 +45,9 @@ final class ScriptingCommands implements CommandFamily {
         ScriptingEngine engine = c.server.scripting();
         ScriptingEngine.Script script;
         if (bySha) {
-            script = c.arg(1).length == 40 ? engine.lookup(c.argString(1)) : null;
+            script = engine.lookup(c.argString(1));
             if (script == null) {
-                throw new RedisException("NOSCRIPT No matching script. Please use EVAL.");
+                throw new RedisException(NOSCRIPT);
             }
         } else {
             script = engine.compile(c.arg(1));
