@@ -39,6 +39,7 @@ class ArchitectureTest {
             "io.redmesh.node.command.family",  // the command families
             "io.redmesh.node.acl",             // the ACL engine (command.AccessControl)
             "io.redmesh.node.command",         // table, dispatcher, sessions, hooks
+            "io.redmesh.node.script",          // the Lua engine (EVAL), below the command layer
             "io.redmesh.node.tls",             // server TLS context
             "io.redmesh.node.resp",            // RESP decoder and reply writer
             "io.redmesh.node.db",              // keyspace, values, snapshots

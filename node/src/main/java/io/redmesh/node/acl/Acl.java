@@ -25,6 +25,7 @@ public final class Acl implements AccessControl {
     /** ACL LOG contexts. */
     public static final String CTX_TOPLEVEL = "toplevel";
     public static final String CTX_MULTI = "multi";
+    public static final String CTX_LUA = "lua";
 
     final ServerContext server;
     final AclRuleParser parser;
@@ -433,6 +434,39 @@ public final class Acl implements AccessControl {
             default:
                 return "NOPERM this user has no permissions to access one of the channels used as arguments";
         }
+    }
+
+    @Override
+    public String scriptCheck(Session s, CommandSpec cmd, byte[][] argv) {
+        AclPermissions.Result r = permissions(s, cmd, argv);
+        if (r == null || r.allowed()) {
+            return null;
+        }
+        deny(s, cmd, argv, r, CTX_LUA);
+        return switch (r.code()) {
+            case AclPermissions.DENIED_CMD -> "The user executing the script can't run this command or subcommand";
+            case AclPermissions.DENIED_KEY ->
+                    "The user executing the script can't access at least one of the keys mentioned in the command arguments";
+            default -> "The user executing the script can't publish to the channel mentioned in the command";
+        };
+    }
+
+    @Override
+    public boolean allows(Session s, CommandSpec cmd, byte[][] argv) {
+        AclPermissions.Result r = permissions(s, cmd, argv);
+        return r == null || r.allowed();
+    }
+
+    /** The session's user's verdict on a command; null when its user is unrestricted. */
+    private AclPermissions.Result permissions(Session s, CommandSpec cmd, byte[][] argv) {
+        if (s.aclEpoch != epoch) {
+            refresh(s);
+        }
+        if (s.aclUnrestricted) {
+            return null;
+        }
+        AclUser u = users.get(s.user);
+        return u == null ? new AclPermissions.Result(AclPermissions.DENIED_CMD, 0) : AclPermissions.check(u, cmd, argv);
     }
 
     /**

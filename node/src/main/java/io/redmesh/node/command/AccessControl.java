@@ -25,6 +25,19 @@ public interface AccessControl {
     }
 
     /**
+     * scriptVerifyACL(): a command a script calls, checked as the script's caller. Null when
+     * allowed; else the denial is logged with context "lua" and the script's error text returned.
+     */
+    default String scriptCheck(Session s, CommandSpec cmd, byte[][] argv) {
+        return null;
+    }
+
+    /** redis.acl_check_cmd(): whether the session's user may run the command (nothing logged). */
+    default boolean allows(Session s, CommandSpec cmd, byte[][] argv) {
+        return true;
+    }
+
+    /**
      * ACLUserCheckCmdWithUnrestrictedKeyAccess(..., CMD_KEY_ACCESS): whether one of the session
      * user's selectors allows this command and lets it read every key (SORT's BY and GET
      * patterns read keys no argument names).

@@ -46,7 +46,9 @@ final class BlockedClients {
     }
 
     private void timeout(Session s, BlockingRegistry.BlockedState st) {
-        server.lock.lock();
+        if (!server.lockOrDeferForScript(s.transport, () -> timeout(s, st))) {
+            return;
+        }
         try {
             if (s.blocked != st) {
                 return;
@@ -85,7 +87,9 @@ final class BlockedClients {
 
     private void drainPending(Session s) {
         while (true) {
-            server.lock.lock();
+            if (!server.lockOrDeferForScript(s.transport, () -> drainPending(s))) {
+                return;
+            }
             try {
                 if (s.pending.isEmpty() || s.blocked != null || s.closed || s.postponed) {
                     break;

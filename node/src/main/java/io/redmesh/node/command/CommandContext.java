@@ -180,6 +180,14 @@ public final class CommandContext {
         return Errors.E_SYNTAX;
     }
 
+    /**
+     * Whether this command may finish on another thread, its client blocked meanwhile (a script
+     * on the script thread): not inside EXEC, not for the master's stream or the AOF loader.
+     */
+    public boolean canDetach() {
+        return !session.inExec && !session.master && !(session.transport instanceof DetachedTransport);
+    }
+
     /** Whether this command may block (not inside MULTI/EXEC). */
     public boolean canBlock() {
         return !session.inExec;

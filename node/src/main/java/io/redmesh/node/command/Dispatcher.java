@@ -76,6 +76,33 @@ public final class Dispatcher {
         moduleGates.add(g);
     }
 
+    /**
+     * scriptVerifyWriteCommandAllow()'s refusals of a write a script makes, after its own
+     * read-only check: -MISCONF, then the modules' (-READONLY, -NOREPLICAS). Null when allowed.
+     */
+    String scriptWriteRefusal(Session s, CommandSpec cmd, byte[][] argv) {
+        if (s.master) {
+            return null;
+        }
+        String refused = firstRefusal(gatesAfterMemory, s, cmd, argv);
+        return refused != null ? refused : moduleGateRefusal(s, cmd);
+    }
+
+    /** The first module gate's refusal of a request (-READONLY, -NOREPLICAS, ...), or null. */
+    private String moduleGateRefusal(Session s, CommandSpec cmd) {
+        if (moduleGates.isEmpty()) {
+            return null;
+        }
+        GatedRequestView view = new GatedRequestView(s, cmd);
+        for (io.redmesh.node.spi.RequestGate g : moduleGates) {
+            String err = g.check(view);
+            if (err != null) {
+                return err;
+            }
+        }
+        return null;
+    }
+
     /** The exec gates' verdict on one queued command: null to run it, else its error line. */
     String execCheck(Session s, CommandSpec cmd, byte[][] argv) {
         if (s.master) {
@@ -101,7 +128,9 @@ public final class Dispatcher {
             // SHUTDOWN must not wait behind a command that has held the lock too long
             watchdog.interruptRunning(server.config.getLong("busy-reply-threshold"));
         }
-        server.lock.lock();
+        if (!lockUnlessBusy(s, argv)) {
+            return;
+        }
         try {
             if (s.closed || s.closeAfterReply) {
                 return; // after QUIT (or a kill) the rest of a pipeline is not executed, as in Redis
@@ -116,6 +145,48 @@ public final class Dispatcher {
         } finally {
             server.lock.unlock();
         }
+    }
+
+    /**
+     * Takes the server lock for a request, unless a script holds it past busy-reply-threshold:
+     * then the request is answered without it (-BUSY, SCRIPT KILL; see ScriptThread) and false is
+     * returned. A script under the threshold is waited for, as Redis does not serve others then.
+     */
+    private boolean lockUnlessBusy(Session s, byte[][] argv) {
+        if (server.lock.tryLock()) {
+            return true;
+        }
+        try {
+            while (true) {
+                io.redmesh.node.script.ScriptRun run = server.runningScript();
+                if (run != null) {
+                    long left = server.config.getLong("busy-reply-threshold") - run.elapsedMillis();
+                    if (left <= 0) {
+                        server.noteBusyScript(run);
+                        if (argv.length > 0 && server.scriptThread().answerWhileBusy(s, argv, run)) {
+                            return false;
+                        }
+                        server.lock.lockInterruptibly();
+                        return true;
+                    }
+                    if (server.lock.tryLock(left, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                        return true;
+                    }
+                } else if (server.lock.tryLock(10, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                    return true;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            server.lock.lock();
+            return true;
+        }
+    }
+
+    /** A script run on the script thread ended: clients it fed are served, its caller's limits checked. */
+    void afterDetachedRun(Session s) {
+        server.outputLimits.enforce(s);
+        blocked.handleReadyKeys();
     }
 
     /** Executes one request and serves the clients it unblocked; the server lock is held. */
@@ -253,15 +324,10 @@ public final class Dispatcher {
             reject(s, cmd, refused, true);
             return;
         }
-        if (!moduleGates.isEmpty()) {
-            GatedRequestView view = new GatedRequestView(s, cmd);
-            for (io.redmesh.node.spi.RequestGate g : moduleGates) {
-                String err = g.check(view);
-                if (err != null) {
-                    reject(s, cmd, err, true);
-                    return;
-                }
-            }
+        refused = moduleGateRefusal(s, cmd);
+        if (refused != null) {
+            reject(s, cmd, refused, true);
+            return;
         }
         if (s.isSubscriber() && s.protocol() == 2 && !allowedInSubscribedContext(cmd)) {
             reject(s, cmd, "Can't execute '" + cmd.fullName
@@ -569,7 +635,7 @@ public final class Dispatcher {
         if (server.keyspace.usedBytes() > server.stats.peakUsedMemory) {
             server.stats.peakUsedMemory = server.keyspace.usedBytes();
         }
-        if (server.hasWriteListeners()) {
+        if (server.hasWriteListeners() && !s.propagationOff) {
             if (c.propagateAs != null) {
                 for (byte[][] a : c.propagateAs) {
                     server.alsoPropagate(s.db().index, a);

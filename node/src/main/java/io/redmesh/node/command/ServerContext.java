@@ -72,6 +72,93 @@ public final class ServerContext {
     /** Persistence as INFO, SAVE, SHUTDOWN and FLUSHALL see it; set once by the composition root. */
     private PersistenceHooks persistence = PersistenceHooks.NONE;
     private boolean persistenceSet;
+    /** EVAL's Lua engine and script cache, made on first use (under the lock). */
+    private volatile io.redmesh.node.script.ScriptingEngine scripting;
+    private final ScriptThread scriptThread = new ScriptThread(this);
+    /** The script whose busy state was last logged (Redis logs "Slow script detected" once). */
+    private volatile io.redmesh.node.script.ScriptRun busyLogged;
+
+    /** Where EVAL runs scripts (see ScriptThread). */
+    public ScriptThread scriptThread() {
+        return scriptThread;
+    }
+
+    /** The script running now, or null; read without the lock. */
+    public io.redmesh.node.script.ScriptRun runningScript() {
+        io.redmesh.node.script.ScriptingEngine e = scripting;
+        return e == null ? null : e.running();
+    }
+
+    /**
+     * Takes the lock for periodic work on an event loop (the cron), unless the script thread has
+     * held it (or has been about to take it) for 50 ms: false then, and the work is skipped, so
+     * that the loop goes on answering its clients (-BUSY) while a long script runs.
+     */
+    public boolean lockUnlessScriptRuns() {
+        if (lock.tryLock()) {
+            return true;
+        }
+        if (scriptThread.active()) {
+            try {
+                return lock.tryLock(50, java.util.concurrent.TimeUnit.MILLISECONDS); // a short script ends first
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        lock.lock();
+        return true;
+    }
+
+    /**
+     * Takes the lock for work an event loop does on its own (a closed connection's cleanup, a
+     * blocking timeout, a delivered message), unless the script thread has it: then the work is
+     * put back on the loop for a few milliseconds later and false is returned, so that the loop
+     * is not frozen behind a long script and goes on answering -BUSY.
+     */
+    boolean lockOrDeferForScript(SessionTransport loop, Runnable retry) {
+        if (lock.tryLock()) {
+            return true;
+        }
+        if (scriptThread.active()) {
+            loop.schedule(retry, 5);
+            return false;
+        }
+        lock.lock();
+        return true;
+    }
+
+    /** Stops the running script, if any, at its next hook check (the node is stopping). */
+    public void killRunningScript() {
+        io.redmesh.node.script.ScriptRun run = runningScript();
+        if (run != null) {
+            run.kill();
+        }
+    }
+
+    /** Whether a script has held the lock past busy-reply-threshold (other clients get -BUSY). */
+    public boolean scriptBusy() {
+        io.redmesh.node.script.ScriptRun run = runningScript();
+        return run != null && run.elapsedMillis() >= config.getLong("busy-reply-threshold");
+    }
+
+    /** Logs once per script that it went past the threshold, as Redis's scriptInterrupt(). */
+    void noteBusyScript(io.redmesh.node.script.ScriptRun run) {
+        if (busyLogged != run) {
+            busyLogged = run;
+            io.redmesh.node.util.ServerLog.warning("Slow script detected: still in execution after "
+                    + run.elapsedMillis() + " milliseconds. You can try killing the script using the SCRIPT KILL command.");
+        }
+    }
+
+    /** The Lua engine; called under the lock. */
+    public io.redmesh.node.script.ScriptingEngine scripting() {
+        if (scripting == null) {
+            scripting = new io.redmesh.node.script.ScriptingEngine(new ScriptCalls(this));
+        }
+        return scripting;
+    }
+
     /** Access control as commands see it; set once by the composition root. */
     private AccessControl accessControl;
     public final long startMillis = System.currentTimeMillis();
@@ -402,7 +489,9 @@ public final class ServerContext {
 
     /** Cleans up after a connection closed: transaction, watches, subscriptions, blocking. */
     public void closeSession(Session s) {
-        lock.lock();
+        if (!lockOrDeferForScript(s.transport, () -> closeSession(s))) {
+            return;
+        }
         try {
             sessions.remove(s.id);
             monitors.remove(s);

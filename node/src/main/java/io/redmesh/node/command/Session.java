@@ -27,7 +27,8 @@ public final class Session {
 
     private ByteBuf out;
     public final Reply reply;
-    private boolean flushScheduled;
+    /** A flush task is queued (set under the lock by any thread, cleared by the flush). */
+    private final java.util.concurrent.atomic.AtomicBoolean flushScheduled = new java.util.concurrent.atomic.AtomicBoolean();
     /** Buffer end and ticket when a flush last started waiting for the durability barrier. */
     private int barrierMark = -1;
     private long barrierTicket = -1;
@@ -109,6 +110,8 @@ public final class Session {
     ReplicaLinkChannel replicaLink;
     /** This session applies the master's stream (CLIENT LIST flags=M, mustObeyClient()). */
     boolean master;
+    /** The script client after redis.set_repl(redis.REPL_NONE): its writes are not propagated. */
+    boolean propagationOff;
     /** A write held back by a write pause (FAILOVER): it runs again, first, when the pause ends. */
     boolean postponed;
 
@@ -250,12 +253,17 @@ public final class Session {
      *                meanwhile (a pipeline read while waiting) could leave before their write.
      */
     private void flush(long awaited) {
-        server.lock.lock();
+        if (!server.lock.tryLock()) {
+            if (flushWhileScriptBusy() || nothingToFlushWhileBlocked()) {
+                return;
+            }
+            server.lock.lock();
+        }
         try {
             if (awaited >= 0 && closed) {
                 return; // closed while waiting: the buffer is gone
             }
-            flushScheduled = false;
+            flushScheduled.set(false);
             if (replicaLink != null) {
                 out.clear(); // Redis sends a replica no replies (prepareClientToWrite)
             }
@@ -267,7 +275,7 @@ public final class Session {
                     if (ticket >= 0) {
                         // Group commit: the wait runs after the I/O batch, so one fsync covers
                         // every connection that wrote in it. Later flush requests join this one.
-                        flushScheduled = true;
+                        flushScheduled.set(true);
                         barrierMark = out.writerIndex();
                         barrierTicket = ticket;
                         transport.execute(() -> {
@@ -293,6 +301,44 @@ public final class Session {
         } finally {
             server.lock.unlock();
         }
+    }
+
+    /**
+     * A script holds the lock past busy-reply-threshold: sends this session's buffer without the
+     * lock (its -BUSY replies), which is safe because no other thread writes to a session that is
+     * not blocked. Not with the AOF on (replies wait for their writes' fsync, which needs the
+     * lock) or for a blocked session; returns false then, and the caller waits for the lock.
+     */
+    private boolean flushWhileScriptBusy() {
+        if (blocked != null || replicaLink != null || closed || server.durability() != null || !server.scriptBusy()) {
+            return false;
+        }
+        flushScheduled.set(false);
+        if (out.isReadable()) {
+            netOutput += out.readableBytes();
+            ByteBuf full = out;
+            out = newReplyBuffer();
+            reply.target(out);
+            transport.write(full);
+        }
+        if (closeAfterReply && !closed) {
+            closed = true;
+            transport.close();
+        }
+        return true;
+    }
+
+    /**
+     * A blocked client (its script running on the script thread, which holds the lock) with
+     * nothing to send: no need to wait for the lock. Whoever writes its reply schedules a flush;
+     * the flag is cleared before the buffer is looked at so that such a flush is never lost.
+     */
+    private boolean nothingToFlushWhileBlocked() {
+        if (blocked == null || closeAfterReply) {
+            return false;
+        }
+        flushScheduled.set(false);
+        return !out.isReadable();
     }
 
     /** Bytes written by commands but not yet handed to the transport. */
@@ -441,30 +487,34 @@ public final class Session {
             return;
         }
         inTransit.addAndGet(size);
-        transport.execute(() -> {
-            server.lock.lock();
-            try {
-                inTransit.addAndGet(-size);
-                if (closed || closeAfterReply) {
-                    return;
-                }
-                if (size > out.maxWritableBytes()) {
-                    server.outputLimits.closeAsap(this, heldOutputBytes() + size);
-                    return;
-                }
-                out.writeBytes(tmp);
-            } finally {
-                tmp.release();
-                server.lock.unlock();
+        transport.execute(() -> landDelivered(tmp, size));
+    }
+
+    /** deliverBuffer()'s second half, on this session's thread (again later while a script holds the lock). */
+    private void landDelivered(ByteBuf tmp, int size) {
+        if (!server.lockOrDeferForScript(transport, () -> landDelivered(tmp, size))) {
+            return;
+        }
+        try {
+            inTransit.addAndGet(-size);
+            if (closed || closeAfterReply) {
+                return;
             }
-            flush();
-        });
+            if (size > out.maxWritableBytes()) {
+                server.outputLimits.closeAsap(this, heldOutputBytes() + size);
+                return;
+            }
+            out.writeBytes(tmp);
+        } finally {
+            tmp.release();
+            server.lock.unlock();
+        }
+        flush();
     }
 
     /** Flushes after the current I/O batch. */
     public void scheduleFlush() {
-        if (!flushScheduled) {
-            flushScheduled = true;
+        if (flushScheduled.compareAndSet(false, true)) {
             transport.execute(this::flush);
         }
     }

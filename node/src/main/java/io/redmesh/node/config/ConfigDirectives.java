@@ -347,6 +347,11 @@ final class ConfigDirectives {
         // --- RedMesh addition: the most reply bytes one client may hold (command/OutputBufferLimits);
         // 0 is "automatic": an eighth of the heap, between 16 MB and 1 GB. Hidden like the others.
         num("client-reply-ceiling", null, MODIFIABLE | HIDDEN, NumType.LONG_LONG, MEMORY, 0, LONG_MAX, 0);
+        // RedMesh: what one script may grow the heap by (0: an eighth of the heap); see script/ScriptMemory
+        num("lua-memory-limit", null, MODIFIABLE | HIDDEN, NumType.LONG_LONG, MEMORY, 0, LONG_MAX, 0);
+        // RedMesh: run scripts on the calling I/O thread (faster EVALSHA; -BUSY and SCRIPT KILL then
+        // reach only clients of other I/O threads); see command/ScriptThread
+        bool("lua-run-inline", null, MODIFIABLE | HIDDEN, false);
         // metrics/ checks that it is an address (NodeMetrics.registerDirectives)
         str("metrics-bind", null, MODIFIABLE | HIDDEN, "127.0.0.1");
         // --- RedMesh addition (redis/redis PR #15722's name): with TLS configured, a cluster bus

@@ -524,6 +524,7 @@ public final class RedisServer {
         Thread interrupter = new Thread(() -> {
             while (!locked.get()) {
                 context.dispatcher().watchdog().interruptRunning(0);
+                context.killRunningScript();
                 try {
                     Thread.sleep(100);
                 } catch (InterruptedException e) {
@@ -582,6 +583,7 @@ public final class RedisServer {
     /** Closes listeners and connections and releases threads. Idempotent. */
     public synchronized void stop() {
         stopping = true;
+        context.killRunningScript(); // it holds the lock that stopping needs
         if (group == null) {
             stopped.countDown();
             return;

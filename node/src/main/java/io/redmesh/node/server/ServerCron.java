@@ -29,7 +29,9 @@ final class ServerCron {
 
     /** serverCron(): active expiry within its time budget, idle-client timeouts. */
     private void cron() {
-        context.lock.lock();
+        if (!context.lockUnlessScriptRuns()) {
+            return; // a script holds the lock: this event loop must stay free to answer -BUSY
+        }
         try {
             if (context.activeExpireEnabled()) {
                 long hz = Math.max(1, config.getLong("hz"));

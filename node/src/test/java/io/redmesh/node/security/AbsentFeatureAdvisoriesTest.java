@@ -9,7 +9,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Advisories in parts of Redis that RedMesh does not have yet (scripting). Each test
+ * Advisories in parts of Redis that RedMesh does not have yet (functions). Each test
  * proves the part is absent, so the advisory cannot apply, and fails the day the part lands,
  * naming the advisory whose replay must then be written (docs/SECURITY.md lists them).
  */
@@ -36,36 +36,11 @@ class AbsentFeatureAdvisoriesTest {
     }
 
     @Test
-    void cve2022_24834_cjsonCmsgpackOverflow() {
-        absent("CVE-2022-24834", "EVAL", "return cjson.encode({})", "0");
-    }
-
-    @Test
-    void cve2022_24735_24736_luaInjectionAndNullDereference() {
-        absent("CVE-2022-24735/24736", "EVAL", "return 1", "0");
-        absent("CVE-2022-24735/24736", "SCRIPT", "LOAD", "return 1");
-    }
-
-    @Test
-    void cve2024_31449_luaBitLibrary() {
-        absent("CVE-2024-31449", "EVAL", "return bit.tohex(65535, -2147483648)", "0");
-    }
-
-    @Test
-    void cve2024_46981_cve2025_49844_46817_46818_46819_luaGcAndParser() {
-        absent("CVE-2024-46981, CVE-2025-49844, CVE-2025-46817, CVE-2025-46818, CVE-2025-46819", "EVAL", "return 1", "0");
-        absent("the same Lua advisories (functions)", "FCALL", "f", "0");
+    void functionsOfTheLuaAdvisories() {
+        // scripting exists (LuaAdvisoriesTest replays the Lua advisories); functions do not yet
+        absent("CVE-2024-46981, CVE-2025-49844, CVE-2025-46817, CVE-2025-46818, CVE-2025-46819 (functions)",
+                "FCALL", "f", "0");
         absent("the same Lua advisories (functions)", "FUNCTION", "LIST");
-    }
-
-    /**
-     * Replication exists since issue #12 (the replication module; node alone has none, so this
-     * node answers REPLICAOF as unknown): the advisory is replayed against a writable replica
-     * there (ReplicationAdvisoriesTest). Here: its other half, Lua, is still absent.
-     */
-    @Test
-    void cve2026_23631_replicaUseAfterFreeWithLua() {
-        absent("CVE-2026-23631 (needs Lua and a writable replica)", "EVAL", "return 1", "0");
     }
 
     @Test

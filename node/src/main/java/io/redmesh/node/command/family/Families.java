@@ -43,6 +43,7 @@ public final class Families {
                 new StreamCommands(),
                 new TransactionCommands(),
                 new PubSubCommands(),
+                new ScriptingCommands(),
                 acl);
     }
 }
