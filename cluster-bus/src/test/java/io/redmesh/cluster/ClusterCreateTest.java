@@ -95,8 +95,23 @@ class ClusterCreateTest {
         assertEquals("ok", ClusterTestbed.clusterInfo(port, "cluster_state"));
         assertEquals("+PONG\r\n", ClusterTestbed.call(port, "PING"));
         for (ReplicatedNodeProcess p : bed.nodes) {
-            assertFalse(ClusterTestbed.call(p.port(), "CLUSTER", "NODES").contains("fail"), p + " saw a failure");
+            assertFalse(markedFailed(ClusterTestbed.call(p.port(), "CLUSTER", "NODES")), p + " saw a failure");
         }
+    }
+
+    /**
+     * Whether a CLUSTER NODES view flags a node FAIL, what a forged FAIL message would cause. A
+     * PFAIL ("fail?") is only this node's suspicion, which a loaded machine's late PONG can cause
+     * for a moment whatever the test sends; it is not counted.
+     */
+    private static boolean markedFailed(String nodes) {
+        for (String line : nodes.split("\n")) {
+            String[] f = line.trim().split(" ");
+            if (f.length > 2 && java.util.Arrays.asList(f[2].split(",")).contains("fail")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
