@@ -164,6 +164,9 @@ class Cve2026_25243And66373RestorePayloadTest {
                 byte[] body = Arrays.copyOf(dump, dump.length - 10);
                 fuzz.repeat(300, i -> {
                     byte[] m = mutate(body, fuzz);
+                    if (SORTED_SET_TYPES.contains(m[0] & 0xff)) {
+                        return; // a type byte mutated into a sorted set's: the departure below
+                    }
                     try {
                         String reply = p.same(b("RESTORE"), b("m"), b("0"), payload(m), b("REPLACE"));
                         if (reply.equals("+OK\r\n")) {
@@ -179,6 +182,9 @@ class Cve2026_25243And66373RestorePayloadTest {
             p.bothAlive();
         }
     }
+
+    /** RDB types of sorted sets (ZSET, ZSET_2, ZSET_ZIPLIST, ZSET_LISTPACK): not fuzzed here. */
+    private static final java.util.Set<Integer> SORTED_SET_TYPES = java.util.Set.of(3, 5, 12, 17);
 
     /**
      * The restored value is the same on both: type, encoding and contents (members of sets and
