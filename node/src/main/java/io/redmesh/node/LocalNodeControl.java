@@ -284,6 +284,11 @@ final class LocalNodeControl implements NodeControl {
     }
 
     @Override
+    public void clusterLinksMemory(java.util.function.LongSupplier bytes) {
+        context.clusterLinksMemory(bytes);
+    }
+
+    @Override
     public void countResync(Resync kind) {
         switch (kind) {
             case FULL -> context.stats.syncFull++;
