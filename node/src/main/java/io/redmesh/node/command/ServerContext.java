@@ -74,6 +74,8 @@ public final class ServerContext {
     private boolean persistenceSet;
     /** EVAL's Lua engine and script cache, made on first use (under the lock). */
     private volatile io.redmesh.node.script.ScriptingEngine scripting;
+    /** The function libraries and their Lua engine (FUNCTION, FCALL), made on first use (under the lock). */
+    private volatile io.redmesh.node.script.FunctionLibraries functions;
     private final ScriptThread scriptThread = new ScriptThread(this);
     /** The script whose busy state was last logged (Redis logs "Slow script detected" once). */
     private volatile io.redmesh.node.script.ScriptRun busyLogged;
@@ -86,7 +88,9 @@ public final class ServerContext {
     /** The script running now, or null; read without the lock. */
     public io.redmesh.node.script.ScriptRun runningScript() {
         io.redmesh.node.script.ScriptingEngine e = scripting;
-        return e == null ? null : e.running();
+        io.redmesh.node.script.ScriptRun run = e == null ? null : e.running();
+        io.redmesh.node.script.FunctionLibraries f = functions;
+        return run != null || f == null ? run : f.engine().running();
     }
 
     /**
@@ -149,6 +153,20 @@ public final class ServerContext {
             io.redmesh.node.util.ServerLog.warning("Slow script detected: still in execution after "
                     + run.elapsedMillis() + " milliseconds. You can try killing the script using the SCRIPT KILL command.");
         }
+    }
+
+    /** The function libraries; called under the lock. */
+    public io.redmesh.node.script.FunctionLibraries functions() {
+        if (functions == null) {
+            functions = new io.redmesh.node.script.FunctionLibraries(
+                    new io.redmesh.node.script.LuaFunctionEngine(new ScriptCalls(this)));
+        }
+        return functions;
+    }
+
+    /** The function libraries if any were ever made (FUNCTION STATS without the lock), else null. */
+    public io.redmesh.node.script.FunctionLibraries functionsIfMade() {
+        return functions;
     }
 
     /** The Lua engine; called under the lock. */

@@ -93,7 +93,7 @@ public final class Persistence implements PersistenceHooks {
 
     /** The persistence commands (SAVE, BGSAVE, LASTSAVE, BGREWRITEAOF, DUMP, RESTORE), for the command table. */
     public List<CommandFamily> families() {
-        return List.of(new PersistenceCommands(saver, aof));
+        return List.of(new PersistenceCommands(saver, aof), new FunctionDumpCommands());
     }
 
     public BackgroundSaver saver() {

@@ -67,7 +67,7 @@ final class ScriptingCommands implements CommandFamily {
     }
 
     /** scriptPrepareForRun()'s checks of a script with a shebang. */
-    private static void checkFlags(CommandContext c, int flags, boolean readOnly, boolean outOfMemory) {
+    static void checkFlags(CommandContext c, int flags, boolean readOnly, boolean outOfMemory) {
         if ((flags & ScriptFlags.EVAL_COMPAT) != 0) {
             return;
         }
