@@ -164,6 +164,27 @@ public final class ServerContext {
         return functions;
     }
 
+    /** Every library's payload for an RDB being written (none when functions were never used). */
+    public java.util.List<byte[]> functionCodes() {
+        io.redmesh.node.script.FunctionLibraries f = functions;
+        return f == null ? java.util.List.of() : f.codes();
+    }
+
+    /**
+     * The libraries of a loaded RDB (start-up, AOF base, full sync from a master) replace the
+     * ones loaded: a dataset carries all of its functions. Untimed, as Redis loads them.
+     *
+     * @throws io.redmesh.node.util.RedisException naming the library that cannot be created
+     */
+    public void installFunctions(java.util.List<byte[]> codes) {
+        if (codes.isEmpty() && functions == null) {
+            return;
+        }
+        io.redmesh.node.script.ScriptRun run = new io.redmesh.node.script.ScriptRun(null, "", 0, false, false, true, null);
+        run.untimedLoad();
+        functions().restore(codes, io.redmesh.node.script.FunctionLibraries.RestorePolicy.FLUSH, run);
+    }
+
     /** The function libraries if any were ever made (FUNCTION STATS without the lock), else null. */
     public io.redmesh.node.script.FunctionLibraries functionsIfMade() {
         return functions;
