@@ -6,7 +6,6 @@ import org.luaj.vm2.LuaString;
 import org.luaj.vm2.LuaTable;
 import org.luaj.vm2.LuaValue;
 import org.luaj.vm2.Varargs;
-import org.luaj.vm2.lib.VarArgFunction;
 
 /**
  * The {@code cmsgpack} library Redis bundles (lua_cmsgpack.c 0.4.0, Lua 5.1 build): pack encodes
@@ -30,10 +29,10 @@ final class MsgpackLib {
 
     static LuaTable create() {
         LuaTable t = new LuaTable();
-        t.rawset("pack", fn(MsgpackLib::pack));
-        t.rawset("unpack", fn(a -> unpack(string(a, 1, "unpack"), 0, 0)));
-        t.rawset("unpack_one", fn(a -> unpack(string(a, 1, "unpack_one"), 1, optInt(a, 2, "unpack_one"))));
-        t.rawset("unpack_limit", fn(a -> unpack(string(a, 1, "unpack_limit"), integer(a, 2, "unpack_limit"),
+        t.rawset("pack", RedisLuaApi.fn(MsgpackLib::pack));
+        t.rawset("unpack", RedisLuaApi.fn(a -> unpack(string(a, 1, "unpack"), 0, 0)));
+        t.rawset("unpack_one", RedisLuaApi.fn(a -> unpack(string(a, 1, "unpack_one"), 1, optInt(a, 2, "unpack_one"))));
+        t.rawset("unpack_limit", RedisLuaApi.fn(a -> unpack(string(a, 1, "unpack_limit"), integer(a, 2, "unpack_limit"),
                 optInt(a, 3, "unpack_limit"))));
         t.rawset("_NAME", LuaValue.valueOf("cmsgpack"));
         t.rawset("_VERSION", LuaValue.valueOf("lua-cmsgpack 0.4.0"));
@@ -67,19 +66,6 @@ final class MsgpackLib {
     private static LuaError argError(Varargs a, int i, String fn, String expected) {
         String got = i > a.narg() ? "no value" : a.arg(i).typename();
         return new LuaError("bad argument #" + i + " to '" + fn + "' (" + expected + " expected, got " + got + ")");
-    }
-
-    private interface Body {
-        Varargs apply(Varargs args);
-    }
-
-    private static LuaValue fn(Body body) {
-        return new VarArgFunction() {
-            @Override
-            public Varargs invoke(Varargs args) {
-                return body.apply(args);
-            }
-        };
     }
 
     // ------------------------------------------------------------------ encoding
