@@ -82,6 +82,15 @@ public final class FunctionLibraries {
         return codes;
     }
 
+    /** INFO memory's used_memory_functions: the libraries' code held (Redis adds its structures' overhead). */
+    public long codeBytes() {
+        long n = 0;
+        for (Library l : current.libraries.values()) {
+            n += l.code().length;
+        }
+        return n;
+    }
+
     public int libraryCount() {
         return libraryCount;
     }

@@ -198,6 +198,30 @@ class FunctionsCompatTest {
             p.same("SET", "k", "v");
             String keyDump = bulk(p.real.call("DUMP", "k"));
             p.soft("FUNCTION", "RESTORE", keyDump); // a key's payload: "given type is not a function"
+            // our payload restores in Redis: the same libraries, the same reply
+            p.same("FUNCTION", "FLUSH");
+            p.same("FUNCTION", "LOAD", one);
+            String fromOurs = bulk(p.ours.call("FUNCTION", "DUMP"));
+            p.same("FUNCTION", "FLUSH");
+            p.same("FUNCTION", "RESTORE", fromOurs);
+            p.same("FCALL", "f1", "0");
+            p.verify();
+        }
+    }
+
+    @Test
+    void aclChecksTheCaller() {
+        try (Diff.Pair p = diff.pair()) {
+            p.same("FUNCTION", "LOAD", lib("acl", "redis.register_function('set', function(keys, args)"
+                    + " return redis.call('set', keys[1], args[1]) end)\n"
+                    + "redis.register_function('get', function(keys) return redis.pcall('get', keys[1]) end)\n"
+                    + "redis.register_function('check', function(keys) return redis.acl_check_cmd('set', keys[1], 'v') end)"));
+            p.same("ACL", "SETUSER", "caller", "on", ">pw", "+@all", "-set", "~k*", "~allowed");
+            p.same("AUTH", "caller", "pw");
+            p.script("ACL LOG RESET", "FCALL set 1 k v", "FCALL get 1 k", "FCALL get 1 other", "FCALL get 0",
+                    "FCALL check 1 k", "FUNCTION LOAD x", "FCALL_RO get 1 allowed");
+            p.same("AUTH", "default", "x");
+            p.same("ACL", "DELUSER", "caller");
             p.verify();
         }
     }
