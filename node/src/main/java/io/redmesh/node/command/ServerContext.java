@@ -190,6 +190,11 @@ public final class ServerContext {
         return functions;
     }
 
+    /** EVAL's engine if a script ever ran, else null (no Lua state is made to answer "none"). */
+    public io.redmesh.node.script.ScriptingEngine scriptingIfMade() {
+        return scripting;
+    }
+
     /** The Lua engine; called under the lock. */
     public io.redmesh.node.script.ScriptingEngine scripting() {
         if (scripting == null) {
