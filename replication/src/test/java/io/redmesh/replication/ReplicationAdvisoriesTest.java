@@ -34,16 +34,17 @@ class ReplicationAdvisoriesTest {
                     {"EVAL", "redis.call('set', KEYS[1], 'x') return 1", "1", "k" + (i % 10)},
                     {"EVALSHA", "0000000000000000000000000000000000000000", "1", "k1"},
                     {"EVAL_RO", "return 1", "0"},
-                    {"FCALL", "f", "1", "k1"},
-                    {"FUNCTION", "LOAD", "#!lua name=l\nredis.register_function('f', function() return 1 end)"},
+                    {"FUNCTION", "LOAD", "REPLACE", "#!lua name=l\nredis.register_function('f', function(keys)"
+                            + " redis.call('set', keys[1], 'y') return 1 end)"},
+                    {"FCALL", "f", "1", "k" + (i % 10)},
                     {"SCRIPT", "LOAD", "return 1"}};
                 for (String[] a : attempts) {
                     String reply = c.callString(a);
                     String expected = switch (a[0]) {
-                        case "EVAL", "EVAL_RO" -> ":1\r\n"; // scripts write to the writable replica
+                        case "EVAL", "EVAL_RO", "FCALL" -> ":1\r\n"; // scripts write to the writable replica
                         case "EVALSHA" -> "-NOSCRIPT No matching script. Please use EVAL.\r\n";
                         case "SCRIPT" -> "$40\r\ne0e1f9fabfc9d4800c877a703b823ac0578ff8db\r\n";
-                        default -> "-ERR unknown command '" + a[0] + "'"; // functions are not built
+                        default -> "$1\r\nl\r\n"; // FUNCTION LOAD REPLACE
                     };
                     assertTrue(reply.startsWith(expected), a[0] + ": " + reply);
                 }

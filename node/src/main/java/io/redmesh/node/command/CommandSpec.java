@@ -71,6 +71,52 @@ public final class CommandSpec {
         this.docs = docs;
     }
 
+    /** This command as a script's declared flags make it (see {@link #declaredByScript}), by flag bits. */
+    private Map<Integer, CommandSpec> scriptVariants;
+
+    /**
+     * scriptFlagsToCmdFlags(): EVAL with a shebang and FCALL are checked before they run with
+     * the flags the script or function declared: write unless no-writes, deny-OOM unless
+     * allow-oom or no-writes, stale only with allow-stale, and no may-replicate. The variant
+     * shares everything else (handler, keys, ids) and is used only for those checks. Under the
+     * server lock.
+     */
+    CommandSpec declaredByScript(int scriptFlags) {
+        int bits = flagBits & ~(CommandFlag.STALE.bit | CommandFlag.DENYOOM.bit | CommandFlag.WRITE.bit
+                | CommandFlag.MAY_REPLICATE.bit);
+        if ((scriptFlags & (io.redmesh.node.script.ScriptFlags.ALLOW_OOM | io.redmesh.node.script.ScriptFlags.NO_WRITES)) == 0) {
+            bits |= CommandFlag.DENYOOM.bit;
+        }
+        if ((scriptFlags & io.redmesh.node.script.ScriptFlags.NO_WRITES) == 0) {
+            bits |= CommandFlag.WRITE.bit;
+        }
+        if ((scriptFlags & io.redmesh.node.script.ScriptFlags.ALLOW_STALE) != 0) {
+            bits |= CommandFlag.STALE.bit;
+        }
+        if (bits == flagBits) {
+            return this;
+        }
+        if (scriptVariants == null) {
+            scriptVariants = new java.util.HashMap<>();
+        }
+        int b = bits;
+        return scriptVariants.computeIfAbsent(bits, k -> {
+            EnumSet<CommandFlag> set = EnumSet.noneOf(CommandFlag.class);
+            for (CommandFlag f : CommandFlag.values()) {
+                if ((b & f.bit) != 0) {
+                    set.add(f);
+                }
+            }
+            CommandSpec v = new CommandSpec(fullName, parent, arity, set, aclCategories, firstKey, lastKey, keyStep,
+                    tips, keySpecs, docs);
+            v.handler = handler;
+            v.getkeys = getkeys;
+            v.id = id;
+            v.aclId = aclId;
+            return v;
+        });
+    }
+
     public boolean has(CommandFlag f) {
         return (flagBits & f.bit) != 0;
     }

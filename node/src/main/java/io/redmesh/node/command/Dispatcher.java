@@ -88,6 +88,22 @@ public final class Dispatcher {
         return refused != null ? refused : moduleGateRefusal(s, cmd);
     }
 
+    /**
+     * Redis's running_stale for scripts: this node is a replica whose master link is down and
+     * replica-serve-stale-data is no (a module gate would answer -MASTERDOWN to a plain read).
+     */
+    public boolean runningStale(Session s) {
+        if (s.master) {
+            return false;
+        }
+        for (io.redmesh.node.spi.RequestGate g : moduleGates) {
+            if (g.check(ScriptCommandFlags.STALE_PROBE) != null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The first module gate's refusal of a request (-READONLY, -NOREPLICAS, ...), or null. */
     private String moduleGateRefusal(Session s, CommandSpec cmd) {
         if (moduleGates.isEmpty()) {
@@ -280,7 +296,8 @@ public final class Dispatcher {
             reject(s, cmd, "Command not allowed inside a transaction", false);
             return;
         }
-        String refused = firstRefusal(gates, s, cmd, argv);
+        CommandSpec checked = ScriptCommandFlags.effective(server, cmd, argv); // getCommandFlags()
+        String refused = firstRefusal(gates, s, checked, argv);
         if (refused != null) {
             reject(s, cmd, refused, true);
             return;
@@ -305,7 +322,7 @@ public final class Dispatcher {
             long evictionStart = System.nanoTime();
             boolean outOfMemory = !server.keyspace.evict(maxmemory);
             server.latency.addSampleIfNeeded("eviction-cycle", (System.nanoTime() - evictionStart) / 1_000_000);
-            boolean denyoom = cmd.has(CommandFlag.DENYOOM)
+            boolean denyoom = checked.has(CommandFlag.DENYOOM)
                     || (Transactions.isExec(cmd) && (s.queuedFlags & CommandFlag.DENYOOM.bit) != 0);
             // Queuing inside MULTI may take any amount of memory: Redis refuses it on OOM too.
             if (s.inMulti && !Transactions.endsTransaction(cmd)) {
@@ -316,12 +333,12 @@ public final class Dispatcher {
                 return;
             }
         }
-        refused = firstRefusal(gatesAfterMemory, s, cmd, argv);
+        refused = firstRefusal(gatesAfterMemory, s, checked, argv);
         if (refused != null) {
             reject(s, cmd, refused, true);
             return;
         }
-        refused = moduleGateRefusal(s, cmd);
+        refused = moduleGateRefusal(s, checked);
         if (refused != null) {
             reject(s, cmd, refused, true);
             return;
@@ -339,7 +356,7 @@ public final class Dispatcher {
         }
         if (s.inMulti && !Transactions.runsImmediately(cmd)) {
             s.queued.add(new Session.QueuedCommand(cmd, argv));
-            s.queuedFlags |= cmd.flagBits;
+            s.queuedFlags |= checked.flagBits;
             r.simple("QUEUED");
             return;
         }

@@ -68,6 +68,9 @@ public final class ScriptCalls implements CommandRunner {
         if (cmd.has(CommandFlag.NOSCRIPT)) {
             throw new Refused("This Redis command is not allowed from script");
         }
+        if (!cmd.has(CommandFlag.STALE) && server.dispatcher().runningStale(caller(run))) {
+            throw new Refused("Can not execute the command on a stale replica"); // scriptVerifyAllowStale()
+        }
         String denied = server.accessControl().scriptCheck(caller(run), cmd, argv); // ACL LOG names the caller
         if (denied != null) {
             throw new Refused(denied);

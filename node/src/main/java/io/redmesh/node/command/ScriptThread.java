@@ -23,6 +23,8 @@ import java.util.function.Consumer;
  */
 public final class ScriptThread {
     static final String BUSY = "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
+    /** shared.slowscripterr: the busy one is a function. */
+    static final String BUSY_FUNCTION = "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.";
     static final String UNKILLABLE = "UNKILLABLE Sorry the script already executed write commands against the dataset. "
             + "You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command.";
     private static final long STACK_BYTES = 256L << 20;
@@ -142,16 +144,15 @@ public final class ScriptThread {
         }
         switch (cmd.fullName) {
             case "script|kill":
-                if (run.wroteData()) {
-                    s.reply.error(UNKILLABLE);
-                } else {
-                    run.kill();
-                    ServerLog.warning("Script killed by user with SCRIPT KILL.");
-                    s.reply.ok();
-                }
-                return true;
             case "function|kill":
-                s.reply.error("NOTBUSY No scripts in execution right now.");
+                kill(s, run, cmd.fullName.equals("script|kill"));
+                return true;
+            case "function|stats":
+                if (!run.function) {
+                    s.reply.error(BUSY); // functionStatsCommand(): an eval is running
+                } else {
+                    io.redmesh.node.script.FunctionLibraries.writeStats(s.reply, run, server.functionsIfMade());
+                }
                 return true;
             case "shutdown":
                 for (int i = 1; i < argv.length; i++) {
@@ -170,7 +171,22 @@ public final class ScriptThread {
         if (s.inMulti) {
             s.multiError = true;
         }
-        s.reply.error(BUSY);
+        s.reply.error(run.function ? BUSY_FUNCTION : BUSY);
         return true;
+    }
+
+    /** scriptKill(): SCRIPT KILL stops only an eval, FUNCTION KILL only a function. */
+    private static void kill(Session s, ScriptRun run, boolean isEval) {
+        if (run.wroteData()) {
+            s.reply.error(UNKILLABLE);
+        } else if (isEval && run.function) {
+            s.reply.error(BUSY_FUNCTION);
+        } else if (!isEval && !run.function) {
+            s.reply.error(BUSY);
+        } else {
+            run.kill();
+            ServerLog.warning("Script killed by user with " + (isEval ? "SCRIPT" : "FUNCTION") + " KILL.");
+            s.reply.ok();
+        }
     }
 }

@@ -75,6 +75,8 @@ public final class ServerContext {
     private boolean persistenceSet;
     /** EVAL's Lua engine and script cache, made on first use (under the lock). */
     private volatile io.redmesh.node.script.ScriptingEngine scripting;
+    /** The function libraries and their Lua engine (FUNCTION, FCALL), made on first use (under the lock). */
+    private volatile io.redmesh.node.script.FunctionLibraries functions;
     private final ScriptThread scriptThread = new ScriptThread(this);
     /** The script whose busy state was last logged (Redis logs "Slow script detected" once). */
     private volatile io.redmesh.node.script.ScriptRun busyLogged;
@@ -87,7 +89,9 @@ public final class ServerContext {
     /** The script running now, or null; read without the lock. */
     public io.redmesh.node.script.ScriptRun runningScript() {
         io.redmesh.node.script.ScriptingEngine e = scripting;
-        return e == null ? null : e.running();
+        io.redmesh.node.script.ScriptRun run = e == null ? null : e.running();
+        io.redmesh.node.script.FunctionLibraries f = functions;
+        return run != null || f == null ? run : f.engine().running();
     }
 
     /**
@@ -150,6 +154,46 @@ public final class ServerContext {
             io.redmesh.node.util.ServerLog.warning("Slow script detected: still in execution after "
                     + run.elapsedMillis() + " milliseconds. You can try killing the script using the SCRIPT KILL command.");
         }
+    }
+
+    /** The function libraries; called under the lock. */
+    public io.redmesh.node.script.FunctionLibraries functions() {
+        if (functions == null) {
+            functions = new io.redmesh.node.script.FunctionLibraries(
+                    new io.redmesh.node.script.LuaFunctionEngine(new ScriptCalls(this)));
+        }
+        return functions;
+    }
+
+    /** Every library's payload for an RDB being written (none when functions were never used). */
+    public java.util.List<byte[]> functionCodes() {
+        io.redmesh.node.script.FunctionLibraries f = functions;
+        return f == null ? java.util.List.of() : f.codes();
+    }
+
+    /**
+     * The libraries of a loaded RDB (start-up, AOF base, full sync from a master) replace the
+     * ones loaded: a dataset carries all of its functions. Untimed, as Redis loads them.
+     *
+     * @throws io.redmesh.node.util.RedisException naming the library that cannot be created
+     */
+    public void installFunctions(java.util.List<byte[]> codes) {
+        if (codes.isEmpty() && functions == null) {
+            return;
+        }
+        io.redmesh.node.script.ScriptRun run = new io.redmesh.node.script.ScriptRun(null, "", 0, false, false, true, null);
+        run.untimedLoad();
+        functions().restore(codes, io.redmesh.node.script.FunctionLibraries.RestorePolicy.FLUSH, run);
+    }
+
+    /** The function libraries if any were ever made (FUNCTION STATS without the lock), else null. */
+    public io.redmesh.node.script.FunctionLibraries functionsIfMade() {
+        return functions;
+    }
+
+    /** EVAL's engine if a script ever ran, else null (no Lua state is made to answer "none"). */
+    public io.redmesh.node.script.ScriptingEngine scriptingIfMade() {
+        return scripting;
     }
 
     /** The Lua engine; called under the lock. */

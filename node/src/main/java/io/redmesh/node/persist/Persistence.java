@@ -63,6 +63,7 @@ public final class Persistence implements PersistenceHooks {
     /** RDB writer options as they are now, with the replication position the mark source gives. */
     RdbWriter.Options markedOptions() {
         RdbWriter.Options o = RdbFiles.options(config, context.keyspace);
+        o.functions = context.functionCodes();
         io.redmesh.node.spi.ReplicationMark m = markSource.get();
         if (m != null) {
             o.replId = m.replId();
@@ -93,7 +94,7 @@ public final class Persistence implements PersistenceHooks {
 
     /** The persistence commands (SAVE, BGSAVE, LASTSAVE, BGREWRITEAOF, DUMP, RESTORE), for the command table. */
     public List<CommandFamily> families() {
-        return List.of(new PersistenceCommands(saver, aof));
+        return List.of(new PersistenceCommands(saver, aof), new FunctionDumpCommands());
     }
 
     public BackgroundSaver saver() {
@@ -166,6 +167,7 @@ public final class Persistence implements PersistenceHooks {
             if (!aof.loadAtStart()) {
                 RdbLoader.Result loaded = RdbFiles.loadAtStart(config, context.keyspace, files);
                 if (loaded != null) {
+                    installFunctions(loaded.functions, RdbFiles.rdbPath(config).toString());
                     saver.lastLoad(loaded.keysLoaded, loaded.keysExpired);
                     startupMark = ReplicationDatasets.markOf(loaded.aux);
                 }
@@ -180,6 +182,21 @@ public final class Persistence implements PersistenceHooks {
             ServerLog.warning("Can't open the append-only file: " + e.getMessage());
             throw new StartupFailure("Can't open the append-only file: " + e.getMessage());
         }
+    }
+
+    /** The libraries of a loaded RDB; one that cannot be created fails the load, as in Redis. */
+    static void installFunctions(ServerContext context, java.util.List<byte[]> codes, String file)
+            throws RdbLoader.LoadException {
+        try {
+            context.installFunctions(codes);
+        } catch (io.redmesh.node.util.RedisException e) {
+            throw new RdbLoader.LoadException("Failed loading the function libraries of " + file + ": "
+                    + e.getMessage().replaceFirst("^ERR ", ""));
+        }
+    }
+
+    private void installFunctions(java.util.List<byte[]> codes, String file) throws RdbLoader.LoadException {
+        installFunctions(context, codes, file);
     }
 
     /** serverCron()'s persistence part: save points, scheduled saves and rewrites. Under the lock. */

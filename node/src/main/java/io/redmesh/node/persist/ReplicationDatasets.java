@@ -71,6 +71,7 @@ final class ReplicationDatasets implements Datasets {
                 throw new SnapshotBusyException();
             }
             RdbWriter.Options o = RdbFiles.options(config, context.keyspace);
+            o.functions = context.functionCodes();
             ReplicationMark m = mark.get(); // in the locked step that takes the instant
             if (m != null) {
                 o.replId = m.replId();
@@ -176,8 +177,8 @@ final class ReplicationDatasets implements Datasets {
     // ------------------------------------------------------------------ replica side
 
     /** A keyspace loaded aside. */
-    private record Loaded(Keyspace keyspace, Map<String, String> aux, long keys, long trailing)
-            implements LoadedDataset {}
+    private record Loaded(Keyspace keyspace, Map<String, String> aux, long keys, long trailing,
+            java.util.List<byte[]> functions) implements LoadedDataset {}
 
     @Override
     public LoadedDataset loadRdb(InputStream in, String name, boolean keepExpired) throws RequestRefusedException {
@@ -191,7 +192,7 @@ final class ReplicationDatasets implements Datasets {
         try {
             RdbLoader.Result r = new RdbLoader(RdbValueReader.from(config)).verifyChecksum(config.getBool("rdbchecksum"))
                     .dropExpired(!keepExpired).load(in, name, fresh);
-            return new Loaded(fresh, Map.copyOf(r.aux), r.keysLoaded, r.trailing.length);
+            return new Loaded(fresh, Map.copyOf(r.aux), r.keysLoaded, r.trailing.length, r.functions);
         } catch (RdbLoader.LoadException e) {
             throw new RequestRefusedException(e.getMessage(), e);
         }
@@ -202,6 +203,12 @@ final class ReplicationDatasets implements Datasets {
         Keyspace fresh = ((Loaded) loaded).keyspace;
         context.lock.lock();
         try {
+            try {
+                context.installFunctions(((Loaded) loaded).functions);
+            } catch (io.redmesh.node.util.RedisException e) {
+                // the master's libraries were created there: only an engine difference fails here
+                ServerLog.warning("Failed loading the master's function libraries: " + e.getMessage());
+            }
             context.keyspace.replaceContents(fresh);
             context.dirty(0);
         } finally {

@@ -68,6 +68,10 @@ final class LuaHook extends DebugLib {
         if (r == null) {
             return;
         }
+        if (r.loadDeadline != 0 && System.nanoTime() - r.loadDeadline > 0) {
+            r.killRequested = true; // pcall cannot catch it (functionsCreateWithLibraryCtx's load hook)
+            throw new LuaError(ScriptErrors.table("ERR FUNCTION LOAD timeout"));
+        }
         if (r.killRequested || Thread.currentThread().isInterrupted()) {
             r.killRequested = true;
             throw new LuaError(ScriptErrors.killed());

@@ -21,7 +21,7 @@ import org.luaj.vm2.lib.jse.JseMathLib;
 /**
  * The Lua environment of Redis 7.0's scripts, built on LuaJ: the globals and libraries a 7.0
  * script sees (base without print/dofile/loadfile, table, string, math, coroutine, bit, cjson,
- * struct, redis), the Lua 5.1 names LuaJ (a 5.2) lacks (unpack, loadstring, gcinfo, table.getn/maxn/
+ * struct, cmsgpack, redis), the Lua 5.1 names LuaJ (a 5.2) lacks (unpack, loadstring, gcinfo, table.getn/maxn/
  * foreach/foreachi/setn, string.gfind, math.mod/log10), 5.1's number formatting, Redis's
  * deterministic math.random, and the read-only globals with 7.0's error texts.
  */
@@ -223,10 +223,11 @@ final class LuaSandbox {
         g.rawset("bit", BitLib.create());
         g.rawset("cjson", CjsonLib.create());
         g.rawset("struct", StructLib.create());
+        g.rawset("cmsgpack", MsgpackLib.create());
         g.rawset("redis", redis);
 
         // Every library table read-only, as 7.0's luaSetTableProtectionRecursively does.
-        for (String lib : new String[] {"table", "string", "math", "coroutine", "bit", "cjson", "struct", "redis"}) {
+        for (String lib : new String[] {"table", "string", "math", "coroutine", "bit", "cjson", "struct", "cmsgpack", "redis"}) {
             LuaValue t = g.get(lib);
             ProtectedTable p = t instanceof ProtectedTable pt ? pt : ProtectedTable.of(t);
             g.rawset(lib, p);

@@ -115,11 +115,13 @@ final class RedisLuaApi {
         return t;
     }
 
-    private interface Body {
+    /** A library function's body. */
+    interface Body {
         Varargs apply(Varargs args);
     }
 
-    private static LuaValue fn(Body body) {
+    /** A Lua function running {@code body} (the redis table's and other libraries' functions). */
+    static LuaValue fn(Body body) {
         return new VarArgFunction() {
             @Override
             public Varargs invoke(Varargs args) {

@@ -46,6 +46,12 @@ final class SandboxGlobals extends Globals {
     }
 
     @Override
+    public LuaValue setmetatable(LuaValue metatable) {
+        check();
+        return super.setmetatable(metatable);
+    }
+
+    @Override
     public void hashset(LuaValue key, LuaValue value) {
         check();
         super.hashset(key, value);

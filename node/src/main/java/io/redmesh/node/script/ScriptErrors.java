@@ -16,7 +16,9 @@ import org.luaj.vm2.LuaValue;
  */
 final class ScriptErrors {
     static final String SOURCE = "@user_script";
-    private static final Pattern LUAJ_POSITION = Pattern.compile("^@?user_script:(\\d+) ");
+    /** The chunk name of function libraries (function_lua.c). */
+    static final String FUNCTION_SOURCE = "@user_function";
+    private static final Pattern LUAJ_POSITION = Pattern.compile("^@?(user_script|user_function):(\\d+) ");
     static final LuaString ERR = LuaString.valueOf("err");
 
     private ScriptErrors() {}
@@ -49,7 +51,7 @@ final class ScriptErrors {
         }
         Matcher m = LUAJ_POSITION.matcher(message);
         if (m.find()) {
-            return "user_script:" + m.group(1) + ": " + message.substring(m.end());
+            return m.group(1) + ":" + m.group(2) + ": " + message.substring(m.end());
         }
         return message;
     }
@@ -59,6 +61,11 @@ final class ScriptErrors {
      * {err='ERR ' .. msg} and adds where it was raised.
      */
     static String replyLine(LuaError e, String sha, int line) {
+        return replyLine(e, sha, line, SOURCE);
+    }
+
+    /** As {@link #replyLine(LuaError, String, int)} for a chunk named {@code source}. */
+    static String replyLine(LuaError e, String sha, int line, String source) {
         LuaValue m = messageObject(e);
         String message;
         if (m.istable()) {
@@ -66,17 +73,17 @@ final class ScriptErrors {
             message = err.isstring() ? err.tojstring() : "ERR unknown error";
         } else {
             String text = m.isnil() ? "nil" : ScriptValues.tostring(m).tojstring();
-            if (m.isstring() && line >= 0 && !(e instanceof LuaSandbox.LevelZeroError) && !text.startsWith("user_script:")) {
+            if (m.isstring() && line >= 0 && !(e instanceof LuaSandbox.LevelZeroError) && !text.startsWith(source.substring(1) + ":")) {
                 // raised by a library function in a tail call (return f(x)): no Lua frame of
                 // LuaJ's saw it, but Lua 5.1 positions it at the caller's line
-                text = "user_script:" + line + ": " + text;
+                text = source.substring(1) + ":" + line + ": " + text;
             }
             message = "ERR " + text;
         }
         if (line < 0) {
             return message;
         }
-        return message + " script: " + sha + ", on " + SOURCE + ":" + line + ".";
+        return message + " script: " + sha + ", on " + source + ":" + line + ".";
     }
 
     static byte[] latin1(String s) {

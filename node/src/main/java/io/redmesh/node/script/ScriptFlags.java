@@ -16,7 +16,20 @@ public final class ScriptFlags {
     /** No shebang: SCRIPT_FLAG_EVAL_COMPAT_MODE. */
     public static final int EVAL_COMPAT = 1 << 5;
 
+    /** The flags a shebang or redis.register_function may name, in Redis's scripts_flags_def order. */
+    public static final String[] NAMES = {"no-writes", "allow-oom", "allow-stale", "no-cluster", "allow-cross-slot-keys"};
+
     private ScriptFlags() {}
+
+    /** The flag a name stands for (case-insensitive, as register_function reads it), or 0. */
+    public static int named(String name) {
+        for (int i = 0; i < NAMES.length; i++) {
+            if (NAMES[i].equalsIgnoreCase(name)) {
+                return 1 << i;
+            }
+        }
+        return 0;
+    }
 
     /** Flags of a script body; the error texts are Redis's. */
     public static int parse(byte[] body) {

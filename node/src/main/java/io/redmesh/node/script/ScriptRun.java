@@ -9,7 +9,16 @@ package io.redmesh.node.script;
 public final class ScriptRun {
     /** The client that ran the script (the command layer's Session; the engine never looks at it). */
     public final Object caller;
+    /** The script's SHA1 (EVAL) or the function's name (FCALL). */
     final String sha;
+    /** Run by FCALL/FCALL_RO (FUNCTION KILL stops it; -BUSY names FUNCTION KILL). */
+    public final boolean function;
+    /** The command that started it (FUNCTION STATS shows it). */
+    public final byte[][] command;
+    /** A library being loaded: past this System.nanoTime() it fails with "FUNCTION LOAD timeout" (0: none). */
+    long loadDeadline;
+    /** A load replayed from the master or the AOF: no timeout (functionLoadCommand's mustObeyClient). */
+    boolean untimedLoad;
     final int flags;
     final boolean readOnlyCommand;
     final long startNanos = System.nanoTime();
@@ -29,11 +38,24 @@ public final class ScriptRun {
     int coroutines;
 
     public ScriptRun(Object caller, String sha, int flags, boolean readOnlyCommand, boolean startedOutOfMemory) {
+        this(caller, sha, flags, readOnlyCommand, startedOutOfMemory, false, null);
+    }
+
+    /** A run of FCALL/FCALL_RO ({@code function}) or EVAL, with the command that started it. */
+    public ScriptRun(Object caller, String sha, int flags, boolean readOnlyCommand, boolean startedOutOfMemory,
+            boolean function, byte[][] command) {
+        this.function = function;
+        this.command = command;
         this.caller = caller;
         this.sha = sha;
         this.flags = flags;
         this.readOnlyCommand = readOnlyCommand;
         this.startedOutOfMemory = startedOutOfMemory;
+    }
+
+    /** The function's name (FCALL) or the script's SHA1. */
+    public String name() {
+        return sha;
     }
 
     public boolean has(int flag) {
@@ -71,6 +93,11 @@ public final class ScriptRun {
     /** How much the script may grow the heap (lua-memory-limit; 0: an eighth of it). */
     public void memoryLimit(long bytes) {
         memoryLimit = bytes;
+    }
+
+    /** The load this run stands for has no timeout. */
+    public void untimedLoad() {
+        untimedLoad = true;
     }
 
     /** SCRIPT KILL: the script stops at its next hook check with Redis's error. */

@@ -123,33 +123,46 @@ public final class ScriptingEngine {
      */
     public void run(ScriptRun run, Script script, byte[][] keys, byte[][] args, Reply out) {
         current = run;
+        try {
+            globals.setUnprotected(KEYS, array(keys));
+            globals.setUnprotected(ARGV, array(args));
+            invoke(hook, random, run, ScriptErrors.SOURCE, script.function(), LuaValue.NONE, out);
+        } finally {
+            current = null;
+        }
+    }
+
+    /**
+     * Calls a script's (or a function's) Lua function with the hook attached and writes its reply,
+     * or the error Redis would reply, to {@code out}. Shared by EVAL and FCALL.
+     */
+    static void invoke(LuaHook hook, RedisRandom random, ScriptRun run, String source, LuaValue fn,
+            org.luaj.vm2.Varargs args, Reply out) {
         hook.attach(run);
         random.seed(0);
-        globals.setUnprotected(KEYS, array(keys));
-        globals.setUnprotected(ARGV, array(args));
         int mark = out.target().writerIndex();
+        String where = " script: " + run.sha + ", on " + source + ":0.";
         try {
-            LuaValue result = script.function().call();
+            LuaValue result = fn.invoke(args).arg1();
             LuaReplies.write(result, out, run.resp, 0);
         } catch (LuaReplies.StackLimit e) {
             out.target().writerIndex(mark);
             out.error("ERR reached lua stack limit");
         } catch (LuaError e) {
             out.target().writerIndex(mark);
-            out.error(ScriptErrors.replyLine(e, script.sha(), hook.currentLine()));
+            out.error(ScriptErrors.replyLine(e, run.sha, hook.currentLine(), source));
         } catch (StackOverflowError e) {
             out.target().writerIndex(mark);
-            out.error("ERR user_script: stack overflow script: " + script.sha() + ", on @user_script:0.");
+            out.error("ERR " + source.substring(1) + ": stack overflow" + where);
         } catch (OutOfMemoryError e) {
             out.target().writerIndex(mark);
-            out.error("ERR " + ScriptMemory.NOT_ENOUGH + " script: " + script.sha() + ", on @user_script:0.");
+            out.error("ERR " + ScriptMemory.NOT_ENOUGH + where);
         } finally {
             hook.attach(null);
-            current = null;
         }
     }
 
-    private static LuaTable array(byte[][] items) {
+    static LuaTable array(byte[][] items) {
         LuaTable t = new LuaTable(items.length, 0);
         for (int i = 0; i < items.length; i++) {
             t.rawset(i + 1, LuaString.valueOf(items[i]));

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * Redis's Lua advisories replayed against RedMesh's scripting (LuaJ, memory-safe Java, so the
  * C overflows cannot corrupt memory; each replay checks the script gets a bounded, sane answer
- * and the server goes on serving). CVE-2026-23631 (a writable replica with Lua) is replayed in the
+ * and the server goes on serving), in EVAL and in functions. CVE-2026-23631 (a writable replica with Lua) is replayed in the
  * replication module (ReplicationAdvisoriesTest).
  */
 @ExtendWith(io.redmesh.node.testing.ClassFixtures.class)
@@ -37,8 +37,17 @@ class LuaAdvisoriesTest {
     @Test
     void cve2022_24834_cjsonEncodeOfAHugeEscapedString() {
         assertEquals(":6291458\r\n", eval("return #cjson.encode(string.rep('\\n', 3145728))"));
-        assertTrue(eval("return cmsgpack.pack(1)").startsWith("-ERR user_script:1: Script attempted to access"),
-                "cmsgpack is not built");
+        assertEquals(":3145733\r\n", eval("return #cmsgpack.pack(string.rep('\\n', 3145728))"));
+    }
+
+    @Test
+    void cve2018_11218_11219_cmsgpackNestingAndLengths() {
+        // packing nests 16 deep at most (deeper tables become nil); unpacking is bounded too
+        assertEquals(":17\r\n", eval("local t = {} for i = 1, 40 do t = {t} end return #cmsgpack.pack(t)"));
+        assertTrue(eval("return cmsgpack.unpack(string.rep(string.char(0x91), 100000) .. string.char(1))")
+                .contains("nested too deeply"));
+        assertTrue(eval("return cmsgpack.unpack(string.char(0xdd, 255, 255, 255, 255))").contains("Missing bytes"));
+        assertTrue(eval("return cmsgpack.unpack(string.char(0xdb, 255, 255, 255, 255, 1))").contains("Missing bytes"));
     }
 
     @Test
@@ -101,6 +110,47 @@ class LuaAdvisoriesTest {
                 assertEquals("+OK\r\n", c.callString("SCRIPT", "FLUSH"));
             }
             assertEquals(":1000\r\n", c.callString("EVAL", "local t = {} for j = 1, 1000 do t[j] = j end return #t", "0"));
+        }
+    }
+
+    /** Loads one library (replacing it) and calls its function {@code f}. */
+    private static String fcall(String functionBody) {
+        try (RespClient c = ours.client()) {
+            String loaded = c.callString("FUNCTION", "LOAD", "REPLACE",
+                    "#!lua name=advisory\nredis.register_function('f', function(keys, args) " + functionBody + " end)");
+            if (!loaded.equals("$8\r\nadvisory\r\n")) {
+                return loaded;
+            }
+            return c.callString("FCALL", "f", "0");
+        }
+    }
+
+    @Test
+    void luaAdvisoriesReplayedInFunctions() {
+        // CVE-2025-46817
+        assertTrue(fcall("return unpack({}, 1, 2^31 - 1)").contains("too many results to unpack"));
+        // CVE-2025-46818, CVE-2022-24735: nothing a function sets is seen by the next one
+        assertTrue(fcall("getmetatable('').__index = function() return 'pwned' end").contains("Attempt to modify a readonly table"));
+        assertTrue(fcall("string.format = nil").contains("Attempt to modify a readonly table"));
+        assertTrue(fcall("x = 1").contains("Attempt to modify a readonly table"));
+        assertEquals("$1\r\nA\r\n", fcall("return ('a'):upper()"));
+        try (RespClient c = ours.client()) {
+            // at load time a library sees only the load API: no metatables to reach
+            assertTrue(c.callString("FUNCTION", "LOAD", "#!lua name=meta\ngetmetatable('').__index = nil")
+                    .contains("nonexistent global variable 'getmetatable'"));
+            // CVE-2025-49844, CVE-2025-46819: malformed code is a compile error
+            for (String bad : new String[] {"return [[", "return [==[ x ]=]", "local function", "return '\\"}) {
+                String reply = c.callString("FUNCTION", "LOAD", "#!lua name=bad\n" + bad);
+                assertTrue(reply.startsWith("-ERR Error compiling function: "), bad + " -> " + reply);
+            }
+            // CVE-2024-46981: flushing libraries that hold state, again and again
+            for (int i = 0; i < 20; i++) {
+                c.callString("FUNCTION", "LOAD", "REPLACE", "#!lua name=state\nlocal t = {} for j = 1, 1000 do t[j] = {j} end\n"
+                        + "redis.register_function('count', function() return #t end)");
+                assertEquals(":1000\r\n", c.callString("FCALL", "count", "0"));
+                assertEquals("+OK\r\n", c.callString("FUNCTION", "FLUSH"));
+            }
+            assertEquals("-ERR Function not found\r\n", c.callString("FCALL", "count", "0"));
         }
     }
 

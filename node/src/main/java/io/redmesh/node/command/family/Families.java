@@ -44,6 +44,7 @@ public final class Families {
                 new TransactionCommands(),
                 new PubSubCommands(),
                 new ScriptingCommands(),
+                new FunctionCommands(),
                 acl);
     }
 }

@@ -267,12 +267,13 @@ final class InfoCommand {
         line(sb, "used_memory_lua_human", "0B");
         line(sb, "used_memory_scripts_eval", 0);
         line(sb, "number_of_cached_scripts", 0);
-        line(sb, "number_of_functions", 0);
-        line(sb, "number_of_libraries", 0);
+        io.redmesh.node.script.FunctionLibraries functions = srv.functionsIfMade();
+        line(sb, "number_of_functions", functions == null ? 0 : functions.functionCount());
+        line(sb, "number_of_libraries", functions == null ? 0 : functions.libraryCount());
         line(sb, "used_memory_vm_functions", 0);
         line(sb, "used_memory_vm_total", 0);
         line(sb, "used_memory_vm_total_human", "0B");
-        line(sb, "used_memory_functions", 0);
+        line(sb, "used_memory_functions", functions == null ? 0 : functions.codeBytes());
         line(sb, "used_memory_scripts", 0);
         line(sb, "used_memory_scripts_human", "0B");
         line(sb, "maxmemory", maxmemory);

@@ -66,9 +66,13 @@ final class ScriptingCommands implements CommandFamily {
         }
     }
 
-    /** scriptPrepareForRun()'s checks of a script with a shebang. */
-    private static void checkFlags(CommandContext c, int flags, boolean readOnly, boolean outOfMemory) {
+    /** scriptPrepareForRun()'s checks of a script (most of them only with a shebang, or a function's flags). */
+    static void checkFlags(CommandContext c, int flags, boolean readOnly, boolean outOfMemory) {
+        boolean stale = c.server.dispatcher().runningStale(c.session);
         if ((flags & ScriptFlags.EVAL_COMPAT) != 0) {
+            if (stale) {
+                throw new RedisException("MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.");
+            }
             return;
         }
         if ((flags & ScriptFlags.NO_CLUSTER) != 0 && c.server.config.getBool("cluster-enabled")) {
@@ -77,6 +81,10 @@ final class ScriptingCommands implements CommandFamily {
         boolean writes = (flags & ScriptFlags.NO_WRITES) == 0;
         if ((flags & ScriptFlags.ALLOW_OOM) == 0 && outOfMemory && writes) {
             throw new RedisException("OOM allow-oom flag is not set on the script, can not run it when used memory > 'maxmemory'");
+        }
+        if (stale && (flags & ScriptFlags.ALLOW_STALE) == 0) {
+            throw new RedisException("MASTERDOWN Link with MASTER is down, replica-serve-stale-data is set to 'no'"
+                    + " and 'allow-stale' flag is not set on the script.");
         }
         if (writes && readOnly) {
             throw RedisException.err("Can not execute a script with write flag using *_ro command.");

@@ -34,9 +34,17 @@ public final class AofCommandSink implements SnapshotSink {
     private final boolean timestamp;
 
     /** @param timestamp aof-timestamp-enabled: the file starts with a "#TS:" annotation */
+    private final java.util.List<byte[]> functions;
+
     public AofCommandSink(OutputStream out, boolean timestamp) {
+        this(out, timestamp, java.util.List.of());
+    }
+
+    /** @param functions the libraries' payloads, written first as FUNCTION LOAD (rewriteFunctions()) */
+    public AofCommandSink(OutputStream out, boolean timestamp, java.util.List<byte[]> functions) {
         this.out = out;
         this.timestamp = timestamp;
+        this.functions = functions;
     }
 
     public long keys() {
@@ -47,6 +55,12 @@ public final class AofCommandSink implements SnapshotSink {
     public void begin(long[] keys, long[] volatileKeys) {
         if (timestamp) {
             b.annotation("TS:" + System.currentTimeMillis() / 1000);
+        }
+        for (byte[] code : functions) {
+            b.count('*', 3);
+            b.bulk("FUNCTION");
+            b.bulk("LOAD");
+            b.bulk(code);
         }
     }
 

@@ -26,14 +26,19 @@ final class AofRdbFormat implements AppendOnlyFile.RdbFormat {
     public SnapshotSink writer(OutputStream out) {
         RdbWriter.Options o = RdbFiles.options(server.config, server.keyspace);
         o.aofBase = true;
+        o.functions = server.functionCodes();
         return new RdbWriter(out, o);
     }
 
     @Override
     public byte[] load(InputStream in, String name, ServerContext server) throws IOException {
         try {
-            return new RdbLoader(RdbValueReader.from(server.config)).dropExpired(false)
-                    .verifyChecksum(server.config.getBool("rdbchecksum")).load(in, name, server.keyspace).trailing;
+            RdbLoader.Result r = new RdbLoader(RdbValueReader.from(server.config)).dropExpired(false)
+                    .verifyChecksum(server.config.getBool("rdbchecksum")).load(in, name, server.keyspace);
+            server.installFunctions(r.functions);
+            return r.trailing;
+        } catch (io.redmesh.node.util.RedisException e) {
+            throw new IOException("Failed loading the function libraries of " + name + ": " + e.getMessage(), e);
         } catch (RdbLoader.LoadException e) {
             throw new IOException(e.getMessage(), e);
         }

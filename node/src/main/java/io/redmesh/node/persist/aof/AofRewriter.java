@@ -117,7 +117,7 @@ public final class AofRewriter {
 
     private SnapshotSink sink(OutputStream out) {
         return aof.rdbBase() ? aof.rdbFormat().writer(out)
-                : new AofCommandSink(out, aof.config.getBool("aof-timestamp-enabled"));
+                : new AofCommandSink(out, aof.config.getBool("aof-timestamp-enabled"), aof.server.functionCodes());
     }
 
     /** The rewrite "child": walk, fsync; then backgroundRewriteDoneHandler() under the lock. */

@@ -17,13 +17,66 @@ public final class DumpPayload {
         w.compressDepth(listCompressDepth);
         try {
             w.write(o, value);
-            o.writeByte(Rdb.VERSION & 0xff);
-            o.writeByte((Rdb.VERSION >>> 8) & 0xff);
-            o.writeLongLE(o.crc());
+            return footer(o);
         } catch (IOException e) {
             throw new IllegalStateException(e); // in memory: cannot happen
         }
+    }
+
+    /** The RDB version and the CRC-64 of everything before it. */
+    private static byte[] footer(RdbOutput o) throws IOException {
+        o.writeByte(Rdb.VERSION & 0xff);
+        o.writeByte((Rdb.VERSION >>> 8) & 0xff);
+        o.writeLongLE(o.crc());
         return o.toByteArray();
+    }
+
+    /**
+     * FUNCTION DUMP's payload (functionDumpCommand): each library as the RDB's function section
+     * writes it (RDB_OPCODE_FUNCTION2, then its code as an RDB string), then the footer.
+     */
+    public static byte[] createFunctions(java.util.List<byte[]> codes, boolean compress) {
+        RdbOutput o = new RdbOutput(compress);
+        try {
+            for (byte[] code : codes) {
+                o.writeType(Rdb.OPCODE_FUNCTION2);
+                o.writeString(code);
+            }
+            return footer(o);
+        } catch (IOException e) {
+            throw new IllegalStateException(e); // in memory: cannot happen
+        }
+    }
+
+    /**
+     * The library codes of a FUNCTION RESTORE payload (functionRestoreCommand); the exception's
+     * message is Redis's error text.
+     */
+    public static java.util.List<byte[]> readFunctions(byte[] p) {
+        if (!verify(p)) {
+            throw new IllegalArgumentException("DUMP payload version or checksum are wrong");
+        }
+        RdbInput in = new RdbInput(p, p.length);
+        in.checksum(false);
+        java.util.List<byte[]> codes = new java.util.ArrayList<>();
+        try {
+            while (p.length - in.offset() > 10) {
+                int type = in.readByte();
+                if (type == Rdb.OPCODE_FUNCTION) {
+                    throw new IllegalArgumentException("Pre-GA function format not supported");
+                }
+                if (type != Rdb.OPCODE_FUNCTION2) {
+                    throw new IllegalArgumentException("given type is not a function");
+                }
+                codes.add(in.readString());
+            }
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof IllegalArgumentException) {
+                throw (IllegalArgumentException) e;
+            }
+            throw new IllegalArgumentException("Failed loading library payload");
+        }
+        return codes;
     }
 
     /** verifyDumpPayload: at least the footer, a version we can read, the right CRC. */

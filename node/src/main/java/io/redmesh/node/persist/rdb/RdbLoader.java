@@ -12,8 +12,9 @@ import java.util.Map;
 /**
  * Loads an RDB file (versions 1..10 as Redis 2.x..7.0 write them) into a keyspace, as Redis's
  * rdbLoadRio does for a master: keys already expired are dropped, empty collections skipped, the
- * CRC-64 verified (unless the file was written without one or {@code rdbchecksum no}). Module,
- * stream and function data is refused: we cannot represent it, and starting without it would
+ * CRC-64 verified (unless the file was written without one or {@code rdbchecksum no}). Function
+ * libraries are returned in the result for the caller to create. Module data and the pre-release
+ * function format are refused (as Redis 7.0 refuses the latter): starting without them would
  * lose data silently. Every error names the file, the offset and what is wrong.
  */
 public final class RdbLoader {
@@ -40,6 +41,8 @@ public final class RdbLoader {
          * with an RDB preamble continues with these, then the rest of the stream.
          */
         public byte[] trailing = new byte[0];
+        /** The function libraries' payloads (RDB_OPCODE_FUNCTION2), in file order, for the caller to create. */
+        public final java.util.List<byte[]> functions = new java.util.ArrayList<>();
     }
 
     /** The file cannot be loaded; the message names the file and the problem. */
@@ -188,9 +191,11 @@ public final class RdbLoader {
                     throw new RdbFormatException("module auxiliary data (type " + type + " at offset " + typeOffset
                             + ") needs a module this server does not have");
                 case Rdb.OPCODE_FUNCTION:
+                    throw new RdbFormatException("Pre-release function format not supported (opcode " + type
+                            + " at offset " + typeOffset + ")");
                 case Rdb.OPCODE_FUNCTION2:
-                    throw new RdbFormatException("the file holds a function library (opcode " + type
-                            + " at offset " + typeOffset + "); functions are not supported");
+                    r.functions.add(in.readString());
+                    continue;
                 default: {
                     if (!RdbValueReader.isLoadable(type)) {
                         throw new RdbFormatException("unsupported " + Rdb.typeName(type) + " value type " + type

@@ -8,7 +8,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Writes an RDB version 10 file exactly as Redis 7.0's rdbSaveRio does: magic "REDIS0010", the
- * aux fields, then per non-empty database SELECTDB + RESIZEDB and its keys (EXPIRETIME_MS,
+ * aux fields, the function libraries, then per non-empty database SELECTDB + RESIZEDB and its keys (EXPIRETIME_MS,
  * IDLE or FREQ under an LRU/LFU maxmemory-policy, type, key, value), EOF and the CRC-64.
  *
  * <p>As a {@link SnapshotSink} it accepts entries of different databases interleaved (the
@@ -39,6 +39,8 @@ public final class RdbWriter implements SnapshotSink {
         /** Per-key idle seconds / LFU counter from the key's clock. */
         public java.util.function.ToLongFunction<DictEntry> idleSeconds = e -> 0;
         public java.util.function.ToIntFunction<DictEntry> frequency = e -> 0;
+        /** The function libraries' payloads (rdbSaveFunctions), read at the snapshot instant. */
+        public java.util.List<byte[]> functions = java.util.List.of();
     }
 
     private static final int BUFFER = 1 << 20;
@@ -201,6 +203,10 @@ public final class RdbWriter implements SnapshotSink {
             aux("repl-offset", opt.replOffset);
         }
         aux("aof-base", opt.aofBase ? 1 : 0);
+        for (byte[] code : opt.functions) { // rdbSaveFunctions(): after the aux fields, before the data
+            out.writeType(Rdb.OPCODE_FUNCTION2);
+            out.writeString(code);
+        }
     }
 
     private void aux(String key, String value) throws IOException {
