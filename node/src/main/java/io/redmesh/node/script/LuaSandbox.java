@@ -4,6 +4,7 @@ import org.luaj.vm2.LoadState;
 import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaString;
 import org.luaj.vm2.LuaTable;
+import org.luaj.vm2.LuaThread;
 import org.luaj.vm2.LuaValue;
 import org.luaj.vm2.Varargs;
 import org.luaj.vm2.compiler.LuaC;
@@ -29,6 +30,8 @@ final class LuaSandbox {
     /** Lua 5.1's LUAI_MAXCALLS: deeper recursion is "stack overflow". */
     static final int MAX_CALL_DEPTH = 20000;
     private static final int MAX_COROUTINES = 1024;
+    /** Coroutines not dead at once in one engine (see CoroutineCap). */
+    private static final int MAX_LIVE_COROUTINES = 2048;
 
     private LuaSandbox() {}
 
@@ -205,25 +208,36 @@ final class LuaSandbox {
         math.rawset("randomseed", random.randomseed());
 
         LuaTable coroutine = (LuaTable) g.get("coroutine");
-        for (String f : new String[] {"create", "wrap"}) {
-            LuaValue original = coroutine.get(f);
-            coroutine.rawset(f, new OneArgFunction() {
-                @Override
-                public LuaValue call(LuaValue fn) {
-                    ScriptRun r = current.get();
-                    if (r != null && ++r.coroutines > MAX_COROUTINES) {
-                        throw new LuaError("too many coroutines (RedMesh runs each on a thread; at most "
-                                + MAX_COROUTINES + " per script)");
+        LuaValue create = coroutine.get("create");
+        CoroutineCap cap = new CoroutineCap();
+        coroutine.rawset("create", new OneArgFunction() {
+            @Override
+            public LuaValue call(LuaValue fn) {
+                return cap.created(current.get(), create.call(fn));
+            }
+        });
+        coroutine.rawset("wrap", new OneArgFunction() {
+            @Override
+            public LuaValue call(LuaValue fn) {
+                // LuaJ's wrap, over the counted create: a wrapped coroutine is a thread too
+                LuaThread co = (LuaThread) cap.created(current.get(), create.call(fn));
+                return new VarArgFunction() {
+                    @Override
+                    public Varargs invoke(Varargs args) {
+                        Varargs r = co.resume(args);
+                        if (r.arg1().toboolean()) {
+                            return r.subargs(2);
+                        }
+                        throw new LuaError(r.arg(2).tojstring());
                     }
-                    return original.call(fn);
-                }
-            });
-        }
+                };
+            }
+        });
 
         g.rawset("bit", BitLib.create());
         g.rawset("cjson", CjsonLib.create());
         g.rawset("struct", StructLib.create());
-        g.rawset("cmsgpack", MsgpackLib.create());
+        g.rawset("cmsgpack", MsgpackLib.create(hook));
         g.rawset("redis", redis);
 
         // Every library table read-only, as 7.0's luaSetTableProtectionRecursively does.
@@ -323,6 +337,41 @@ final class LuaSandbox {
         @Override
         public LuaValue getMessageObject() {
             return value;
+        }
+    }
+
+    /**
+     * LuaJ runs every coroutine that has been resumed on a Java thread of its own, parked while
+     * it is suspended. A script may create at most {@value #MAX_COROUTINES}; and because a
+     * function library keeps its local values between calls (and could keep suspended coroutines
+     * there, a parked thread each), an engine holds at most {@value #MAX_LIVE_COROUTINES} that are
+     * not dead at once: past that, creating one fails, after one collection (at most every 10 s)
+     * has let LuaJ end the ones nothing references any more.
+     */
+    private static final class CoroutineCap {
+        private final java.util.Set<LuaThread> live =
+                java.util.Collections.newSetFromMap(new java.util.WeakHashMap<>());
+        private long lastCollection;
+
+        LuaValue created(ScriptRun r, LuaValue thread) {
+            if (r != null && ++r.coroutines > MAX_COROUTINES) {
+                throw new LuaError("too many coroutines (RedMesh runs each on a thread; at most "
+                        + MAX_COROUTINES + " per script)");
+            }
+            synchronized (live) {
+                live.removeIf(t -> t.getStatus().equals("dead"));
+                if (live.size() >= MAX_LIVE_COROUTINES && System.nanoTime() - lastCollection > 10_000_000_000L) {
+                    lastCollection = System.nanoTime();
+                    System.gc();
+                    live.removeIf(t -> t.getStatus().equals("dead"));
+                }
+                if (live.size() >= MAX_LIVE_COROUTINES) {
+                    throw new LuaError("too many coroutines (RedMesh runs each on a thread; at most "
+                            + MAX_LIVE_COROUTINES + " alive at once)");
+                }
+                live.add((LuaThread) thread);
+            }
+            return thread;
         }
     }
 }

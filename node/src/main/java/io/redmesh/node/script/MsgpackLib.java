@@ -24,16 +24,24 @@ final class MsgpackLib {
     private static final int MAX_RESULTS = 8000;
     static final int MAX_DECODE_DEPTH = 1000;
     private static final int CHECK_OUTPUT_EVERY = 1 << 20;
+    /** How often (in values) decoding asks the script's hook. */
+    private static final int CHECK_EVERY_VALUES = 4096;
 
     private MsgpackLib() {}
 
-    static LuaTable create() {
+    /**
+     * @param hook the script's hook: packing and unpacking run in Java, where its instruction
+     *             count does not reach, so they ask it themselves (SCRIPT/FUNCTION KILL, the
+     *             memory limit) every {@value #CHECK_EVERY_VALUES} values
+     */
+    static LuaTable create(LuaHook hook) {
         LuaTable t = new LuaTable();
-        t.rawset("pack", RedisLuaApi.fn(MsgpackLib::pack));
-        t.rawset("unpack", RedisLuaApi.fn(a -> unpack(string(a, 1, "unpack"), 0, 0)));
-        t.rawset("unpack_one", RedisLuaApi.fn(a -> unpack(string(a, 1, "unpack_one"), 1, optInt(a, 2, "unpack_one"))));
+        t.rawset("pack", RedisLuaApi.fn(a -> pack(a, hook)));
+        t.rawset("unpack", RedisLuaApi.fn(a -> unpack(string(a, 1, "unpack"), 0, 0, hook)));
+        t.rawset("unpack_one", RedisLuaApi.fn(a -> unpack(string(a, 1, "unpack_one"), 1, optInt(a, 2, "unpack_one"),
+                hook)));
         t.rawset("unpack_limit", RedisLuaApi.fn(a -> unpack(string(a, 1, "unpack_limit"), integer(a, 2, "unpack_limit"),
-                optInt(a, 3, "unpack_limit"))));
+                optInt(a, 3, "unpack_limit"), hook)));
         t.rawset("_NAME", LuaValue.valueOf("cmsgpack"));
         t.rawset("_VERSION", LuaValue.valueOf("lua-cmsgpack 0.4.0"));
         t.rawset("_COPYRIGHT", LuaValue.valueOf("Copyright (C) 2012, Salvatore Sanfilippo"));
@@ -72,21 +80,27 @@ final class MsgpackLib {
 
     /** A growing output that asks the script memory bound before each further megabyte. */
     private static final class Output extends ByteArrayOutputStream {
+        private final LuaHook hook;
         private int checkedAt;
+
+        Output(LuaHook hook) {
+            this.hook = hook;
+        }
 
         void grow(int more) {
             if (count + more - checkedAt > CHECK_OUTPUT_EVERY) {
                 ScriptMemory.reserve(2L * (count + more));
+                hook.check(); // killed, or past the script's own memory limit (a self-referencing table)
                 checkedAt = count + more;
             }
         }
     }
 
-    private static Varargs pack(Varargs args) {
+    private static Varargs pack(Varargs args, LuaHook hook) {
         if (args.narg() == 0) {
             throw new LuaError("bad argument #0 to 'pack' (MessagePack pack needs input.)");
         }
-        Output out = new Output();
+        Output out = new Output(hook);
         for (int i = 1; i <= args.narg(); i++) {
             encode(args.arg(i), out, 0);
         }
@@ -256,11 +270,14 @@ final class MsgpackLib {
         int p;
         final int end;
         int results;
+        final LuaHook hook;
+        int decoded;
 
-        Cursor(LuaString s, int offset) {
+        Cursor(LuaString s, int offset, LuaHook hook) {
             this.s = s;
             this.p = offset;
             this.end = s.rawlen();
+            this.hook = hook;
         }
 
         int left() {
@@ -287,7 +304,7 @@ final class MsgpackLib {
     }
 
     /** mp_unpack_full(). */
-    private static Varargs unpack(LuaString s, int limit, int offset) {
+    private static Varargs unpack(LuaString s, int limit, int offset, LuaHook hook) {
         boolean decodeAll = limit == 0 && offset == 0;
         int len = s.rawlen();
         if (offset < 0 || limit < 0) {
@@ -298,7 +315,7 @@ final class MsgpackLib {
         if (decodeAll) {
             limit = Integer.MAX_VALUE;
         }
-        Cursor c = new Cursor(s, offset);
+        Cursor c = new Cursor(s, offset, hook);
         java.util.List<LuaValue> values = new java.util.ArrayList<>();
         if (!decodeAll) {
             values.add(LuaValue.NIL); // the next offset, filled in below
@@ -316,6 +333,9 @@ final class MsgpackLib {
     }
 
     private static LuaValue decode(Cursor c, int depth) {
+        if (++c.decoded % CHECK_EVERY_VALUES == 0) {
+            c.hook.check(); // each value may be a table: a 100 MB input is 100 million of them
+        }
         if (depth > MAX_DECODE_DEPTH) {
             throw new LuaError("MessagePack data nested too deeply (more than " + MAX_DECODE_DEPTH + " levels)");
         }
@@ -406,6 +426,7 @@ final class MsgpackLib {
 
     /** mp_decode_to_lua_array(): no room is reserved for the stated length (it may lie). */
     private static LuaValue array(Cursor c, long len, int depth) {
+        c.need(len); // each element takes a byte at least: a length the input cannot hold fails as Redis's decode ends
         LuaTable t = new LuaTable();
         for (int i = 1; len-- > 0; i++) {
             t.set(i, decode(c, depth + 1));
@@ -414,6 +435,7 @@ final class MsgpackLib {
     }
 
     private static LuaValue map(Cursor c, long len, int depth) {
+        c.need(2 * len);
         LuaTable t = new LuaTable();
         while (len-- > 0) {
             LuaValue k = decode(c, depth + 1);

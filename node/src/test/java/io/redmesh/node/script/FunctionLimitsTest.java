@@ -131,4 +131,36 @@ class FunctionLimitsTest {
             assertEquals("*0\r\n", c.callString("FUNCTION", "LIST", "LIBRARYNAME", "bad"));
         }
     }
+
+    /**
+     * A library keeps its local values between calls: suspended coroutines kept there are parked
+     * Java threads (LuaJ), so an engine refuses to hold more than 2048 alive at once.
+     */
+    @Test
+    void coroutinesKeptByALibraryAreBounded() {
+        try (RespClient c = node.client()) {
+            c.call("FUNCTION", "LOAD", "REPLACE", "#!lua name=co\nlocal keep = {}\n"
+                    + "redis.register_function{function_name='grab', flags={'no-writes'}, callback=function()"
+                    + " for i = 1, 1000 do local co = coroutine.create(function() coroutine.yield() end)"
+                    + " coroutine.resume(co) keep[#keep + 1] = co end return #keep end}");
+            assertEquals(":1000\r\n", c.callString("FCALL", "grab", "0"));
+            assertEquals(":2000\r\n", c.callString("FCALL", "grab", "0"));
+            String third = c.callString("FCALL", "grab", "0");
+            assertTrue(third.contains("too many coroutines") && third.contains("alive at once"), third);
+            assertEquals("+OK\r\n", c.callString("FUNCTION", "DELETE", "co"));
+        }
+    }
+
+    /** cmsgpack decodes in Java: a stated length the input cannot hold fails at once, as Redis's decode ends. */
+    @Test
+    void cmsgpackLengthsThatLieFailAtOnce() {
+        try (RespClient c = node.client()) {
+            String r = c.callString("EVAL", "return #cmsgpack.unpack('\\221\\255\\255\\255\\255' .. string.rep('\\144', 10))", "0");
+            assertTrue(r.contains("Missing bytes in input."), r);
+            r = c.callString("EVAL", "return #cmsgpack.unpack('\\223\\127\\255\\255\\255' .. string.rep('\\144', 10))", "0");
+            assertTrue(r.contains("Missing bytes in input."), r);
+            assertEquals(":100000\r\n", c.callString("EVAL",
+                    "return #cmsgpack.unpack('\\221\\0\\1\\134\\160' .. string.rep('\\144', 100000))", "0"));
+        }
+    }
 }
