@@ -203,6 +203,7 @@ final class ReplicationDatasets implements Datasets {
         context.lock.lock();
         try {
             context.keyspace.replaceContents(fresh);
+            context.tracking.invalidateAllOnFlush(); // emptyData() before a load: cached keys all go
             context.dirty(0);
         } finally {
             context.lock.unlock();
@@ -232,6 +233,7 @@ final class ReplicationDatasets implements Datasets {
             for (int i = 0; i < context.keyspace.count(); i++) {
                 context.keyspace.db(i).clear();
             }
+            context.tracking.invalidateAllOnFlush();
         } finally {
             context.lock.unlock();
         }

@@ -52,6 +52,13 @@ public final class RespDecoder extends ByteToMessageDecoder {
     private int argIndex;
     private long bulkLen = -1; // length of the bulk being read, -1 while expecting its header
     private boolean failed;
+    /** Bytes of the arguments of the multibulk in progress (CLIENT LIST argv-mem). */
+    private long argsBytes;
+    // What CLIENT LIST shows of this connection's query buffer, as left by the latest decode;
+    // read from other threads, so kept in volatile fields rather than read off the cumulation.
+    private volatile int queryBufferBytes;
+    private volatile int queryBufferFree;
+    private volatile long partialArgvBytes;
 
     public RespDecoder(Limits limits) {
         this.limits = limits;
@@ -67,6 +74,32 @@ public final class RespDecoder extends ByteToMessageDecoder {
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        try {
+            decodeOne(in, out);
+        } finally {
+            int unread = in.readableBytes();
+            queryBufferBytes = unread;
+            queryBufferFree = unread == 0 ? 0 : in.writableBytes(); // a consumed cumulation is released
+            partialArgvBytes = args == null ? 0 : argsBytes;
+        }
+    }
+
+    /** Unparsed bytes held for this connection (CLIENT LIST qbuf). */
+    public int queryBufferBytes() {
+        return queryBufferBytes;
+    }
+
+    /** Room left in the query buffer before it must grow (CLIENT LIST qbuf-free). */
+    public int queryBufferFree() {
+        return queryBufferFree;
+    }
+
+    /** Bytes of the arguments of a request not yet complete (part of CLIENT LIST argv-mem). */
+    public long partialArgvBytes() {
+        return partialArgvBytes;
+    }
+
+    private void decodeOne(ByteBuf in, List<Object> out) {
         if (failed) {
             in.skipBytes(in.readableBytes());
             return;
@@ -127,6 +160,7 @@ public final class RespDecoder extends ByteToMessageDecoder {
         args = new byte[(int) Math.min(n, 1024)][];
         argCountExpected = (int) n;
         argIndex = 0;
+        argsBytes = 0;
         bulkLen = -1;
     }
 
@@ -167,6 +201,7 @@ public final class RespDecoder extends ByteToMessageDecoder {
                 args = Arrays.copyOf(args, (int) Math.min(argCountExpected, args.length * 2L));
             }
             args[argIndex++] = b;
+            argsBytes += b.length;
             bulkLen = -1;
         }
         out.add(args);
