@@ -174,15 +174,15 @@ public final class ClientTracking {
     }
 
     /**
-     * checkPrefixCollisionsOrReply(): throws Redis's error for a new prefix overlapping one the
-     * client has or another new one. Redis 7.0 also enables tracking after the second kind of
-     * error when it is not about the first prefix (two replies to one request); RedMesh answers
-     * the error alone and changes nothing.
+     * checkPrefixCollisionsOrReply(): throws Redis's error for the first new prefix (in the order
+     * given) that overlaps one the client has, or a later new one (the first such). Redis 7.0
+     * compares every pair; here it costs O(n log n) whatever the list (overlapsWithLater), so a
+     * huge PREFIX list cannot stall the server. Redis 7.0 also enables tracking after the second
+     * kind of error when it is not about the first prefix (two replies to one request); RedMesh
+     * answers the error alone and changes nothing.
      */
     public static void checkPrefixCollisions(Mode m, List<byte[]> prefixes) {
-        if (m.prefixes == null && !anyOverlap(prefixes)) {
-            return; // the common case in O(n log n): no pairwise scan
-        }
+        boolean[] later = overlapsWithLater(prefixes);
         for (int i = 0; i < prefixes.size(); i++) {
             byte[] p = prefixes.get(i);
             if (m.prefixes != null) {
@@ -192,7 +192,10 @@ public final class ClientTracking {
                             + cString(existing.bytes) + "'. Prefixes for a single client must not overlap.");
                 }
             }
-            for (int j = i + 1; j < prefixes.size(); j++) {
+            if (!later[i]) {
+                continue;
+            }
+            for (int j = i + 1; j < prefixes.size(); j++) { // runs once: this i is the error
                 if (overlap(p, prefixes.get(j))) {
                     throw RedisException.err("Prefix '" + cString(p) + "' overlaps with another provided prefix '"
                             + cString(prefixes.get(j)) + "'. Prefixes for a single client must not overlap.");
@@ -201,19 +204,56 @@ public final class ClientTracking {
         }
     }
 
-    /** Whether two of the prefixes overlap: in byte order, an overlap shows between neighbours. */
-    private static boolean anyOverlap(List<byte[]> prefixes) {
-        List<ByteString> sorted = new ArrayList<>(prefixes.size());
-        for (byte[] p : prefixes) {
-            sorted.add(new ByteString(p));
+    /**
+     * For each prefix, whether one given after it overlaps it. In byte order a prefix's
+     * extensions follow it, so one pass with a stack of the prefixes of the current one (a walk
+     * of their trie) gives each the largest index among its prefixes and among its extensions.
+     */
+    private static boolean[] overlapsWithLater(List<byte[]> prefixes) {
+        int n = prefixes.size();
+        Integer[] sorted = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            sorted[i] = i;
         }
-        sorted.sort(null);
-        for (int i = 1; i < sorted.size(); i++) {
-            if (overlap(sorted.get(i - 1).bytes, sorted.get(i).bytes)) {
-                return true;
+        java.util.Arrays.sort(sorted, (a, b) -> {
+            int c = io.redmesh.node.util.Bytes.compare(prefixes.get(a), prefixes.get(b));
+            return c != 0 ? c : Integer.compare(a, b);
+        });
+        int[] extensionsMax = new int[n];
+        int[] prefixesMax = new int[n];
+        int[] stack = new int[n];
+        int depth = 0;
+        for (int pos = 0; pos < n; pos++) {
+            int cur = sorted[pos];
+            while (depth > 0 && !startsWith(prefixes.get(cur), prefixes.get(stack[depth - 1]))) {
+                depth = popInto(stack, depth, extensionsMax);
             }
+            prefixesMax[cur] = depth == 0 ? -1 : Math.max(prefixesMax[stack[depth - 1]], stack[depth - 1]);
+            extensionsMax[cur] = cur;
+            stack[depth++] = cur;
         }
-        return false;
+        while (depth > 0) {
+            depth = popInto(stack, depth, extensionsMax);
+        }
+        boolean[] later = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            later[i] = extensionsMax[i] > i || prefixesMax[i] > i;
+        }
+        return later;
+    }
+
+    /** Pops the top of the stack, passing the largest index under it to its own prefix. */
+    private static int popInto(int[] stack, int depth, int[] extensionsMax) {
+        int top = stack[--depth];
+        if (depth > 0) {
+            int parent = stack[depth - 1];
+            extensionsMax[parent] = Math.max(extensionsMax[parent], extensionsMax[top]);
+        }
+        return depth;
+    }
+
+    private static boolean startsWith(byte[] s, byte[] prefix) {
+        return s.length >= prefix.length && Arrays.equals(s, 0, prefix.length, prefix, 0, prefix.length);
     }
 
     /**
