@@ -103,6 +103,28 @@ public final class ClientTracking {
     }
 
     /**
+     * A call nested in the current client's request (a command EXEC runs): while it runs it is
+     * the client's request (Redis's c->cmd), e.g. for the reads of a script it runs inline.
+     * Returns what to give back to {@link #unnest}.
+     */
+    Object[] nest(Session s, CommandSpec cmd, byte[][] argv) {
+        if (s != current) {
+            return null;
+        }
+        Object[] saved = {currentCmd, currentArgv};
+        currentCmd = cmd;
+        currentArgv = argv;
+        return saved;
+    }
+
+    void unnest(Object[] saved) {
+        if (saved != null) {
+            currentCmd = (CommandSpec) saved[0];
+            currentArgv = (byte[][]) saved[1];
+        }
+    }
+
+    /**
      * The request ended (afterCommand at the top level): the invalidations held for its client go
      * after its reply, and the BCAST ones are sent once this I/O batch ends (beforeSleep).
      */

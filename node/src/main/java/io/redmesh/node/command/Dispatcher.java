@@ -542,6 +542,7 @@ public final class Dispatcher {
     public void call(Session s, CommandSpec cmd, byte[][] argv, boolean topLevel) {
         boolean outermost = server.executionDepth == 0;
         Session previous = outermost ? server.tracking.enter(s, cmd, argv) : null;
+        Object[] outer = outermost ? null : server.tracking.nest(s, cmd, argv);
         server.executionDepth++;
         try {
             execute(s, cmd, argv);
@@ -551,6 +552,8 @@ public final class Dispatcher {
             }
             if (outermost) {
                 server.tracking.leave(previous); // after the reply and propagation, as afterCommand()
+            } else {
+                server.tracking.unnest(outer);
             }
         }
     }

@@ -161,7 +161,8 @@ class ClientTrackingDiffTest extends DiffTestBase {
                 "CLIENT TRACKING on BCAST PREFIX o", "CLIENT TRACKING on BCAST PREFIX zz PREFIX user:",
                 "CLIENT TRACKINGINFO", "CLIENT TRACKING on", "CLIENT TRACKING on BCAST NOLOOP PREFIX zz",
                 "CLIENT TRACKINGINFO", "CLIENT TRACKING off", "CLIENT TRACKING on BCAST", "CLIENT TRACKINGINFO",
-                "CLIENT TRACKING off", "CLIENT TRACKING OFF", "CLIENT TRACKINGINFO"));
+                "CLIENT TRACKING off", "CLIENT TRACKING OFF", "CLIENT TRACKINGINFO",
+                "CLIENT TRACKING on OPTIN NOLOOP", "RESET", "CLIENT TRACKINGINFO", "CLIENT GETREDIR"));
     }
 
     @Test
@@ -240,6 +241,8 @@ class ClientTrackingDiffTest extends DiffTestBase {
                 .call("A", "GET s3").call("B", "EVAL redis.call('set',KEYS[1],'y') 1 s3").read("A")
                 .call("A", "EVAL_RO return(redis.call('get',KEYS[1])) 1 s4").call("B", "SET s4 x").read("A")
                 .call("A", "GET s5").call("A", "EVAL return(redis.call('set',KEYS[1],'z')) 1 s5").read("A")
+                .call("A", "MULTI").call("A", "EVAL return(redis.call('get',KEYS[1])) 1 s6").call("A", "GET s7")
+                .call("A", "EXEC").call("B", "MSET s6 1 s7 1").read("A").read("A")
                 .call("A", "PING"));
     }
 
