@@ -54,11 +54,12 @@ public final class RespDecoder extends ByteToMessageDecoder {
     private boolean failed;
     /** Bytes of the arguments of the multibulk in progress (CLIENT LIST argv-mem). */
     private long argsBytes;
-    // What CLIENT LIST shows of this connection's query buffer, as left by the latest decode;
-    // read from other threads, so kept in volatile fields rather than read off the cumulation.
-    private volatile int queryBufferBytes;
-    private volatile int queryBufferFree;
-    private volatile long partialArgvBytes;
+    // What CLIENT LIST shows of this connection's query buffer, as left by the latest decode.
+    // Read by other threads (the cumulation itself may be released meanwhile), without a fence
+    // on this per-command path: a monitoring figure may be one decode late.
+    private int queryBufferBytes;
+    private int queryBufferFree;
+    private long partialArgvBytes;
 
     public RespDecoder(Limits limits) {
         this.limits = limits;

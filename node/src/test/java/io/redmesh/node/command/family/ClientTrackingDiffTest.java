@@ -183,6 +183,21 @@ class ClientTrackingDiffTest extends DiffTestBase {
     }
 
     @Test
+    void keyspaceCommandsThatMoveKeys() {
+        same(s -> s.call("B", "MSET r1 a m1 a c1 a").call("A", "HELLO 3").call("A", "CLIENT TRACKING on")
+                .call("A", "MGET r1 r2 m1 c1 c2")
+                .call("B", "RENAME r1 r2").read("A").read("A").call("A", "PING")
+                .call("B", "MOVE m1 1").read("A").call("A", "PING")
+                .call("B", "COPY c1 c2").read("A").call("A", "PING")
+                .call("A", "EXISTS c1").call("B", "SWAPDB 0 1").call("A", "PING")
+                .call("B", "SWAPDB 0 1").call("B", "UNLINK c1").read("A").call("A", "PING")
+                .call("A", "GET x").call("B", "SELECT 3").call("B", "SET x 1").read("A").call("A", "PING")
+                .call("A", "SCAN 0").call("A", "KEYS *").call("A", "DBSIZE").call("B", "SET y 1").call("A", "PING")
+                .call("A", "SUBSCRIBE ch").call("B", "PUBLISH ch m").read("A").call("A", "UNSUBSCRIBE ch")
+                .call("A", "PING"));
+    }
+
+    @Test
     void flushesSendNullToEveryTrackingClient() {
         bothProtocolsOfTarget(proto -> same(s -> s.call("A", "HELLO 3").call("A", "CLIENT TRACKING on")
                 .call("C", "HELLO 3").call("C", "CLIENT TRACKING on BCAST")
