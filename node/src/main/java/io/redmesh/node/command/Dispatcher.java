@@ -209,11 +209,13 @@ public final class Dispatcher {
     void run(Session s, byte[][] argv) {
         server.keyspace.freezeClock();
         watchdog.started(s);
+        Session previous = server.tracking.enter(s, null, null);
         try {
             processLocked(s, argv);
             server.outputLimits.enforce(s); // a pipeline that is never read stops here
             blocked.handleReadyKeys();
         } finally {
+            server.tracking.leave(previous);
             watchdog.finished();
             server.keyspace.thawClock();
         }
@@ -246,6 +248,7 @@ public final class Dispatcher {
         } finally {
             s.keepReplies();
         }
+        ClientTracking.afterRequest(s);
         // resetClient(): SKIP lasts one command; a SKIP just requested applies to the next.
         if (skipThis && s.replyMode == Session.ReplyMode.SKIP) {
             s.replyMode = Session.ReplyMode.ON;
@@ -332,6 +335,9 @@ public final class Dispatcher {
                 reject(s, cmd, Errors.OOM, true);
                 return;
             }
+        }
+        if (server.tracking.clients() > 0) {
+            server.tracking.limitUsedSlots(); // bounded memory for client side caching metadata
         }
         refused = firstRefusal(gatesAfterMemory, s, checked, argv);
         if (refused != null) {
@@ -568,12 +574,20 @@ public final class Dispatcher {
      * propagation and memory accounting. Used for direct commands and for each command of EXEC.
      */
     public void call(Session s, CommandSpec cmd, byte[][] argv, boolean topLevel) {
+        boolean outermost = server.executionDepth == 0;
+        Session previous = outermost ? server.tracking.enter(s, cmd, argv) : null;
+        Object[] outer = outermost ? null : server.tracking.nest(s, cmd, argv);
         server.executionDepth++;
         try {
             execute(s, cmd, argv);
         } finally {
             if (--server.executionDepth == 0) {
                 server.propagatePending();
+            }
+            if (outermost) {
+                server.tracking.leave(previous); // after the reply and propagation, as afterCommand()
+            } else {
+                server.tracking.unnest(outer);
             }
         }
     }
@@ -631,6 +645,7 @@ public final class Dispatcher {
     private void finishExecution(Session s, CommandSpec cmd, CommandContext c, Reply r, long errorsBefore, long start) {
         long micros = (System.nanoTime() - start) / 1000;
         s.commandsProcessed++;
+        server.tracking.afterCommand(s, cmd, c.argv);
         if (c.blockedNow) {
             return; // stats are counted when the command finally completes
         }

@@ -45,12 +45,14 @@ public final class ScriptThread {
      */
     public void submit(CommandContext c, Consumer<Reply> body) {
         Session s = c.session;
+        CommandSpec cmd = c.spec;
+        byte[][] argv = c.argv;
         BlockingRegistry.BlockedState st = server.dispatcher().blockOnCondition(c, 0, r -> { });
         start();
         active.incrementAndGet();
         queue.add(() -> {
             try {
-                runLocked(s, st, body);
+                runLocked(s, cmd, argv, st, body);
             } finally {
                 active.decrementAndGet();
             }
@@ -83,12 +85,17 @@ public final class ScriptThread {
         }
     }
 
-    private void runLocked(Session s, BlockingRegistry.BlockedState st, Consumer<Reply> body) {
+    private void runLocked(Session s, CommandSpec cmd, byte[][] argv, BlockingRegistry.BlockedState st,
+                           Consumer<Reply> body) {
         server.lock.lock();
+        Session previous = null;
+        boolean entered = false;
         try {
             if (s.blocked != st || s.closed) {
                 return; // the client went away before its script started
             }
+            previous = server.tracking.enter(s, cmd, argv); // its reads remember the script's keys
+            entered = true;
             ByteBuf buf = Unpooled.buffer(64);
             Reply out = new Reply(buf);
             out.protocol(s.protocol());
@@ -114,6 +121,9 @@ public final class ScriptThread {
             });
             server.dispatcher().afterDetachedRun(s);
         } finally {
+            if (entered) {
+                server.tracking.leave(previous); // invalidations for the caller follow its reply
+            }
             server.lock.unlock();
         }
     }

@@ -39,6 +39,8 @@ public final class ServerContext {
     /** Keyspace notifications (notify-keyspace-events). */
     public final KeyspaceEvents events;
     final WatchRegistry watch = new WatchRegistry();
+    /** Client-side caching: the invalidation table and BCAST prefixes (CLIENT TRACKING). */
+    public final ClientTracking tracking;
     public final BlockingRegistry blocking = new BlockingRegistry();
     public final SlowLog slowlog = new SlowLog();
     /** LATENCY's events (latency-monitor-threshold). */
@@ -261,6 +263,7 @@ public final class ServerContext {
         // Expired and evicted keys reach replicas and the AOF as DEL, as Redis's propagateDeletion().
         // propagateDeletion(): UNLINK when lazyfree-lazy-expire / -eviction frees it lazily, DEL otherwise
         this.events = new KeyspaceEvents(config, pubsub);
+        this.tracking = new ClientTracking(this);
         keyspace.expiredHook((db, key, evicted) -> {
             if (!evicted) {
                 events.notify(KeyspaceEvents.EXPIRED, "expired", key, db.index); // before the DEL, as 7.0
@@ -275,6 +278,7 @@ public final class ServerContext {
             @Override
             public void keyModified(Database db, byte[] key) {
                 watch.touch(db, key);
+                tracking.invalidateKey(key, true);
             }
 
             @Override
@@ -550,6 +554,7 @@ public final class ServerContext {
             sessions.remove(s.id);
             monitors.remove(s);
             watch.unwatchAll(s);
+            tracking.disable(s);
             BlockingRegistry.BlockedState st = blocking.unblock(s);
             if (st != null) {
                 s.pending.clear();

@@ -58,6 +58,8 @@ public final class Session {
     private int[] pushRanges;
     private int pushRangeCount;
     public boolean noEvict;
+    /** CLIENT TRACKING state (see ClientTracking). */
+    public final ClientTracking.Mode tracking = new ClientTracking.Mode();
     public boolean closeAfterReply;
     public boolean closed;
     public boolean monitor;
@@ -83,6 +85,11 @@ public final class Session {
     /** WATCHed (db, key) pairs; set dirty by WatchRegistry when any of them changes. */
     final List<WatchRegistry.WatchedKey> watched = new ArrayList<>();
     boolean dirtyCas;
+
+    /** A watched key changed: EXEC will fail (CLIENT LIST flag d). */
+    public boolean dirtyCas() {
+        return dirtyCas;
+    }
 
     // Pub/Sub
     final Set<ByteString> channels = new LinkedHashSet<>();
@@ -344,6 +351,22 @@ public final class Session {
     /** Bytes written by commands but not yet handed to the transport. */
     public int bufferedBytes() {
         return out.readableBytes();
+    }
+
+    /** The size of the buffer replies are written into (CLIENT LIST rbs). */
+    public int replyBufferCapacity() {
+        return closed ? 0 : out.capacity();
+    }
+
+    /** The arguments of the commands MULTI queued, with a pointer each (CLIENT LIST multi-mem). */
+    public long queuedArgvBytes() {
+        long n = 0;
+        for (QueuedCommand q : queued) {
+            for (byte[] a : q.argv()) {
+                n += a.length + 8;
+            }
+        }
+        return n;
     }
 
     /**

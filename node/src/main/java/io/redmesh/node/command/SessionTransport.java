@@ -57,6 +57,21 @@ public interface SessionTransport {
     /** Bytes queued for the socket but not yet written (client output buffer). */
     long pendingOutputBytes();
 
+    /** Unparsed request bytes held for the connection (CLIENT LIST qbuf). */
+    default int queryBufferBytes() {
+        return 0;
+    }
+
+    /** Room in the query buffer before it grows (CLIENT LIST qbuf-free). */
+    default int queryBufferFree() {
+        return 0;
+    }
+
+    /** Bytes of the arguments of a request still arriving (part of CLIENT LIST argv-mem). */
+    default long partialArgvBytes() {
+        return 0;
+    }
+
     /** "ip:port" of the peer, as CLIENT LIST shows it. */
     String remoteAddress();
 

@@ -210,6 +210,7 @@ final class ReplicationDatasets implements Datasets {
                 ServerLog.warning("Failed loading the master's function libraries: " + e.getMessage());
             }
             context.keyspace.replaceContents(fresh);
+            context.tracking.invalidateAllOnFlush(); // emptyData() before a load: cached keys all go
             context.dirty(0);
         } finally {
             context.lock.unlock();
@@ -239,6 +240,7 @@ final class ReplicationDatasets implements Datasets {
             for (int i = 0; i < context.keyspace.count(); i++) {
                 context.keyspace.db(i).clear();
             }
+            context.tracking.invalidateAllOnFlush();
         } finally {
             context.lock.unlock();
         }

@@ -52,6 +52,14 @@ public final class RespDecoder extends ByteToMessageDecoder {
     private int argIndex;
     private long bulkLen = -1; // length of the bulk being read, -1 while expecting its header
     private boolean failed;
+    /** Bytes of the arguments of the multibulk in progress (CLIENT LIST argv-mem). */
+    private long argsBytes;
+    // What CLIENT LIST shows of this connection's query buffer, as left by the latest decode.
+    // Read by other threads (the cumulation itself may be released meanwhile), without a fence
+    // on this per-command path: a monitoring figure may be one decode late.
+    private int queryBufferBytes;
+    private int queryBufferFree;
+    private long partialArgvBytes;
 
     public RespDecoder(Limits limits) {
         this.limits = limits;
@@ -67,6 +75,32 @@ public final class RespDecoder extends ByteToMessageDecoder {
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        try {
+            decodeOne(in, out);
+        } finally {
+            int unread = in.readableBytes();
+            queryBufferBytes = unread;
+            queryBufferFree = unread == 0 ? 0 : in.writableBytes(); // a consumed cumulation is released
+            partialArgvBytes = args == null ? 0 : argsBytes;
+        }
+    }
+
+    /** Unparsed bytes held for this connection (CLIENT LIST qbuf). */
+    public int queryBufferBytes() {
+        return queryBufferBytes;
+    }
+
+    /** Room left in the query buffer before it must grow (CLIENT LIST qbuf-free). */
+    public int queryBufferFree() {
+        return queryBufferFree;
+    }
+
+    /** Bytes of the arguments of a request not yet complete (part of CLIENT LIST argv-mem). */
+    public long partialArgvBytes() {
+        return partialArgvBytes;
+    }
+
+    private void decodeOne(ByteBuf in, List<Object> out) {
         if (failed) {
             in.skipBytes(in.readableBytes());
             return;
@@ -127,6 +161,7 @@ public final class RespDecoder extends ByteToMessageDecoder {
         args = new byte[(int) Math.min(n, 1024)][];
         argCountExpected = (int) n;
         argIndex = 0;
+        argsBytes = 0;
         bulkLen = -1;
     }
 
@@ -167,6 +202,7 @@ public final class RespDecoder extends ByteToMessageDecoder {
                 args = Arrays.copyOf(args, (int) Math.min(argCountExpected, args.length * 2L));
             }
             args[argIndex++] = b;
+            argsBytes += b.length;
             bulkLen = -1;
         }
         out.add(args);

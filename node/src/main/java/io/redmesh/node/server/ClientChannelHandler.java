@@ -181,6 +181,28 @@ final class ClientChannelHandler extends ChannelInboundHandlerAdapter implements
     }
 
     @Override
+    public int queryBufferBytes() {
+        RespDecoder d = decoder();
+        return d == null ? 0 : d.queryBufferBytes();
+    }
+
+    @Override
+    public int queryBufferFree() {
+        RespDecoder d = decoder();
+        return d == null ? 0 : d.queryBufferFree();
+    }
+
+    @Override
+    public long partialArgvBytes() {
+        RespDecoder d = decoder();
+        return d == null ? 0 : d.partialArgvBytes();
+    }
+
+    private RespDecoder decoder() {
+        return channel.pipeline().get(RespDecoder.class);
+    }
+
+    @Override
     public long pendingOutputBytes() {
         io.netty.channel.ChannelOutboundBuffer ob = channel.unsafe().outboundBuffer();
         return ob == null ? 0 : ob.totalPendingWriteBytes();

@@ -42,6 +42,7 @@ final class ServerCron {
                 context.keyspace.activeExpireCycle(budgetNanos);
                 context.latency.addSampleIfNeeded("expire-cycle", (System.nanoTime() - start) / 1_000_000);
             }
+            context.tracking.broadcastIfPending(); // keys expired here, and any a batch left
             persistence.cron();
             context.pendingShutdown().cron();
             if (context.keyspace.usedBytes() > context.stats.peakUsedMemory) {

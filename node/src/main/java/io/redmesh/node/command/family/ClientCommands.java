@@ -1,5 +1,6 @@
 package io.redmesh.node.command.family;
 
+import io.redmesh.node.command.ClientMemory;
 import io.redmesh.node.command.ClientPause;
 import io.redmesh.node.command.CommandContext;
 import io.redmesh.node.command.CommandFamily;
@@ -19,7 +20,7 @@ import java.util.List;
  * CLIENT KILL ip:port | KILL [ID id] [TYPE t] [USER u] [ADDR a] [LADDR a] [SKIPME yes|no]
  * CLIENT SETINFO LIB-NAME|LIB-VER value      (Redis 7.2; sent by Jedis and Lettuce)
  * CLIENT REPLY ON|OFF|SKIP   CLIENT NO-EVICT ON|OFF   CLIENT UNBLOCK id [TIMEOUT|ERROR]
- * CLIENT GETREDIR   CLIENT HELP
+ * CLIENT HELP   (TRACKING, CACHING, GETREDIR, TRACKINGINFO: ClientTrackingCommands)
  * </pre>
  */
 final class ClientCommands implements CommandFamily {
@@ -32,7 +33,7 @@ final class ClientCommands implements CommandFamily {
              c.session.name = c.arg(2).length == 0 ? null : c.arg(2);
              c.reply.ok();
          })
-         .bind("client|info", c -> c.reply.verbatim(describe(c.session)))
+         .bind("client|info", c -> c.reply.verbatim(describe(c.session, c.argv)))
          .bind("client|list", ClientCommands::list)
          .bind("client|kill", ClientCommands::kill)
          .bind("client|setinfo", ClientCommands::setinfo)
@@ -53,7 +54,10 @@ final class ClientCommands implements CommandFamily {
              c.server.dispatcher().unpause(ClientPause.Purpose.CLIENT_COMMAND);
              c.reply.ok();
          })
-         .bind("client|getredir", c -> c.reply.integer(-1))
+         .bind("client|tracking", ClientTrackingCommands::tracking)
+         .bind("client|caching", ClientTrackingCommands::caching)
+         .bind("client|getredir", ClientTrackingCommands::getredir)
+         .bind("client|trackinginfo", ClientTrackingCommands::trackinginfo)
          .bind("client|help", c -> Help.reply(c, "CLIENT",
                  "CACHING (YES|NO)",
                  "    Enable/disable tracking of the keys for next command in OPTIN/OPTOUT modes.",
@@ -132,13 +136,19 @@ final class ClientCommands implements CommandFamily {
         c.reply.ok();
     }
 
+    /** The flags field, in the order of Redis 7.0's getClientInfoString(). */
     static String flags(Session s) {
         StringBuilder f = new StringBuilder();
-        if (s.isReplica()) {
+        if (s.monitor) {
+            f.append('O');
+        } else if (s.isReplica()) {
             f.append('S');
         }
         if (s.isMaster()) {
             f.append('M');
+        }
+        if (s.isSubscriber()) {
+            f.append('P');
         }
         if (s.inMulti()) {
             f.append('x');
@@ -146,26 +156,40 @@ final class ClientCommands implements CommandFamily {
         if (s.isBlocked()) {
             f.append('b');
         }
-        if (s.isSubscriber()) {
-            f.append('P');
+        if (s.tracking.on) {
+            f.append('t');
         }
-        if (s.monitor) {
-            f.append('O');
+        if (s.tracking.brokenRedirect) {
+            f.append('R');
+        }
+        if (s.tracking.bcast) {
+            f.append('B');
+        }
+        if (s.dirtyCas()) {
+            f.append('d');
         }
         if (s.closeAfterReply) {
             f.append('c');
         }
-        if (s.noEvict) {
-            f.append('e');
-        }
         if (s.transport().remoteAddress().startsWith("/") || s.transport().remoteAddress().isEmpty()) {
             f.append('U');
+        }
+        if (s.noEvict) {
+            f.append('e');
         }
         return f.length() == 0 ? "N" : f.toString();
     }
 
-    /** One CLIENT LIST line, in Redis 7's field order (plus 7.2's lib-name and lib-ver). */
     static String describe(Session s) {
+        return describe(s, null);
+    }
+
+    /**
+     * One CLIENT LIST line, in Redis 7's field order (plus 7.2's lib-name and lib-ver); the
+     * buffer fields are the connection's real ones (ClientMemory), {@code executing} the
+     * arguments of the request running for this client (the caller's CLIENT LIST), or null.
+     */
+    static String describe(Session s, byte[][] executing) {
         long now = System.currentTimeMillis();
         StringBuilder sb = new StringBuilder();
         sb.append("id=").append(s.id)
@@ -181,18 +205,20 @@ final class ClientCommands implements CommandFamily {
           .append(" psub=").append(s.patterns().size())
           .append(" ssub=").append(s.shardChannels().size())
           .append(" multi=").append(s.inMulti() ? s.queuedCount() : -1)
-          .append(" qbuf=0 qbuf-free=0 argv-mem=0")
-          .append(" multi-mem=0")
-          .append(" rbs=").append(Math.max(1024, s.bufferedBytes()))
-          .append(" rbp=0")
+          .append(" qbuf=").append(s.transport().queryBufferBytes())
+          .append(" qbuf-free=").append(s.transport().queryBufferFree())
+          .append(" argv-mem=").append(ClientMemory.argvMem(s, executing))
+          .append(" multi-mem=").append(s.queuedArgvBytes())
+          .append(" rbs=").append(s.replyBufferCapacity())
+          .append(" rbp=").append(s.bufferedBytes())
           .append(" obl=").append(s.bufferedBytes())
           .append(" oll=").append(s.transport().pendingOutputEntries())
-          .append(" omem=").append(s.transport().pendingOutputBytes())
-          .append(" tot-mem=").append(1024 + s.heldOutputBytes())
+          .append(" omem=").append(ClientMemory.outputListBytes(s))
+          .append(" tot-mem=").append(ClientMemory.total(s, executing))
           .append(" events=r")
           .append(" cmd=").append(s.lastCommand)
           .append(" user=").append(s.user)
-          .append(" redir=-1")
+          .append(" redir=").append(ClientTrackingCommands.redirect(s))
           .append(" resp=").append(s.protocol())
           .append(" lib-name=").append(s.libName == null ? "" : s.libName)
           .append(" lib-ver=").append(s.libVersion == null ? "" : s.libVersion)
@@ -233,7 +259,7 @@ final class ClientCommands implements CommandFamily {
             }
             for (Session s : sessions) {
                 if (type(s).equals(type)) {
-                    sb.append(describe(s));
+                    sb.append(describe(s, s == c.session ? c.argv : null));
                 }
             }
         } else if (c.argc() > 3 && c.argIs(2, "ID")) {
@@ -244,14 +270,14 @@ final class ClientCommands implements CommandFamily {
                 }
                 Session s = c.server.sessions.get(id);
                 if (s != null) {
-                    sb.append(describe(s));
+                    sb.append(describe(s, s == c.session ? c.argv : null));
                 }
             }
         } else if (c.argc() != 2) {
             throw Errors.E_SYNTAX;
         } else {
             for (Session s : sessions) {
-                sb.append(describe(s));
+                sb.append(describe(s, s == c.session ? c.argv : null));
             }
         }
         c.reply.verbatim(sb.toString());

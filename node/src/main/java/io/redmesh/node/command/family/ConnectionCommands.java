@@ -195,6 +195,7 @@ final class ConnectionCommands implements CommandFamily {
         s.name = null;
         s.replyMode = Session.ReplyMode.ON;
         s.noEvict = false;
+        c.server.tracking.disable(s);
         s.reply.protocol(2);
         c.server.accessControl().resetSession(s);
         c.reply.simple("RESET");

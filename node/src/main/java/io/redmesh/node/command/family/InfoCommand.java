@@ -194,9 +194,20 @@ final class InfoCommand {
         line(sb, "io_threads_active", 0);
     }
 
+    /** mem_clients_normal: what normal and pub/sub clients hold (ClientMemory), replicas aside. */
+    private static long normalClientsMemory(ServerContext srv) {
+        long n = 0;
+        for (Session s : srv.sessions()) {
+            if (!s.isReplica()) {
+                n += io.redmesh.node.command.ClientMemory.total(s, null);
+            }
+        }
+        return n;
+    }
+
     private static void clients(StringBuilder sb, ServerContext srv) {
         int pubsub = 0;
-        int tracking = 0;
+        int tracking = srv.tracking.clients();
         int watching = 0;
         long watchedKeys = 0;
         long maxIn = 0;
@@ -210,6 +221,7 @@ final class InfoCommand {
                 watchedKeys += s.watchedCount();
             }
             maxOut = Math.max(maxOut, s.heldOutputBytes());
+            maxIn = Math.max(maxIn, s.transport().queryBufferBytes() + s.transport().queryBufferFree());
         }
         line(sb, "connected_clients", srv.sessions.size());
         line(sb, "cluster_connections", 0);
@@ -291,7 +303,7 @@ final class InfoCommand {
         line(sb, "mem_replication_backlog", srv.replicationMemory().backlog());
         line(sb, "mem_total_replication_buffers", srv.replicationMemory().total());
         line(sb, "mem_clients_slaves", srv.replicationMemory().replicas());
-        line(sb, "mem_clients_normal", 0);
+        line(sb, "mem_clients_normal", normalClientsMemory(srv));
         line(sb, "mem_cluster_links", srv.clusterLinksMemory());
         line(sb, "mem_aof_buffer", 0);
         line(sb, "mem_allocator", "jvm");
@@ -413,9 +425,9 @@ final class InfoCommand {
         line(sb, "active_defrag_key_misses", 0);
         line(sb, "total_active_defrag_time", 0);
         line(sb, "current_active_defrag_time", 0);
-        line(sb, "tracking_total_keys", 0);
-        line(sb, "tracking_total_items", 0);
-        line(sb, "tracking_total_prefixes", 0);
+        line(sb, "tracking_total_keys", srv.tracking.totalKeys());
+        line(sb, "tracking_total_items", srv.tracking.totalItems());
+        line(sb, "tracking_total_prefixes", srv.tracking.totalPrefixes());
         line(sb, "unexpected_error_replies", st.unexpectedErrorReplies);
         line(sb, "total_error_replies", st.totalErrorReplies);
         line(sb, "dump_payload_sanitizations", 0);

@@ -75,6 +75,7 @@ final class ServerCommands implements CommandFamily {
         Database db = c.db();
         c.dirty(Math.max(1, db.size()));
         db.clear();
+        c.server.tracking.invalidateAllOnFlush();
         c.reply.ok();
     }
 
@@ -85,6 +86,7 @@ final class ServerCommands implements CommandFamily {
             n += db.size();
             db.clear();
         }
+        c.server.tracking.invalidateAllOnFlush();
         c.dirty(Math.max(1, n));
         c.server.persistence().flushedAll();
         c.reply.ok();
