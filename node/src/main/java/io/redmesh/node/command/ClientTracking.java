@@ -48,6 +48,8 @@ public final class ClientTracking {
         final LinkedHashSet<Long> ids = new LinkedHashSet<>(2);
         /** Its place in {@link #order}, for eviction of a random key. */
         int index;
+        /** When {@link #ids} reaches this size, the IDs of clients that are gone are dropped. */
+        int pruneAt = 8;
 
         TrackedKey(ByteString key) {
             this.key = key;
@@ -325,8 +327,25 @@ public final class ClientTracking {
             }
             if (tk.ids.add(c.id)) {
                 totalItems++;
+                if (tk.ids.size() >= tk.pruneAt) {
+                    pruneGone(tk);
+                }
             }
         }
+    }
+
+    /**
+     * Drops the IDs of clients that are gone from a key's set (Redis keeps them until the key is
+     * invalidated, so clients that connect, read a popular key that is never written and leave
+     * grow its set without bound; valkey #4143). Run each time the set doubled since the last
+     * pass, so the cost is amortised O(1) per remembered read and a set holds at most twice the
+     * live clients that read the key.
+     */
+    private void pruneGone(TrackedKey tk) {
+        int before = tk.ids.size();
+        tk.ids.removeIf(id -> server.sessions.get(id) == null);
+        totalItems -= before - tk.ids.size();
+        tk.pruneAt = Math.max(8, tk.ids.size() * 2);
     }
 
     /** resetClient(): CLIENT CACHING lasts one command, or one transaction, CLIENT commands aside. */
@@ -529,6 +548,7 @@ public final class ClientTracking {
             if (r == null) {
                 c.tracking.brokenRedirect = true;
                 if (c.protocol() > 2) {
+                    c.trackingPushTarget = true;
                     c.deliver(out -> {
                         out.push(2);
                         out.bulk(REDIR_BROKEN);
@@ -541,12 +561,14 @@ public final class ClientTracking {
             redirected = true;
         }
         if (target.protocol() > 2) {
+            target.trackingPushTarget = true;
             target.deliver(out -> {
                 out.push(2);
                 out.bulk(INVALIDATE);
                 keys.accept(out);
             });
         } else if (redirected && target.isSubscriber()) {
+            target.trackingPushTarget = true;
             target.deliver(out -> {
                 out.push(3);
                 out.bulk(MESSAGE);

@@ -111,13 +111,13 @@ public final class OutputBufferLimits {
     }
 
     /**
-     * Whether output others push to this client (messages, MONITOR lines) has passed the reply
+     * Whether output others push to this client (messages, MONITOR lines, tracking invalidations) has passed the reply
      * ceiling: reading less from such a client does not slow what it is sent, and Redis, whose
      * normal class has no limit and whose pubsub limits may be off, would grow it until the host
      * runs out of memory. RedMesh closes it there, as a hard limit would.
      */
     boolean pushedPastCeiling(Session s, long held) {
-        return (s.isSubscriber() || s.monitor) && held > replyCeiling;
+        return (s.isSubscriber() || s.monitor || s.trackingPushTarget) && held > replyCeiling;
     }
 
     /** Redis's getClientType() for the limits: replica links, subscribers (pubsub), everyone else normal. */

@@ -63,6 +63,11 @@ public final class Session {
     public boolean closeAfterReply;
     public boolean closed;
     public boolean monitor;
+    /**
+     * Sent tracking invalidations (its own, or as another client's redirect target): output others'
+     * writes push to it, which reading less from it does not slow (OutputBufferLimits.pushedPastCeiling).
+     */
+    public boolean trackingPushTarget;
     /** Set by SHUTDOWN etc. to make the transport close when flushed. */
     public String lastCommand = "NULL";
 

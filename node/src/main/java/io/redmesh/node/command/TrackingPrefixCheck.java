@@ -101,9 +101,15 @@ final class TrackingPrefixCheck {
 
     /**
      * The first (in byte order) of a client's prefixes that overlaps {@code p}. They do not
-     * overlap each other, so at most one is a prefix of p, and extensions of p follow p.
+     * overlap each other, except the empty one, which CLIENT TRACKING ON BCAST without PREFIX
+     * adds beside any others unchecked (as Redis's enableTracking does): it overlaps everything
+     * and comes first. Otherwise at most one is a prefix of p, and extensions of p follow p.
      */
     private static ByteString overlappingExisting(TreeSet<ByteString> existing, byte[] p) {
+        ByteString empty = new ByteString(new byte[0]);
+        if (existing.contains(empty)) {
+            return empty;
+        }
         ByteString probe = new ByteString(p);
         ByteString floor = existing.floor(probe);
         ByteString ceiling = existing.ceiling(probe);

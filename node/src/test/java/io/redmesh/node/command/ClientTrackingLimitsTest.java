@@ -182,6 +182,62 @@ class ClientTrackingLimitsTest {
         }
     }
 
+    /**
+     * With Redis's default limits (normal 0 0 0) too: invalidations others' writes push to a
+     * client that never reads are closed at the reply ceiling, as unread pub/sub messages are
+     * (docs/SECURITY.md); reading less from it would not slow them.
+     */
+    @Test
+    void aClientThatNeverReadsItsInvalidationsIsClosedAtTheReplyCeiling() {
+        try (RespClient a = node.client(); RespClient b = node.client()) {
+            b.call("CONFIG", "SET", "client-output-buffer-limit", "normal 0 0 0");
+            b.call("CONFIG", "SET", "client-reply-ceiling", "2mb");
+            try {
+                a.call("HELLO", "3");
+                a.call("CLIENT", "TRACKING", "on", "BCAST");
+                long id = Long.parseLong(text(a.call("CLIENT", "ID")).substring(1).trim());
+                a.socket().setReceiveBufferSize(4096);
+                String name = "c".repeat(1000);
+                boolean gone = false;
+                for (int i = 0; i < 20_000 && !gone; i++) {
+                    b.call("SET", name + i, "v");
+                    if (i % 500 == 0) {
+                        gone = !text(b.call("CLIENT", "LIST", "ID", String.valueOf(id))).contains("id=" + id + " ");
+                    }
+                }
+                assertTrue(gone, "the client holding 20 MB of unread invalidations was closed");
+                assertEquals("+PONG\r\n", text(b.call("PING")));
+            } finally {
+                b.call("CONFIG", "SET", "client-reply-ceiling", "0");
+            }
+        } catch (java.net.SocketException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /**
+     * Clients that read a key nobody writes and leave do not grow its set of IDs for ever (Redis
+     * 7.0 keeps every ID until the key is invalidated; valkey #4143): the IDs of clients that are
+     * gone are dropped as the set doubles.
+     */
+    @Test
+    void idsOfClientsThatLeftDoNotAccumulate() {
+        try (RespClient b = node.client()) {
+            b.call("SET", "popular", "v");
+            for (int i = 0; i < 300; i++) {
+                try (RespClient a = node.client()) {
+                    a.call("HELLO", "3");
+                    a.call("CLIENT", "TRACKING", "on");
+                    a.call("GET", "popular");
+                }
+            }
+            long items = infoField(b, "stats", "tracking_total_items");
+            assertTrue(items < 64, "items held for 300 clients that left: " + items);
+            b.call("DEL", "popular");
+            assertEquals(0, infoField(b, "stats", "tracking_total_items"));
+        }
+    }
+
     @Test
     void clientListBufferFieldsAreTheConnectionsOwn() {
         String ours = partialRequestFields(node.client(), node.client());
