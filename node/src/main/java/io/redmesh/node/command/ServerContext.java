@@ -438,6 +438,21 @@ public final class ServerContext {
         replicationMemory = m;
     }
 
+    /**
+     * DEBUG CHANGE-REPL-ID: Redis's changeReplicationId() + clearReplicationId2(), which the
+     * replication module owns (it installs the action); without it the node has no history to
+     * change. Called under the lock.
+     */
+    public void changeReplicationId() {
+        changeReplicationId.run();
+    }
+
+    public void changeReplicationIdAction(Runnable action) {
+        changeReplicationId = action == null ? () -> { } : action;
+    }
+
+    private volatile Runnable changeReplicationId = () -> { };
+
     public void addInfoSection(InfoSection s) {
         infoSections.add(s);
     }

@@ -127,7 +127,7 @@ public final class PersistenceCommands implements CommandFamily {
         }
         ServerConfig cfg = c.server.config;
         c.reply.bulk(DumpPayload.create(v, cfg.getBool("rdbcompression"), (int) cfg.getLong("list-max-listpack-size"),
-                cfg.getInt("list-compress-depth")));
+                cfg.getInt("list-compress-depth"), c.server.keyspace.listPackedThreshold()));
     }
 
     static void restore(CommandContext c) {

@@ -11,8 +11,15 @@ public final class DumpPayload {
     private DumpPayload() {}
 
     public static byte[] create(Object value, boolean compress, int listFill, int listCompressDepth) {
+        return create(value, compress, listFill, listCompressDepth, RdbValueWriter.DEFAULT_PACKED_THRESHOLD);
+    }
+
+    /** With the lists' packed threshold (DEBUG QUICKLIST-PACKED-THRESHOLD) of the node that dumps. */
+    public static byte[] create(Object value, boolean compress, int listFill, int listCompressDepth,
+            long packedThreshold) {
         RdbOutput o = new RdbOutput(compress);
         RdbValueWriter w = new RdbValueWriter();
+        w.packedThreshold(packedThreshold);
         w.listFill(listFill);
         w.compressDepth(listCompressDepth);
         try {

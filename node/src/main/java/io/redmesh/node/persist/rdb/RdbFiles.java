@@ -35,6 +35,7 @@ public final class RdbFiles {
         o.checksum = cfg.getBool("rdbchecksum");
         o.listFill = (int) cfg.getLong("list-max-listpack-size");
         o.listCompressDepth = cfg.getInt("list-compress-depth");
+        o.listPackedThreshold = ks.listPackedThreshold();
         o.usedMemory = ks.usedBytes();
         EvictionPolicy p = ks.policy();
         o.lfu = p.lfu();
