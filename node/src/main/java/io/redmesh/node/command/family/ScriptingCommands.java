@@ -114,8 +114,9 @@ final class ScriptingCommands implements CommandFamily {
      * with an error that says so; NO, which leaves scripts running as they do, answers OK.
      */
     private static void debug(CommandContext c) {
-        if (c.session.inExec()) {
-            throw RedisException.err("SCRIPT DEBUG must be called outside MULTI");
+        // clientHasPendingReplies(): inside EXEC, or behind replies of a pipeline not yet sent
+        if (c.session.inExec() || c.session.bufferedBytes() > 0) {
+            throw RedisException.err("SCRIPT DEBUG must be called outside a pipeline");
         }
         if (c.argIs(2, "NO")) {
             c.reply.ok();
