@@ -447,6 +447,17 @@ public final class ServerContext {
         changeReplicationId.run();
     }
 
+    /**
+     * DEBUG SET-SKIP-CHECKSUM-VALIDATION: RESTORE payloads and RDB files are accepted without
+     * their CRC-64 checked (Redis's server.skip_checksum_validation, for tests of corrupt data).
+     */
+    public volatile boolean skipChecksumValidation;
+
+    /** Whether an RDB file's checksum is verified on load: rdbchecksum, unless DEBUG turned checks off. */
+    public boolean verifyRdbChecksums() {
+        return config.getBool("rdbchecksum") && !skipChecksumValidation;
+    }
+
     public void changeReplicationIdAction(Runnable action) {
         changeReplicationId = action == null ? () -> { } : action;
     }

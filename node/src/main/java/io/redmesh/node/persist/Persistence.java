@@ -153,7 +153,7 @@ public final class Persistence implements PersistenceHooks {
         }
         Keyspace loaded = context.keyspace.emptyLike();
         try {
-            if (RdbFiles.loadAtStart(config, loaded, files) == null) {
+            if (RdbFiles.loadAtStart(config, loaded, files, context.verifyRdbChecksums()) == null) {
                 ServerLog.warning("DEBUG RELOAD: there is no RDB file to load (" + RdbFiles.rdbPath(config) + ")");
                 return RELOAD_FAILED;
             }
@@ -189,7 +189,7 @@ public final class Persistence implements PersistenceHooks {
         }
         try {
             if (!aof.loadAtStart()) {
-                RdbLoader.Result loaded = RdbFiles.loadAtStart(config, context.keyspace, files);
+                RdbLoader.Result loaded = RdbFiles.loadAtStart(config, context.keyspace, files, context.verifyRdbChecksums());
                 if (loaded != null) {
                     saver.lastLoad(loaded.keysLoaded, loaded.keysExpired);
                     startupMark = ReplicationDatasets.markOf(loaded.aux);

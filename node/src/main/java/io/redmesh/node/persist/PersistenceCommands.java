@@ -167,7 +167,7 @@ public final class PersistenceCommands implements CommandFamily {
             throw RedisException.err("Invalid TTL value, must be >= 0");
         }
         byte[] payload = c.arg(3);
-        if (!DumpPayload.verify(payload)) {
+        if (!DumpPayload.verify(payload, !c.server.skipChecksumValidation)) {
             throw RedisException.err("DUMP payload version or checksum are wrong");
         }
         Object value = DumpPayload.read(payload, RdbValueReader.from(c.server.config));

@@ -160,6 +160,26 @@ class DebugCompatTest {
         }
     }
 
+    /** RESTORE of a payload with a wrong CRC-64: refused, accepted while checks are skipped, refused again. */
+    @Test
+    void skipChecksumValidation() {
+        try (Diff.Pair p = diff.pair()) {
+            p.same("SET", "k", "some value");
+            byte[] dump = p.real.call("DUMP", "k");
+            String head = Diff.show(dump);
+            byte[] payload = java.util.Arrays.copyOfRange(dump, head.indexOf("\r\n") + 2, dump.length - 2);
+            payload[payload.length - 1] ^= 0x55; // the checksum's last byte
+            byte[][] restore = {Diff.bytes("RESTORE"), Diff.bytes("k2"), Diff.bytes("0"), payload};
+            assertEquals(Diff.show(p.real.call(restore)), Diff.show(p.ours.call(restore)));
+            p.script("DEBUG SET-SKIP-CHECKSUM-VALIDATION 1");
+            p.verify();
+            assertEquals(Diff.show(p.real.call(restore)), Diff.show(p.ours.call(restore)));
+            p.script("GET k2", "DEL k2", "DEBUG SET-SKIP-CHECKSUM-VALIDATION 0", "DEBUG SET-SKIP-CHECKSUM-VALIDATION");
+            p.verify();
+            assertEquals(Diff.show(p.real.call(restore)), Diff.show(p.ours.call(restore)));
+        }
+    }
+
     /** Redis runs ten million rounds (seconds on a loaded machine); ours at most a million, so it is checked alone. */
     @Test
     void stringmatchFuzzTestPasses() {

@@ -20,6 +20,7 @@ import java.util.Locale;
  * DEBUG OBJECT key | SLEEP s | SET-ACTIVE-EXPIRE 0|1 | RELOAD [MERGE] [NOFLUSH] [NOSAVE]
  *       DIGEST | DIGEST-VALUE key ... | PROTOCOL type | LOG message | CHANGE-REPL-ID
  *       QUICKLIST-PACKED-THRESHOLD size | LISTPACK key | QUICKLIST key [0|1] | STRINGMATCH-TEST
+ *       SET-SKIP-CHECKSUM-VALIDATION 0|1
  *       HELP
  * </pre>
  *
@@ -119,6 +120,11 @@ final class DebugCommands implements CommandFamily {
                 EncodingPrintout.quicklist(c.server, e.value, full != 0);
                 c.reply.simple("Quicklist structure printed on stdout");
             }
+            case "set-skip-checksum-validation" -> {
+                requireArgc(c, argc == 3);
+                c.server.skipChecksumValidation = c.argLong(2) != 0;
+                c.reply.ok();
+            }
             case "stringmatch-test" -> {
                 requireArgc(c, argc == 2);
                 GlobFuzz.run();
@@ -171,6 +177,8 @@ final class DebugCommands implements CommandFamily {
                 "QUICKLIST-PACKED-THRESHOLD <size>",
                 "    Sets the threshold for elements to be inserted as plain vs packed nodes",
                 "    Default value is 1GB, allows values up to 4GB. Setting to 0 restores to default.",
+                "SET-SKIP-CHECKSUM-VALIDATION <0|1>",
+                "    Enables or disables checksum checks for RDB files and RESTORE's payload.",
                 "SLEEP <seconds>",
                 "    Stop the server for <seconds>. Decimals allowed.",
                 "STRINGMATCH-TEST",

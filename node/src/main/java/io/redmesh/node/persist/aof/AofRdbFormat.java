@@ -33,7 +33,7 @@ final class AofRdbFormat implements AppendOnlyFile.RdbFormat {
     public byte[] load(InputStream in, String name, ServerContext server) throws IOException {
         try {
             return new RdbLoader(RdbValueReader.from(server.config)).dropExpired(false)
-                    .verifyChecksum(server.config.getBool("rdbchecksum")).load(in, name, server.keyspace).trailing;
+                    .verifyChecksum(server.verifyRdbChecksums()).load(in, name, server.keyspace).trailing;
         } catch (RdbLoader.LoadException e) {
             throw new IOException(e.getMessage(), e);
         }

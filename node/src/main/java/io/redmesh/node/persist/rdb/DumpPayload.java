@@ -35,6 +35,11 @@ public final class DumpPayload {
 
     /** verifyDumpPayload: at least the footer, a version we can read, the right CRC. */
     public static boolean verify(byte[] p) {
+        return verify(p, true);
+    }
+
+    /** As {@link #verify(byte[])}; without {@code checksum} only the footer and version are checked. */
+    public static boolean verify(byte[] p, boolean checksum) {
         if (p.length < 10) {
             return false;
         }
@@ -42,6 +47,9 @@ public final class DumpPayload {
         int version = (p[footer] & 0xff) | (p[footer + 1] & 0xff) << 8;
         if (version > Rdb.VERSION) {
             return false;
+        }
+        if (!checksum) {
+            return true; // DEBUG SET-SKIP-CHECKSUM-VALIDATION 1
         }
         long crc = Crc64.of(p, 0, p.length - 8);
         long stored = 0;
