@@ -55,6 +55,21 @@ class MeshPolicyTest {
         assertNull(p.check(user("alice", null, "n1"), nodeCert));
     }
 
+    /**
+     * A sentinel peer user names SENTINEL subcommands, which only a sentinel's table serves: every
+     * member judges it alike (the union table), or data nodes refused the record sentinels took
+     * and the mesh never converged. SENTINEL is @admin: an operator's record, as on a sentinel.
+     */
+    @Test
+    void sentinelRulesAreJudgedAlikeOnEveryMember() {
+        MeshPolicy p = new MeshPolicy(TABLE);
+        String peer = "on #" + "b".repeat(64) + " resetchannels &__sentinel__:hello -@all +auth +ping +publish"
+                + " +sentinel|is-master-down-by-addr +sentinel|myid";
+        assertNull(p.check(user("sentinel-peer", peer, "op1"), operatorCert));
+        assertEquals(MeshPolicy.OPERATOR_ONLY, p.check(user("sentinel-peer", peer, "n1"), nodeCert));
+        assertEquals(MeshPolicy.BAD_RULES, p.check(user("bob", "on nopass +nosuchcommand", "op1"), operatorCert));
+    }
+
     @Test
     void userNamesThatAclSetuserRefusesAreRefused() {
         MeshPolicy p = new MeshPolicy(TABLE);

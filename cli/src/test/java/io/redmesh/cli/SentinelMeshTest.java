@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
  * sentinel's user on data nodes ({@link SentinelAcl#DATA_NODE_RULES}) is a mesh user: created
  * once on the data node, it reaches the sentinel through the mesh, and the sentinel logs in to the
  * data node with it. The peer user names SENTINEL subcommands, which a data node's table lacks
- * (as redis-server's does): a data node refuses it, a sentinel takes it. The agents renew both
+ * (as redis-server's does): a data node refuses it, a sentinel takes it, and the data node
+ * holds the mesh's copy off and without permissions (AclReplication.keepOff). The agents renew both
  * certificates: the sentinel serves its new leaf and keeps seeing its master up.
  */
 class SentinelMeshTest {
@@ -100,6 +101,10 @@ class SentinelMeshTest {
         assertTrue(data.call(peerUser.toArray(new String[0])).startsWith("-ERR Error in ACL SETUSER modifier "
                 + "'+sentinel|is-master-down-by-addr'"));
         assertEquals("+OK\r\n", sentinel.call(peerUser.toArray(new String[0])));
+        // the mesh takes it to the data node too, which cannot apply those rules: there it is
+        // kept off and without any permission (fail closed), not left out or left stale
+        assertTrue(await(Duration.ofSeconds(30), () -> data.call("ACL", "LIST").contains("user sentinel-peer off sanitize-payload resetchannels -@all")),
+                data.call("ACL", "LIST"));
 
         // the sentinel logs in to the data node as the mesh user
         assertEquals("+OK\r\n", sentinel.call("SENTINEL", "SET", "mymaster", "auth-user", "sentinel-node", "auth-pass", PASS));
@@ -133,5 +138,6 @@ class SentinelMeshTest {
         assertTrue(await(Duration.ofSeconds(30), () -> data.call("CLIENT", "LIST").lines()
                 .filter(l -> l.contains(" name=sentinel-")).count() >= 2), data.call("CLIENT", "LIST"));
         assertEquals("master", masterFlags(sentinel));
+        assertTrue(data.call("AUTH", "sentinel-peer", PASS).startsWith("-WRONGPASS"), "the peer user is off on the data node");
     }
 }

@@ -12,7 +12,8 @@ import java.util.List;
  * (the keyspace's estimate, what maxmemory compares), the overheads are the dict tables, the
  * clients' held output, the replication memory the replication module reports and the script
  * cache; the allocator fields are the JVM heap (allocated = used, active = committed) and the
- * process's resident set. MEMORY STATS replies with it, MEMORY DOCTOR judges it.
+ * process's resident set. MEMORY STATS replies with it, MEMORY DOCTOR judges it, INFO memory's
+ * overhead and dataset fields come from it.
  */
 final class MemoryOverhead {
     /** One database with keys: its dict tables (main, expires), as Redis lists only those. */
@@ -27,7 +28,9 @@ final class MemoryOverhead {
     long clientsNormal;
     long replicas;
     long normalClients;
+    long clusterLinks;
     long luaCaches;
+    int cachedScripts;
     long overheadTotal;
     long totalKeys;
     long bytesPerKey;
@@ -54,8 +57,11 @@ final class MemoryOverhead {
                 m.clientsNormal += s.heldOutputBytes();
             }
         }
+        m.clusterLinks = srv.clusterLinksMemory();
         m.luaCaches = srv.scripting() == null ? 0 : srv.scripting().cacheBytes();
-        long overhead = m.startupAllocated + m.replBacklog + m.clientsReplicas + m.clientsNormal + m.luaCaches;
+        m.cachedScripts = srv.scripting() == null ? 0 : srv.scripting().count();
+        long overhead = m.startupAllocated + m.replBacklog + m.clientsReplicas + m.clientsNormal + m.clusterLinks
+                + m.luaCaches;
         for (Database db : srv.keyspace.all()) {
             if (db.size() == 0) {
                 continue;
@@ -90,7 +96,7 @@ final class MemoryOverhead {
         field(r, "replication.backlog", replBacklog);
         field(r, "clients.slaves", clientsReplicas);
         field(r, "clients.normal", clientsNormal);
-        field(r, "cluster.links", 0);
+        field(r, "cluster.links", clusterLinks);
         field(r, "aof.buffer", 0);
         field(r, "lua.caches", luaCaches);
         field(r, "functions.caches", 0);
