@@ -30,7 +30,7 @@ public final class Families {
                 new LatencyCommands(),
                 new MemoryCommands(),
                 new DebugCommands(),
-                new ModuleCommands(),
+                new LoadableModuleCommands(),
                 new LolwutCommand(),
                 new ConfigCommands(),
                 new CommandCommands(),

@@ -19,14 +19,14 @@ import io.redmesh.node.util.ServerLog;
  *        UNLOAD name | HELP
  * </pre>
  */
-final class ModuleCommands implements CommandFamily {
+final class LoadableModuleCommands implements CommandFamily {
     private static final String LOAD_FAILED = "Error loading the extension. Please check the server logs.";
 
     @Override
     public void register(CommandTable.Binder b) {
         b.bind("module|list", c -> c.reply.array(0))
          .bind("module|load", c -> refuseLoad(c.arg(2)))
-         .bind("module|loadex", ModuleCommands::loadex)
+         .bind("module|loadex", LoadableModuleCommands::loadex)
          .bind("module|unload", c -> {
              throw RedisException.err("Error unloading module: no such module with that name");
          })
