@@ -79,6 +79,12 @@ HIDDEN_FLAGS = {
     "module|load": ["protected"],
     "module|loadex": ["protected"],
     "module|unload": ["protected"],
+    # CLIENT PAUSE WRITE holds these too (7.0's is_may_replicate_command)
+    "eval": ["may_replicate"],
+    "evalsha": ["may_replicate"],
+    "fcall": ["may_replicate"],
+    "pfcount": ["may_replicate"],
+    "publish": ["may_replicate"],
 }
 
 

@@ -40,8 +40,6 @@ final class AclReplication implements AutoCloseable {
     private final ExecutorService worker;
     private final ExecutorService auditor;
     private final boolean seedLocalUsers;
-    /** Users kept off here because their rules do not apply to this node, with the record version that said so. */
-    private final Map<String, String> keptOff = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * @param seedLocalUsers whether users only the node has are published at the first sync
@@ -137,6 +135,16 @@ final class AclReplication implements AutoCloseable {
     }
 
     private void localChange(String name, String rules, String actor) {
+        java.util.List<String> dropped = node.droppedRules(name);
+        if (!dropped.isEmpty() && store.get(RecordKind.ACL_USER, name) != null) {
+            // this node holds the mesh's user without rules naming commands it lacks: published
+            // from here, the change would take those rules from every member
+            NodeLog.warning("Agent: the change to ACL user '" + name + "' by " + actor + " is undone on "
+                    + node.describe() + ": this node holds it without " + dropped
+                    + " (commands it does not have); change it on a member that has them");
+            converge(name, null);
+            return;
+        }
         if (!publish(name, rules, actor) && store.get(RecordKind.ACL_USER, name) == null && !name.equals("default")) {
             // refused, and the mesh never had this user: the change created it, so undo that
             try {
@@ -197,38 +205,9 @@ final class AclReplication implements AutoCloseable {
             } else {
                 node.setUser(name, want);
             }
-            keptOff.remove(name);
         } catch (NodeAdapter.NodeException e) {
-            if (want == null) {
-                NodeLog.warning("Agent: could not remove ACL user '" + name + "' from " + node.describe() + ": "
-                        + e.getMessage());
-            } else {
-                keepOff(name, r, e.getMessage());
-            }
-        }
-    }
-
-    /**
-     * A user whose rules this node cannot take as written: they name commands its table lacks
-     * (a sentinel peer user's {@code +sentinel|...} on a data node, which redis-server refuses
-     * too). Mesh users are not scoped to node roles; instead such a user exists here off and
-     * without any permission ({@code reset}): keeping an older version would leave rules the
-     * mesh has replaced in force, and fail-closed is the only safe reading of rules a node cannot
-     * parse. Logged and audited once per record version, not at every reconcile.
-     */
-    private void keepOff(String name, SignedRecord r, String why) {
-        try {
-            node.setUser(name, "reset");
-        } catch (NodeAdapter.NodeException e) {
-            NodeLog.warning("Agent: could not disable ACL user '" + name + "' on " + node.describe() + ": "
+            NodeLog.warning("Agent: could not apply ACL user '" + name + "' to " + node.describe() + ": "
                     + e.getMessage());
-        }
-        String version = r.record().version().toString();
-        if (!version.equals(keptOff.put(name, version))) {
-            NodeLog.warning("Agent: ACL user '" + name + "' cannot be applied to " + node.describe() + " as the mesh has it ("
-                    + why + "); it is kept off here, without permissions");
-            audit(AuditLog.RECORD_REJECTED, r.record().version().origin(), name, r,
-                    Map.of("reason", "not applicable on this node, kept off: " + why, "local", false));
         }
     }
 

@@ -48,6 +48,20 @@ class MeshPolicyTest {
                 rules == null ? null : rules.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** A client's certificate of the same CA signs nothing the mesh takes, not even a plain user. */
+    @Test
+    void nothingSignedByAClient() throws Exception {
+        CertificateAuthority root = CertificateAuthority.createRoot("policy-root-2", Duration.ofDays(1));
+        X509Certificate client = leaf(root, "app", Role.CLIENT);
+        MeshPolicy p = new MeshPolicy(TABLE);
+        assertEquals(MeshPolicy.CLIENT_SIGNER, p.check(user("alice", "on nopass ~a:* resetchannels -@all +get", "app"), client));
+        assertEquals(MeshPolicy.CLIENT_SIGNER, p.check(user("alice", null, "app"), client));
+        assertEquals(MeshPolicy.CLIENT_SIGNER, p.check(new Record(RecordKind.REVOCATION, "1", new Version(1L << 16, "app"),
+                new byte[] {1}), client));
+        assertEquals(java.util.List.of("spiffe://redmesh/client/app"), client.getSubjectAlternativeNames().stream()
+                .filter(san -> (Integer) san.get(0) == 6).map(san -> (String) san.get(1)).toList());
+    }
+
     @Test
     void plainUsersFromAnyNode() {
         MeshPolicy p = new MeshPolicy(TABLE);
