@@ -72,10 +72,13 @@ class Resp3:
 
 
 # Flags COMMAND INFO does not show but the dispatcher needs (DEBUG and MODULE are gated by
-# enable-debug-command / enable-module-command through their "protected" flag).
+# enable-debug-command / enable-module-command through their "protected" flag). As in Redis's
+# src/commands/module-*.json, MODULE LOAD, LOADEX and UNLOAD are protected; LIST and HELP are not.
 HIDDEN_FLAGS = {
     "debug": ["protected"],
-    "module": ["protected"],
+    "module|load": ["protected"],
+    "module|loadex": ["protected"],
+    "module|unload": ["protected"],
     # CLIENT PAUSE WRITE holds these too (7.0's is_may_replicate_command)
     "eval": ["may_replicate"],
     "evalsha": ["may_replicate"],

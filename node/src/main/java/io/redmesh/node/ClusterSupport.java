@@ -67,7 +67,8 @@ final class ClusterSupport implements SlotKeys, BusTls {
             }
             ServerConfig cfg = context.config;
             byte[] payload = DumpPayload.create(e.value, cfg.getBool("rdbcompression"),
-                    (int) cfg.getLong("list-max-listpack-size"), cfg.getInt("list-compress-depth"));
+                    (int) cfg.getLong("list-max-listpack-size"), cfg.getInt("list-compress-depth"),
+                    context.keyspace.listPackedThreshold());
             long ttl = 0;
             if (e.expireAt != 0) {
                 ttl = Math.max(1, e.expireAt - context.keyspace.now());

@@ -279,6 +279,11 @@ final class LocalNodeControl implements NodeControl {
     }
 
     @Override
+    public void onChangeReplicationId(Runnable action) {
+        context.changeReplicationIdAction(action);
+    }
+
+    @Override
     public void replicationMemory(io.redmesh.node.spi.ReplicationMemory memory) {
         context.replicationMemory(memory);
     }

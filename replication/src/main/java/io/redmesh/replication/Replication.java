@@ -71,6 +71,11 @@ public final class Replication {
         control.addGate(new ReplicationGates(this));
         control.addInfoSection(new ReplicationInfo(this));
         control.datasets().markSource(this::mark);
+        // DEBUG CHANGE-REPL-ID: changeReplicationId() + clearReplicationId2()
+        control.onChangeReplicationId(() -> {
+            ids.follow(ReplicationIds.random());
+            ids.clearSecond();
+        });
         // before any client: the role is what the configuration says (no client sees a master's
         // permissions on a node configured as a replica)
         control.beforeListen(this::startRole);

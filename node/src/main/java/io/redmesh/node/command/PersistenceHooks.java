@@ -34,6 +34,17 @@ public interface PersistenceHooks {
     /** After FLUSHALL emptied the keyspace: kill a BGSAVE, save the empty dataset if save points exist. */
     void flushedAll();
 
+    /**
+     * DEBUG RELOAD: save the RDB file (unless !save), then load it back, replacing the dataset
+     * (flush) or adding to it (merge: a key from the file replaces the one in memory). Returns
+     * null on success, else the error line to reply (Redis's "ERR" for a failed save). The load
+     * happens aside: a file that cannot be loaded, or NOFLUSH without MERGE meeting a key that is
+     * both in memory and in the file (where Redis stops the server), change nothing.
+     */
+    default String reload(boolean merge, boolean flush, boolean save) {
+        return "ERR Error trying to load the RDB dump, check server logs.";
+    }
+
     PersistenceHooks NONE = new PersistenceHooks() {
         @Override
         public String info() {

@@ -487,6 +487,32 @@ public final class ServerContext {
         replicationMemory = m;
     }
 
+    /**
+     * DEBUG CHANGE-REPL-ID: Redis's changeReplicationId() + clearReplicationId2(), which the
+     * replication module owns (it installs the action); without it the node has no history to
+     * change. Called under the lock.
+     */
+    public void changeReplicationId() {
+        changeReplicationId.run();
+    }
+
+    /**
+     * DEBUG SET-SKIP-CHECKSUM-VALIDATION: RESTORE payloads and RDB files are accepted without
+     * their CRC-64 checked (Redis's server.skip_checksum_validation, for tests of corrupt data).
+     */
+    public volatile boolean skipChecksumValidation;
+
+    /** Whether an RDB file's checksum is verified on load: rdbchecksum, unless DEBUG turned checks off. */
+    public boolean verifyRdbChecksums() {
+        return config.getBool("rdbchecksum") && !skipChecksumValidation;
+    }
+
+    public void changeReplicationIdAction(Runnable action) {
+        changeReplicationId = action == null ? () -> { } : action;
+    }
+
+    private volatile Runnable changeReplicationId = () -> { };
+
     /** What the cluster bus's links hold (INFO mem_cluster_links); 0 outside cluster mode. */
     public long clusterLinksMemory() {
         return clusterLinksMemory.getAsLong();

@@ -132,7 +132,7 @@ public final class ConfigValues {
      * case); null when malformed. Like the C code, "" and a bare unit read as 0 and a value
      * beyond 64 bits saturates at 2^64-1 (strtoull's ERANGE is not checked).
      */
-    static Long memtoull(String p) {
+    public static Long memtoull(String p) {
         if (p.startsWith("-")) {
             return null;
         }

@@ -37,6 +37,9 @@ public final class Keyspace {
     int snapshotEpoch;
     /** Cluster mode: every database's main dict indexes its keys by hash slot. */
     private boolean slotIndexed;
+    /** quicklist.c's packed_threshold (DEBUG QUICKLIST-PACKED-THRESHOLD): per node, not per process. */
+    private long listPackedThreshold = DEFAULT_PACKED_THRESHOLD;
+    private static final long DEFAULT_PACKED_THRESHOLD = 1L << 30;
 
     /** Told about every key removed by expiry or eviction (replication propagates a DEL or UNLINK). */
     public interface ExpiredKeyHook {
@@ -63,6 +66,22 @@ public final class Keyspace {
 
     public boolean slotIndexed() {
         return slotIndexed;
+    }
+
+    /**
+     * quicklistisSetPackedThreshold(): 0 restores the default (1 GB); anything above 4 GB - 1 MB
+     * is refused (false). List elements at least this long are saved as plain quicklist nodes.
+     */
+    public boolean listPackedThreshold(long bytes) {
+        if (bytes < 0 || bytes > (1L << 32) - (1 << 20)) {
+            return false;
+        }
+        listPackedThreshold = bytes == 0 ? DEFAULT_PACKED_THRESHOLD : bytes;
+        return true;
+    }
+
+    public long listPackedThreshold() {
+        return listPackedThreshold;
     }
 
     public Database db(int i) {

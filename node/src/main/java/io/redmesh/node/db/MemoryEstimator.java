@@ -29,6 +29,14 @@ public final class MemoryEstimator {
         return n;
     }
 
+    /**
+     * MEMORY USAGE: the key's entry, its name and its value, as Redis counts dictEntry + key sds
+     * + value; the expires entry is left out as Redis leaves it out.
+     */
+    public static long usage(DictEntry e) {
+        return ENTRY_OVERHEAD + byteArray(e.key.length) + valueBytes(e.value);
+    }
+
     public static long valueBytes(Object v) {
         if (v instanceof byte[] b) {
             return byteArray(b.length);

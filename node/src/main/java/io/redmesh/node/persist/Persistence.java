@@ -7,6 +7,7 @@ import io.redmesh.node.command.PersistenceHooks;
 import io.redmesh.node.command.ServerContext;
 import io.redmesh.node.command.Session;
 import io.redmesh.node.config.ServerConfig;
+import io.redmesh.node.db.Keyspace;
 import io.redmesh.node.persist.aof.AofLoader;
 import io.redmesh.node.persist.aof.AppendOnlyFile;
 import io.redmesh.node.persist.io.DiskFiles;
@@ -146,6 +147,30 @@ public final class Persistence implements PersistenceHooks {
         saver.flushedAll();
     }
 
+    @Override
+    public String reload(boolean merge, boolean flush, boolean save) {
+        if (save && !saver.saveSync()) {
+            return "ERR";
+        }
+        Keyspace loaded = context.keyspace.emptyLike();
+        try {
+            if (RdbFiles.loadAtStart(config, loaded, files, context.verifyRdbChecksums()) == null) {
+                ServerLog.warning("DEBUG RELOAD: there is no RDB file to load (" + RdbFiles.rdbPath(config) + ")");
+                return RELOAD_FAILED;
+            }
+        } catch (RdbLoader.LoadException e) {
+            ServerLog.warning(e.getMessage());
+            return RELOAD_FAILED;
+        }
+        if (flush) {
+            context.keyspace.replaceContents(loaded);
+            return null;
+        }
+        return DatasetMerge.into(context.keyspace, loaded, merge) ? null : RELOAD_FAILED;
+    }
+
+    private static final String RELOAD_FAILED = "ERR Error trying to load the RDB dump, check server logs.";
+
     /**
      * Sealing first (a wrong key or a plaintext file refuses start-up before anything is read),
      * then Redis's loadDataFromDisk() and aofOpenIfNeededOnServerStart(): with appendonly yes the
@@ -165,7 +190,7 @@ public final class Persistence implements PersistenceHooks {
         }
         try {
             if (!aof.loadAtStart()) {
-                RdbLoader.Result loaded = RdbFiles.loadAtStart(config, context.keyspace, files);
+                RdbLoader.Result loaded = RdbFiles.loadAtStart(config, context.keyspace, files, context.verifyRdbChecksums());
                 if (loaded != null) {
                     installFunctions(loaded.functions, RdbFiles.rdbPath(config).toString());
                     saver.lastLoad(loaded.keysLoaded, loaded.keysExpired);

@@ -127,7 +127,7 @@ public final class PersistenceCommands implements CommandFamily {
         }
         ServerConfig cfg = c.server.config;
         c.reply.bulk(DumpPayload.create(v, cfg.getBool("rdbcompression"), (int) cfg.getLong("list-max-listpack-size"),
-                cfg.getInt("list-compress-depth")));
+                cfg.getInt("list-compress-depth"), c.server.keyspace.listPackedThreshold()));
     }
 
     static void restore(CommandContext c) {
@@ -167,7 +167,7 @@ public final class PersistenceCommands implements CommandFamily {
             throw RedisException.err("Invalid TTL value, must be >= 0");
         }
         byte[] payload = c.arg(3);
-        if (!DumpPayload.verify(payload)) {
+        if (!DumpPayload.verify(payload, !c.server.skipChecksumValidation)) {
             throw RedisException.err("DUMP payload version or checksum are wrong");
         }
         Object value = DumpPayload.read(payload, RdbValueReader.from(c.server.config));

@@ -190,7 +190,7 @@ final class ReplicationDatasets implements Datasets {
             context.lock.unlock();
         }
         try {
-            RdbLoader.Result r = new RdbLoader(RdbValueReader.from(config)).verifyChecksum(config.getBool("rdbchecksum"))
+            RdbLoader.Result r = new RdbLoader(RdbValueReader.from(config)).verifyChecksum(context.verifyRdbChecksums())
                     .dropExpired(!keepExpired).load(in, name, fresh);
             return new Loaded(fresh, Map.copyOf(r.aux), r.keysLoaded, r.trailing.length, r.functions);
         } catch (RdbLoader.LoadException e) {

@@ -181,6 +181,12 @@ public interface NodeControl {
     /** The node's run id (INFO run_id; Redis's first replication id is random too). */
     String runId();
 
+    /**
+     * What DEBUG CHANGE-REPL-ID does (Redis's changeReplicationId() + clearReplicationId2()),
+     * run under the keyspace lock.
+     */
+    void onChangeReplicationId(Runnable action);
+
     /** Reports what replication holds in memory (INFO memory). */
     void replicationMemory(ReplicationMemory memory);
 

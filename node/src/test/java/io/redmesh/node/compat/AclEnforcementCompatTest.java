@@ -130,9 +130,9 @@ class AclEnforcementCompatTest {
                 setUser("on", "nopass", "~*", "&*", "+@all", "-" + c.fullName);
                 p.same("AUTH", "m", "any");
                 String reply = p.soft(minimalRequest(c, "x"));
-                // DEBUG's own enable-debug-command check comes first, as in Redis; EXEC's refusal
-                // is an EXECABORT quoting the NOPERM text.
-                if (!reply.contains("DEBUG command not allowed")) {
+                // DEBUG's and MODULE LOAD/LOADEX/UNLOAD's own enable-*-command check comes first,
+                // as in Redis; EXEC's refusal is an EXECABORT quoting the NOPERM text.
+                if (!reply.contains("DEBUG command not allowed") && !reply.contains("MODULE command not allowed")) {
                     assertTrue(reply.contains("NOPERM"), c.fullName + " answered " + reply);
                 }
                 admin.sameNormalized(AclEnforcementCompatTest::stable, "ACL", "LOG", "1");
@@ -180,7 +180,12 @@ class AclEnforcementCompatTest {
                     if (c.keySpecs.isEmpty()) {
                         continue; // (blocking commands are included: a timeout of "x" never blocks)
                     }
-                    p.soft(minimalRequest(c, "x"));
+                    if (c.fullName.equals("memory|usage")) {
+                        // allowed or refused as Redis; the byte count is each server's own
+                        p.sameNormalized(r -> r.replaceAll("^:\\d+", ":N"), minimalRequest(c, "x"));
+                    } else {
+                        p.soft(minimalRequest(c, "x"));
+                    }
                     admin.sameNormalized(AclEnforcementCompatTest::stable, "ACL", "LOG", "1");
                     admin.same("ACL", "LOG", "RESET");
                 }

@@ -28,6 +28,7 @@ final class ScriptingCommands implements CommandFamily {
          .bind("script|exists", ScriptingCommands::exists)
          .bind("script|flush", ScriptingCommands::flush)
          .bind("script|kill", ScriptingCommands::kill)
+         .bind("script|debug", ScriptingCommands::debug)
          .bind("script|help", ScriptingCommands::help);
     }
 
@@ -115,8 +116,30 @@ final class ScriptingCommands implements CommandFamily {
         throw new RedisException("NOTBUSY No scripts in execution right now.");
     }
 
+    /**
+     * SCRIPT DEBUG YES|SYNC|NO. Redis's Lua debugger (LDB: a forked or synchronous session that
+     * steps through a script from redis-cli --ldb) is not built here, so YES and SYNC are refused
+     * with an error that says so; NO, which leaves scripts running as they do, answers OK.
+     */
+    private static void debug(CommandContext c) {
+        // clientHasPendingReplies(): inside EXEC, or behind replies of a pipeline not yet sent
+        if (c.session.inExec() || c.session.bufferedBytes() > 0) {
+            throw RedisException.err("SCRIPT DEBUG must be called outside a pipeline");
+        }
+        if (c.argIs(2, "NO")) {
+            c.reply.ok();
+        } else if (c.argIs(2, "YES") || c.argIs(2, "SYNC")) {
+            throw RedisException.err("SCRIPT DEBUG " + c.argString(2).toUpperCase(java.util.Locale.ROOT)
+                    + " is not supported: RedMesh has no Lua debugger (LDB); scripts run without one (SCRIPT DEBUG NO)");
+        } else {
+            throw RedisException.err("Use SCRIPT DEBUG YES/SYNC/NO");
+        }
+    }
+
     private static void help(CommandContext c) {
         Help.reply(c, "SCRIPT",
+                "DEBUG (YES|SYNC|NO)",
+                "    Set the debug mode for subsequent scripts executed.",
                 "EXISTS <sha1> [<sha1> ...]",
                 "    Return information about the existence of the scripts in the script cache.",
                 "FLUSH [ASYNC|SYNC]",

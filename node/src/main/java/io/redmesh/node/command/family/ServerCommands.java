@@ -6,8 +6,6 @@ import io.redmesh.node.command.CommandFamily;
 import io.redmesh.node.command.CommandTable;
 import io.redmesh.node.command.SlowLog;
 import io.redmesh.node.db.Database;
-import io.redmesh.node.db.DictEntry;
-import io.redmesh.node.db.Values;
 import io.redmesh.node.util.Bytes;
 import io.redmesh.node.util.Errors;
 import io.redmesh.node.util.RedisException;
@@ -21,7 +19,6 @@ import java.util.List;
  * INFO [section ...]     DBSIZE        FLUSHDB [ASYNC|SYNC]     FLUSHALL [ASYNC|SYNC]
  * TIME                   SWAPDB a b    SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]
  * MONITOR                SLOWLOG GET [n] | LEN | RESET | HELP
- * DEBUG SLEEP s | SET-ACTIVE-EXPIRE 0|1 | OBJECT key | HELP   (enable-debug-command)
  * </pre>
  */
 final class ServerCommands implements CommandFamily {
@@ -56,8 +53,7 @@ final class ServerCommands implements CommandFamily {
                  "LEN",
                  "    Return the length of the slowlog.",
                  "RESET",
-                 "    Reset the slowlog."))
-         .bind("debug", ServerCommands::debug);
+                 "    Reset the slowlog."));
     }
 
     /** FLUSHDB/FLUSHALL flags: ASYNC or SYNC (we always free synchronously: Java's GC does the rest). */
@@ -204,63 +200,6 @@ final class ServerCommands implements CommandFamily {
             }
             c.reply.bulk(e.peer());
             c.reply.bulk(e.name());
-        }
-    }
-
-    /**
-     * DEBUG. The dispatcher lets it through only as enable-debug-command allows (it is a
-     * "protected" command, as in Redis 7).
-     */
-    static void debug(CommandContext c) {
-        String sub = c.argLower(1);
-        switch (sub) {
-            case "help":
-                Help.reply(c, "DEBUG",
-                        "OBJECT <key>",
-                        "    Show low level info about the <key> and associated value.",
-                        "SET-ACTIVE-EXPIRE <0|1>",
-                        "    Setting it to 0 disables expiring keys in background when they are not",
-                        "    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the",
-                        "    default.",
-                        "SLEEP <seconds>",
-                        "    Stop the server for <seconds>. Decimals allowed.");
-                return;
-            case "sleep": {
-                if (c.argc() != 3) {
-                    throw c.subcommandSyntaxError();
-                }
-                double secs = c.argDouble(2);
-                try {
-                    Thread.sleep((long) (secs * 1000));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                c.reply.ok();
-                return;
-            }
-            case "set-active-expire":
-                if (c.argc() != 3) {
-                    throw c.subcommandSyntaxError();
-                }
-                c.server.activeExpireEnabled(c.argLong(2) != 0);
-                c.reply.ok();
-                return;
-            case "object": {
-                if (c.argc() != 3) {
-                    throw c.subcommandSyntaxError();
-                }
-                DictEntry e = c.db().entry(c.arg(2));
-                if (e == null) {
-                    throw RedisException.err("no such key");
-                }
-                String enc = Values.encoding(e.value, c.server.keyspace.strings);
-                c.reply.simple("Value at:0x0 refcount:" + Values.refcount(e.value, c.server.keyspace.strings) + " encoding:" + enc
-                        + " serializedlength:0 lru:" + (e.lru & 0xffffff) + " lru_seconds_idle:"
-                        + c.server.keyspace.idleSeconds(e));
-                return;
-            }
-            default:
-                throw c.subcommandSyntaxError();
         }
     }
 }

@@ -202,9 +202,7 @@ final class StreamGroupCommands {
         }
         long acked = 0;
         for (StreamId id : ids) {
-            StreamNack n = g.pel.get(id);
-            if (n != null) {
-                g.ack(id, n);
+            if (g.ack(id)) {
                 acked++;
             }
         }

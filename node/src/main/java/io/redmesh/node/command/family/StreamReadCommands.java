@@ -282,10 +282,11 @@ final class StreamReadCommands {
             }
             StreamCommands.entry(c.reply, e);
             if (!noack) {
-                StreamNack nack = g.pel.get(id);
+                // one walk of the group's PEL: a new entry goes in, an existing one comes back
+                StreamNack fresh = new StreamNack(now, 1, consumer);
+                StreamNack nack = g.pel.putIfAbsent(id, fresh);
                 if (nack == null) {
-                    nack = new StreamNack(now, 1, consumer);
-                    g.pel.put(id, nack);
+                    nack = fresh;
                 } else {
                     nack.consumer.pel.remove(id);
                     nack.consumer = consumer;

@@ -61,6 +61,21 @@ public final class StreamGroup {
         consumers.remove(c.name);
     }
 
+    /**
+     * XACK of one ID: removes it from the group's PEL and its consumer's; false when it was not
+     * pending. One walk of each tree (a lookup then a removal would walk the group's twice).
+     */
+    public boolean ack(StreamId id) {
+        StreamNack n = pel.remove(id);
+        if (n == null) {
+            return false;
+        }
+        if (n.consumer != null) {
+            n.consumer.pel.remove(id);
+        }
+        return true;
+    }
+
     /** Removes a pending entry from the group's PEL and its consumer's. */
     public void ack(StreamId id, StreamNack n) {
         pel.remove(id);

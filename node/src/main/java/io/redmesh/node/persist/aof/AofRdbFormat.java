@@ -34,7 +34,7 @@ final class AofRdbFormat implements AppendOnlyFile.RdbFormat {
     public byte[] load(InputStream in, String name, ServerContext server) throws IOException {
         try {
             RdbLoader.Result r = new RdbLoader(RdbValueReader.from(server.config)).dropExpired(false)
-                    .verifyChecksum(server.config.getBool("rdbchecksum")).load(in, name, server.keyspace);
+                    .verifyChecksum(server.verifyRdbChecksums()).load(in, name, server.keyspace);
             server.installFunctions(r.functions);
             return r.trailing;
         } catch (io.redmesh.node.util.RedisException e) {

@@ -11,8 +11,15 @@ public final class DumpPayload {
     private DumpPayload() {}
 
     public static byte[] create(Object value, boolean compress, int listFill, int listCompressDepth) {
+        return create(value, compress, listFill, listCompressDepth, RdbValueWriter.DEFAULT_PACKED_THRESHOLD);
+    }
+
+    /** With the lists' packed threshold (DEBUG QUICKLIST-PACKED-THRESHOLD) of the node that dumps. */
+    public static byte[] create(Object value, boolean compress, int listFill, int listCompressDepth,
+            long packedThreshold) {
         RdbOutput o = new RdbOutput(compress);
         RdbValueWriter w = new RdbValueWriter();
+        w.packedThreshold(packedThreshold);
         w.listFill(listFill);
         w.compressDepth(listCompressDepth);
         try {
@@ -81,6 +88,11 @@ public final class DumpPayload {
 
     /** verifyDumpPayload: at least the footer, a version we can read, the right CRC. */
     public static boolean verify(byte[] p) {
+        return verify(p, true);
+    }
+
+    /** As {@link #verify(byte[])}; without {@code checksum} only the footer and version are checked. */
+    public static boolean verify(byte[] p, boolean checksum) {
         if (p.length < 10) {
             return false;
         }
@@ -88,6 +100,9 @@ public final class DumpPayload {
         int version = (p[footer] & 0xff) | (p[footer + 1] & 0xff) << 8;
         if (version > Rdb.VERSION) {
             return false;
+        }
+        if (!checksum) {
+            return true; // DEBUG SET-SKIP-CHECKSUM-VALIDATION 1
         }
         long crc = Crc64.of(p, 0, p.length - 8);
         long stored = 0;

@@ -35,6 +35,7 @@ public final class RdbFiles {
         o.checksum = cfg.getBool("rdbchecksum");
         o.listFill = (int) cfg.getLong("list-max-listpack-size");
         o.listCompressDepth = cfg.getInt("list-compress-depth");
+        o.listPackedThreshold = ks.listPackedThreshold();
         o.usedMemory = ks.usedBytes();
         EvictionPolicy p = ks.policy();
         o.lfu = p.lfu();
@@ -50,7 +51,8 @@ public final class RdbFiles {
      *
      * @return the result, or null when there is no file
      */
-    public static RdbLoader.Result loadAtStart(ServerConfig cfg, Keyspace ks, DiskFiles files) throws RdbLoader.LoadException {
+    public static RdbLoader.Result loadAtStart(ServerConfig cfg, Keyspace ks, DiskFiles files, boolean verifyChecksum)
+            throws RdbLoader.LoadException {
         Path file = rdbPath(cfg);
         if (!Files.exists(file)) {
             return null;
@@ -58,7 +60,7 @@ public final class RdbFiles {
         long start = System.nanoTime();
         RdbLoader.Result r;
         try (InputStream in = files.open(file, FileKind.RDB)) {
-            r = new RdbLoader(RdbValueReader.from(cfg)).verifyChecksum(cfg.getBool("rdbchecksum"))
+            r = new RdbLoader(RdbValueReader.from(cfg)).verifyChecksum(verifyChecksum)
                     .load(in, file.toString(), ks);
         } catch (IOException e) {
             throw new RdbLoader.LoadException("Error opening RDB file " + file + ": " + e.getMessage());

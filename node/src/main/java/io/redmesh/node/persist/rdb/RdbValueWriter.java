@@ -20,8 +20,8 @@ public final class RdbValueWriter {
     private static final int[] OPTIMIZATION_LEVEL = {4096, 8192, 16384, 32768, 65536};
     private static final int SIZE_SAFETY_LIMIT = 8192;
     private static final int SIZE_ESTIMATE_OVERHEAD = 8;
-    /** quicklist.c packed_threshold: larger elements live in their own "plain" node. */
-    private static final long PACKED_THRESHOLD = 1L << 30;
+    /** quicklist.c's default packed_threshold: larger elements live in their own "plain" node. */
+    public static final long DEFAULT_PACKED_THRESHOLD = 1L << 30;
 
     /** quicklist.c: nodes under 48 bytes, or that shrink by 8 bytes or less, stay raw. */
     private static final int MIN_COMPRESS_BYTES = 48;
@@ -29,12 +29,18 @@ public final class RdbValueWriter {
 
     private final Listpack lp = new Listpack();
     private int listFill = -2;
+    private long packedThreshold = DEFAULT_PACKED_THRESHOLD;
     private int compressDepth;
     private byte[] lzf = new byte[256];
 
     /** list-compress-depth, read at each save. */
     public void compressDepth(int depth) {
         this.compressDepth = depth;
+    }
+
+    /** DEBUG QUICKLIST-PACKED-THRESHOLD's value, read at each save. */
+    public void packedThreshold(long bytes) {
+        this.packedThreshold = bytes;
     }
 
     /** list-max-listpack-size, read at each save. */
@@ -191,7 +197,7 @@ public final class RdbValueWriter {
                 nodeCount++;
             } else {
                 nodes++;
-                if (sz >= PACKED_THRESHOLD) {
+                if (sz >= packedThreshold) {
                     nodeBytes = -1;
                 } else {
                     nodeBytes = 7 + entryBytes(l.get(i));
@@ -214,7 +220,7 @@ public final class RdbValueWriter {
             if (nodeBytes >= 0) {
                 flushNode(o, index++, nodes);
             }
-            if (e.length >= PACKED_THRESHOLD) {
+            if (e.length >= packedThreshold) {
                 o.writeLen(Rdb.QUICKLIST_NODE_PLAIN);
                 o.writeString(e);
                 index++;
@@ -280,7 +286,7 @@ public final class RdbValueWriter {
      * bytes (4k..64k), a positive one its count (within the 8k safety limit).
      */
     private boolean allowInsert(int nodeBytes, int count, int sz) {
-        if (sz >= PACKED_THRESHOLD) {
+        if (sz >= packedThreshold) {
             return false;
         }
         long newSz = (long) nodeBytes + sz + SIZE_ESTIMATE_OVERHEAD;

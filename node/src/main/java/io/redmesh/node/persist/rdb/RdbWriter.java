@@ -32,6 +32,8 @@ public final class RdbWriter implements SnapshotSink {
         public boolean checksum = true;
         public int listFill = -2;
         public int listCompressDepth;
+        /** Lists' elements this long or longer are saved as plain nodes (DEBUG QUICKLIST-PACKED-THRESHOLD). */
+        public long listPackedThreshold = RdbValueWriter.DEFAULT_PACKED_THRESHOLD;
         /** maxmemory-policy is an LRU one: write IDLE (seconds) per key. */
         public boolean lru;
         /** maxmemory-policy is an LFU one: write FREQ per key. */
@@ -65,6 +67,7 @@ public final class RdbWriter implements SnapshotSink {
         this.out = new RdbOutput(stream, opt.compression, BUFFER);
         values.listFill(opt.listFill);
         values.compressDepth(opt.listCompressDepth);
+        values.packedThreshold(opt.listPackedThreshold);
     }
 
     /** Bytes produced so far. */
