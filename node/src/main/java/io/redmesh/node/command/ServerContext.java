@@ -483,6 +483,11 @@ public final class ServerContext {
         return replicationMemory;
     }
 
+    /** The most one reply may hold (OutputBufferLimits.replyCeiling): commands that can tell early refuse past it. */
+    public long replyCeiling() {
+        return outputLimits.replyCeiling();
+    }
+
     public void replicationMemory(io.redmesh.node.spi.ReplicationMemory m) {
         replicationMemory = m;
     }

@@ -55,9 +55,17 @@ public final class ServerLog {
         return PID;
     }
 
+    /** The longest message a log line carries. */
+    static final int MAX_LINE = 4096;
+
     public static void log(Level level, String message) {
         if (level.ordinal() < minimum.ordinal()) {
             return;
+        }
+        if (message.length() > MAX_LINE) {
+            // Redis formats into LOG_MAX_LEN (1024) bytes; a line built from a client's argument
+            // must not cost the heap or the disk what the argument did
+            message = message.substring(0, MAX_LINE) + "... (" + (message.length() - MAX_LINE) + " more characters)";
         }
         String ts = new SimpleDateFormat("dd MMM yyyy HH:mm:ss.SSS", java.util.Locale.ENGLISH).format(new Date());
         out.println(PID + ":" + role + " " + ts + " " + level.mark + " " + message);

@@ -86,6 +86,25 @@ class LolwutModuleCompatTest {
         }
     }
 
+    /**
+     * 7.0's bounds allow a 760 MB canvas (LOLWUT VERSION 5 1000 1 200) for any @read user: past
+     * the reply ceiling RedMesh refuses it before drawing (docs/SECURITY.md) and serves on.
+     */
+    @Test
+    void aCanvasPastTheReplyCeilingIsRefusedBeforeItIsDrawn() {
+        try (Diff.Pair p = diff.pair()) {
+            p.ours.call("CONFIG", "SET", "client-reply-ceiling", "64mb");
+            try {
+                String r = text(p.ours.call("LOLWUT", "VERSION", "5", "1000", "1", "200"));
+                assertTrue(r.startsWith("-ERR reply too large: 'lolwut' would send more than 67108864 bytes"), r);
+                assertEquals("+PONG\r\n", text(p.ours.call("PING")));
+                assertTrue(text(p.ours.call("LOLWUT", "VERSION", "5", "66", "8", "12")).contains("Georg Nees"));
+            } finally {
+                p.ours.call("CONFIG", "SET", "client-reply-ceiling", "0");
+            }
+        }
+    }
+
     @Test
     void moduleRepliesAndErrors() {
         try (Diff.Pair p = diff.pair()) {

@@ -45,7 +45,7 @@ final class DebugCommands implements CommandFamily {
                 requireArgc(c, argc == 3);
                 double secs = c.argDouble(2);
                 try {
-                    Thread.sleep((long) (secs * 1000));
+                    Thread.sleep(Math.max(0, (long) (secs * 1000))); // a negative time: no sleep, as Redis
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
@@ -83,7 +83,10 @@ final class DebugCommands implements CommandFamily {
             }
             case "log" -> {
                 requireArgc(c, argc == 3);
-                ServerLog.warning("DEBUG LOG: " + Bytes.latin1(c.arg(2)));
+                // serverLog formats into LOG_MAX_LEN (1024) bytes: a 512 MB argument is not a 512 MB log line
+                byte[] text = c.arg(2);
+                ServerLog.warning("DEBUG LOG: " + new String(text, 0, Math.min(text.length, 1024),
+                        java.nio.charset.StandardCharsets.ISO_8859_1));
                 c.reply.ok();
             }
             case "change-repl-id" -> {

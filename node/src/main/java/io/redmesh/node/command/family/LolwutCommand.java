@@ -4,6 +4,7 @@ import io.redmesh.node.command.CommandContext;
 import io.redmesh.node.command.CommandFamily;
 import io.redmesh.node.command.CommandTable;
 import io.redmesh.node.command.ServerContext;
+import io.redmesh.node.util.RedisException;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ThreadLocalRandom;
@@ -58,10 +59,21 @@ final class LolwutCommand implements CommandFamily {
 
     /** lolwut5Command(): [columns] [squares per row] [squares per column]. Latin-1 of UTF-8 bytes. */
     private static String schotter(CommandContext c, int first) {
-        long cols = arg(c, first, 66);
-        long perRow = arg(c, first + 1, 8);
-        long perCol = arg(c, first + 2, 12);
-        Canvas canvas = drawSchotter((int) clamp(cols, 1, 1000), (int) clamp(perRow, 1, 200), (int) clamp(perCol, 1, 200));
+        int cols = (int) clamp(arg(c, first, 66), 1, 1000);
+        int perRow = (int) clamp(arg(c, first + 1, 8), 1, 200);
+        int perCol = (int) clamp(arg(c, first + 2, 12), 1, 200);
+        // 7.0's bounds still allow a 760 MB canvas and a 290 MB reply (LOLWUT 5 1000 1 200), which
+        // any @read user may ask for: past the reply ceiling it is refused before drawing, as a
+        // reply that large would be refused after it (docs/SECURITY.md)
+        int width = cols * 2;
+        int padding = width > 4 ? 2 : 0;
+        long height = (long) ((float) (width - padding * 2) / perRow * perCol + padding * 2);
+        long ceiling = c.server.replyCeiling();
+        if ((long) width * height > ceiling) {
+            throw RedisException.err("reply too large: 'lolwut' would send more than " + ceiling
+                    + " bytes, the most RedMesh holds for one client");
+        }
+        Canvas canvas = drawSchotter(cols, perRow, perCol);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (int y = 0; y < canvas.height; y += 4) {
             for (int x = 0; x < canvas.width; x += 2) {

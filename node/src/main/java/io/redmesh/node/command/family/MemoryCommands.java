@@ -32,9 +32,9 @@ import java.util.Locale;
 final class MemoryCommands implements CommandFamily {
     /** MEMORY DOCTOR's threshold below which it declines to judge (Redis: 5 MB). */
     private static final long DOCTOR_MIN_BYTES = 5L << 20;
-    /** MEMORY PURGE asks for a collection at most this often: a client looping on it cannot pin a core. */
-    private static final long PURGE_INTERVAL_NANOS = 1_000_000_000L;
-    private long lastPurgeNanos = System.nanoTime() - PURGE_INTERVAL_NANOS;
+    /** MEMORY PURGE asks for a collection at most this often (see {@link #purge}). */
+    private static final long PURGE_INTERVAL_NANOS = 60_000_000_000L;
+    private long nextPurgeNanos = System.nanoTime();
 
     @Override
     public void register(CommandTable.Binder b) {
@@ -163,14 +163,18 @@ final class MemoryCommands implements CommandFamily {
 
     /**
      * Redis returns freed pages to the OS (jemalloc's purge); the JVM's equivalent is a collection,
-     * after which the GC may uncommit heap. System.gc() is a hint the JVM may ignore
-     * (-XX:+DisableExplicitGC), and it is asked at most once a second.
+     * after which the GC may uncommit heap. System.gc() is a full stop-the-world collection with
+     * the launcher's collector, seconds on a large heap, and MEMORY PURGE is only @slow: the next
+     * one is asked no sooner than 60 s, or 50 times the last one's duration, after the last ended,
+     * so a client looping on it cannot keep the node paused. Between those it answers OK, as
+     * Redis's purge is only an attempt too.
      */
     void purge(CommandContext c) {
         long now = System.nanoTime();
-        if (now - lastPurgeNanos >= PURGE_INTERVAL_NANOS) {
-            lastPurgeNanos = now;
+        if (now >= nextPurgeNanos) {
             System.gc();
+            long end = System.nanoTime();
+            nextPurgeNanos = end + Math.max(PURGE_INTERVAL_NANOS, 50 * (end - now));
         }
         c.reply.ok();
     }
