@@ -15,14 +15,10 @@ cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 
 trap cleanup EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
-python3 - "$N" > "$DIR/data.resp" <<'EOF'
+PYTHONPATH="$ROOT/tools/bench" python3 - "$N" > "$DIR/data.resp" <<'EOF'
 import sys
-n = int(sys.argv[1]); out = sys.stdout.buffer
-def cmd(*a):
-    out.write(b"*%d\r\n" % len(a))
-    for x in a:
-        x = x if isinstance(x, bytes) else str(x).encode()
-        out.write(b"$%d\r\n%s\r\n" % (len(x), x))
+from resp_out import cmd
+n = int(sys.argv[1])
 for i in range(n):
     k = "key:%d" % i; kind = i % 10
     if kind < 6:
