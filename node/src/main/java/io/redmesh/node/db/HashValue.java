@@ -36,6 +36,30 @@ public final class HashValue implements Sized {
         packed = PackedPairs.EMPTY;
     }
 
+    /**
+     * A listpack-encoded hash of {@code flat} (field, value, field, value... in that order, as an
+     * RDB listpack holds them), packed in one step rather than a copy per field; null when a
+     * field repeats or the whole would pass a listpack's safety size.
+     */
+    public static HashValue listpackOf(List<byte[]> flat) {
+        int n = flat.size() / 2;
+        java.util.Set<java.nio.ByteBuffer> fields = new java.util.HashSet<>(2 * n);
+        long bytes = 0;
+        for (int i = 0; i < n; i++) {
+            if (!fields.add(java.nio.ByteBuffer.wrap(flat.get(2 * i)))) {
+                return null;
+            }
+            bytes += flat.get(2 * i).length + flat.get(2 * i + 1).length;
+        }
+        if (!PackedPairs.safeToAdd(PackedPairs.EMPTY, bytes + 10L * n)) {
+            return null;
+        }
+        HashValue h = new HashValue();
+        h.packed = PackedPairs.append(PackedPairs.EMPTY, flat.subList(0, 2 * n).toArray(new byte[0][]));
+        h.count = n;
+        return h;
+    }
+
     // ------------------------------------------------------------------ Sized
 
     @Override

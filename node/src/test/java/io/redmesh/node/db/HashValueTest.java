@@ -123,6 +123,28 @@ class HashValueTest {
     }
 
     @Test
+    void listpackOfPacksAnRdbListpackAsFieldByFieldWritesWould() {
+        List<byte[]> flat = new ArrayList<>();
+        HashValue oneByOne = new HashValue();
+        for (int i = 0; i < 50; i++) {
+            byte[] f = b("field" + i);
+            byte[] v = b("v".repeat(i * 7));
+            flat.add(f);
+            flat.add(v);
+            oneByOne.set(f, v, ENTRIES, 1000);
+        }
+        HashValue packed = HashValue.listpackOf(flat);
+        assertArrayEquals(oneByOne.packed(), packed.packed());
+        assertEquals(oneByOne.length(), packed.length());
+        assertEquals(oneByOne.bytes(), packed.bytes());
+        assertEquals(flat(oneByOne), flat(packed));
+        flat.add(b("field7"));
+        flat.add(b("again"));
+        assertNull(HashValue.listpackOf(flat), "a repeated field is the caller's error to report");
+        assertEquals(0, HashValue.listpackOf(List.of()).length());
+    }
+
+    @Test
     void convertsPastTheEntryLimitAndNeverBack() {
         HashValue h = new HashValue();
         for (int i = 0; i < 4; i++) {
