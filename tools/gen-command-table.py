@@ -76,6 +76,12 @@ class Resp3:
 HIDDEN_FLAGS = {
     "debug": ["protected"],
     "module": ["protected"],
+    # CLIENT PAUSE WRITE holds these too (7.0's is_may_replicate_command)
+    "eval": ["may_replicate"],
+    "evalsha": ["may_replicate"],
+    "fcall": ["may_replicate"],
+    "pfcount": ["may_replicate"],
+    "publish": ["may_replicate"],
 }
 
 

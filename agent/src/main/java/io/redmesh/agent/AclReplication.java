@@ -135,6 +135,16 @@ final class AclReplication implements AutoCloseable {
     }
 
     private void localChange(String name, String rules, String actor) {
+        java.util.List<String> dropped = node.droppedRules(name);
+        if (!dropped.isEmpty() && store.get(RecordKind.ACL_USER, name) != null) {
+            // this node holds the mesh's user without rules naming commands it lacks: published
+            // from here, the change would take those rules from every member
+            NodeLog.warning("Agent: the change to ACL user '" + name + "' by " + actor + " is undone on "
+                    + node.describe() + ": this node holds it without " + dropped
+                    + " (commands it does not have); change it on a member that has them");
+            converge(name, null);
+            return;
+        }
         if (!publish(name, rules, actor) && store.get(RecordKind.ACL_USER, name) == null && !name.equals("default")) {
             // refused, and the mesh never had this user: the change created it, so undo that
             try {

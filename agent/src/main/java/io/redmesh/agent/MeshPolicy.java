@@ -22,6 +22,7 @@ import java.security.cert.X509Certificate;
  *     that could re-enable it (an operator's {@code user default off} is not an administrator)
  *     would open every node's data to anyone who can connect; other users may be managed from
  *     any node;
+ * <li>nothing signed with a client's certificate ({@link Role#CLIENT}) is taken;
  * <li>revocations and trust bundles must come from an operator node (trust bundles are
  *     additionally signed by a root key, checked when they are applied);
  * <li>rules that do not parse are refused, so a bad record cannot half-apply anywhere;
@@ -35,6 +36,7 @@ final class MeshPolicy implements RecordPolicy {
     static final String OPERATOR_ONLY = "operator-only";
     static final String BAD_RULES = "bad-acl-rules";
     static final String BAD_USER_NAME = "bad-user-name";
+    static final String CLIENT_SIGNER = "client-signer";
 
     private final AclRules rules;
 
@@ -44,7 +46,11 @@ final class MeshPolicy implements RecordPolicy {
 
     @Override
     public String check(Record record, X509Certificate signer) {
-        boolean operator = Names.role(signer) == Role.OPERATOR;
+        Role role = Names.role(signer);
+        if (role == Role.CLIENT) {
+            return CLIENT_SIGNER; // a client's certificate of the same CA is no member
+        }
+        boolean operator = role == Role.OPERATOR;
         if (record.kind() != RecordKind.ACL_USER) {
             return operator ? null : OPERATOR_ONLY;
         }

@@ -48,11 +48,40 @@ class MeshPolicyTest {
                 rules == null ? null : rules.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** A client's certificate of the same CA signs nothing the mesh takes, not even a plain user. */
+    @Test
+    void nothingSignedByAClient() throws Exception {
+        CertificateAuthority root = CertificateAuthority.createRoot("policy-root-2", Duration.ofDays(1));
+        X509Certificate client = leaf(root, "app", Role.CLIENT);
+        MeshPolicy p = new MeshPolicy(TABLE);
+        assertEquals(MeshPolicy.CLIENT_SIGNER, p.check(user("alice", "on nopass ~a:* resetchannels -@all +get", "app"), client));
+        assertEquals(MeshPolicy.CLIENT_SIGNER, p.check(user("alice", null, "app"), client));
+        assertEquals(MeshPolicy.CLIENT_SIGNER, p.check(new Record(RecordKind.REVOCATION, "1", new Version(1L << 16, "app"),
+                new byte[] {1}), client));
+        assertEquals(java.util.List.of("spiffe://redmesh/client/app"), client.getSubjectAlternativeNames().stream()
+                .filter(san -> (Integer) san.get(0) == 6).map(san -> (String) san.get(1)).toList());
+    }
+
     @Test
     void plainUsersFromAnyNode() {
         MeshPolicy p = new MeshPolicy(TABLE);
         assertNull(p.check(user("alice", "on #" + "a".repeat(64) + " ~app:* resetchannels -@all +get", "n1"), nodeCert));
         assertNull(p.check(user("alice", null, "n1"), nodeCert));
+    }
+
+    /**
+     * A sentinel peer user names SENTINEL subcommands, which only a sentinel's table serves: every
+     * member judges it alike (the union table), or data nodes refused the record sentinels took
+     * and the mesh never converged. SENTINEL is @admin: an operator's record, as on a sentinel.
+     */
+    @Test
+    void sentinelRulesAreJudgedAlikeOnEveryMember() {
+        MeshPolicy p = new MeshPolicy(TABLE);
+        String peer = "on #" + "b".repeat(64) + " resetchannels &__sentinel__:hello -@all +auth +ping +publish"
+                + " +sentinel|is-master-down-by-addr +sentinel|myid";
+        assertNull(p.check(user("sentinel-peer", peer, "op1"), operatorCert));
+        assertEquals(MeshPolicy.OPERATOR_ONLY, p.check(user("sentinel-peer", peer, "n1"), nodeCert));
+        assertEquals(MeshPolicy.BAD_RULES, p.check(user("bob", "on nopass +nosuchcommand", "op1"), operatorCert));
     }
 
     @Test

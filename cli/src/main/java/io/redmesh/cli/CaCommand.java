@@ -36,7 +36,7 @@ import picocli.CommandLine.Spec;
  * <pre>
  * redmesh ca init   --dir DIR [--name "RedMesh Root CA"] [--days 3650] --passphrase-file F | --passphrase-env VAR
  * redmesh ca issue  --dir DIR --issuer NAME --out OUTDIR [--days 365] [--out-passphrase-file F | --out-passphrase-env V | --no-encrypt]
- * redmesh ca issue  --dir DIR --csr FILE --name NODE [--role operator|node] [--hours 24] --out FILE
+ * redmesh ca issue  --dir DIR --csr FILE --name NAME [--role operator|node|client] [--hours 24] --out FILE
  * redmesh ca token  --dir DIR --name NODE [--role operator|node] [--ttl 1h]
  * redmesh ca rotate --dir DIR [--name NEW] [--days 3650] [--overlap 48h] [--issuer NAME --out OUTDIR ...]
  * redmesh ca publish --dir DIR --bundle trust-bundle-N.tb [--issuing-dir OUTDIR] --to HOST:ENROLLPORT
@@ -226,7 +226,8 @@ public final class CaCommand implements Runnable {
         @Option(names = "--name", paramLabel = "NODE", description = "the node (or operator) the certificate is for")
         String name;
 
-        @Option(names = "--role", defaultValue = "node", description = "operator or node (default: ${DEFAULT-VALUE})")
+        @Option(names = "--role", defaultValue = "node", description = "operator, node or client (a client certificate "
+                + "connects to servers only: no bus, replication link or mesh takes it for a node; default: ${DEFAULT-VALUE})")
         String role;
 
         @Option(names = "--hours", defaultValue = "24", description = "leaf lifetime in hours (default: ${DEFAULT-VALUE})")
@@ -323,6 +324,10 @@ public final class CaCommand implements Runnable {
         @Override
         void execute() throws PkiException {
             Role r = Role.parse(role);
+            if (r == Role.CLIENT) {
+                throw new PkiException("join tokens enroll nodes and operators; make a client's certificate with "
+                        + "redmesh ca issue --role client");
+            }
             Duration d = parseDuration(ttl, "--ttl");
             Names.checkNodeName(name);
             CertificateAuthority ca = load(passphrase);

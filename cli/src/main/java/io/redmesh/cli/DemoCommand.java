@@ -184,7 +184,7 @@ public final class DemoCommand implements Callable<Integer> {
         // A client certificate for redis-cli (the nodes require one: tls-auth-clients yes).
         KeyPair keys = CertificateRequests.newKeyPair();
         var csr = CertificateRequests.parse(CertificateRequests.create(keys, "demo-client", List.of(), List.of()));
-        X509Certificate leaf = issuing.signLeaf(csr, "demo-client", Role.NODE, Duration.ofDays(1), SanPolicy.defaults());
+        X509Certificate leaf = issuing.signLeaf(csr, "demo-client", Role.CLIENT, Duration.ofDays(1), SanPolicy.defaults());
         Path clientCert = dir.resolve("client.crt");
         Path clientKey = dir.resolve("client.key");
         SecureFiles.writePublic(clientCert, Pem.certificates(issuing.leafChain(leaf)).getBytes(StandardCharsets.US_ASCII));

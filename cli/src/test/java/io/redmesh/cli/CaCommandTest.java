@@ -116,6 +116,8 @@ class CaCommandTest {
         fails("invalid duration", "ca", "token", "--dir", issuer.toString(), "--name", "n", "--ttl", "soon");
         fails("unknown role", "ca", "token", "--dir", issuer.toString(), "--name", "n", "--role", "admin");
         fails("invalid node name", "ca", "token", "--dir", issuer.toString(), "--name", "no spaces");
+        fails("join tokens enroll nodes and operators", "ca", "token", "--dir", issuer.toString(), "--name", "app",
+                "--role", "client");
 
         // A leaf for an operator from an openssl CSR, signed by the issuing CA, verified by openssl.
         Path csr = opensslCsr("alice", "DNS:localhost,IP:127.0.0.1");
@@ -127,6 +129,16 @@ class CaCommandTest {
         var text = OpenSsl.run(List.of("openssl", "x509", "-noout", "-text", "-in", chain.toString()));
         assertTrue(text.output().contains("OU = operator") || text.output().contains("OU=operator"), text.output());
         assertTrue(text.output().contains("URI:spiffe://redmesh/node/alice"), text.output());
+        // A client's certificate: OU=client and a client URI, never the node URI the bus and
+        // replicas' peer-name checks take
+        Path appCsr = opensslCsr("app", "DNS:localhost");
+        Path appChain = dir.resolve("app.crt");
+        ok("ca", "issue", "--dir", issuer.toString(), "--csr", appCsr.toString(), "--name", "app", "--role", "client",
+                "--hours", "2", "--out", appChain.toString());
+        assertEquals(0, verify(root.resolve("ca.crt"), appChain, dir).code());
+        var appText = OpenSsl.run(List.of("openssl", "x509", "-noout", "-text", "-in", appChain.toString()));
+        assertTrue(appText.output().contains("URI:spiffe://redmesh/client/app") && !appText.output().contains("redmesh/node/"),
+                appText.output());
         // Bad inputs.
         fails("not for 'bob'", "ca", "issue", "--dir", issuer.toString(), "--csr", csr.toString(), "--name", "bob",
                 "--out", dir.resolve("bob.crt").toString());

@@ -26,7 +26,9 @@ import org.junit.jupiter.api.Test;
  * sentinel's user on data nodes ({@link SentinelAcl#DATA_NODE_RULES}) is a mesh user: created
  * once on the data node, it reaches the sentinel through the mesh, and the sentinel logs in to the
  * data node with it. The peer user names SENTINEL subcommands, which a data node's table lacks
- * (as redis-server's does): a data node refuses it, a sentinel takes it. The agents renew both
+ * (as redis-server's does): a data node refuses it, a sentinel takes it, and the data node
+ * holds the mesh's copy without that rule (AbsentCommands); a change made to it there is undone,
+ * so it cannot take the vote from the sentinels. The agents renew both
  * certificates: the sentinel serves its new leaf and keeps seeing its master up.
  */
 class SentinelMeshTest {
@@ -80,6 +82,11 @@ class SentinelMeshTest {
         return MeshTestbed.await(max, cond) >= 0;
     }
 
+    /** The ACL LIST line of sentinel-peer on {@code n}, or "". */
+    private static String peerLine(MeshTestbed.Node n) {
+        return n.call("ACL", "LIST").lines().filter(l -> l.startsWith("user sentinel-peer ")).findFirst().orElse("") + " ";
+    }
+
     @Test
     void sentinelUsersAreMeshUsersAndCertificatesRenewUnderTheSentinel() throws Exception {
         MeshTestbed.Node data = mesh.node(1);
@@ -100,6 +107,17 @@ class SentinelMeshTest {
         assertTrue(data.call(peerUser.toArray(new String[0])).startsWith("-ERR Error in ACL SETUSER modifier "
                 + "'+sentinel|is-master-down-by-addr'"));
         assertEquals("+OK\r\n", sentinel.call(peerUser.toArray(new String[0])));
+        // the mesh takes it to the data node too, which lacks SENTINEL: there it holds the
+        // user without that rule (it would grant nothing there), the rest as on the sentinel
+        assertTrue(await(Duration.ofSeconds(30), () -> peerLine(data).contains(" +publish ")), data.call("ACL", "LIST"));
+        assertFalse(peerLine(data).contains("sentinel|"), peerLine(data));
+        assertTrue(peerLine(sentinel).contains("+sentinel|is-master-down-by-addr"), peerLine(sentinel));
+        // a change made on the data node would publish the rules without it: undone there
+        String held = peerLine(data);
+        assertEquals("+OK\r\n", data.call("ACL", "SETUSER", "sentinel-peer", "+get"));
+        assertTrue(await(Duration.ofSeconds(30), () -> peerLine(data).equals(held)), peerLine(data));
+        assertTrue(peerLine(sentinel).contains("+sentinel|is-master-down-by-addr") && !peerLine(sentinel).contains("+get"),
+                "the sentinel's copy keeps its vote: " + peerLine(sentinel));
 
         // the sentinel logs in to the data node as the mesh user
         assertEquals("+OK\r\n", sentinel.call("SENTINEL", "SET", "mymaster", "auth-user", "sentinel-node", "auth-pass", PASS));

@@ -263,6 +263,23 @@ final class ClusterCore {
         }
     }
 
+    /**
+     * INFO memory's mem_cluster_links: what every live link holds, as Redis sums its links'
+     * structures and buffers; read under the node's lock, like CLUSTER LINKS.
+     */
+    long linksMemory() {
+        long bytes = 0;
+        for (ClusterNode n : state.all()) {
+            if (n.link instanceof BusLink l) {
+                bytes += l.memory();
+            }
+            if (n.inboundLink instanceof BusLink l && l.active()) {
+                bytes += l.memory();
+            }
+        }
+        return bytes;
+    }
+
     /** Links freed because their send buffer passed cluster-link-sendbuf-limit (CLUSTER INFO). */
     long linksBufferLimitExceeded;
 

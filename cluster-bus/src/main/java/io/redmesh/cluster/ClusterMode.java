@@ -68,6 +68,7 @@ public final class ClusterMode {
         handler = new MessageHandler(core, failover);
         cron = new ClusterCron(core, failover, handler);
         topology = new TopologyReplies(core);
+        control.clusterLinksMemory(core::linksMemory);
         control.addInfoSection(section("cluster_enabled:1\r\n"));
         control.router(new SlotRouter(core.state, new SlotRouter.Settings() {
             @Override

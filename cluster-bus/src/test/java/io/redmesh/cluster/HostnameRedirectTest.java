@@ -3,11 +3,19 @@ package io.redmesh.cluster;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SslOptions;
+import io.lettuce.core.SslVerifyMode;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.redmesh.cluster.testing.ClusterPorts;
 import io.redmesh.cluster.testing.ClusterTestbed;
 import io.redmesh.node.testing.TestCertificates;
 import io.redmesh.replication.testing.Await;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -25,7 +33,9 @@ import redis.clients.jedis.JedisCluster;
  * cluster-announce-hostname + cluster-preferred-endpoint-type hostname over TLS: topology replies
  * and -MOVED name the host ("localhost", which resolves to 127.0.0.1), so a client that verifies
  * hostnames against the certificates' DNS names (made here, with "localhost") serves every slot
- * and follows a -MOVED after a slot changed owner (Lettuce #1454, Jedis verifying hostnames).
+ * and follows a -MOVED after a slot changed owner (Jedis verifying hostnames); Lettuce's cluster
+ * client, which verifies hostnames with full peer verification (Lettuce #1454), learns the
+ * hosts from CLUSTER SLOTS and serves every slot.
  */
 class HostnameRedirectTest {
     @TempDir
@@ -127,6 +137,41 @@ class HostnameRedirectTest {
             for (int i = 1; i < 300; i++) {
                 assertEquals("v" + i, jedis.get("host:" + i));
             }
+        }
+    }
+
+    /**
+     * Lettuce verifying peers fully (chain and hostname) connects to every node by the name
+     * the topology gives: an address in CLUSTER SLOTS would fail its hostname check.
+     */
+    @Test
+    void lettuceVerifyingHostnamesServesEverySlot() {
+        RedisURI seed = RedisURI.builder().withHost("localhost").withPort(tlsPorts.get(0)).withSsl(true)
+                .withVerifyPeer(SslVerifyMode.FULL).withTimeout(Duration.ofSeconds(5)).build();
+        RedisClusterClient client = RedisClusterClient.create(seed);
+        TestCertificates.Identity me = certs.client();
+        client.setOptions(ClusterClientOptions.builder().sslOptions(SslOptions.builder().jdkSslProvider()
+                .trustManager(certs.ca().certFile().toFile())
+                .keyManager(me.certFile().toFile(), me.keyFile().toFile(), null).build()).build());
+        try (StatefulRedisClusterConnection<String, String> c = client.connect()) {
+            Set<String> hosts = new HashSet<>();
+            Set<Integer> masters = new HashSet<>();
+            for (RedisClusterNode n : c.getPartitions()) {
+                hosts.add(n.getUri().getHost());
+                if (n.is(RedisClusterNode.NodeFlag.UPSTREAM)) {
+                    masters.add(n.getUri().getPort());
+                }
+            }
+            assertEquals(Set.of("localhost"), hosts, "the client learnt hosts, not addresses");
+            assertEquals(Set.copyOf(tlsPorts), masters, "and the TLS ports of the three masters");
+            for (int i = 0; i < 300; i++) {
+                c.sync().set("lettuce:" + i, "v" + i); // every master, each reached and verified by its name
+            }
+            for (int i = 0; i < 300; i++) {
+                assertEquals("v" + i, c.sync().get("lettuce:" + i));
+            }
+        } finally {
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         }
     }
 

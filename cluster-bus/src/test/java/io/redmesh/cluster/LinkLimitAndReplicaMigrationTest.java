@@ -81,6 +81,9 @@ class LinkLimitAndReplicaMigrationTest {
         assertEquals("0", ClusterTestbed.clusterInfo(port, "total_cluster_links_buffer_limit_exceeded"));
         Map<String, String> to = link(port, "to", stoppedId);
         Map<String, String> from = link(port, "from", stoppedId);
+        long quietLinks = memClusterLinks(port);
+        assertTrue(quietLinks > 0, "INFO mem_cluster_links counts the links of a 7-node cluster: " + quietLinks);
+        long busiestLinks = 0;
         stopped.signal("STOP");
         try {
             byte[] message = new byte[128 * 1024];
@@ -89,9 +92,12 @@ class LinkLimitAndReplicaMigrationTest {
                 for (int i = 0; i < 400
                         && ClusterTestbed.clusterInfo(port, "total_cluster_links_buffer_limit_exceeded").equals("0"); i++) {
                     c.call("PUBLISH".getBytes(), "channel".getBytes(), message);
+                    busiestLinks = Math.max(busiestLinks, memClusterLinks(port));
                     Thread.sleep(10);
                 }
             }
+            // the stuck link's unsent messages show in INFO memory before the link is freed
+            assertTrue(busiestLinks >= quietLinks + message.length, quietLinks + " then " + busiestLinks);
             Await.until("the link to the stopped node to be freed", 5_000,
                     () -> !ClusterTestbed.clusterInfo(port, "total_cluster_links_buffer_limit_exceeded").equals("0"));
             Await.until("a new link to the stopped node", 5_000, () -> {
@@ -107,6 +113,15 @@ class LinkLimitAndReplicaMigrationTest {
             ClusterTestbed.call(port, "CONFIG", "SET", "cluster-link-sendbuf-limit", "0");
         }
         bed.awaitOk(7, 20_000);
+    }
+
+    private static long memClusterLinks(int port) {
+        for (String line : ClusterTestbed.call(port, "INFO", "memory").split("\r\n")) {
+            if (line.startsWith("mem_cluster_links:")) {
+                return Long.parseLong(line.substring("mem_cluster_links:".length()));
+            }
+        }
+        throw new AssertionError("no mem_cluster_links in INFO memory");
     }
 
     /** CLUSTER LINKS of the node at {@code port}: the link in that direction with that node, or null. */

@@ -2,7 +2,6 @@ package io.redmesh.node;
 
 import io.prometheus.client.CollectorRegistry;
 import io.redmesh.node.acl.Acl;
-import io.redmesh.node.acl.AclPrivilege;
 import io.redmesh.node.command.ServerContext;
 import io.redmesh.node.config.ServerConfig;
 import io.redmesh.node.config.ServerConfig.ConfigSetError;
@@ -43,7 +42,7 @@ final class LocalNodeControl implements NodeControl {
         this.node = node;
         this.context = node.context();
         this.acl = node.acl();
-        this.rules = new AclPrivilege(context.table());
+        this.rules = Node.declaredAclRules(); // the same judgement on every member of a mesh
         this.cluster = new ClusterSupport(context, node.tls());
     }
 
@@ -282,6 +281,11 @@ final class LocalNodeControl implements NodeControl {
     @Override
     public void replicationMemory(io.redmesh.node.spi.ReplicationMemory memory) {
         context.replicationMemory(memory);
+    }
+
+    @Override
+    public void clusterLinksMemory(java.util.function.LongSupplier bytes) {
+        context.clusterLinksMemory(bytes);
     }
 
     @Override

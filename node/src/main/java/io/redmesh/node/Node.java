@@ -141,9 +141,15 @@ public final class Node {
         return new Node(config, modules);
     }
 
-    /** ACL rules judged against Redis 7.0's declared commands (a sidecar agent has no node). */
+    /**
+     * ACL rules judged against every command any RedMesh role declares: Redis 7.0's table and the
+     * sentinel's SENTINEL. The mesh policy judges each record with it on every member (a node, a
+     * sentinel, a sidecar): judged against each one's own table, a sentinel peer user's
+     * {@code +sentinel|...} rules were taken by sentinels and refused by data nodes, and the
+     * mesh never converged. Whether a node can apply the rules is decided when it applies them.
+     */
     public static AclRules declaredAclRules() {
-        return new AclPrivilege(CommandTable.load(List.of()));
+        return new AclPrivilege(CommandTable.load(List.of(), true));
     }
 
     private Node(ServerConfig config, List<ModuleCommands> modules) {

@@ -190,6 +190,37 @@ class MaliciousMasterTest {
         }
     }
 
+    /**
+     * DEBUG and MODULE are gated for the master's stream too, as 7.0's processCommand gates
+     * them for its master client: a master cannot make its replica sleep under its lock (or
+     * turn off its checksum checks); the stream goes on after the refusal.
+     */
+    @Test
+    void aMasterCannotRunDebugOnItsReplica() throws Exception {
+        int from = replica.logText().length();
+        try (FakeMaster master = FakeMaster.start((out, in) -> {
+            fullResync(out);
+            byte[] rdb = FakeMaster.rdb();
+            out.write(ascii("$" + rdb.length + "\r\n"));
+            out.write(rdb);
+            out.flush();
+            Thread.sleep(500); // loaded and online: now the stream
+            out.write(ascii("*3\r\n$5\r\nDEBUG\r\n$5\r\nSLEEP\r\n$3\r\n600\r\n"));
+            out.write(ascii("*3\r\n$3\r\nSET\r\n$11\r\nafter-debug\r\n$1\r\n1\r\n"));
+            out.flush();
+        }); Jedis j = new Jedis("127.0.0.1", replica.port(), 5_000)) {
+            j.replicaof("127.0.0.1", master.port());
+            Await.until("the write after DEBUG applied", 20_000, () -> "1".equals(j.get("after-debug")),
+                    () -> replica.logText().substring(from));
+            assertEquals("PONG", j.ping(), "the replica did not sleep");
+            assertTrue(replica.logText().substring(from).contains("'ERR DEBUG command not allowed."),
+                    replica.logText().substring(from));
+            j.replicaofNoOne();
+            j.flushAll();
+            j.set("own-key", "kept");
+        }
+    }
+
     @Test
     void aMasterSilentAfterFullResync() throws Exception {
         against((out, in) -> fullResync(out), "Timeout receiving bulk data from MASTER");

@@ -156,6 +156,9 @@ public final class IssuerService {
             if (!t.name().equals(name)) {
                 throw new PkiException("the join token is for '" + t.name() + "', not for '" + name + "'");
             }
+            if (t.role() == Role.CLIENT) {
+                throw new PkiException("join tokens enroll nodes and operators, not clients (redmesh ca issue --role client)");
+            }
             if (t.role() == Role.OPERATOR && trust.find(t.signer()) == null) {
                 // An issuer's own key may admit nodes, not administrators: the operator role is
                 // granted only by a token from a root (the operator's offline key).

@@ -16,6 +16,7 @@ public final class InProcessNode implements NodeAdapter {
     private final NodeControl node;
     /** The listener registered on the node (NodeAdapter.AclChangeListener shadows the spi name here). */
     private io.redmesh.node.spi.AclChangeListener registered;
+    private final AbsentCommands absent = new AbsentCommands();
 
     public InProcessNode(NodeControl node) {
         this.node = node;
@@ -28,16 +29,24 @@ public final class InProcessNode implements NodeAdapter {
 
     @Override
     public void setUser(String name, String rules) throws NodeException {
-        try {
-            node.setUser(name, rules);
-        } catch (RequestRefusedException e) {
-            throw new NodeException(e.getMessage(), e);
-        }
+        absent.apply(name, rules, describe(), r -> {
+            try {
+                node.setUser(name, r);
+            } catch (RequestRefusedException e) {
+                throw new NodeException(e.getMessage(), e);
+            }
+        });
+    }
+
+    @Override
+    public java.util.List<String> droppedRules(String name) {
+        return absent.droppedFor(name);
     }
 
     @Override
     public void deleteUser(String name) {
         node.deleteUser(name);
+        absent.forget(name);
     }
 
     @Override

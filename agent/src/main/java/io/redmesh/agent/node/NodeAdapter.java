@@ -18,8 +18,16 @@ public interface NodeAdapter extends AutoCloseable {
     /** Every user as name -> rules, as the server reports them now. */
     Map<String, String> users() throws NodeException;
 
-    /** Creates or replaces a user: {@code ACL SETUSER name reset <rules>} as one step. */
+    /**
+     * Creates or replaces a user: {@code ACL SETUSER name reset <rules>} as one step. Rules
+     * naming commands the server lacks are left out ({@link AbsentCommands}).
+     */
     void setUser(String name, String rules) throws NodeException;
+
+    /** The rules {@link #setUser} left out for {@code name} (commands this server lacks); empty when none. */
+    default java.util.List<String> droppedRules(String name) {
+        return java.util.List.of();
+    }
 
     /** Removes a user (its connections are closed, as ACL DELUSER does). No-op if absent. */
     void deleteUser(String name) throws NodeException;

@@ -166,7 +166,7 @@ public final class CertificateAuthority {
         for (InetAddress ip : ips) {
             sans.add(new GeneralName(GeneralName.iPAddress, ip.getHostAddress()));
         }
-        sans.add(new GeneralName(GeneralName.uniformResourceIdentifier, Names.spiffeUri(name).toString()));
+        sans.add(new GeneralName(GeneralName.uniformResourceIdentifier, Names.spiffeUri(name, role).toString()));
         try {
             JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
             X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(certificate(), newSerial(),

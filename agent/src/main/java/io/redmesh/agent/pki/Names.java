@@ -20,6 +20,8 @@ import org.bouncycastle.asn1.x500.style.IETFUtils;
 public final class Names {
     public static final String ORGANIZATION = "RedMesh";
     public static final String SPIFFE_PREFIX = "spiffe://redmesh/node/";
+    /** A client's URI: not under {@link #SPIFFE_PREFIX}, so no node-to-node link accepts it. */
+    public static final String CLIENT_SPIFFE_PREFIX = "spiffe://redmesh/client/";
     /** A node name is a DNS-label-like word, so it fits a CN, a URI path and a file name unescaped. */
     private static final Pattern NODE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
     private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
@@ -37,6 +39,11 @@ public final class Names {
 
     public static URI spiffeUri(String nodeName) {
         return URI.create(SPIFFE_PREFIX + nodeName);
+    }
+
+    /** The URI a leaf of {@code role} carries: a client's is not a node's. */
+    public static URI spiffeUri(String name, Role role) {
+        return role == Role.CLIENT ? URI.create(CLIENT_SPIFFE_PREFIX + name) : spiffeUri(name);
     }
 
     public static X500Name leafSubject(String name, Role role) {

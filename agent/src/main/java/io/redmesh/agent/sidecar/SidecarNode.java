@@ -71,6 +71,7 @@ public final class SidecarNode implements NodeAdapter {
     private final ReentrantLock aclLock = new ReentrantLock();
     /** name -> (rules applied, what ACL LIST rendered them as right after). Guarded by aclLock. */
     private final Map<String, Applied> applied = new HashMap<>();
+    private final io.redmesh.agent.node.AbsentCommands absent = new io.redmesh.agent.node.AbsentCommands();
     /** Refusals and failures already logged, so a periodic pass does not repeat them. Guarded by aclLock. */
     private final Set<String> logged = new HashSet<>();
     private final List<DriftEvent.Listener> driftListeners = new CopyOnWriteArrayList<>();
@@ -149,6 +150,7 @@ public final class SidecarNode implements NodeAdapter {
                 conn.call("ACL DELUSER " + name, j -> j.aclDelUser(name));
             }
             applied.remove(name);
+            absent.forget(name);
         } finally {
             aclLock.unlock();
         }
@@ -274,6 +276,7 @@ public final class SidecarNode implements NodeAdapter {
                 try {
                     conn.call("ACL DELUSER " + name, j -> j.aclDelUser(name));
                     applied.remove(name);
+                    absent.forget(name);
                 } catch (NodeException e) {
                     error = e.getMessage();
                 }
@@ -352,8 +355,15 @@ public final class SidecarNode implements NodeAdapter {
     }
 
     private void apply(String name, String rules) throws NodeException {
-        String[] args = AclListing.setUserArgs(name, rules);
-        conn.call("ACL SETUSER " + name, j -> j.aclSetUser(args[0], Arrays.copyOfRange(args, 1, args.length)));
+        absent.apply(name, rules, describe(), r -> {
+            String[] args = AclListing.setUserArgs(name, r);
+            conn.call("ACL SETUSER " + name, j -> j.aclSetUser(args[0], Arrays.copyOfRange(args, 1, args.length)));
+        });
+    }
+
+    @Override
+    public List<String> droppedRules(String name) {
+        return absent.droppedFor(name);
     }
 
     /** Records how {@code names} rendered after being set to {@code wanted}'s rules. */

@@ -42,6 +42,18 @@ public final class BusLink {
         channel.close();
     }
 
+    /**
+     * What one link costs beside its unsent bytes: the channel, its pipeline and codec and the
+     * receive buffer a message is assembled in (Redis counts its clusterLink and the 1 KB
+     * initial receive buffer); an estimate, as Redis's figure is its allocator's.
+     */
+    static final long FIXED_BYTES = 2048;
+
+    /** This link's share of INFO's mem_cluster_links: the fixed part and the unsent bytes. */
+    public long memory() {
+        return FIXED_BYTES + pendingBytes();
+    }
+
     /** Bytes waiting to be written (CLUSTER LINKS send-buffer-allocated). */
     public long pendingBytes() {
         return channel.unsafe().outboundBuffer() == null ? 0 : channel.unsafe().outboundBuffer().totalPendingWriteBytes();

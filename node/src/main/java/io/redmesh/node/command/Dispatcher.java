@@ -269,10 +269,7 @@ public final class Dispatcher {
             return;
         }
         if (cmd.has(CommandFlag.PROTECTED) && !protectedAllowed(s, cmd)) {
-            String top = (cmd.parent == null ? cmd : cmd.parent).name;
-            reject(s, cmd, top.toUpperCase(Locale.ROOT) + " command not allowed. If the enable-" + top
-                    + "-command option is set to \"local\", you can run it from a local connection, otherwise you "
-                    + "need to set this option in the configuration file, and then restart the server.", false);
+            reject(s, cmd, protectedRefusal(cmd), false);
             return;
         }
         if (!s.authenticated && !cmd.has(CommandFlag.NO_AUTH) && server.authRequired()) {
@@ -425,12 +422,7 @@ public final class Dispatcher {
      * replies discarded by the caller. Returns false when no such command exists. Takes the lock.
      */
     public boolean replay(Session s, byte[][] argv) {
-        String name = Bytes.latin1(argv[0]).toLowerCase(Locale.ROOT);
-        CommandSpec cmd = server.table().get(name);
-        if (cmd != null && cmd.isContainer() && argv.length >= 2) {
-            CommandSpec sub = cmd.subcommand(Bytes.latin1(argv[1]).toLowerCase(Locale.ROOT));
-            cmd = sub == null ? cmd : sub;
-        }
+        CommandSpec cmd = resolve(argv);
         if (cmd == null) {
             return false;
         }
@@ -459,12 +451,37 @@ public final class Dispatcher {
      * Returns false for a command this node does not know. The caller holds the lock.
      */
     public boolean runFromMaster(Session s, byte[][] argv) {
+        CommandSpec cmd = resolve(argv);
+        if (cmd != null && cmd.has(CommandFlag.PROTECTED) && !protectedAllowed(s, cmd)) {
+            // as 7.0's processCommand, which gates DEBUG and MODULE for its master client too: a
+            // master must not make a replica sleep under its lock or change its checks
+            s.reply.error("ERR " + protectedRefusal(cmd));
+            return true;
+        }
         server.keyspace.masterExecuting(true);
         try {
             return replay(s, argv);
         } finally {
             server.keyspace.masterExecuting(false);
         }
+    }
+
+    /** 7.0's refusal of DEBUG or MODULE when its enable-...-command directive does not allow it. */
+    private static String protectedRefusal(CommandSpec cmd) {
+        String top = (cmd.parent == null ? cmd : cmd.parent).name;
+        return top.toUpperCase(Locale.ROOT) + " command not allowed. If the enable-" + top
+                + "-command option is set to \"local\", you can run it from a local connection, otherwise you "
+                + "need to set this option in the configuration file, and then restart the server.";
+    }
+
+    /** The command (or subcommand) {@code argv} names, or null. */
+    private CommandSpec resolve(byte[][] argv) {
+        CommandSpec cmd = server.table().get(Bytes.latin1(argv[0]).toLowerCase(Locale.ROOT));
+        if (cmd != null && cmd.isContainer() && argv.length >= 2) {
+            CommandSpec sub = cmd.subcommand(Bytes.latin1(argv[1]).toLowerCase(Locale.ROOT));
+            cmd = sub == null ? cmd : sub;
+        }
+        return cmd;
     }
 
     /**

@@ -69,6 +69,7 @@ public final class ServerContext {
     private final List<InfoSection> infoSections = new CopyOnWriteArrayList<>();
     /** What replication holds in memory (INFO memory); the replication module reports it. */
     private volatile io.redmesh.node.spi.ReplicationMemory replicationMemory = io.redmesh.node.spi.ReplicationMemory.NONE;
+    private volatile java.util.function.LongSupplier clusterLinksMemory = () -> 0;
     /** Persistence as INFO, SAVE, SHUTDOWN and FLUSHALL see it; set once by the composition root. */
     private PersistenceHooks persistence = PersistenceHooks.NONE;
     private boolean persistenceSet;
@@ -439,6 +440,15 @@ public final class ServerContext {
 
     public void replicationMemory(io.redmesh.node.spi.ReplicationMemory m) {
         replicationMemory = m;
+    }
+
+    /** What the cluster bus's links hold (INFO mem_cluster_links); 0 outside cluster mode. */
+    public long clusterLinksMemory() {
+        return clusterLinksMemory.getAsLong();
+    }
+
+    public void clusterLinksMemory(java.util.function.LongSupplier bytes) {
+        clusterLinksMemory = bytes;
     }
 
     public void addInfoSection(InfoSection s) {

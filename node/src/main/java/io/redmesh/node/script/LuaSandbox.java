@@ -49,11 +49,28 @@ final class LuaSandbox {
             g.rawset(name, LuaValue.NIL);
         }
         g.rawset("_VERSION", LuaValue.valueOf("Lua 5.1"));
+        // Lua 5.1's load(func [, chunkname]) and loadstring(s [, chunkname]): source text only
+        // (no binary chunks), always in these globals. LuaJ's 5.2 load takes an environment, and
+        // a chunk loaded into a table that is not these globals runs without the hook that
+        // enforces SCRIPT/FUNCTION KILL, the call depth and the memory limit.
         LuaValue load = g.get("load");
+        LuaValue text = LuaValue.valueOf("t");
+        g.rawset("load", new VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs args) {
+                LuaValue chunk = args.arg1();
+                if (!chunk.isstring()) {
+                    chunk.checkfunction();
+                }
+                LuaValue name = args.arg(2).isnil() ? LuaValue.valueOf("=(load)") : args.arg(2);
+                return load.invoke(LuaValue.varargsOf(new LuaValue[] {chunk, name, text, g}));
+            }
+        });
         g.rawset("loadstring", new TwoArgFunction() {
             @Override
             public LuaValue call(LuaValue chunk, LuaValue name) {
-                Varargs r = load.invoke(LuaValue.varargsOf(chunk.checkstring(), name.isnil() ? chunk : name));
+                Varargs r = load.invoke(LuaValue.varargsOf(new LuaValue[] {chunk.checkstring(),
+                    name.isnil() ? chunk : name, text, g}));
                 return r.arg1();
             }
         });
@@ -224,13 +241,16 @@ final class LuaSandbox {
             p.freeze();
         }
         g.rawset("_G", g);
-        LuaTable meta = new LuaTable();
+        // read-only like the libraries: a writable metatable of the globals would be a store
+        // shared by every later script and a way to plant an __index that runs in them
+        ProtectedTable meta = new ProtectedTable();
         meta.rawset(LuaValue.INDEX, new TwoArgFunction() {
             @Override
             public LuaValue call(LuaValue t, LuaValue key) {
                 throw new LuaError("Script attempted to access nonexistent global variable '" + key.tojstring() + "'");
             }
         });
+        meta.freeze();
         g.setmetatable(meta);
         g.freeze();
         return g;

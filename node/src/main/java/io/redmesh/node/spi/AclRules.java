@@ -2,9 +2,9 @@ package io.redmesh.node.spi;
 
 /**
  * Judges ACL rules against a command table without touching any user: the agent's mesh policy
- * (which records only an operator may sign). {@link NodeControl#aclRules()} judges against the
- * node's table; {@code io.redmesh.node.Node.declaredAclRules()} against Redis 7.0's declared
- * commands, for a sidecar that has no node.
+ * (which records only an operator may sign). {@link NodeControl#aclRules()} and {@code
+ * io.redmesh.node.Node.declaredAclRules()} (a sidecar's) judge against every command a RedMesh
+ * role declares (Redis 7.0's and SENTINEL), so every member of a mesh judges a record alike.
  */
 public interface AclRules {
     /**

@@ -184,6 +184,9 @@ public interface NodeControl {
     /** Reports what replication holds in memory (INFO memory). */
     void replicationMemory(ReplicationMemory memory);
 
+    /** Reports the bytes the cluster bus's links hold (INFO memory mem_cluster_links). */
+    void clusterLinksMemory(java.util.function.LongSupplier bytes);
+
     /** Resyncs served, as INFO stats counts them (sync_full, sync_partial_ok, sync_partial_err). */
     enum Resync { FULL, PARTIAL_OK, PARTIAL_ERR }
 

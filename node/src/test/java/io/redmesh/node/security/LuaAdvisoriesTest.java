@@ -57,6 +57,22 @@ class LuaAdvisoriesTest {
         assertEquals("$1\r\nA\r\n", eval("return ('a'):upper()"));
     }
 
+    /**
+     * LuaJ's 5.2 load takes an environment: a chunk loaded into a plain table ran without the
+     * hook behind SCRIPT KILL and the memory limit. 5.1's load has no such argument; ours ignores
+     * it, loads source text only (no binary chunks), and the globals' metatable is read-only.
+     */
+    @Test
+    void loadCannotEscapeTheSandboxOrItsHook() {
+        assertTrue(eval("return load('return probe_global', 'c', 't', {probe_global = 1})()")
+                .contains("Script attempted to access nonexistent global variable 'probe_global'"));
+        assertEquals("$3\r\nnil\r\n", eval("return type(load('\\27LuaR\\0\\1\\4\\8\\4\\8\\0'))"));
+        assertEquals("$3\r\nnil\r\n", eval("return type(loadstring('\\27LuaR\\0\\1\\4\\8\\4\\8\\0'))"));
+        assertEquals(":3\r\n", eval("return load('return 1 + 2')()"));
+        assertTrue(eval("getmetatable(_G).x = 1").contains("Attempt to modify a readonly table"));
+        assertTrue(eval("getmetatable(_G).__index = function() return 1 end").contains("Attempt to modify a readonly table"));
+    }
+
     @Test
     void cve2024_31449_bitTohexOfTheSmallestInteger() {
         assertEquals("$8\r\n0000FFFF\r\n", eval("return bit.tohex(65535, -2147483648)"));

@@ -14,6 +14,7 @@ import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
@@ -93,7 +94,7 @@ public abstract class Writers implements AutoCloseable {
         return p;
     }
 
-    static JedisClientConfig jedisConfig(Topology t, String user, String password) {
+    static JedisClientConfig jedisConfig(SSLContext tls, String user, String password) {
         DefaultJedisClientConfig.Builder b = DefaultJedisClientConfig.builder().timeoutMillis(2000);
         if (user != null) {
             b.user(user);
@@ -101,10 +102,14 @@ public abstract class Writers implements AutoCloseable {
         if (password != null) {
             b.password(password);
         }
-        if (t.clientTls() != null) {
-            b.ssl(true).sslSocketFactory(t.clientTls().getSocketFactory()).sslParameters(verifyHostname());
+        if (tls != null) {
+            b.ssl(true).sslSocketFactory(tls.getSocketFactory()).sslParameters(verifyHostname());
         }
         return b.build();
+    }
+
+    private static List<Integer> sentinelPorts(Topology t) {
+        return t.sentinels().stream().map(ServerProcess::servingPort).toList();
     }
 
     /** A Jedis sentinel pool writer. */
@@ -113,12 +118,22 @@ public abstract class Writers implements AutoCloseable {
     }
 
     public static Writers jedis(Topology t, String prefix, String user, String password) {
+        return jedis(Topology.MASTER_NAME, sentinelPorts(t), t.clientTls(), prefix, user, password);
+    }
+
+    /**
+     * A Jedis sentinel pool writer for any sentinel group on loopback: {@code tls} (null for
+     * plaintext) serves both the sentinels and the master, {@code user}/{@code password} log in
+     * to the master only.
+     */
+    public static Writers jedis(String masterName, List<Integer> sentinelPorts, SSLContext tls, String prefix,
+            String user, String password) {
         Set<HostAndPort> sentinels = new HashSet<>();
-        for (ServerProcess s : t.sentinels()) {
-            sentinels.add(new HostAndPort("127.0.0.1", s.servingPort()));
+        for (int port : sentinelPorts) {
+            sentinels.add(new HostAndPort("127.0.0.1", port));
         }
-        JedisSentinelPool pool = new JedisSentinelPool(Topology.MASTER_NAME, sentinels,
-                jedisConfig(t, user, password), jedisConfig(t, null, null));
+        JedisSentinelPool pool = new JedisSentinelPool(masterName, sentinels,
+                jedisConfig(tls, user, password), jedisConfig(tls, null, null));
         Writers w = new Writers(prefix) {
             @Override
             void write(String key, String value) {
@@ -138,22 +153,39 @@ public abstract class Writers implements AutoCloseable {
 
     /** A Lettuce writer through a sentinel RedisURI. */
     public static Writers lettuce(Topology t, String prefix) {
-        RedisURI.Builder uri = RedisURI.builder().withSentinelMasterId(Topology.MASTER_NAME)
-                .withTimeout(Duration.ofSeconds(2));
-        boolean tls = t.clientTls() != null;
-        for (ServerProcess s : t.sentinels()) {
-            uri.withSentinel(RedisURI.builder().withHost("127.0.0.1").withPort(s.servingPort()).withSsl(tls)
-                    .withVerifyPeer(tls ? SslVerifyMode.FULL : SslVerifyMode.NONE).build());
+        SslOptions tls = null;
+        if (t.clientTls() != null) {
+            TestCertificates.Identity me = t.harness();
+            tls = SslOptions.builder().jdkSslProvider().trustManager(t.certs().ca().certFile().toFile())
+                    .keyManager(me.certFile().toFile(), me.keyFile().toFile(), null).build();
         }
-        if (tls) {
+        return lettuce(Topology.MASTER_NAME, sentinelPorts(t), tls, prefix, null, null);
+    }
+
+    /**
+     * A Lettuce writer through a sentinel RedisURI for any sentinel group on loopback: TLS with
+     * full peer verification to the sentinels and the master when {@code tls} is not null,
+     * {@code user}/{@code password} for the master only.
+     */
+    public static Writers lettuce(String masterName, List<Integer> sentinelPorts, SslOptions tls, String prefix,
+            String user, String password) {
+        RedisURI.Builder uri = RedisURI.builder().withSentinelMasterId(masterName).withTimeout(Duration.ofSeconds(2));
+        boolean ssl = tls != null;
+        for (int port : sentinelPorts) {
+            uri.withSentinel(RedisURI.builder().withHost("127.0.0.1").withPort(port).withSsl(ssl)
+                    .withVerifyPeer(ssl ? SslVerifyMode.FULL : SslVerifyMode.NONE).build());
+        }
+        if (ssl) {
             uri.withSsl(true).withVerifyPeer(SslVerifyMode.FULL);
         }
+        if (password != null && user != null) {
+            uri.withAuthentication(user, password);
+        } else if (password != null) {
+            uri.withPassword(password.toCharArray());
+        }
         RedisClient client = RedisClient.create(uri.build());
-        if (tls) {
-            TestCertificates.Identity me = t.harness();
-            client.setOptions(ClientOptions.builder().sslOptions(SslOptions.builder().jdkSslProvider()
-                    .trustManager(t.certs().ca().certFile().toFile())
-                    .keyManager(me.certFile().toFile(), me.keyFile().toFile(), null).build()).build());
+        if (ssl) {
+            client.setOptions(ClientOptions.builder().sslOptions(tls).build());
         }
         StatefulRedisConnection<String, String> conn = client.connect();
         Writers w = new Writers(prefix) {

@@ -291,7 +291,7 @@ final class InfoCommand {
         line(sb, "mem_total_replication_buffers", srv.replicationMemory().total());
         line(sb, "mem_clients_slaves", srv.replicationMemory().replicas());
         line(sb, "mem_clients_normal", 0);
-        line(sb, "mem_cluster_links", 0);
+        line(sb, "mem_cluster_links", srv.clusterLinksMemory());
         line(sb, "mem_aof_buffer", 0);
         line(sb, "mem_allocator", "jvm");
         line(sb, "active_defrag_running", 0);

@@ -76,6 +76,39 @@ class ClientPauseDiffTest extends DiffTestBase {
         return seen;
     }
 
+    /** Under WRITE, which commands wait: 7.0's may-replicate ones too (EVAL, EVALSHA, FCALL, PUBLISH, PFCOUNT). */
+    private static List<String> whoWaits(RespClient admin, RespClient other) throws Exception {
+        List<String> seen = new ArrayList<>();
+        String sha = admin.callString("SCRIPT", "LOAD", "return 1");
+        sha = sha.substring(sha.indexOf('\n') + 1).trim();
+        String[][] probes = {{"GET", "k"}, {"EVAL_RO", "return 1", "0"}, {"EVAL", "return 1", "0"},
+            {"EVALSHA", sha, "0"}, {"PUBLISH", "ch", "m"}, {"PFCOUNT", "hll"}, {"SET", "k", "2"}};
+        for (String[] probe : probes) {
+            seen.add(admin.callString("CLIENT", "PAUSE", "100000", "WRITE"));
+            other.send(RespClient.encode(RespClient.args(probe)));
+            seen.add(probe[0] + " answered at once: " + answersWithin(other, 300));
+            seen.add(admin.callString("CLIENT", "UNPAUSE"));
+            seen.add(probe[0] + " answered after UNPAUSE: " + answersWithin(other, 2000));
+        }
+        return seen;
+    }
+
+    @Test
+    void mayReplicateCommandsWaitUnderWriteAsInRedis() throws Exception {
+        List<String> real;
+        List<String> ours;
+        try (RespClient a = anotherRealClient(); RespClient o = anotherRealClient()) {
+            real = whoWaits(a, o);
+        }
+        try (RespClient a = anotherOurClient(); RespClient o = anotherOurClient()) {
+            ours = whoWaits(a, o);
+        }
+        assertEquals(real, ours);
+        assertTrue(real.contains("EVAL answered at once: false") && real.contains("GET answered at once: true"),
+                real.toString());
+        d.sameAll("DEL k");
+    }
+
     @Test
     void pausedClientsWaitAsInRedis() throws Exception {
         List<String> real;
