@@ -33,7 +33,7 @@ class LauncherJvmOptionsTest {
     @Test
     void heapCapFollowsTheConfigFileAndItsIncludesUnlessTheCommandLineSaysOtherwise() throws Exception {
         Path inner = dir.resolve("inner.conf");
-        Files.writeString(inner, "port 7000\nmaxmemory \"100mb\"\n");
+        Files.writeString(inner, "port 7000\nmaxmemory \"100mb\""); // no newline after the last line
         Path outer = dir.resolve("outer.conf");
         Files.writeString(outer, "include " + inner + "\nappendonly no\n");
         assertTrue(options(Map.of(), "server", outer.toString()).endsWith(" -Xmx328m"));
