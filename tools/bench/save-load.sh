@@ -15,14 +15,10 @@ cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 
 trap cleanup EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
-python3 - "$N" > "$DIR/data.resp" <<'EOF'
+PYTHONPATH="$ROOT/tools/bench" python3 - "$N" > "$DIR/data.resp" <<'EOF'
 import sys
-n = int(sys.argv[1]); out = sys.stdout.buffer
-def cmd(*a):
-    out.write(b"*%d\r\n" % len(a))
-    for x in a:
-        x = x if isinstance(x, bytes) else str(x).encode()
-        out.write(b"$%d\r\n%s\r\n" % (len(x), x))
+from resp_out import cmd
+n = int(sys.argv[1])
 for i in range(n):
     k = "key:%d" % i; kind = i % 10
     if kind < 6:
@@ -46,8 +42,8 @@ start() { # name port dir args... ; sets SPID
   if [ "$name" = redis ]; then
     redis-server --port "$port" --bind 127.0.0.1 --save "" --appendonly no --dir "$dir" "$@" >"$dir/log" 2>&1 &
   else
-    java -XX:+UseParallelGC -Xmx6g -jar "$JAR" server --port "$port" --bind 127.0.0.1 --save "" --dir "$dir" "$@" \
-      >"$dir/log" 2>&1 &
+    # the launcher's JVM options, as a user's node runs (REDMESH_JAVA_OPTS replaces them)
+    "$ROOT/bin/redmesh" server --port "$port" --bind 127.0.0.1 --save "" --dir "$dir" "$@" >"$dir/log" 2>&1 &
   fi
   SPID=$!; PIDS+=("$SPID")
   for _ in $(seq 600); do grep -q "Ready to accept connections" "$dir/log" 2>/dev/null && return; sleep 0.1; done
@@ -55,7 +51,7 @@ start() { # name port dir args... ; sets SPID
 }
 stop() { redis-cli -p "$1" SHUTDOWN NOSAVE >/dev/null 2>&1 || true; wait "$2" 2>/dev/null || true; }
 
-echo "# save-load keys=$N rounds=$ROUNDS $(date -u +%FT%TZ) load=$(cut -d' ' -f1-3 /proc/loadavg)"
+echo "# save-load keys=$N rounds=$ROUNDS $(date -u +%FT%TZ) load=$(cut -d' ' -f1-3 /proc/loadavg) redmesh JVM options: ${REDMESH_JAVA_OPTS:-bin/redmesh default}"
 echo "round server save_s load_s rdb_bytes"
 for r in $(seq "$ROUNDS"); do
   for variant in redis redmesh redmesh-sealed; do

@@ -49,14 +49,33 @@ final class Launched implements AutoCloseable {
 
     /** Runs {@code cmd} (a script that ends in bin/redmesh) with the launcher's test environment. */
     static Launched command(List<String> cmd) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        pb.environment().put("REDMESH_CLASSPATH", cp);
+        ProcessBuilder pb = builder(cmd);
         // A small, quick-starting JVM: these tests measure behaviour, not speed. From a class
         // path there is no jar manifest, so Atomix's Add-Opens (agent processes) is given here.
         pb.environment().put("REDMESH_JAVA_OPTS", "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k -Xmx256m "
                 + "--add-opens java.base/java.util.concurrent.atomic=ALL-UNNAMED");
         return new Launched(pb.start());
+    }
+
+    /**
+     * Runs bin/{@code script} with the JVM options the launcher chooses itself (heap sizing from
+     * maxmemory, collector), as a user's process runs: for tests of what those options promise.
+     */
+    static Launched withProductJvmOptions(String script, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(root().resolve("bin").resolve(script).toString());
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = builder(cmd);
+        pb.environment().remove("REDMESH_JAVA_OPTS");
+        pb.environment().remove("REDMESH_HEAP");
+        return new Launched(pb.start());
+    }
+
+    private static ProcessBuilder builder(List<String> cmd) {
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        pb.environment().put("REDMESH_CLASSPATH", cp);
+        return pb;
     }
 
     static Launched server(String... args) throws IOException {

@@ -303,7 +303,10 @@ public final class ServerContext {
             }
         });
         // maxmemory is unsigned: 2^64-1 reads as -1 here and means "no practical limit"
-        config.onChange("maxmemory", v -> maxmemory = (Long) v < 0 ? Long.MAX_VALUE : (Long) v);
+        config.onChange("maxmemory", v -> {
+            maxmemory = (Long) v < 0 ? Long.MAX_VALUE : (Long) v;
+            HeapHeadroom.check(maxmemory, Runtime.getRuntime().maxMemory());
+        });
         config.onChange("slowlog-log-slower-than", v -> slowlogSlowerThan = (Long) v);
         config.onChange("slowlog-max-len", v -> {
             slowlogMaxLen = (int) Math.min(Integer.MAX_VALUE, (Long) v);

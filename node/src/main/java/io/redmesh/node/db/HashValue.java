@@ -1,45 +1,70 @@
 package io.redmesh.node.db;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BiConsumer;
 
 /**
- * A Redis hash. Small hashes use the "listpack" encoding: one array of field, value, field,
- * value... in insertion order, searched linearly, so HGETALL answers in insertion order exactly
- * as a Redis listpack does (an updated field keeps its place, a deleted one closes the gap). Once
- * a hash has more than hash-max-listpack-entries fields or a field or value longer than
- * hash-max-listpack-value bytes, it converts, one way, to "hashtable": a {@link Dict} of field to
- * value, whose SCAN cursor and random sampling behave like Redis's dict.
+ * A Redis hash. Small hashes use the "listpack" encoding: one byte array of field, value, field,
+ * value... in insertion order ({@link PackedPairs}), searched linearly, so HGETALL answers in
+ * insertion order exactly as a Redis listpack does (an updated field keeps its place, a deleted
+ * one closes the gap), and a 10-field hash costs one array instead of twenty (docs/INTERNALS.md,
+ * "Keyspace and memory"). Once a hash has more than hash-max-listpack-entries fields, a field or
+ * value longer than hash-max-listpack-value bytes, or would pass a listpack's 1 GB safety size,
+ * it converts, one way, to "hashtable": a {@link Dict} of field to value, whose SCAN cursor and
+ * random sampling behave like Redis's dict.
  *
- * <p>Fields and values are byte arrays that are never mutated, so they may be shared with the
- * command arguments they came from and with copies.
+ * <p>Fields and values given to {@link #set} are copied into a listpack, or kept as they are by a
+ * hashtable, so they must not be changed afterwards; what the reads give out is never changed by
+ * the hash either (a listpack's are fresh copies).
  */
 public final class HashValue implements Sized {
     /** Object header and fields of this class. */
     private static final long SELF = 32;
 
-    /** Listpack encoding: pairs[2i] = field, pairs[2i+1] = value; null once converted. */
-    private byte[][] pairs;
+    /** Listpack encoding: the pairs packed in one array; null once converted. */
+    private byte[] packed;
     /** Number of fields while listpack-encoded. */
     private int count;
     /** Hashtable encoding: field -> value (byte[]); null while listpack-encoded. */
     private Dict dict;
-    /** Sum of the estimated sizes of every field and value array, kept up to date. */
+    /** The hashtable's estimated field and value arrays, kept up to date (0 while a listpack). */
     private long payload;
 
     public HashValue() {
-        pairs = new byte[8][];
+        packed = PackedPairs.EMPTY;
+    }
+
+    /**
+     * A listpack-encoded hash of {@code flat} (field, value, field, value... in that order, as an
+     * RDB listpack holds them), packed in one step rather than a copy per field; null when a
+     * field repeats or the whole would pass a listpack's safety size.
+     */
+    public static HashValue listpackOf(List<byte[]> flat) {
+        int n = flat.size() / 2;
+        java.util.Set<java.nio.ByteBuffer> fields = new java.util.HashSet<>(2 * n);
+        long bytes = 0;
+        for (int i = 0; i < n; i++) {
+            if (!fields.add(java.nio.ByteBuffer.wrap(flat.get(2 * i)))) {
+                return null;
+            }
+            bytes += flat.get(2 * i).length + flat.get(2 * i + 1).length;
+        }
+        if (!PackedPairs.safeToAdd(PackedPairs.EMPTY, bytes + 10L * n)) {
+            return null;
+        }
+        HashValue h = new HashValue();
+        h.packed = PackedPairs.append(PackedPairs.EMPTY, flat.subList(0, 2 * n).toArray(new byte[0][]));
+        h.count = n;
+        return h;
     }
 
     // ------------------------------------------------------------------ Sized
 
     @Override
     public long bytes() {
-        long table = dict == null ? MemoryEstimator.align(16L + 4L * pairs.length) : dict.overheadBytes();
-        return SELF + table + payload;
+        return SELF + (dict == null ? MemoryEstimator.byteArray(packed.length) : dict.overheadBytes() + payload);
     }
 
     @Override
@@ -61,10 +86,10 @@ public final class HashValue implements Sized {
     public HashValue copy() {
         HashValue h = new HashValue();
         if (dict == null) {
-            h.pairs = Arrays.copyOf(pairs, pairs.length);
+            h.packed = packed; // never changed in place: every write makes a new array
             h.count = count;
         } else {
-            h.pairs = null;
+            h.packed = null;
             h.dict = new Dict();
             dict.forEach(e -> h.dict.addNew(e.key, e.value));
         }
@@ -83,12 +108,12 @@ public final class HashValue implements Sized {
         if (dict != null) {
             return (byte[]) dict.get(field);
         }
-        int i = indexOf(field);
-        return i < 0 ? null : pairs[i + 1];
+        int at = PackedPairs.indexOf(packed, count, field);
+        return at < 0 ? null : PackedPairs.element(packed, PackedPairs.next(packed, at));
     }
 
     public boolean contains(byte[] field) {
-        return dict != null ? dict.contains(field) : indexOf(field) >= 0;
+        return dict != null ? dict.contains(field) : PackedPairs.indexOf(packed, count, field) >= 0;
     }
 
     /** Visits every field and value: insertion order for a listpack, table order otherwise. */
@@ -97,8 +122,10 @@ public final class HashValue implements Sized {
             dict.forEach(e -> visitor.accept(e.key, (byte[]) e.value));
             return;
         }
-        for (int i = 0; i < 2 * count; i += 2) {
-            visitor.accept(pairs[i], pairs[i + 1]);
+        for (int i = 0, at = 0; i < count; i++) {
+            int valueAt = PackedPairs.next(packed, at);
+            visitor.accept(PackedPairs.element(packed, at), PackedPairs.element(packed, valueAt));
+            at = PackedPairs.next(packed, valueAt);
         }
     }
 
@@ -123,8 +150,7 @@ public final class HashValue implements Sized {
         if (count == 0) {
             return null;
         }
-        int i = 2 * ThreadLocalRandom.current().nextInt(count);
-        return new byte[][] {pairs[i], pairs[i + 1]};
+        return pairAt(PackedPairs.skip(packed, 0, 2 * ThreadLocalRandom.current().nextInt(count)));
     }
 
     /**
@@ -137,9 +163,9 @@ public final class HashValue implements Sized {
         if (dict == null) {
             // Selection sampling: each element is kept with probability needed/remaining.
             int needed = n;
-            for (int i = 0; i < count && needed > 0; i++) {
+            for (int i = 0, at = 0; i < count && needed > 0; i++, at = PackedPairs.skip(packed, at, 2)) {
                 if (r.nextInt(count - i) < needed) {
-                    out.add(new byte[][] {pairs[2 * i], pairs[2 * i + 1]});
+                    out.add(pairAt(at));
                     needed--;
                 }
             }
@@ -178,7 +204,8 @@ public final class HashValue implements Sized {
      * listpack, and after when there are too many fields. Returns true when the field is new.
      */
     public boolean set(byte[] field, byte[] value, long maxEntries, long maxValue) {
-        if (dict == null && (field.length > maxValue || value.length > maxValue)) {
+        if (dict == null && (field.length > maxValue || value.length > maxValue
+                || !PackedPairs.safeToAdd(packed, field.length + value.length))) {
             convert();
         }
         if (dict != null) {
@@ -192,19 +219,13 @@ public final class HashValue implements Sized {
             payload += MemoryEstimator.byteArray(field.length) + MemoryEstimator.byteArray(value.length);
             return true;
         }
-        int i = indexOf(field);
-        if (i >= 0) {
-            payload += MemoryEstimator.byteArray(value.length) - MemoryEstimator.byteArray(pairs[i + 1].length);
-            pairs[i + 1] = value;
+        int at = PackedPairs.indexOf(packed, count, field);
+        if (at >= 0) {
+            packed = PackedPairs.replace(packed, PackedPairs.next(packed, at), value);
             return false;
         }
-        if (2 * count + 2 > pairs.length) {
-            pairs = Arrays.copyOf(pairs, pairs.length * 2);
-        }
-        pairs[2 * count] = field;
-        pairs[2 * count + 1] = value;
+        packed = PackedPairs.append(packed, field, value);
         count++;
-        payload += MemoryEstimator.byteArray(field.length) + MemoryEstimator.byteArray(value.length);
         if (count > maxEntries) {
             convert();
         }
@@ -237,18 +258,12 @@ public final class HashValue implements Sized {
             payload -= MemoryEstimator.byteArray(e.key.length) + MemoryEstimator.byteArray(((byte[]) e.value).length);
             return true;
         }
-        int i = indexOf(field);
-        if (i < 0) {
+        int at = PackedPairs.indexOf(packed, count, field);
+        if (at < 0) {
             return false;
         }
-        payload -= MemoryEstimator.byteArray(pairs[i].length) + MemoryEstimator.byteArray(pairs[i + 1].length);
-        System.arraycopy(pairs, i + 2, pairs, i, 2 * count - i - 2);
+        packed = PackedPairs.cut(packed, at, PackedPairs.skip(packed, at, 2));
         count--;
-        pairs[2 * count] = null;
-        pairs[2 * count + 1] = null;
-        if (pairs.length > 16 && 4 * count < pairs.length) {
-            pairs = Arrays.copyOf(pairs, pairs.length / 2);
-        }
         return true;
     }
 
@@ -258,16 +273,26 @@ public final class HashValue implements Sized {
             return;
         }
         Dict d = new Dict();
-        for (int i = 0; i < 2 * count; i += 2) {
-            d.addNew(pairs[i], pairs[i + 1]);
+        long sum = 0;
+        for (int i = 0, at = 0; i < count; i++) {
+            int valueAt = PackedPairs.next(packed, at);
+            byte[] f = PackedPairs.element(packed, at);
+            byte[] v = PackedPairs.element(packed, valueAt);
+            d.addNew(f, v);
+            sum += MemoryEstimator.byteArray(f.length) + MemoryEstimator.byteArray(v.length);
+            at = PackedPairs.next(packed, valueAt);
         }
         dict = d;
-        pairs = null;
+        payload = sum;
+        packed = null;
         count = 0;
     }
 
-    /** The payload recounted from scratch (tests check the running figure against it). */
+    /** The hashtable's payload recounted from scratch (tests check the running figure against it). */
     long recountPayload() {
+        if (dict == null) {
+            return 0;
+        }
         long[] sum = {0};
         forEach((f, v) -> sum[0] += MemoryEstimator.byteArray(f.length) + MemoryEstimator.byteArray(v.length));
         return sum[0];
@@ -277,12 +302,12 @@ public final class HashValue implements Sized {
         return payload;
     }
 
-    private int indexOf(byte[] field) {
-        for (int i = 0; i < 2 * count; i += 2) {
-            if (Arrays.equals(pairs[i], field)) {
-                return i;
-            }
-        }
-        return -1;
+    /** The packed bytes of a listpack (tests compare them with a re-encoding of the pairs). */
+    byte[] packed() {
+        return packed;
+    }
+
+    private byte[][] pairAt(int at) {
+        return new byte[][] {PackedPairs.element(packed, at), PackedPairs.element(packed, PackedPairs.next(packed, at))};
     }
 }

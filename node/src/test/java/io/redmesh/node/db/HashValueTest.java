@@ -60,6 +60,90 @@ class HashValueTest {
         assertFalse(h.contains(b("zz")));
     }
 
+    /**
+     * Random writes against a reference map (a LinkedHashMap keeps a listpack's order: an update
+     * keeps its place, a re-added field goes last), with copies taken on the way that must not
+     * change, through conversions at random sizes; the packed form is checked against a fresh
+     * encoding of the model after every step.
+     */
+    @Test
+    void behavesLikeAnInsertionOrderedMapThroughConversions() {
+        Random r = new Random(1616);
+        for (int round = 0; round < 40; round++) {
+            long maxEntries = 1 + r.nextInt(40);
+            long maxValue = 1 + r.nextInt(200);
+            HashValue h = new HashValue();
+            Map<String, String> model = new java.util.LinkedHashMap<>();
+            List<Map.Entry<HashValue, List<String>>> copies = new ArrayList<>();
+            for (int step = 0; step < 300; step++) {
+                String f = "f" + r.nextInt(60);
+                int op = r.nextInt(10);
+                if (op < 3) {
+                    assertEquals(model.remove(f) != null, h.remove(b(f)));
+                } else if (op < 9) {
+                    // mostly short values, sometimes one of 128+ bytes (a two-byte length prefix)
+                    String v = "v".repeat(r.nextInt(20) == 0 ? 128 + r.nextInt(200) : r.nextInt(12));
+                    assertEquals(!model.containsKey(f), h.set(b(f), b(v), maxEntries, maxValue));
+                    model.put(f, v);
+                } else {
+                    copies.add(Map.entry(h.copy(), flat(h)));
+                }
+                assertEquals(model.size(), h.length());
+                String probe = "f" + r.nextInt(60);
+                assertEquals(model.containsKey(probe), h.contains(b(probe)));
+                assertEquals(model.get(probe), h.get(b(probe)) == null ? null : Bytes.latin1(h.get(b(probe))));
+                if (h.isListpack()) {
+                    List<String> expected = new ArrayList<>();
+                    model.forEach((k, v) -> {
+                        expected.add(k);
+                        expected.add(v);
+                    });
+                    assertEquals(expected, flat(h), "listpack order at step " + step);
+                    byte[] fresh = PackedPairs.EMPTY;
+                    for (String e : expected) {
+                        fresh = PackedPairs.append(fresh, b(e));
+                    }
+                    assertArrayEquals(fresh, h.packed());
+                    assertEquals(32 + MemoryEstimator.byteArray(fresh.length), h.bytes());
+                } else {
+                    Set<String> expected = new HashSet<>();
+                    model.forEach((k, v) -> expected.add(k + "=" + v));
+                    assertEquals(expected, new HashSet<>(pairs(h)));
+                    assertEquals(h.recountPayload(), h.payload());
+                }
+            }
+            for (Map.Entry<HashValue, List<String>> c : copies) {
+                if (c.getKey().isListpack()) {
+                    assertEquals(c.getValue(), flat(c.getKey()), "a copy does not change with its original");
+                } else {
+                    assertEquals(new HashSet<>(c.getValue()), new HashSet<>(flat(c.getKey())));
+                }
+            }
+        }
+    }
+
+    @Test
+    void listpackOfPacksAnRdbListpackAsFieldByFieldWritesWould() {
+        List<byte[]> flat = new ArrayList<>();
+        HashValue oneByOne = new HashValue();
+        for (int i = 0; i < 50; i++) {
+            byte[] f = b("field" + i);
+            byte[] v = b("v".repeat(i * 7));
+            flat.add(f);
+            flat.add(v);
+            oneByOne.set(f, v, ENTRIES, 1000);
+        }
+        HashValue packed = HashValue.listpackOf(flat);
+        assertArrayEquals(oneByOne.packed(), packed.packed());
+        assertEquals(oneByOne.length(), packed.length());
+        assertEquals(oneByOne.bytes(), packed.bytes());
+        assertEquals(flat(oneByOne), flat(packed));
+        flat.add(b("field7"));
+        flat.add(b("again"));
+        assertNull(HashValue.listpackOf(flat), "a repeated field is the caller's error to report");
+        assertEquals(0, HashValue.listpackOf(List.of()).length());
+    }
+
     @Test
     void convertsPastTheEntryLimitAndNeverBack() {
         HashValue h = new HashValue();
@@ -140,7 +224,7 @@ class HashValueTest {
         long before = h.bytes();
         h.set(b("field"), b("x".repeat(50)), ENTRIES, VALUE);
         long after = h.bytes();
-        assertTrue(after >= before + MemoryEstimator.byteArray(50) + MemoryEstimator.byteArray(5));
+        assertTrue(after >= before + 50 + 5, "a listpack counts its packed bytes");
         h.set(b("field"), b("x"), ENTRIES, VALUE);
         assertTrue(h.bytes() < after);
         h.convert();

@@ -217,6 +217,13 @@ public final class RdbValueReader {
         }
         if (n > hashEntries || maxlen > hashValue) {
             h.convert();
+        } else {
+            HashValue packed = HashValue.listpackOf(e);
+            if (packed != null) {
+                return n == 0 ? null : packed;
+            }
+            // a repeated field (reported below) or a listpack past the safety size
+            h.convert();
         }
         for (int i = 0; i < n; i++) {
             if (!h.set(e.get(2 * i), e.get(2 * i + 1), Long.MAX_VALUE, Long.MAX_VALUE)) {
