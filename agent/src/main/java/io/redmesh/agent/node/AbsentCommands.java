@@ -1,6 +1,6 @@
 package io.redmesh.agent.node;
 
-import io.redmesh.node.acl.AclRuleParser;
+import io.redmesh.node.spi.AclRules;
 import io.redmesh.node.spi.NodeLog;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -56,7 +56,7 @@ public final class AbsentCommands {
                 break;
             } catch (NodeAdapter.NodeException e) {
                 String rule = refusedCommandRule(e.getMessage());
-                if (rule == null || dropped.size() >= MAX_DROPPED || !tokens.removeIf(rule::equals)) {
+                if (rule == null || dropped.size() >= MAX_DROPPED || !knownToRedMesh(rule) || !tokens.removeIf(rule::equals)) {
                     throw e;
                 }
                 dropped.add(rule);
@@ -76,6 +76,25 @@ public final class AbsentCommands {
         }
     }
 
+    /**
+     * Whether some RedMesh role declares the command the rule names (the mesh judges records
+     * against the same table): only a command another member has is left out here; a rule naming
+     * a command nothing has is a mistake, refused as before.
+     */
+    private static boolean knownToRedMesh(String rule) {
+        try {
+            Union.RULES.privileged(rule);
+            return true;
+        } catch (io.redmesh.node.spi.RequestRefusedException e) {
+            return false;
+        }
+    }
+
+    /** Loaded on first use: most nodes never lack a command. */
+    private static final class Union {
+        static final AclRules RULES = io.redmesh.node.Node.declaredAclRules();
+    }
+
     /** The node deleted {@code name}, or set it from rules it holds whole. */
     public void forget(String name) {
         partial.remove(name);
@@ -88,12 +107,8 @@ public final class AbsentCommands {
 
     /** The rules as ACL SETUSER takes them: words, a selector's words merged into one. */
     static List<String> tokens(String rules) {
-        List<String> words = new ArrayList<>();
-        if (!rules.isBlank()) {
-            words.addAll(Arrays.asList(rules.trim().split(" +")));
-        }
-        List<String> merged = AclRuleParser.mergeSelectorArguments(words, new int[1]);
-        return new ArrayList<>(merged != null ? merged : words);
+        List<String> merged = AclRules.ruleTokens(rules);
+        return new ArrayList<>(merged != null ? merged : Arrays.asList(rules.trim().split(" +")));
     }
 
     /**
