@@ -26,6 +26,11 @@ public final class AbsentCommands {
     /** Redis's reason for a rule naming a command it lacks (ACLSetSelector's ENOENT), ours too. */
     static final String UNKNOWN = "Unknown command or category name in ACL";
     private static final int LOGGED_MAX = 1024;
+    /**
+     * The most rules left out of one user: each is one more ACL SETUSER attempt, and a record of
+     * 1 MB could name tens of thousands; past it the user is refused as before.
+     */
+    static final int MAX_DROPPED = 64;
 
     /** Applies one rules string to the node (ACL SETUSER name reset rules...). */
     public interface Apply {
@@ -51,7 +56,7 @@ public final class AbsentCommands {
                 break;
             } catch (NodeAdapter.NodeException e) {
                 String rule = refusedCommandRule(e.getMessage());
-                if (rule == null || !tokens.removeIf(rule::equals)) {
+                if (rule == null || dropped.size() >= MAX_DROPPED || !tokens.removeIf(rule::equals)) {
                     throw e;
                 }
                 dropped.add(rule);
@@ -65,7 +70,7 @@ public final class AbsentCommands {
         if (logged.size() >= LOGGED_MAX) {
             logged.clear();
         }
-        if (logged.putIfAbsent(name + "\0" + rules, Boolean.TRUE) == null) {
+        if (logged.putIfAbsent(name + "\0" + rules.length() + "\0" + rules.hashCode(), Boolean.TRUE) == null) {
             NodeLog.notice("Agent: ACL user '" + name + "' applied to " + where + " without " + dropped
                     + ": commands this node does not have");
         }
