@@ -82,6 +82,7 @@ HIDDEN_FLAGS = {
     "fcall": ["may_replicate"],
     "pfcount": ["may_replicate"],
     "publish": ["may_replicate"],
+    "spublish": ["may_replicate"],
 }
 
 

@@ -20,7 +20,7 @@ done
 # redis-cli's certificate: the key is made here and never leaves the client volume
 openssl ecparam -name prime256v1 -genkey -noout -out /client/client.key
 openssl req -new -key /client/client.key -subj /CN=admin -out /client/client.csr
-redmesh ca issue --dir /pki/ca --passphrase-file /pki/ca.pass --csr /client/client.csr --name admin --role node --hours 720 --out /client/client.crt
+redmesh ca issue --dir /pki/ca --passphrase-file /pki/ca.pass --csr /client/client.csr --name admin --role client --hours 720 --out /client/client.crt
 cp /pki/ca/ca.crt /client/ca.crt
 chmod 0644 /client/ca.crt /client/client.crt
 echo "bootstrap: root CA, issuing CA, 6 join tokens and a client certificate ready"

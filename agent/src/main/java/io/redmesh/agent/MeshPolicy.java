@@ -47,8 +47,8 @@ final class MeshPolicy implements RecordPolicy {
     @Override
     public String check(Record record, X509Certificate signer) {
         Role role = Names.role(signer);
-        if (role == Role.CLIENT) {
-            return CLIENT_SIGNER; // a client's certificate of the same CA is no member
+        if (role != Role.NODE && role != Role.OPERATOR) {
+            return CLIENT_SIGNER; // a client's certificate of the same CA, or one without a RedMesh role, is no member
         }
         boolean operator = role == Role.OPERATOR;
         if (record.kind() != RecordKind.ACL_USER) {

@@ -36,7 +36,7 @@ import picocli.CommandLine.Spec;
  * <pre>
  * redmesh ca init   --dir DIR [--name "RedMesh Root CA"] [--days 3650] --passphrase-file F | --passphrase-env VAR
  * redmesh ca issue  --dir DIR --issuer NAME --out OUTDIR [--days 365] [--out-passphrase-file F | --out-passphrase-env V | --no-encrypt]
- * redmesh ca issue  --dir DIR --csr FILE --name NAME [--role operator|node|client] [--hours 24] --out FILE
+ * redmesh ca issue  --dir DIR --csr FILE --name NAME [--role client|node|operator] [--hours 24] --out FILE
  * redmesh ca token  --dir DIR --name NODE [--role operator|node] [--ttl 1h]
  * redmesh ca rotate --dir DIR [--name NEW] [--days 3650] [--overlap 48h] [--issuer NAME --out OUTDIR ...]
  * redmesh ca publish --dir DIR --bundle trust-bundle-N.tb [--issuing-dir OUTDIR] --to HOST:ENROLLPORT
@@ -226,8 +226,9 @@ public final class CaCommand implements Runnable {
         @Option(names = "--name", paramLabel = "NODE", description = "the node (or operator) the certificate is for")
         String name;
 
-        @Option(names = "--role", defaultValue = "node", description = "operator, node or client (a client certificate "
-                + "connects to servers only: no bus, replication link or mesh takes it for a node; default: ${DEFAULT-VALUE})")
+        @Option(names = "--role", defaultValue = "client", description = "client, node or operator (default: ${DEFAULT-VALUE}; "
+                + "a client certificate connects to servers only: no bus, replication link or mesh takes it for a node; "
+                + "nodes get theirs from the issuer with a join token)")
         String role;
 
         @Option(names = "--hours", defaultValue = "24", description = "leaf lifetime in hours (default: ${DEFAULT-VALUE})")

@@ -137,7 +137,8 @@ class CaCommandTest {
                 "--hours", "2", "--out", appChain.toString());
         assertEquals(0, verify(root.resolve("ca.crt"), appChain, dir).code());
         var appText = OpenSsl.run(List.of("openssl", "x509", "-noout", "-text", "-in", appChain.toString()));
-        assertTrue(appText.output().contains("URI:spiffe://redmesh/client/app") && !appText.output().contains("redmesh/node/"),
+        assertTrue(appText.output().contains("URI:spiffe://redmesh/client/app") && !appText.output().contains("redmesh/node/")
+                && !appText.output().contains("DNS:localhost") && !appText.output().contains("Server Authentication"),
                 appText.output());
         // Bad inputs.
         fails("not for 'bob'", "ca", "issue", "--dir", issuer.toString(), "--csr", csr.toString(), "--name", "bob",

@@ -67,7 +67,18 @@ class MaliciousMasterTest {
             master.close();
             Await.until(replica + " not loading", 20_000,
                     () -> "0".equals(Info.field(replica.port(), "persistence", "loading")));
-            assertEquals("PONG", j.ping());
+            // a retry that reached the master just before it closed may start one more load: the
+            // replica answers -LOADING for it (as 7.0 does), then PONG
+            Await.until(replica + " answers PING", 20_000, () -> {
+                try {
+                    return "PONG".equals(j.ping());
+                } catch (redis.clients.jedis.exceptions.JedisDataException loading) {
+                    if (!String.valueOf(loading.getMessage()).startsWith("LOADING")) {
+                        throw loading;
+                    }
+                    return false;
+                }
+            });
             if (nothingInstalled) {
                 assertEquals("kept", j.get("own-key"), "the replica keeps serving its data");
                 assertEquals(1L, j.dbSize(), "nothing the master sent was installed");

@@ -202,6 +202,10 @@ public final class IssuerService {
         if (role == null) {
             throw new PkiException("renewal: the current certificate has no RedMesh role");
         }
+        if (role == Role.CLIENT) {
+            // renewal is for agents; a client's certificate ends when it was issued to end
+            throw new PkiException("renewal: a client's certificate is not renewed here (redmesh ca issue --role client)");
+        }
         byte[] der;
         try {
             der = csr.csr().getEncoded();

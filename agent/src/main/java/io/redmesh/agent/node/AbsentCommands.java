@@ -1,6 +1,6 @@
 package io.redmesh.agent.node;
 
-import io.redmesh.node.acl.AclRuleParser;
+import io.redmesh.node.spi.AclRules;
 import io.redmesh.node.spi.NodeLog;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -26,6 +26,11 @@ public final class AbsentCommands {
     /** Redis's reason for a rule naming a command it lacks (ACLSetSelector's ENOENT), ours too. */
     static final String UNKNOWN = "Unknown command or category name in ACL";
     private static final int LOGGED_MAX = 1024;
+    /**
+     * The most rules left out of one user: each is one more ACL SETUSER attempt, and a record of
+     * 1 MB could name tens of thousands; past it the user is refused as before.
+     */
+    static final int MAX_DROPPED = 64;
 
     /** Applies one rules string to the node (ACL SETUSER name reset rules...). */
     public interface Apply {
@@ -51,7 +56,7 @@ public final class AbsentCommands {
                 break;
             } catch (NodeAdapter.NodeException e) {
                 String rule = refusedCommandRule(e.getMessage());
-                if (rule == null || !tokens.removeIf(rule::equals)) {
+                if (rule == null || dropped.size() >= MAX_DROPPED || !knownToRedMesh(rule) || !tokens.removeIf(rule::equals)) {
                     throw e;
                 }
                 dropped.add(rule);
@@ -65,10 +70,29 @@ public final class AbsentCommands {
         if (logged.size() >= LOGGED_MAX) {
             logged.clear();
         }
-        if (logged.putIfAbsent(name + "\0" + rules, Boolean.TRUE) == null) {
+        if (logged.putIfAbsent(name + "\0" + rules.length() + "\0" + rules.hashCode(), Boolean.TRUE) == null) {
             NodeLog.notice("Agent: ACL user '" + name + "' applied to " + where + " without " + dropped
                     + ": commands this node does not have");
         }
+    }
+
+    /**
+     * Whether some RedMesh role declares the command the rule names (the mesh judges records
+     * against the same table): only a command another member has is left out here; a rule naming
+     * a command nothing has is a mistake, refused as before.
+     */
+    private static boolean knownToRedMesh(String rule) {
+        try {
+            Union.RULES.privileged(rule);
+            return true;
+        } catch (io.redmesh.node.spi.RequestRefusedException e) {
+            return false;
+        }
+    }
+
+    /** Loaded on first use: most nodes never lack a command. */
+    private static final class Union {
+        static final AclRules RULES = io.redmesh.node.Node.declaredAclRules();
     }
 
     /** The node deleted {@code name}, or set it from rules it holds whole. */
@@ -83,12 +107,8 @@ public final class AbsentCommands {
 
     /** The rules as ACL SETUSER takes them: words, a selector's words merged into one. */
     static List<String> tokens(String rules) {
-        List<String> words = new ArrayList<>();
-        if (!rules.isBlank()) {
-            words.addAll(Arrays.asList(rules.trim().split(" +")));
-        }
-        List<String> merged = AclRuleParser.mergeSelectorArguments(words, new int[1]);
-        return new ArrayList<>(merged != null ? merged : words);
+        List<String> merged = AclRules.ruleTokens(rules);
+        return new ArrayList<>(merged != null ? merged : Arrays.asList(rules.trim().split(" +")));
     }
 
     /**

@@ -160,10 +160,13 @@ public final class CertificateAuthority {
             skew = Duration.ofMinutes(1);
         }
         List<GeneralName> sans = new ArrayList<>();
-        for (String d : dns) {
+        boolean client = role == Role.CLIENT;
+        // a client serves nothing: no host names (a DNS name would satisfy a DNS-form
+        // tls-expected-peer-name or a hostname check) and no serverAuth
+        for (String d : client ? List.<String>of() : dns) {
             sans.add(new GeneralName(GeneralName.dNSName, d));
         }
-        for (InetAddress ip : ips) {
+        for (InetAddress ip : client ? List.<InetAddress>of() : ips) {
             sans.add(new GeneralName(GeneralName.iPAddress, ip.getHostAddress()));
         }
         sans.add(new GeneralName(GeneralName.uniformResourceIdentifier, Names.spiffeUri(name, role).toString()));
@@ -173,8 +176,9 @@ public final class CertificateAuthority {
                     Date.from(now.minus(skew)), notAfter(now, lifetime), Names.leafSubject(name, role), pub)
                     .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
                     .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
-                    .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(
-                            new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}))
+                    .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(client
+                            ? new KeyPurposeId[] {KeyPurposeId.id_kp_clientAuth}
+                            : new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}))
                     .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(sans.toArray(GeneralName[]::new)))
                     .addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(pub))
                     .addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(certificate()));

@@ -179,6 +179,17 @@ class IssuerServiceTest {
         e = error(s.handle(IssueRequest.renewal(csr(CertificateRequests.newKeyPair(), "issuer-1"), issuing.chain(),
                 issuing.privateKey()).encode()));
         assertTrue(e.contains("is a CA certificate"), e);
+        // A client's certificate (ca issue --role client) renews nothing: it serves no agent, and
+        // carries neither host names nor serverAuth
+        KeyPair kc = CertificateRequests.newKeyPair();
+        X509Certificate client = issuing.signLeaf(CertificateRequests.parse(Pem.csr(csr(kc, "app")), "c"), "app",
+                Role.CLIENT, Duration.ofHours(1), SanPolicy.defaults());
+        assertEquals(List.of("1.3.6.1.5.5.7.3.2"), client.getExtendedKeyUsage());
+        assertEquals(List.of("spiffe://redmesh/client/app"), client.getSubjectAlternativeNames().stream()
+                .map(san -> String.valueOf(san.get(1))).toList());
+        e = error(s.handle(IssueRequest.renewal(csr(CertificateRequests.newKeyPair(), "app"), issuing.leafChain(client),
+                kc.getPrivate()).encode()));
+        assertTrue(e.contains("a client's certificate is not renewed"), e);
     }
 
     @Test

@@ -60,6 +60,9 @@ class AbsentCommandsTest {
             throw new NodeAdapter.NodeException("rule '+other' refused: " + AbsentCommands.UNKNOWN);
         };
         assertThrows(NodeAdapter.NodeException.class, () -> a.apply("u", "on +get", "test", misnames));
+        // a command no RedMesh role declares is a mistake, not a command another member has
+        assertThrows(NodeAdapter.NodeException.class, () -> a.apply("u", "on +nosuchcommand +get", "test",
+                node(Set.of("nosuchcommand"), new ArrayList<>(), true)));
         assertEquals(List.of(), a.droppedFor("u"));
     }
 

@@ -17,4 +17,16 @@ public interface AclRules {
 
     /** Whether Redis accepts {@code name} as a user name (not empty, no spaces or control blanks). */
     boolean validUserName(String name);
+
+    /**
+     * The rules as ACL SETUSER takes them one by one (ACLMergeSelectorArguments): the words, a
+     * selector's words merged into one {@code (...)} rule; null when a selector is not closed.
+     */
+    static java.util.List<String> ruleTokens(String rules) {
+        java.util.List<String> words = new java.util.ArrayList<>();
+        if (!rules.isBlank()) {
+            words.addAll(java.util.Arrays.asList(rules.trim().split(" +")));
+        }
+        return io.redmesh.node.acl.AclRuleParser.mergeSelectorArguments(words, new int[1]);
+    }
 }
