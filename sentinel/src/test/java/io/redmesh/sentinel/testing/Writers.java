@@ -187,16 +187,30 @@ public abstract class Writers implements AutoCloseable {
         if (ssl) {
             client.setOptions(ClientOptions.builder().sslOptions(tls).build());
         }
-        StatefulRedisConnection<String, String> conn = client.connect();
+        // the first connection asks a sentinel, then opens TLS to the master: on a loaded machine
+        // with JVMs just started that can pass the 2 s command timeout; asked again, bounded
+        StatefulRedisConnection<String, String> conn = null;
+        for (int attempt = 1; conn == null; attempt++) {
+            try {
+                conn = client.connect();
+            } catch (io.lettuce.core.RedisException e) {
+                if (attempt >= 15) {
+                    client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+                    throw e;
+                }
+                ServerProcess.sleep(1000);
+            }
+        }
+        StatefulRedisConnection<String, String> connected = conn;
         Writers w = new Writers(prefix) {
             @Override
             void write(String key, String value) {
-                conn.sync().set(key, value);
+                connected.sync().set(key, value);
             }
 
             @Override
             void shutdown() {
-                conn.close();
+                connected.close();
                 client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
             }
         };
