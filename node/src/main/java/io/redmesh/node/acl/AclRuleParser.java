@@ -292,32 +292,6 @@ public final class AclRuleParser {
      * that opened it in {@code invalidIdx[0]}.
      */
     public static List<String> mergeSelectorArguments(List<String> args, int[] invalidIdx) {
-        List<String> out = new ArrayList<>();
-        int openStart = -1;
-        StringBuilder selector = null;
-        for (int j = 0; j < args.size(); j++) {
-            String op = args.get(j);
-            if (!op.isEmpty() && op.charAt(0) == '(' && op.charAt(op.length() - 1) != ')') {
-                selector = new StringBuilder(op);
-                openStart = j;
-                continue;
-            }
-            if (openStart != -1) {
-                selector.append(' ').append(op);
-                if (!op.isEmpty() && op.charAt(op.length() - 1) == ')') {
-                    openStart = -1;
-                    out.add(selector.toString());
-                }
-                continue;
-            }
-            out.add(op);
-        }
-        if (openStart != -1) {
-            if (invalidIdx != null) {
-                invalidIdx[0] = openStart;
-            }
-            return null;
-        }
-        return out;
+        return io.redmesh.node.spi.AclRules.mergeSelectorArguments(args, invalidIdx);
     }
 }

@@ -27,6 +27,42 @@ public interface AclRules {
         if (!rules.isBlank()) {
             words.addAll(java.util.Arrays.asList(rules.trim().split(" +")));
         }
-        return io.redmesh.node.acl.AclRuleParser.mergeSelectorArguments(words, new int[1]);
+        return mergeSelectorArguments(words, new int[1]);
+    }
+
+    /**
+     * ACLMergeSelectorArguments: words between one starting with '(' and one ending with ')'
+     * become one selector rule; null (and the opening word's index in {@code invalidIdx[0]})
+     * when a selector is not closed. Here so that the agent, which reaches node only through
+     * spi, splits rules as ACL SETUSER does.
+     */
+    public static java.util.List<String> mergeSelectorArguments(java.util.List<String> args, int[] invalidIdx) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        int openStart = -1;
+        StringBuilder selector = null;
+        for (int j = 0; j < args.size(); j++) {
+            String op = args.get(j);
+            if (!op.isEmpty() && op.charAt(0) == '(' && op.charAt(op.length() - 1) != ')') {
+                selector = new StringBuilder(op);
+                openStart = j;
+                continue;
+            }
+            if (openStart != -1) {
+                selector.append(' ').append(op);
+                if (!op.isEmpty() && op.charAt(op.length() - 1) == ')') {
+                    openStart = -1;
+                    out.add(selector.toString());
+                }
+                continue;
+            }
+            out.add(op);
+        }
+        if (openStart != -1) {
+            if (invalidIdx != null) {
+                invalidIdx[0] = openStart;
+            }
+            return null;
+        }
+        return out;
     }
 }

@@ -119,8 +119,11 @@ class FunctionLimitsTest {
                 long start = System.nanoTime();
                 String reply = c.callString("FUNCTION", "LOAD", "#!lua name=bad\n" + body);
                 long ms = (System.nanoTime() - start) / 1_000_000;
+                // the memory check runs in the hook (LuaJ then names the line: "user_function:2: ")
+                // or at an allocation (no position)
                 assertTrue(reply.equals("-ERR Error registering functions: ERR FUNCTION LOAD timeout\r\n")
-                        || reply.startsWith("-ERR Error registering functions: ERR not enough memory"), body + ": " + reply);
+                        || reply.startsWith("-ERR Error registering functions: ERR") && reply.contains("not enough memory"),
+                        body + ": " + reply);
                 assertTrue(ms < 30_000, body + " took " + ms + " ms");
             }
             String doubling = c.callString("FUNCTION", "LOAD", "#!lua name=bad\nlocal s = 'xxxxxxxxxxxxxxxx' while true do s = s .. s end");
