@@ -38,6 +38,44 @@ public final class Failovers {
         return promoted;
     }
 
+    /**
+     * Like {@link #awaitNewMaster}, but the master may change while it waits (on a loaded machine a
+     * group can fail a just-promoted master over once more, as Redis's sentinels do): returns the
+     * master the live sentinels agree on, other than {@code old}, once every other live data node
+     * follows it with its link up.
+     */
+    public static ServerProcess awaitSettledMaster(Topology t, ServerProcess old, long timeoutMillis) {
+        ServerProcess[] settled = new ServerProcess[1];
+        Await.until("the sentinels to settle on a master other than " + old + " that every data node follows",
+                timeoutMillis, () -> {
+                    int p = -2;
+                    for (ServerProcess s : t.sentinels()) {
+                        if (!s.isAlive()) {
+                            continue;
+                        }
+                        int mine = Sentinels.masterPort(s);
+                        if (mine <= 0 || mine == old.servingPort() || (p != -2 && p != mine)) {
+                            return false;
+                        }
+                        p = mine;
+                    }
+                    ServerProcess master = t.dataNode(p);
+                    for (ServerProcess d : t.dataNodes()) {
+                        if (d == master || !d.isAlive()) {
+                            continue;
+                        }
+                        Map<String, String> r = t.info(d, "replication");
+                        if (!"slave".equals(r.get("role")) || !Integer.toString(p).equals(r.get("master_port"))
+                                || !"up".equals(r.get("master_link_status"))) {
+                            return false;
+                        }
+                    }
+                    settled[0] = master;
+                    return true;
+                }, t::logs);
+        return settled[0];
+    }
+
     /** Waits until every live data node but {@code master} replicates from it with its link up. */
     public static void awaitFollowers(Topology t, ServerProcess master, long timeoutMillis) {
         for (ServerProcess d : t.dataNodes()) {
