@@ -268,14 +268,14 @@ public final class Dispatcher {
         CommandSpec cmd = server.table().get(name);
         if (cmd == null) {
             s.lastCommand = "NULL";
-            reject(s, null, unknownCommandMessage(argv), false);
+            reject(s, null, CommandRefusals.unknownCommandMessage(argv), false);
             return;
         }
         if (cmd.isContainer() && argv.length >= 2) {
             CommandSpec sub = cmd.subcommand(Bytes.latin1(argv[1]).toLowerCase(Locale.ROOT));
             if (sub == null) {
                 s.lastCommand = "NULL";
-                reject(s, null, "unknown subcommand '" + cString(argv[1], 128) + "'. Try "
+                reject(s, null, "unknown subcommand '" + CommandRefusals.cString(argv[1], 128) + "'. Try "
                         + Bytes.latin1(argv[0]).toUpperCase(Locale.ROOT) + " HELP.", false);
                 return;
             }
@@ -287,8 +287,8 @@ public final class Dispatcher {
             reject(s, cmd, "wrong number of arguments for '" + cmd.fullName + "' command", false);
             return;
         }
-        if (cmd.has(CommandFlag.PROTECTED) && !protectedAllowed(s, cmd)) {
-            reject(s, cmd, protectedRefusal(cmd), false);
+        if (cmd.has(CommandFlag.PROTECTED) && !CommandRefusals.protectedAllowed(server.config, s, cmd)) {
+            reject(s, cmd, CommandRefusals.protectedRefusal(cmd), false);
             return;
         }
         if (!s.authenticated && !cmd.has(CommandFlag.NO_AUTH) && server.authRequired()) {
@@ -349,7 +349,7 @@ public final class Dispatcher {
             reject(s, cmd, refused, true);
             return;
         }
-        if (s.isSubscriber() && s.protocol() == 2 && !allowedInSubscribedContext(cmd)) {
+        if (s.isSubscriber() && s.protocol() == 2 && !CommandRefusals.allowedInSubscribedContext(cmd)) {
             reject(s, cmd, "Can't execute '" + cmd.fullName
                     + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context",
                     false);
@@ -475,10 +475,10 @@ public final class Dispatcher {
      */
     public boolean runFromMaster(Session s, byte[][] argv) {
         CommandSpec cmd = resolve(argv);
-        if (cmd != null && cmd.has(CommandFlag.PROTECTED) && !protectedAllowed(s, cmd)) {
+        if (cmd != null && cmd.has(CommandFlag.PROTECTED) && !CommandRefusals.protectedAllowed(server.config, s, cmd)) {
             // as 7.0's processCommand, which gates DEBUG and MODULE for its master client too: a
             // master must not make a replica sleep under its lock or change its checks
-            s.reply.error("ERR " + protectedRefusal(cmd));
+            s.reply.error("ERR " + CommandRefusals.protectedRefusal(cmd));
             return true;
         }
         server.keyspace.masterExecuting(true);
@@ -489,14 +489,6 @@ public final class Dispatcher {
         }
     }
 
-    /** 7.0's refusal of DEBUG or MODULE when its enable-...-command directive does not allow it. */
-    private static String protectedRefusal(CommandSpec cmd) {
-        String top = (cmd.parent == null ? cmd : cmd.parent).name;
-        return top.toUpperCase(Locale.ROOT) + " command not allowed. If the enable-" + top
-                + "-command option is set to \"local\", you can run it from a local connection, otherwise you "
-                + "need to set this option in the configuration file, and then restart the server.";
-    }
-
     /** The command (or subcommand) {@code argv} names, or null. */
     private CommandSpec resolve(byte[][] argv) {
         CommandSpec cmd = server.table().get(Bytes.latin1(argv[0]).toLowerCase(Locale.ROOT));
@@ -505,27 +497,6 @@ public final class Dispatcher {
             cmd = sub == null ? cmd : sub;
         }
         return cmd;
-    }
-
-    /**
-     * Redis's allowProtectedAction() for DEBUG and MODULE: their enable-debug-command /
-     * enable-module-command directive says no, yes, or local (unix socket or a loopback peer).
-     */
-    private boolean protectedAllowed(Session s, CommandSpec cmd) {
-        String top = (cmd.parent == null ? cmd : cmd.parent).name;
-        io.redmesh.node.config.ConfigParam p = server.config.param("enable-" + top + "-command");
-        String mode = p == null ? "no" : p.render();
-        return mode.equals("yes") || (mode.equals("local") && s.isLocal());
-    }
-
-    private static boolean allowedInSubscribedContext(CommandSpec cmd) {
-        switch (cmd.fullName) {
-            case "ping": case "subscribe": case "unsubscribe": case "psubscribe": case "punsubscribe":
-            case "ssubscribe": case "sunsubscribe": case "quit": case "reset":
-                return true;
-            default:
-                return false;
-        }
     }
 
     /**
@@ -548,25 +519,6 @@ public final class Dispatcher {
             return;
         }
         s.reply.error(hasCode ? message : "ERR " + message);
-    }
-
-    /** Redis's "%.{max}s" of an argument: cut at a NUL byte and at max chars, newlines blanked. */
-    private static String cString(byte[] b, int max) {
-        int n = 0;
-        while (n < b.length && n < max && b[n] != 0) {
-            n++;
-        }
-        return new String(b, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1).replace('\r', ' ').replace('\n', ' ');
-    }
-
-    /** commandCheckExistence()'s message for a name that is no command. */
-    static String unknownCommandMessage(byte[][] argv) {
-        StringBuilder args = new StringBuilder();
-        for (int i = 1; i < argv.length && args.length() < 128; i++) {
-            String a = cString(argv[i], 128 - args.length());
-            args.append('\'').append(a).append("' ");
-        }
-        return "unknown command '" + cString(argv[0], 128) + "', with args beginning with: " + args;
     }
 
     /**
